@@ -1,0 +1,28 @@
+package dev.jbert.core;
+
+import java.nio.file.Path;
+
+/**
+ * A model, tokenizer or checkpoint file that cannot be used as it is. The message always starts
+ * with the file, then says what was expected and what was found, so a user can fix the input
+ * without reading a stack trace.
+ */
+public class ModelFileException extends RuntimeException {
+
+    private final transient Path file;
+
+    public ModelFileException(Path file, String message) {
+        super(file + ": " + message);
+        this.file = file;
+    }
+
+    public ModelFileException(Path file, String message, Throwable cause) {
+        super(file + ": " + message, cause);
+        this.file = file;
+    }
+
+    /** The offending file. */
+    public Path file() {
+        return file;
+    }
+}
