@@ -1,0 +1,186 @@
+package dev.jbert.bert.checkpoint;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jbert.core.ModelFileException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The weights of a Hugging Face model folder, whichever way they are stored: one
+ * {@code model.safetensors} or {@code pytorch_model.bin}, or shards listed by
+ * {@code model.safetensors.index.json} / {@code pytorch_model.bin.index.json}. Tensors are
+ * addressed by canonical name (see {@link CheckpointKeys}); data is read one tensor at a time.
+ */
+public final class BertCheckpoint implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BertCheckpoint.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Looked for in this order, as transformers prefers safetensors. */
+    private static final List<String> WEIGHT_FILES = List.of(
+            "model.safetensors", "model.safetensors.index.json", "pytorch_model.bin", "pytorch_model.bin.index.json");
+
+    private final Path source;
+    private final List<CheckpointFile> files;
+    private final Map<String, Located> tensors;
+
+    private record Located(CheckpointFile file, TensorInfo info) {
+    }
+
+    private BertCheckpoint(Path source, List<CheckpointFile> files, Map<String, Located> tensors) {
+        this.source = source;
+        this.files = files;
+        this.tensors = tensors;
+    }
+
+    /**
+     * Opens the weights of a model folder, or a single weights file given directly
+     * ({@code model.f16.safetensors}, say).
+     */
+    public static BertCheckpoint open(Path folderOrFile) {
+        if (Files.isRegularFile(folderOrFile)) {
+            String name = folderOrFile.getFileName().toString();
+            return name.endsWith(".index.json") ? openIndex(folderOrFile) : openSingle(folderOrFile);
+        }
+        if (!Files.isDirectory(folderOrFile)) {
+            throw new ModelFileException(folderOrFile, "no such model folder or weights file");
+        }
+        for (String name : WEIGHT_FILES) {
+            Path p = folderOrFile.resolve(name);
+            if (Files.isRegularFile(p)) return name.endsWith(".index.json") ? openIndex(p) : openSingle(p);
+        }
+        throw new ModelFileException(folderOrFile, "no weights found: expected one of " + WEIGHT_FILES);
+    }
+
+    private static BertCheckpoint openSingle(Path file) {
+        CheckpointFile f = openFile(file);
+        try {
+            Map<String, Located> tensors = new LinkedHashMap<>();
+            addTensors(file, f, null, tensors);
+            return new BertCheckpoint(file, List.of(f), tensors);
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    /** A sharded checkpoint: {@code weight_map} names the shard of every tensor. */
+    private static BertCheckpoint openIndex(Path index) {
+        JsonNode weightMap;
+        try {
+            JsonNode root = JSON.readTree(Files.readString(index));
+            weightMap = root == null ? null : root.get("weight_map");
+        } catch (JsonProcessingException e) {
+            throw new ModelFileException(index, "not valid JSON (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            throw new ModelFileException(index, "cannot be read: " + e.getMessage(), e);
+        }
+        if (weightMap == null || !weightMap.isObject() || weightMap.isEmpty()) {
+            throw new ModelFileException(index, "expected a non-empty \"weight_map\": {\"tensor name\": \"shard file\"}");
+        }
+        Map<String, List<String>> byShard = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            byShard.computeIfAbsent(e.getValue().asText(), s -> new ArrayList<>()).add(e.getKey());
+        }
+        List<CheckpointFile> opened = new ArrayList<>();
+        Map<String, Located> tensors = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, List<String>> shard : byShard.entrySet()) {
+                Path shardPath = index.resolveSibling(shard.getKey());
+                if (!Files.isRegularFile(shardPath)) {
+                    throw new ModelFileException(index, "shard '" + shard.getKey() + "' listed in weight_map does not exist next to the index");
+                }
+                CheckpointFile f = openFile(shardPath);
+                opened.add(f);
+                for (String name : shard.getValue()) {
+                    if (!f.tensors().containsKey(name)) {
+                        throw new ModelFileException(shardPath, "the index says it holds tensor '" + name + "', but it does not");
+                    }
+                }
+                addTensors(shardPath, f, Set.copyOf(shard.getValue()), tensors);
+            }
+        } catch (RuntimeException e) {
+            opened.forEach(CheckpointFile::close);
+            throw e;
+        }
+        return new BertCheckpoint(index, List.copyOf(opened), tensors);
+    }
+
+    private static CheckpointFile openFile(Path file) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".safetensors")) return SafetensorsFile.open(file);
+        if (name.endsWith(".bin") || name.endsWith(".pt") || name.endsWith(".pth")) return PytorchCheckpointFile.open(file);
+        throw new ModelFileException(file, "unknown weights format: expected .safetensors, or a PyTorch .bin/.pt/.pth zip");
+    }
+
+    private static void addTensors(Path file, CheckpointFile f, Set<String> only, Map<String, Located> out) {
+        for (TensorInfo info : f.tensors().values()) {
+            if (only != null && !only.contains(info.name())) continue;
+            var canonical = CheckpointKeys.canonical(info.name());
+            if (canonical.isEmpty()) {
+                LOG.debug("{}: ignoring '{}' ({})", file, info.name(), CheckpointKeys.reasonIgnored(info.name()));
+                continue;
+            }
+            Located previous = out.put(canonical.get(), new Located(f, info));
+            if (previous != null) {
+                throw new ModelFileException(file, "tensors '" + previous.info.name() + "' and '" + info.name()
+                        + "' both map to '" + canonical.get() + "': a checkpoint may use the bert. prefix or not, but not both");
+            }
+        }
+    }
+
+    /** The weights file or index this was opened from. */
+    public Path source() {
+        return source;
+    }
+
+    /** Canonical names of every tensor not ignored, sorted. */
+    public Set<String> names() {
+        return Collections.unmodifiableSet(new TreeSet<>(tensors.keySet()));
+    }
+
+    public boolean contains(String canonicalName) {
+        return tensors.containsKey(canonicalName);
+    }
+
+    /** What the file says of a tensor, by canonical name. */
+    public TensorInfo info(String canonicalName) {
+        Located l = tensors.get(canonicalName);
+        if (l == null) throw new ModelFileException(source, "no tensor '" + canonicalName + "'");
+        return l.info;
+    }
+
+    /** The file a tensor lives in (a shard, for sharded checkpoints). */
+    public Path fileOf(String canonicalName) {
+        Located l = tensors.get(canonicalName);
+        if (l == null) throw new ModelFileException(source, "no tensor '" + canonicalName + "'");
+        return l.file.path();
+    }
+
+    /** The tensor's data as row-major float32. */
+    public float[] readFloat32(String canonicalName) {
+        Located l = tensors.get(canonicalName);
+        if (l == null) throw new ModelFileException(source, "no tensor '" + canonicalName + "'");
+        return l.file.readFloat32(l.info.name());
+    }
+
+    @Override
+    public void close() {
+        files.forEach(CheckpointFile::close);
+    }
+}

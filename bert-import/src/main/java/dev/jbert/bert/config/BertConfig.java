@@ -1,0 +1,254 @@
+package dev.jbert.bert.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jbert.core.ModelFileException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A BERT {@code config.json}, as transformers' {@code BertConfig} reads it, validated on
+ * construction. Field names follow the JSON keys; defaults are transformers' defaults for a key
+ * that is absent.
+ *
+ * @param vocabSize                  rows of the word embedding table
+ * @param hiddenSize                 width of every hidden state
+ * @param numHiddenLayers            number of encoder layers
+ * @param numAttentionHeads          heads per self-attention; must divide hiddenSize
+ * @param intermediateSize           width of the feed-forward layer
+ * @param hiddenAct                  activation of the feed-forward layer
+ * @param hiddenDropoutProb          dropout on embeddings and every residual branch
+ * @param attentionProbsDropoutProb  dropout on attention probabilities
+ * @param classifierDropout          dropout before a classification head; null means hiddenDropoutProb
+ * @param maxPositionEmbeddings      longest sequence the position table covers
+ * @param typeVocabSize              number of token types (segments)
+ * @param layerNormEps               epsilon inside every LayerNorm
+ * @param initializerRange           std of the normal init of new weights (heads)
+ * @param padTokenId                 id of [PAD]
+ * @param id2label                   label names by class index (empty when the config has none)
+ * @param problemType                the config's problem_type, if it names one
+ * @param architectures              the transformers class names that wrote the checkpoint
+ */
+public record BertConfig(
+        int vocabSize,
+        int hiddenSize,
+        int numHiddenLayers,
+        int numAttentionHeads,
+        int intermediateSize,
+        Activation hiddenAct,
+        double hiddenDropoutProb,
+        double attentionProbsDropoutProb,
+        Double classifierDropout,
+        int maxPositionEmbeddings,
+        int typeVocabSize,
+        double layerNormEps,
+        double initializerRange,
+        int padTokenId,
+        SortedMap<Integer, String> id2label,
+        Optional<ProblemType> problemType,
+        List<String> architectures) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public BertConfig {
+        positive("vocab_size", vocabSize);
+        positive("hidden_size", hiddenSize);
+        positive("num_hidden_layers", numHiddenLayers);
+        positive("num_attention_heads", numAttentionHeads);
+        positive("intermediate_size", intermediateSize);
+        positive("max_position_embeddings", maxPositionEmbeddings);
+        positive("type_vocab_size", typeVocabSize);
+        if (hiddenSize % numAttentionHeads != 0) {
+            throw new IllegalArgumentException("hidden_size (" + hiddenSize + ") is not a multiple of num_attention_heads ("
+                    + numAttentionHeads + "): each head needs hidden_size / num_attention_heads dimensions");
+        }
+        probability("hidden_dropout_prob", hiddenDropoutProb);
+        probability("attention_probs_dropout_prob", attentionProbsDropoutProb);
+        if (classifierDropout != null) probability("classifier_dropout", classifierDropout);
+        if (!(layerNormEps > 0)) throw new IllegalArgumentException("layer_norm_eps must be > 0, found " + layerNormEps);
+        if (!(initializerRange > 0)) throw new IllegalArgumentException("initializer_range must be > 0, found " + initializerRange);
+        if (padTokenId < 0 || padTokenId >= vocabSize) {
+            throw new IllegalArgumentException("pad_token_id " + padTokenId + " is outside the vocabulary [0, " + vocabSize + ")");
+        }
+        if (hiddenAct == null) throw new IllegalArgumentException("hidden_act is required");
+        id2label = Collections.unmodifiableSortedMap(new TreeMap<>(id2label));
+        for (int i = 0; i < id2label.size(); i++) {
+            if (!id2label.containsKey(i)) {
+                throw new IllegalArgumentException("id2label must number its labels 0.." + (id2label.size() - 1) + ", found ids " + id2label.keySet());
+            }
+        }
+        architectures = List.copyOf(architectures);
+    }
+
+    /** Dimensions per attention head. */
+    public int headSize() {
+        return hiddenSize / numAttentionHeads;
+    }
+
+    /** Number of labels: the size of id2label, or transformers' default of 2 when it has none. */
+    public int numLabels() {
+        return id2label.isEmpty() ? 2 : id2label.size();
+    }
+
+    /** Class index by label name, the inverse of id2label. */
+    public Map<String, Integer> label2id() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        id2label.forEach((id, name) -> m.put(name, id));
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** Dropout before a classification head, as transformers resolves classifier_dropout. */
+    public double effectiveClassifierDropout() {
+        return classifierDropout != null ? classifierDropout : hiddenDropoutProb;
+    }
+
+    /** Reads and validates {@code config.json}; every problem is reported against the file. */
+    public static BertConfig load(Path file) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new ModelFileException(file, "config.json not found: a Hugging Face model folder must contain it");
+        } catch (JsonProcessingException e) {
+            throw new ModelFileException(file, "not valid JSON (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            throw new ModelFileException(file, "cannot be read: " + e.getMessage(), e);
+        }
+        try {
+            return fromJson(root);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(file, e.getMessage());
+        }
+    }
+
+    /** Builds a config from parsed {@code config.json} content. */
+    public static BertConfig fromJson(JsonNode root) {
+        if (root == null || !root.isObject()) throw new IllegalArgumentException("expected a JSON object");
+        String modelType = text(root, "model_type", "bert");
+        if (!modelType.equals("bert")) {
+            throw new IllegalArgumentException("model_type is '" + modelType + "', expected 'bert': only BERT checkpoints are supported");
+        }
+        String positionType = text(root, "position_embedding_type", "absolute");
+        if (!positionType.equals("absolute")) {
+            throw new IllegalArgumentException("position_embedding_type '" + positionType
+                    + "' is not supported: only 'absolute' position embeddings are implemented");
+        }
+        String act = text(root, "hidden_act", "gelu");
+        Activation activation = Activation.fromConfigName(act).orElseThrow(() -> new IllegalArgumentException(
+                "hidden_act '" + act + "' is not supported; expected one of " + Activation.supportedNames()));
+        Optional<ProblemType> problemType = Optional.empty();
+        JsonNode pt = root.get("problem_type");
+        if (pt != null && !pt.isNull()) {
+            String name = pt.asText();
+            problemType = Optional.of(ProblemType.fromConfigName(name).orElseThrow(() -> new IllegalArgumentException(
+                    "problem_type '" + name + "' is not one of single_label_classification, multi_label_classification, regression")));
+        }
+        List<String> architectures = new ArrayList<>();
+        JsonNode arch = root.get("architectures");
+        if (arch != null && arch.isArray()) arch.forEach(a -> architectures.add(a.asText()));
+        JsonNode cd = root.get("classifier_dropout");
+        return new BertConfig(
+                integer(root, "vocab_size", 30522),
+                integer(root, "hidden_size", 768),
+                integer(root, "num_hidden_layers", 12),
+                integer(root, "num_attention_heads", 12),
+                integer(root, "intermediate_size", 3072),
+                activation,
+                number(root, "hidden_dropout_prob", 0.1),
+                number(root, "attention_probs_dropout_prob", 0.1),
+                cd == null || cd.isNull() ? null : number(root, "classifier_dropout", 0),
+                integer(root, "max_position_embeddings", 512),
+                integer(root, "type_vocab_size", 2),
+                number(root, "layer_norm_eps", 1e-12),
+                number(root, "initializer_range", 0.02),
+                integer(root, "pad_token_id", 0),
+                labels(root),
+                problemType,
+                architectures);
+    }
+
+    /**
+     * id2label from the config, cross-checked against label2id and num_labels when those are
+     * present too, since transformers trusts id2label and a disagreement means a hand-edited file.
+     */
+    private static SortedMap<Integer, String> labels(JsonNode root) {
+        SortedMap<Integer, String> id2label = new TreeMap<>();
+        JsonNode node = root.get("id2label");
+        if (node != null && !node.isNull()) {
+            if (!node.isObject()) throw new IllegalArgumentException("id2label must be an object of \"id\": \"label\"");
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                try {
+                    id2label.put(Integer.parseInt(e.getKey()), e.getValue().asText());
+                } catch (NumberFormatException ex) {
+                    throw new IllegalArgumentException("id2label key '" + e.getKey() + "' is not an integer");
+                }
+            }
+        }
+        JsonNode l2i = root.get("label2id");
+        if (l2i != null && l2i.isObject() && !id2label.isEmpty()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = l2i.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String name = id2label.get(e.getValue().asInt(-1));
+                if (!e.getKey().equals(name)) {
+                    throw new IllegalArgumentException("label2id maps '" + e.getKey() + "' to " + e.getValue()
+                            + " but id2label maps " + e.getValue() + " to '" + name + "'");
+                }
+            }
+        }
+        JsonNode numLabels = root.get("num_labels");
+        if (numLabels != null && numLabels.canConvertToInt()) {
+            int n = numLabels.asInt();
+            if (id2label.isEmpty()) {
+                for (int i = 0; i < n; i++) id2label.put(i, "LABEL_" + i);
+            } else if (id2label.size() != n) {
+                throw new IllegalArgumentException("num_labels is " + n + " but id2label has " + id2label.size() + " labels");
+            }
+        }
+        return id2label;
+    }
+
+    private static int integer(JsonNode root, String key, int dflt) {
+        JsonNode n = root.get(key);
+        if (n == null || n.isNull()) return dflt;
+        if (!n.canConvertToInt() || !n.isIntegralNumber()) {
+            throw new IllegalArgumentException(key + " must be an integer, found " + n);
+        }
+        return n.asInt();
+    }
+
+    private static double number(JsonNode root, String key, double dflt) {
+        JsonNode n = root.get(key);
+        if (n == null || n.isNull()) return dflt;
+        if (!n.isNumber()) throw new IllegalArgumentException(key + " must be a number, found " + n);
+        return n.asDouble();
+    }
+
+    private static String text(JsonNode root, String key, String dflt) {
+        JsonNode n = root.get(key);
+        if (n == null || n.isNull()) return dflt;
+        if (!n.isTextual()) throw new IllegalArgumentException(key + " must be a string, found " + n);
+        return n.asText();
+    }
+
+    private static void positive(String key, int v) {
+        if (v <= 0) throw new IllegalArgumentException(key + " must be > 0, found " + v);
+    }
+
+    private static void probability(String key, double p) {
+        if (!(p >= 0 && p < 1)) throw new IllegalArgumentException(key + " must be in [0, 1), found " + p);
+    }
+}

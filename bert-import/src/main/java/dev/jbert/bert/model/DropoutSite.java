@@ -1,0 +1,31 @@
+package dev.jbert.bert.model;
+
+/**
+ * One place in the training graph where dropout applies: a float32 placeholder the training loop
+ * fills each step with an inverted-dropout mask (0 with probability p, else 1/(1-p)), or with a
+ * broadcast 1 to switch dropout off during evaluation.
+ *
+ * @param placeholder SameDiff placeholder name, {@link #PREFIX} + the module's checkpoint prefix
+ * @param p           dropout probability
+ * @param shape       which tensor the mask covers
+ */
+public record DropoutSite(String placeholder, double p, Shape shape) {
+
+    public static final String PREFIX = "dropout/";
+
+    /** The masked tensor's layout. */
+    public enum Shape {
+        /** {@code [batch·seq, hidden]}. */
+        HIDDEN,
+        /** {@code [batch, heads, seq, seq]}. */
+        ATTENTION_PROBS
+    }
+
+    /** The mask's shape for a batch, given the model's sizes. */
+    public long[] maskShape(long batch, long seq, int hidden, int heads) {
+        return switch (shape) {
+            case HIDDEN -> new long[]{batch * seq, hidden};
+            case ATTENTION_PROBS -> new long[]{batch, heads, seq, seq};
+        };
+    }
+}

@@ -1,0 +1,39 @@
+package dev.jbert.bert.model;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Random;
+
+/**
+ * Freshly initialised weights, as transformers' {@code _init_weights} draws them for BERT:
+ * linear and embedding weights from N(0, initializerRange²), biases zero, LayerNorm weight one and
+ * bias zero. Used for a model trained from scratch and for fast tests that need no checkpoint.
+ */
+public final class RandomWeights implements Weights {
+
+    private final Random random;
+    private final double std;
+
+    public RandomWeights(long seed, double std) {
+        this.random = new Random(seed);
+        this.std = std;
+    }
+
+    @Override
+    public boolean has(String name) {
+        return true;
+    }
+
+    @Override
+    public INDArray get(String name, long... shape) {
+        if (name.endsWith(".bias")) return Nd4j.zeros(DataType.FLOAT, shape);
+        if (name.contains("LayerNorm.")) return Nd4j.ones(DataType.FLOAT, shape);
+        long n = 1;
+        for (long d : shape) n *= d;
+        float[] data = new float[Math.toIntExact(n)];
+        for (int i = 0; i < data.length; i++) data[i] = (float) (random.nextGaussian() * std);
+        return Nd4j.create(data, shape, 'c');
+    }
+}

@@ -1,0 +1,20 @@
+package dev.jbert.bert.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Where the graph builder gets its parameters, by the checkpoint key transformers uses
+ * ({@code bert.encoder.layer.0.attention.self.query.weight}). The builder asks for exactly the
+ * tensors its config needs, so the set of expected keys is written once, in the graph code.
+ */
+public interface Weights {
+
+    /** Whether the source holds a tensor of that name (optional parts such as the pooler). */
+    boolean has(String name);
+
+    /**
+     * The tensor as float32 with the given shape. A source may record a missing tensor or a wrong
+     * shape and report every problem together later; it then returns an array of the right shape.
+     */
+    INDArray get(String name, long... shape);
+}

@@ -1,0 +1,70 @@
+package dev.jbert.bert;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
+
+/** The Hugging Face fixtures copied from shared/fixtures into test resources, and JSON helpers. */
+public final class Fixtures {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Fixtures() {
+    }
+
+    /** A fixture model folder: base, seq-cls, token-cls or pair-regression. */
+    public static Path folder(String name) {
+        URL url = Fixtures.class.getResource("/fixtures/" + name + "/config.json");
+        if (url == null) throw new IllegalStateException("test resource fixtures/" + name + " is missing");
+        try {
+            return Path.of(url.toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static JsonNode json(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static int[][] ints(JsonNode rows, String field) {
+        int[][] out = new int[rows.size()][];
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode r = rows.get(i).get(field);
+            out[i] = new int[r.size()];
+            for (int j = 0; j < r.size(); j++) out[i][j] = r.get(j).asInt();
+        }
+        return out;
+    }
+
+    /** A nested JSON array of numbers, flattened in row-major order. */
+    public static double[] flatten(JsonNode node) {
+        java.util.List<Double> values = new java.util.ArrayList<>();
+        collect(node, values);
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static void collect(JsonNode n, java.util.List<Double> out) {
+        if (n.isArray()) n.forEach(c -> collect(c, out));
+        else out.add(n.asDouble());
+    }
+
+    /** Largest absolute difference, failing first if the element counts differ. */
+    public static double maxAbsDiff(double[] expected, float[] actual) {
+        if (expected.length != actual.length) {
+            throw new AssertionError("expected " + expected.length + " values, got " + actual.length);
+        }
+        double max = 0;
+        for (int i = 0; i < expected.length; i++) max = Math.max(max, Math.abs(expected[i] - actual[i]));
+        return max;
+    }
+}
