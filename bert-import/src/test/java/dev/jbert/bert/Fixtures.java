@@ -38,11 +38,14 @@ public final class Fixtures {
 
     public static int[][] ints(JsonNode rows, String field) {
         int[][] out = new int[rows.size()][];
-        for (int i = 0; i < rows.size(); i++) {
-            JsonNode r = rows.get(i).get(field);
-            out[i] = new int[r.size()];
-            for (int j = 0; j < r.size(); j++) out[i][j] = r.get(j).asInt();
-        }
+        for (int i = 0; i < rows.size(); i++) out[i] = ints(rows.get(i).get(field));
+        return out;
+    }
+
+    /** A JSON array of integers. */
+    public static int[] ints(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) out[i] = array.get(i).asInt();
         return out;
     }
 
