@@ -86,12 +86,13 @@ def write_torch_zip(path, obj, protocol, storages):
 
 
 def write_zip(path, data_pkl, storages=()):
+    entries = [("archive/data.pkl", data_pkl), ("archive/byteorder", b"little")]
+    entries += [("archive/data/" + s.key, s.data) for s in storages]
+    entries.append(("archive/version", b"3\n"))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("archive/data.pkl", data_pkl)
-        z.writestr("archive/byteorder", b"little")
-        for s in storages:
-            z.writestr("archive/data/" + s.key, s.data)
-        z.writestr("archive/version", b"3\n")
+        for name, data in entries:
+            # a fixed timestamp keeps the outputs byte-identical from run to run
+            z.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data)
 
 
 # --- strided-p2.bin / strided-p4.bin: views that are not plain contiguous tensors -------------
@@ -134,6 +135,12 @@ with open("strided.json", "w") as f:
 # --- overrun.bin: a view reaching past the end of its storage ---------------------------------
 four = Storage(FloatStorage, "0", "f", [1.0, 2.0, 3.0, 4.0])
 write_torch_zip("overrun.bin", {"too_long": Tensor(four, 2, [4], [1])}, 2, [four])
+
+# --- conflicting-storage.bin: two tensors declaring one storage with different types ----------
+as_float = Storage(FloatStorage, "0", "f", [1.0, 2.0])
+as_half = Storage(HalfStorage, "0", "e", [1.0, 2.0])
+write_torch_zip("conflicting-storage.bin",
+                {"a": Tensor(as_float, 0, [2], [1]), "b": Tensor(as_half, 0, [2], [1])}, 2, [as_float])
 
 
 # --- evil-*.bin: pickles that run a command when Python's pickle loads them -------------------

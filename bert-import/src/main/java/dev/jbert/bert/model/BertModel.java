@@ -33,6 +33,12 @@ public final class BertModel {
     public static final String TOKEN_TYPE_IDS = "token_type_ids";
     /** 1 for real tokens, 0 for padding, int32 {@code [batch, seq]}. */
     public static final String ATTENTION_MASK = "attention_mask";
+    /**
+     * Training only: the word-embedding rows of the batch, float32 {@code [batch·seq, hidden]},
+     * looked up by the caller. SameDiff's gather has a broken gradient, so a training step feeds
+     * the rows and adds this placeholder's gradient back into the table's rows itself.
+     */
+    public static final String INPUTS_EMBEDS = "inputs_embeds";
     /** Output: float32 {@code [batch, seq, hidden]}. */
     public static final String LAST_HIDDEN_STATE = "last_hidden_state";
     /** Output: float32 {@code [batch, hidden]}, tanh of a dense layer on the [CLS] state. */
@@ -215,8 +221,9 @@ public final class BertModel {
             SDVariable positionTable = g.param(prefix + ".position_embeddings.weight", c.maxPositionEmbeddings(), h);
             SDVariable typeTable = g.param(prefix + ".token_type_embeddings.weight", c.typeVocabSize(), h);
 
-            SDVariable flatIds = sd.reshape(ids, -1);                                      // [B·T]
-            SDVariable words = sd.gather(wordTable, flatIds, 0);                            // [B·T, H]
+            SDVariable words = g.mode == Mode.TRAINING
+                    ? sd.placeHolder(INPUTS_EMBEDS, DataType.FLOAT, -1, h)                  // [B·T, H]
+                    : sd.gather(wordTable, sd.reshape(ids, -1), 0);                         // [B·T, H]
             // one-hot product: a gather's gradient is broken in this SameDiff, and only
             // type_vocab_size (2) rows are involved
             SDVariable typeOneHot = sd.oneHot(sd.reshape(types, -1), c.typeVocabSize(), -1, 1.0, 0.0, DataType.FLOAT);

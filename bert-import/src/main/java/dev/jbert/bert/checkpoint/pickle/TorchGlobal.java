@@ -3,10 +3,7 @@ package dev.jbert.bert.checkpoint.pickle;
 import dev.jbert.bert.checkpoint.DType;
 
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The allow-list: the only globals a checkpoint pickle may name. Anything else, however harmless
@@ -27,9 +24,6 @@ enum TorchGlobal {
     BYTE_STORAGE("torch", "ByteStorage", DType.U8),
     BOOL_STORAGE("torch", "BoolStorage", DType.BOOL);
 
-    private static final Map<String, TorchGlobal> BY_NAME = Arrays.stream(values())
-            .collect(Collectors.toUnmodifiableMap(TorchGlobal::qualifiedName, Function.identity()));
-
     private final String module;
     private final String name;
     private final DType storageType;
@@ -41,7 +35,8 @@ enum TorchGlobal {
     }
 
     static Optional<TorchGlobal> find(String module, String name) {
-        return Optional.ofNullable(BY_NAME.get(module + "." + name));
+        // module and name compared apart: 'torch' + '_utils.x' must not pass for 'torch._utils' + 'x'
+        return Arrays.stream(values()).filter(g -> g.module.equals(module) && g.name.equals(name)).findFirst();
     }
 
     /** {@code module.name}, as Python spells it. */
