@@ -1,0 +1,124 @@
+package dev.jbert.bert;
+
+import dev.jbert.bert.checkpoint.BertCheckpoint;
+import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.model.BertModel;
+import dev.jbert.bert.model.CheckpointWeights;
+import dev.jbert.core.ModelFileException;
+import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Encoding;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * A Hugging Face BERT folder loaded for inference: {@code config.json}, the tokenizer
+ * ({@code tokenizer.json}, or {@code vocab.txt} with {@code tokenizer_config.json}) and the
+ * weights, checked against each other, built into an encoder graph.
+ *
+ * <pre>{@code
+ * PretrainedBert bert = PretrainedBert.load(Path.of("all-MiniLM-L6-v2"));
+ * List<Encoding> batch = bert.tokenizer().encodeBatch(texts, EncodeOptions.dynamicPadding(128));
+ * PretrainedBert.Output out = bert.forward(batch);   // last_hidden_state [B, T, H], pooler_output [B, H]
+ * }</pre>
+ */
+public final class PretrainedBert {
+
+    private final BertConfig config;
+    private final BertTokenizer tokenizer;
+    private final BertModel model;
+
+    /** The encoder's outputs for one batch. */
+    public record Output(INDArray lastHiddenState, Optional<INDArray> pooledOutput) {
+    }
+
+    private PretrainedBert(BertConfig config, BertTokenizer tokenizer, BertModel model) {
+        this.config = config;
+        this.tokenizer = tokenizer;
+        this.model = model;
+    }
+
+    /**
+     * Loads a model folder. Tensors under {@code classifier.} are left for a head and not checked
+     * here; any other tensor the encoder does not use is an error.
+     */
+    public static PretrainedBert load(Path dir) {
+        return load(dir, dir, name -> name.startsWith("classifier."));
+    }
+
+    /**
+     * Loads config and tokenizer from {@code dir} and weights from {@code weights} (the folder
+     * itself, or one weights file in it such as {@code model.f16.safetensors}).
+     *
+     * @param leftForHeads names of tensors a head will claim later
+     */
+    public static PretrainedBert load(Path dir, Path weights, Predicate<String> leftForHeads) {
+        BertConfig config = BertConfig.load(dir.resolve("config.json"));
+        BertTokenizer tokenizer = BertTokenizer.fromDirectory(dir);
+        checkVocabulary(config, tokenizer, dir);
+        try (BertCheckpoint checkpoint = BertCheckpoint.open(weights)) {
+            CheckpointWeights w = new CheckpointWeights(checkpoint);
+            BertModel model = BertModel.build(SameDiff.create(), config, w, BertModel.Mode.INFERENCE);
+            w.verify(leftForHeads);
+            return new PretrainedBert(config, tokenizer, model);
+        }
+    }
+
+    /**
+     * Every id the tokenizer can produce must be a row of the embedding table, and a table with
+     * rows no token reaches means the vocabulary belongs to another model.
+     */
+    private static void checkVocabulary(BertConfig config, BertTokenizer tokenizer, Path dir) {
+        if (tokenizer.size() != config.vocabSize()) {
+            Path vocab = tokenizer.vocabulary().source() != null ? tokenizer.vocabulary().source() : dir;
+            throw new ModelFileException(vocab, "the vocabulary has " + tokenizer.size()
+                    + " tokens but config.json's vocab_size, the rows of the word embedding table, is "
+                    + config.vocabSize() + ": the tokenizer files belong to another model");
+        }
+    }
+
+    public BertConfig config() {
+        return config;
+    }
+
+    public BertTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public BertModel model() {
+        return model;
+    }
+
+    /** Runs a batch of encodings of equal length (pad with {@code Padding.LONGEST} or {@code MAX_LENGTH}). */
+    public Output forward(List<Encoding> batch) {
+        if (batch.isEmpty()) throw new IllegalArgumentException("empty batch");
+        int length = batch.get(0).length();
+        for (Encoding e : batch) {
+            if (e.length() != length) {
+                throw new IllegalArgumentException("encodings in a batch must have one length; found " + length + " and "
+                        + e.length() + ": encode with padding LONGEST or MAX_LENGTH");
+            }
+        }
+        Map<String, INDArray> feed = Map.of(
+                BertModel.INPUT_IDS, rows(batch, Encoding::inputIds),
+                BertModel.TOKEN_TYPE_IDS, rows(batch, Encoding::tokenTypeIds),
+                BertModel.ATTENTION_MASK, rows(batch, Encoding::attentionMask));
+        SameDiff sd = model.sameDiff();
+        if (!model.hasPooler()) {
+            return new Output(sd.output(feed, BertModel.LAST_HIDDEN_STATE).get(BertModel.LAST_HIDDEN_STATE), Optional.empty());
+        }
+        Map<String, INDArray> out = sd.output(feed, BertModel.LAST_HIDDEN_STATE, BertModel.POOLER_OUTPUT);
+        return new Output(out.get(BertModel.LAST_HIDDEN_STATE), Optional.of(out.get(BertModel.POOLER_OUTPUT)));
+    }
+
+    private static INDArray rows(List<Encoding> batch, Function<Encoding, int[]> field) {
+        return Nd4j.createFromArray(batch.stream().map(field).toArray(int[][]::new));
+    }
+}

@@ -1,0 +1,88 @@
+package dev.jbert.bert;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jbert.core.ModelFileException;
+import dev.jbert.core.tokenizer.EncodeOptions;
+import dev.jbert.core.tokenizer.Encoding;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PretrainedBertTest {
+
+    @TempDir
+    Path tmp;
+
+    /** Text to hidden states entirely through our tokenizer and encoder, within 1e-5 of transformers. */
+    @Test
+    void textsToHiddenStatesMatchTransformers() {
+        Path dir = Fixtures.folder("base");
+        JsonNode ref = Fixtures.json(dir.resolve("reference.json"));
+        PretrainedBert bert = PretrainedBert.load(dir);
+        List<Encoding> batch = new ArrayList<>();
+        for (JsonNode in : ref.get("inputs")) {
+            JsonNode pair = in.get("text_pair");
+            batch.add(pair == null || pair.isNull()
+                    ? bert.tokenizer().encode(in.get("text").asText(), EncodeOptions.fixedLength(24))
+                    : bert.tokenizer().encode(in.get("text").asText(), pair.asText(), EncodeOptions.fixedLength(24)));
+        }
+        PretrainedBert.Output out = bert.forward(batch);
+        double hidden = Fixtures.maxAbsDiff(Fixtures.flatten(ref.get("last_hidden_state")), out.lastHiddenState().data().asFloat());
+        double pooled = Fixtures.maxAbsDiff(Fixtures.flatten(ref.get("pooler_output")), out.pooledOutput().orElseThrow().data().asFloat());
+        assertTrue(hidden < 1e-5, "last_hidden_state max |Δ| " + hidden);
+        assertTrue(pooled < 1e-5, "pooler_output max |Δ| " + pooled);
+    }
+
+    @Test
+    void vocabularyOfAnotherSizeThanTheEmbeddingTable() throws IOException {
+        Path dir = copyOf("base");
+        List<String> lines = Files.readAllLines(dir.resolve("vocab.txt"));
+        Files.write(dir.resolve("vocab.txt"), lines.subList(0, lines.size() - 1));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> PretrainedBert.load(dir));
+        assertTrue(e.getMessage().startsWith(dir.resolve("vocab.txt").toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("9999 tokens") && e.getMessage().contains("vocab_size") && e.getMessage().contains("10000"),
+                e.getMessage());
+    }
+
+    @Test
+    void folderWithoutConfig() throws IOException {
+        Path dir = copyOf("base");
+        Files.delete(dir.resolve("config.json"));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> PretrainedBert.load(dir));
+        assertTrue(e.getMessage().contains("config.json not found"), e.getMessage());
+    }
+
+    @Test
+    void folderWithoutWeights() throws IOException {
+        Path dir = copyOf("base");
+        Files.delete(dir.resolve("model.safetensors"));
+        Files.delete(dir.resolve("pytorch_model.bin"));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> PretrainedBert.load(dir));
+        assertTrue(e.getMessage().startsWith(dir.toString()) && e.getMessage().contains("no weights found"), e.getMessage());
+    }
+
+    @Test
+    void batchOfUnequalLengths() {
+        PretrainedBert bert = PretrainedBert.load(Fixtures.folder("base"));
+        List<Encoding> batch = List.of(bert.tokenizer().encode("short"), bert.tokenizer().encode("a longer text"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bert.forward(batch));
+        assertTrue(e.getMessage().contains("padding"), e.getMessage());
+    }
+
+    private Path copyOf(String fixture) throws IOException {
+        Path dir = tmp.resolve(fixture);
+        Files.createDirectories(dir);
+        try (var files = Files.list(Fixtures.folder(fixture))) {
+            for (Path f : files.toList()) Files.copy(f, dir.resolve(f.getFileName()));
+        }
+        return dir;
+    }
+}

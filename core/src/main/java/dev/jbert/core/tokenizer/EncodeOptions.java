@@ -1,0 +1,72 @@
+package dev.jbert.core.tokenizer;
+
+/**
+ * Length handling for {@link BertTokenizer#encode}: the {@code max_length}, {@code truncation} and
+ * {@code padding} arguments of a Hugging Face tokenizer call.
+ *
+ * @param maxLength  the length limit including special tokens, or null for the tokenizer's
+ *                   {@code model_max_length} (as transformers does when truncating or padding to max length)
+ * @param truncation whether and how to cut sequences that are too long
+ * @param padding    whether and how far to pad with {@code [PAD]}
+ */
+public record EncodeOptions(Integer maxLength, Truncation truncation, Padding padding) {
+
+    /** How to shorten an input longer than the limit. */
+    public enum Truncation {
+        /** Keep every token, even past the limit. */
+        NONE,
+        /**
+         * Hugging Face {@code longest_first}: trim the longer sequence of a pair first; when both must be
+         * cut they end up with half the budget each, the longer one (the second one on a tie) getting the
+         * odd token.
+         */
+        LONGEST_FIRST
+    }
+
+    /** How far to pad with the padding token (right side, type id 0, attention mask 0). */
+    public enum Padding {
+        /** No padding. */
+        NONE,
+        /** Pad every encoding to the length limit. */
+        MAX_LENGTH,
+        /** Pad every encoding of a batch to the longest one in it; a lone encoding is left as it is. */
+        LONGEST
+    }
+
+    /** No truncation, no padding: transformers' default call. */
+    public static final EncodeOptions NONE = new EncodeOptions(null, Truncation.NONE, Padding.NONE);
+
+    public EncodeOptions {
+        if (truncation == null || padding == null) {
+            throw new IllegalArgumentException("truncation and padding must not be null; use NONE");
+        }
+        if (maxLength != null && maxLength < 1) {
+            throw new IllegalArgumentException("maxLength must be positive, got " + maxLength);
+        }
+    }
+
+    /** Truncate longest-first and pad to exactly {@code maxLength}: fixed-shape model input. */
+    public static EncodeOptions fixedLength(int maxLength) {
+        return new EncodeOptions(maxLength, Truncation.LONGEST_FIRST, Padding.MAX_LENGTH);
+    }
+
+    /** Truncate longest-first to {@code maxLength}, pad each batch to its longest member. */
+    public static EncodeOptions dynamicPadding(int maxLength) {
+        return new EncodeOptions(maxLength, Truncation.LONGEST_FIRST, Padding.LONGEST);
+    }
+
+    /** These options with another length limit (null: the model's). */
+    public EncodeOptions withMaxLength(Integer value) {
+        return new EncodeOptions(value, truncation, padding);
+    }
+
+    /** These options with another truncation strategy. */
+    public EncodeOptions withTruncation(Truncation value) {
+        return new EncodeOptions(maxLength, value, padding);
+    }
+
+    /** These options with another padding strategy. */
+    public EncodeOptions withPadding(Padding value) {
+        return new EncodeOptions(maxLength, truncation, value);
+    }
+}

@@ -1,0 +1,247 @@
+package dev.jbert.core.tokenizer;
+
+import java.text.Normalizer;
+import java.util.Arrays;
+import java.util.function.IntPredicate;
+
+/**
+ * A piece of text being normalised, one code point at a time, where every code point remembers the
+ * span of the original text it came from (the Rust {@code NormalizedString} with its alignments).
+ *
+ * <p>A code point produced by an expansion (NFD, lower-casing U+0130, the spaces around a CJK
+ * ideograph) inherits the span of the code point it was produced from, exactly as {@code tokenizers}
+ * does, so a token's offsets run from the first span's start to the last span's end. The one twist,
+ * also copied from Rust, is that NFD's reordering of combining marks moves code points but not spans.
+ * Spans are Java {@code char} indices into the original string.
+ */
+final class NormalizedString {
+
+    private int[] codePoints;
+    private int[] starts;
+    private int[] ends;
+    private int size;
+
+    private NormalizedString(int capacity) {
+        codePoints = new int[Math.max(capacity, 4)];
+        starts = new int[codePoints.length];
+        ends = new int[codePoints.length];
+    }
+
+    /** The untouched text, each code point spanning itself. */
+    static NormalizedString of(String original) {
+        int to = original.length();
+        NormalizedString s = new NormalizedString(to);
+        int i = 0;
+        while (i < to) {
+            int cp = original.codePointAt(i);
+            int next = i + Character.charCount(cp);
+            s.append(cp, i, next);
+            i = next;
+        }
+        return s;
+    }
+
+    int size() {
+        return size;
+    }
+
+    int codePointAt(int index) {
+        return codePoints[index];
+    }
+
+    int startAt(int index) {
+        return starts[index];
+    }
+
+    int endAt(int index) {
+        return ends[index];
+    }
+
+    /** The code points {@code [from, to)} with their spans. */
+    NormalizedString slice(int from, int to) {
+        NormalizedString s = new NormalizedString(to - from);
+        for (int i = from; i < to; i++) {
+            s.append(codePoints[i], starts[i], ends[i]);
+        }
+        return s;
+    }
+
+    String text() {
+        return text(0, size);
+    }
+
+    String text(int from, int to) {
+        return new String(codePoints, from, to - from);
+    }
+
+    /**
+     * BERT {@code clean_text}: drop NUL, U+FFFD and control/format characters, then turn every
+     * whitespace character into a plain space. Both steps keep spans, so offsets are unaffected.
+     */
+    void cleanText() {
+        filter(c -> c != 0 && c != 0xFFFD && !CharClasses.isControl(c));
+        for (int i = 0; i < size; i++) {
+            if (CharClasses.isWhitespace(codePoints[i])) {
+                codePoints[i] = ' ';
+            }
+        }
+    }
+
+    /** BERT {@code handle_chinese_chars}: a space on each side of every CJK ideograph. */
+    void padChineseChars() {
+        NormalizedString out = new NormalizedString(size + 8);
+        for (int i = 0; i < size; i++) {
+            int c = codePoints[i];
+            if (CharClasses.isChineseChar(c)) {
+                out.append(' ', starts[i], ends[i]);
+                out.append(c, starts[i], ends[i]);
+                out.append(' ', starts[i], ends[i]);
+            } else {
+                out.append(c, starts[i], ends[i]);
+            }
+        }
+        replaceWith(out);
+    }
+
+    /** BERT {@code strip_accents}: canonical decomposition (NFD), then drop non-spacing marks. */
+    void stripAccents() {
+        decompose();
+        filter(c -> !CharClasses.isNonSpacingMark(c));
+    }
+
+    /**
+     * Per-code-point full lower-casing, as Rust's {@code char::to_lowercase}: no context, so a final
+     * capital sigma becomes σ, not ς. U+0130 is the only unconditional one-to-many mapping.
+     */
+    void lowercase() {
+        // In place, unless some code point expands and the arrays have to grow.
+        NormalizedString out = null;
+        for (int i = 0; i < size; i++) {
+            if (codePoints[i] == 0x130) {
+                out = new NormalizedString(size + 4);
+                break;
+            }
+        }
+        if (out == null) {
+            for (int i = 0; i < size; i++) {
+                codePoints[i] = Character.toLowerCase(codePoints[i]);
+            }
+            return;
+        }
+        for (int i = 0; i < size; i++) {
+            if (codePoints[i] == 0x130) {
+                out.append('i', starts[i], ends[i]);
+                out.append(0x307, starts[i], ends[i]);
+            } else {
+                out.append(Character.toLowerCase(codePoints[i]), starts[i], ends[i]);
+            }
+        }
+        replaceWith(out);
+    }
+
+    /** Keeps only the code points {@code keep} accepts. */
+    void filter(IntPredicate keep) {
+        int w = 0;
+        for (int r = 0; r < size; r++) {
+            if (keep.test(codePoints[r])) {
+                codePoints[w] = codePoints[r];
+                starts[w] = starts[r];
+                ends[w] = ends[r];
+                w++;
+            }
+        }
+        size = w;
+    }
+
+    /**
+     * NFD with spans, replayed the way {@code tokenizers} applies it: the first code point of each
+     * decomposition takes over the span of the code point it replaces, the rest repeat the span before
+     * them. Canonical reordering moves code points but not spans, so a reordered mark gets the span of
+     * the position it lands on, as in Rust.
+     */
+    private void decompose() {
+        String before = text();
+        if (Normalizer.isNormalized(before, Normalizer.Form.NFD)) {
+            return;
+        }
+        int[] pieces = new int[size * 2 + 4];
+        boolean[] replaces = new boolean[pieces.length];
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            int c = codePoints[i];
+            String decomposed = c < 0xC0 ? null : Normalizer.normalize(new String(Character.toChars(c)), Normalizer.Form.NFD);
+            int k = 0;
+            do {
+                int p = decomposed == null ? c : decomposed.codePointAt(k);
+                if (n == pieces.length) {
+                    pieces = Arrays.copyOf(pieces, n * 2);
+                    replaces = Arrays.copyOf(replaces, n * 2);
+                }
+                pieces[n] = p;
+                replaces[n] = k == 0;
+                n++;
+                k += Character.charCount(p);
+            } while (decomposed != null && k < decomposed.length());
+        }
+        int[] ordered = Normalizer.normalize(before, Normalizer.Form.NFD).codePoints().toArray();
+        boolean[] orderedReplaces = reorder(Arrays.copyOf(pieces, n), Arrays.copyOf(replaces, n), ordered);
+        NormalizedString out = new NormalizedString(n);
+        int consumed = 0;
+        for (int j = 0; j < ordered.length; j++) {
+            if (orderedReplaces[j]) {
+                out.append(ordered[j], starts[consumed], ends[consumed]);
+                consumed++;
+            } else if (consumed == 0) {
+                out.append(ordered[j], 0, 0);
+            } else {
+                out.append(ordered[j], starts[consumed - 1], ends[consumed - 1]);
+            }
+        }
+        replaceWith(out);
+    }
+
+    /**
+     * The "replaces a code point" flags of {@code pieces}, permuted as NFD's canonical reordering permuted
+     * the pieces into {@code ordered}. The reordering is a stable sort of marks by combining class, so equal
+     * code points keep their order and the first unused equal piece is the right one.
+     */
+    private static boolean[] reorder(int[] pieces, boolean[] replaces, int[] ordered) {
+        if (Arrays.equals(pieces, ordered)) {
+            return replaces;
+        }
+        if (ordered.length != pieces.length) {
+            throw new IllegalStateException("NFD changed the number of code points: " + pieces.length + " -> " + ordered.length);
+        }
+        boolean[] used = new boolean[pieces.length];
+        boolean[] out = new boolean[pieces.length];
+        for (int j = 0; j < ordered.length; j++) {
+            int i = 0;
+            while (used[i] || pieces[i] != ordered[j]) {
+                i++;
+            }
+            used[i] = true;
+            out[j] = replaces[i];
+        }
+        return out;
+    }
+
+    private void append(int cp, int start, int end) {
+        if (size == codePoints.length) {
+            int capacity = size * 2;
+            codePoints = Arrays.copyOf(codePoints, capacity);
+            starts = Arrays.copyOf(starts, capacity);
+            ends = Arrays.copyOf(ends, capacity);
+        }
+        codePoints[size] = cp;
+        starts[size] = start;
+        ends[size] = end;
+        size++;
+    }
+
+    private void replaceWith(NormalizedString other) {
+        codePoints = other.codePoints;
+        starts = other.starts;
+        ends = other.ends;
+        size = other.size;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.jbert.core.tokenizer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Test resources under {@code src/test/resources/tokenizer}, whose expected values come from Hugging Face. */
+final class Fixtures {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Fixtures() {
+    }
+
+    static Path path(String relative) {
+        URL url = Fixtures.class.getResource("/tokenizer/" + relative);
+        if (url == null) {
+            throw new IllegalStateException("missing test resource tokenizer/" + relative);
+        }
+        try {
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode json(String relative) {
+        try {
+            return JSON.readTree(path(relative).toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    static int[] ints(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asInt();
+        }
+        return out;
+    }
+
+    /** Hugging Face word ids with None as -1, the convention of {@link Encoding#wordIds()}. */
+    static int[] wordIds(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).isNull() ? Encoding.NONE : array.get(i).asInt();
+        }
+        return out;
+    }
+
+    static BertTokenizer uncased() {
+        return Holder.UNCASED;
+    }
+
+    static BertTokenizer cased() {
+        return Holder.CASED;
+    }
+
+    /** The full bert-base vocabularies, loaded once for all tests. */
+    private static final class Holder {
+        static final BertTokenizer UNCASED = BertTokenizer.of(
+                Vocabulary.fromFile(path("bert-base-uncased-vocab.txt")), TokenizerConfig.uncased());
+        static final BertTokenizer CASED = BertTokenizer.of(
+                Vocabulary.fromFile(path("bert-base-cased-vocab.txt")), TokenizerConfig.cased());
+    }
+}
