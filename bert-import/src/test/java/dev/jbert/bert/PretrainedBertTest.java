@@ -1,5 +1,7 @@
 package dev.jbert.bert;
 
+import dev.jbert.testdata.Fixtures;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.tokenizer.EncodeOptions;

@@ -47,19 +47,14 @@ public final class BertModel {
     /** Whether the graph draws dropout masks (training) or leaves them out (inference). */
     public enum Mode { INFERENCE, TRAINING }
 
-    private final SameDiff sd;
-    private final BertConfig config;
+    private final Graph graph;
     private final SDVariable lastHiddenState;
     private final SDVariable pooledOutput;
-    private final List<DropoutSite> dropoutSites;
 
-    private BertModel(SameDiff sd, BertConfig config, SDVariable lastHiddenState, SDVariable pooledOutput,
-                      List<DropoutSite> dropoutSites) {
-        this.sd = sd;
-        this.config = config;
+    private BertModel(Graph graph, SDVariable lastHiddenState, SDVariable pooledOutput) {
+        this.graph = graph;
         this.lastHiddenState = lastHiddenState;
         this.pooledOutput = pooledOutput;
-        this.dropoutSites = Collections.unmodifiableList(dropoutSites);
     }
 
     /**
@@ -83,7 +78,7 @@ public final class BertModel {
         if (weights.has("bert.pooler.dense.weight") || weights.has("bert.pooler.dense.bias")) {
             pooled = new Pooler(g, "bert.pooler").forward(last);
         }
-        return new BertModel(sd, config, last, pooled, g.dropoutSites);
+        return new BertModel(g, last, pooled);
     }
 
     /**
@@ -97,11 +92,15 @@ public final class BertModel {
     }
 
     public SameDiff sameDiff() {
-        return sd;
+        return graph.sd;
     }
 
     public BertConfig config() {
-        return config;
+        return graph.config;
+    }
+
+    public Mode mode() {
+        return graph.mode;
     }
 
     /** {@code [batch, seq, hidden]}. */
@@ -130,7 +129,26 @@ public final class BertModel {
 
     /** The dropout masks a training step must feed, empty in inference mode or with all p = 0. */
     public List<DropoutSite> dropoutSites() {
-        return dropoutSites;
+        return Collections.unmodifiableList(graph.dropoutSites);
+    }
+
+    /**
+     * A Linear layer on top of the encoder (a head's), in the same conventions: variables named
+     * {@code prefix.weight} {@code [out, in]} and {@code prefix.bias} {@code [out]}, read from
+     * {@code weights}.
+     */
+    public SDVariable linear(String prefix, SDVariable x, int in, int out, Weights weights) {
+        return graph.linear(prefix, x, in, out, weights);
+    }
+
+    /** Dropout at a new site, active only in {@link Mode#TRAINING}; see {@link DropoutSite}. */
+    public SDVariable dropout(String site, SDVariable x, double p, DropoutSite.Shape shape) {
+        return graph.dropout(site, x, p, shape);
+    }
+
+    /** An activation function exactly as the feed-forward layers would apply it. */
+    public SDVariable activation(SDVariable x, Activation act) {
+        return graph.activation(x, act);
     }
 
     /** Shared state of one graph build: where weights come from and which dropout sites exist. */
@@ -152,10 +170,14 @@ public final class BertModel {
             return sd.var(name, weights.get(name, shape));
         }
 
-        /** {@code y = x·Wᵀ + b} with W in torch's {@code [out, in]} layout, as stored. */
         SDVariable linear(String prefix, SDVariable x, int in, int out) {
-            SDVariable w = param(prefix + ".weight", out, in);
-            SDVariable b = param(prefix + ".bias", out);
+            return linear(prefix, x, in, out, weights);
+        }
+
+        /** {@code y = x·Wᵀ + b} with W in torch's {@code [out, in]} layout, as stored. */
+        SDVariable linear(String prefix, SDVariable x, int in, int out, Weights from) {
+            SDVariable w = sd.var(prefix + ".weight", from.get(prefix + ".weight", out, in));
+            SDVariable b = sd.var(prefix + ".bias", from.get(prefix + ".bias", out));
             return sd.mmul(x, w, false, true, false).add(b);
         }
 
@@ -172,8 +194,7 @@ public final class BertModel {
             return centred.mul(sd.math.rsqrt(variance.add(config.layerNormEps()))).mul(gamma).add(beta);
         }
 
-        SDVariable activation(SDVariable x) {
-            Activation act = config.hiddenAct();
+        SDVariable activation(SDVariable x, Activation act) {
             return switch (act) {
                 // sd.nn.gelu is the sigmoid approximation, not BERT's erf form
                 case GELU -> x.mul(0.5).mul(sd.math.erf(x.mul(1.0 / Math.sqrt(2.0))).add(1.0));
@@ -193,7 +214,7 @@ public final class BertModel {
          */
         SDVariable dropout(String site, SDVariable x, double p, DropoutSite.Shape shape) {
             if (mode == Mode.INFERENCE || p == 0) return x;
-            int rank = shape == DropoutSite.Shape.ATTENTION_PROBS ? 4 : 2;
+            int rank = shape.rank();
             long[] dims = new long[rank];
             java.util.Arrays.fill(dims, -1);
             SDVariable mask = sd.placeHolder(DropoutSite.PREFIX + site, DataType.FLOAT, dims);
@@ -317,7 +338,7 @@ public final class BertModel {
         }
 
         SDVariable forward(SDVariable x) {
-            return g.activation(g.linear(prefix + ".dense", x, g.config.hiddenSize(), g.config.intermediateSize()));
+            return g.activation(g.linear(prefix + ".dense", x, g.config.hiddenSize(), g.config.intermediateSize()), g.config.hiddenAct());
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -35,6 +36,11 @@ public final class CheckpointWeights implements Weights {
     @Override
     public boolean has(String name) {
         return checkpoint.contains(name);
+    }
+
+    @Override
+    public Optional<long[]> storedShape(String name) {
+        return checkpoint.contains(name) ? Optional.of(checkpoint.info(name).shape()) : Optional.empty();
     }
 
     @Override

@@ -15,10 +15,22 @@ public record DropoutSite(String placeholder, double p, Shape shape) {
 
     /** The masked tensor's layout. */
     public enum Shape {
-        /** {@code [batch·seq, hidden]}. */
-        HIDDEN,
+        /** {@code [batch·seq, hidden]}: every token's hidden state. */
+        HIDDEN(2),
         /** {@code [batch, heads, seq, seq]}. */
-        ATTENTION_PROBS
+        ATTENTION_PROBS(4),
+        /** {@code [batch, hidden]}: one vector per sequence (the pooled output a head reads). */
+        POOLED(2);
+
+        private final int rank;
+
+        Shape(int rank) {
+            this.rank = rank;
+        }
+
+        public int rank() {
+            return rank;
+        }
     }
 
     /** The mask's shape for a batch, given the model's sizes. */
@@ -26,6 +38,7 @@ public record DropoutSite(String placeholder, double p, Shape shape) {
         return switch (shape) {
             case HIDDEN -> new long[]{batch * seq, hidden};
             case ATTENTION_PROBS -> new long[]{batch, heads, seq, seq};
+            case POOLED -> new long[]{batch, hidden};
         };
     }
 }

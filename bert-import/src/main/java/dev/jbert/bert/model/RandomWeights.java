@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -24,6 +25,12 @@ public final class RandomWeights implements Weights {
     @Override
     public boolean has(String name) {
         return true;
+    }
+
+    /** Nothing is stored: every tensor is drawn fresh in whatever shape is asked for. */
+    @Override
+    public Optional<long[]> storedShape(String name) {
+        return Optional.empty();
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.jbert.bert.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Optional;
+
 /**
  * Where the graph builder gets its parameters, by the checkpoint key transformers uses
  * ({@code bert.encoder.layer.0.attention.self.query.weight}). The builder asks for exactly the
@@ -11,6 +13,12 @@ public interface Weights {
 
     /** Whether the source holds a tensor of that name (optional parts such as the pooler). */
     boolean has(String name);
+
+    /**
+     * The shape a stored tensor has, when the source stores it: lets a head tell a checkpoint's
+     * head of another label count from its own before asking for it.
+     */
+    Optional<long[]> storedShape(String name);
 
     /**
      * The tensor as float32 with the given shape. A source may record a missing tensor or a wrong

@@ -2,7 +2,7 @@ package dev.jbert.bert.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jbert.bert.Fixtures;
+import dev.jbert.testdata.Fixtures;
 import dev.jbert.core.ModelFileException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

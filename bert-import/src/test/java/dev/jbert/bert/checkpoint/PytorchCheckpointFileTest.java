@@ -53,7 +53,7 @@ class PytorchCheckpointFileTest {
     @ParameterizedTest
     @ValueSource(strings = {"base", "token-cls"})
     void holdsTheSameTensorsAsTheSafetensorsTwin(String model) throws Exception {
-        Path dir = resource("/fixtures/" + model);
+        Path dir = dev.jbert.testdata.Fixtures.folder(model);
         Map<String, Expected> expected = readSafetensors(dir.resolve("model.safetensors"));
 
         try (PytorchCheckpointFile bin = PytorchCheckpointFile.open(dir.resolve("pytorch_model.bin"))) {
@@ -202,7 +202,7 @@ class PytorchCheckpointFileTest {
     }
 
     private static Path baseBin() throws URISyntaxException {
-        return resource("/fixtures/base/pytorch_model.bin");
+        return dev.jbert.testdata.Fixtures.folder("base").resolve("pytorch_model.bin");
     }
 
     private static Path resource(String name) throws URISyntaxException {

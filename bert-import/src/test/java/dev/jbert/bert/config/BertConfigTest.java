@@ -1,6 +1,6 @@
 package dev.jbert.bert.config;
 
-import dev.jbert.bert.Fixtures;
+import dev.jbert.testdata.Fixtures;
 import dev.jbert.core.ModelFileException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package dev.jbert.bert.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jbert.bert.Fixtures;
+import dev.jbert.testdata.Fixtures;
 import dev.jbert.bert.checkpoint.BertCheckpoint;
 import dev.jbert.bert.config.BertConfig;
 import org.junit.jupiter.api.Test;

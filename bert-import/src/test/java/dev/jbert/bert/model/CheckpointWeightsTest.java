@@ -1,6 +1,6 @@
 package dev.jbert.bert.model;
 
-import dev.jbert.bert.Fixtures;
+import dev.jbert.testdata.Fixtures;
 import dev.jbert.bert.checkpoint.BertCheckpoint;
 import dev.jbert.bert.config.BertConfig;
 import dev.jbert.core.ModelFileException;

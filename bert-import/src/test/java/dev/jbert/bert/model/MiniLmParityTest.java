@@ -1,7 +1,7 @@
 package dev.jbert.bert.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jbert.bert.Fixtures;
+import dev.jbert.testdata.Fixtures;
 import dev.jbert.bert.checkpoint.BertCheckpoint;
 import dev.jbert.bert.config.BertConfig;
 import org.junit.jupiter.api.Test;
@@ -37,8 +37,7 @@ class MiniLmParityTest {
         Stream<String> candidates = Stream.of(System.getProperty("jbert.minilm.dir"), System.getenv("JBERT_MINILM_DIR"));
         Optional<Path> configured = candidates.filter(s -> s != null && !s.isBlank()).map(Path::of).findFirst();
         if (configured.isPresent()) return configured;
-        // module dir -> repository -> its parent, where a shared/ checkout may sit beside it
-        Path beside = Path.of("").toAbsolutePath().getParent().getParent().resolve("shared/data/all-MiniLM-L6-v2");
+        Path beside = Fixtures.repositoryRoot().getParent().resolve("shared/data/all-MiniLM-L6-v2");
         return Files.isDirectory(beside) ? Optional.of(beside) : Optional.empty();
     }
 

@@ -2,7 +2,7 @@ package dev.jbert.bert.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jbert.bert.Fixtures;
+import dev.jbert.testdata.Fixtures;
 import dev.jbert.bert.checkpoint.BertCheckpoint;
 import dev.jbert.bert.config.BertConfig;
 import dev.jbert.core.nd4j.GradientFunction;

@@ -1,15 +1,17 @@
-package dev.jbert.bert;
+package dev.jbert.testdata;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The Hugging Face fixtures copied from shared/fixtures into test resources, and JSON helpers. */
+/**
+ * The Hugging Face fixtures, copied from shared/fixtures into the repository's {@code testdata/}
+ * (shared by every module's tests), and JSON helpers.
+ */
 public final class Fixtures {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -17,15 +19,16 @@ public final class Fixtures {
     private Fixtures() {
     }
 
-    /** A fixture model folder: base, seq-cls, token-cls or pair-regression. */
+    /** The repository root: Maven runs each module's tests from the module's folder. */
+    public static Path repositoryRoot() {
+        return Path.of("").toAbsolutePath().getParent();
+    }
+
+    /** A fixture model folder: base, seq-cls, multi-label, token-cls or pair-regression. */
     public static Path folder(String name) {
-        URL url = Fixtures.class.getResource("/fixtures/" + name + "/config.json");
-        if (url == null) throw new IllegalStateException("test resource fixtures/" + name + " is missing");
-        try {
-            return Path.of(url.toURI()).getParent();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        Path dir = repositoryRoot().resolve("testdata/fixtures").resolve(name);
+        if (!Files.isDirectory(dir)) throw new IllegalStateException("fixture folder " + dir + " is missing");
+        return dir;
     }
 
     public static JsonNode json(Path file) {

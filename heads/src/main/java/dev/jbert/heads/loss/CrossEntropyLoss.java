@@ -1,0 +1,50 @@
+package dev.jbert.heads.loss;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code torch.nn.CrossEntropyLoss(weight, ignore_index=-100, label_smoothing)} with mean
+ * reduction: {@code Σ_i w_{y_i}·nll_i / Σ_i w_{y_i}} over rows not ignored (a weighted mean, as
+ * torch takes it), plus, with smoothing ε, {@code ε/C · Σ_i Σ_c w_c·(−log p_ic) / Σ_i w_{y_i}}
+ * against {@code (1−ε)} of the first term. Without weights every w is 1. Used for single-label
+ * sequence classification and, over every token, for token classification.
+ *
+ * @param classWeights   per-class weights, or null for none
+ * @param labelSmoothing ε in [0, 1)
+ */
+public record CrossEntropyLoss(float[] classWeights, double labelSmoothing) implements Loss {
+
+    public CrossEntropyLoss {
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + labelSmoothing);
+        }
+        classWeights = Weights.checked("class weights", classWeights);
+    }
+
+    /** Plain cross entropy, transformers' default for single-label and token heads. */
+    public static CrossEntropyLoss plain() {
+        return new CrossEntropyLoss(null, 0);
+    }
+
+    @Override
+    public SDVariable build(SameDiff sd, SDVariable logits, SDVariable labels, int numClasses) {
+        Weights.checkCount("class weights", classWeights, numClasses);
+        ClassIndexLabels y = ClassIndexLabels.of(sd, labels, numClasses);
+        SDVariable logProbs = sd.nn.logSoftmax(logits);                                      // [N, C]
+        SDVariable rowWeight = classWeights == null ? y.valid() : y.perRow(sd, classWeights).mul(y.valid()); // [N]
+        SDVariable denominator = rowWeight.sum();
+        SDVariable nll = y.pick(logProbs).neg();                                             // [N]
+        SDVariable loss = nll.mul(rowWeight).sum().div(denominator);
+        if (labelSmoothing == 0) return loss;
+        SDVariable weighted = classWeights == null ? logProbs : logProbs.mul(sd.constant(Nd4j.createFromArray(classWeights)));
+        SDVariable smooth = weighted.sum(1).neg().mul(y.valid()).sum().div(denominator);
+        return loss.mul(1 - labelSmoothing).add(smooth.mul(labelSmoothing / numClasses));
+    }
+
+    @Override
+    public LabelKind labelKind() {
+        return LabelKind.CLASS_INDEX;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.jbert.heads.loss;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * A training loss appended to a graph, built from basic SameDiff ops: the {@code sd.loss.*} ops
+ * of ND4J 1.0.0-M2.1 ignore the upstream gradient and silently mishandle ignored labels, so none
+ * of them is used. Each implementation states the PyTorch function it reproduces.
+ */
+public interface Loss {
+
+    /**
+     * Adds the loss to {@code sd} and returns it as a scalar.
+     *
+     * @param logits {@code [N, C]} raw scores (for token tasks N = batch·seq)
+     * @param labels     the label placeholder, in the layout {@link #labelKind()} names
+     * @param numClasses C, the head's output width
+     */
+    SDVariable build(SameDiff sd, SDVariable logits, SDVariable labels, int numClasses);
+
+    /** What the labels placeholder holds. */
+    LabelKind labelKind();
+
+    /** Label layouts a loss consumes. */
+    enum LabelKind {
+        /** int32 {@code [N]} class indices; -100 marks a position to ignore. */
+        CLASS_INDEX,
+        /** float32 {@code [N, C]} multi-hot targets. */
+        MULTI_HOT,
+        /** float32 {@code [N]} (or {@code [N, C]} for several targets) real values. */
+        REAL
+    }
+
+    /** The label value transformers and torch ignore: subword continuations, padding. */
+    int IGNORE_INDEX = -100;
+}
