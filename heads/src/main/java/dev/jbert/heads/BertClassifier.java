@@ -57,14 +57,14 @@ public final class BertClassifier {
             shape = DropoutSite.Shape.POOLED;
         }
         double p = config.effectiveClassifierDropout();
-        SDVariable x = encoder.dropout("classifier", features, p, shape);
+        SDVariable x = encoder.dropout("classifier", features, p, shape, hidden);
         SDVariable logits = switch (spec.head().kind()) {
             case LINEAR -> encoder.linear("classifier", x, hidden, spec.numLabels(), headWeights);
             case MLP -> {
                 int mid = spec.head().mlpHiddenSize();
                 SDVariable h = encoder.activation(encoder.linear("classifier.dense", x, hidden, mid, headWeights),
                         spec.head().mlpActivation());
-                h = encoder.dropout("classifier.dense", h, p, shape);
+                h = encoder.dropout("classifier.dense", h, p, shape, mid);
                 yield encoder.linear("classifier.out_proj", h, mid, spec.numLabels(), headWeights);
             }
         };

@@ -142,8 +142,8 @@ public final class BertModel {
     }
 
     /** Dropout at a new site, active only in {@link Mode#TRAINING}; see {@link DropoutSite}. */
-    public SDVariable dropout(String site, SDVariable x, double p, DropoutSite.Shape shape) {
-        return graph.dropout(site, x, p, shape);
+    public SDVariable dropout(String site, SDVariable x, double p, DropoutSite.Shape shape, int width) {
+        return graph.dropout(site, x, p, shape, width);
     }
 
     /** An activation function exactly as the feed-forward layers would apply it. */
@@ -212,13 +212,13 @@ public final class BertModel {
          * Inverted dropout through a mask fed at each step: SameDiff's own dropout ops have no
          * gradient, and a mask drawn by the caller is reproducible from the run's seed.
          */
-        SDVariable dropout(String site, SDVariable x, double p, DropoutSite.Shape shape) {
+        SDVariable dropout(String site, SDVariable x, double p, DropoutSite.Shape shape, int width) {
             if (mode == Mode.INFERENCE || p == 0) return x;
             int rank = shape.rank();
             long[] dims = new long[rank];
             java.util.Arrays.fill(dims, -1);
             SDVariable mask = sd.placeHolder(DropoutSite.PREFIX + site, DataType.FLOAT, dims);
-            dropoutSites.add(new DropoutSite(DropoutSite.PREFIX + site, p, shape));
+            dropoutSites.add(new DropoutSite(DropoutSite.PREFIX + site, p, shape, width));
             return x.mul(mask);
         }
     }
@@ -257,7 +257,7 @@ public final class BertModel {
                     sd.concat(0, batchSeq, sd.constant(Nd4j.createFromArray((long) h))));  // [B, T, H]
             SDVariable sum = sd.reshape(wordsPlusTypes.add(positions), -1, h);              // [B·T, H]
             SDVariable normed = g.layerNorm(prefix + ".LayerNorm", sum);
-            return g.dropout("bert.embeddings", normed, c.hiddenDropoutProb(), DropoutSite.Shape.HIDDEN);
+            return g.dropout("bert.embeddings", normed, c.hiddenDropoutProb(), DropoutSite.Shape.HIDDEN, h);
         }
     }
 
@@ -284,7 +284,7 @@ public final class BertModel {
 
             SDVariable scores = sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(c.headSize())).add(mask); // [B, nh, T, T]
             SDVariable probs = sd.nn.softmax(scores, -1);
-            probs = g.dropout(prefix, probs, c.attentionProbsDropoutProb(), DropoutSite.Shape.ATTENTION_PROBS);
+            probs = g.dropout(prefix, probs, c.attentionProbsDropoutProb(), DropoutSite.Shape.ATTENTION_PROBS, c.numAttentionHeads());
             SDVariable context = sd.mmul(probs, v);                                         // [B, nh, T, hs]
             return sd.reshape(sd.permute(context, 0, 2, 1, 3), -1, h);                     // [B·T, H]
         }
@@ -307,7 +307,7 @@ public final class BertModel {
         SDVariable forward(SDVariable context, SDVariable residual) {
             int h = g.config.hiddenSize();
             SDVariable x = g.linear(prefix + ".dense", context, h, h);
-            x = g.dropout(prefix, x, g.config.hiddenDropoutProb(), DropoutSite.Shape.HIDDEN);
+            x = g.dropout(prefix, x, g.config.hiddenDropoutProb(), DropoutSite.Shape.HIDDEN, g.config.hiddenSize());
             return g.layerNorm(prefix + ".LayerNorm", x.add(residual));
         }
     }
@@ -354,7 +354,7 @@ public final class BertModel {
 
         SDVariable forward(SDVariable intermediate, SDVariable residual) {
             SDVariable x = g.linear(prefix + ".dense", intermediate, g.config.intermediateSize(), g.config.hiddenSize());
-            x = g.dropout(prefix, x, g.config.hiddenDropoutProb(), DropoutSite.Shape.HIDDEN);
+            x = g.dropout(prefix, x, g.config.hiddenDropoutProb(), DropoutSite.Shape.HIDDEN, g.config.hiddenSize());
             return g.layerNorm(prefix + ".LayerNorm", x.add(residual));
         }
     }

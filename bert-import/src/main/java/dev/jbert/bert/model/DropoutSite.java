@@ -8,8 +8,10 @@ package dev.jbert.bert.model;
  * @param placeholder SameDiff placeholder name, {@link #PREFIX} + the module's checkpoint prefix
  * @param p           dropout probability
  * @param shape       which tensor the mask covers
+ * @param width       the masked tensor's feature width: hidden size, head count for attention
+ *                    probabilities, or a head's own layer width
  */
-public record DropoutSite(String placeholder, double p, Shape shape) {
+public record DropoutSite(String placeholder, double p, Shape shape, int width) {
 
     public static final String PREFIX = "dropout/";
 
@@ -33,12 +35,12 @@ public record DropoutSite(String placeholder, double p, Shape shape) {
         }
     }
 
-    /** The mask's shape for a batch, given the model's sizes. */
-    public long[] maskShape(long batch, long seq, int hidden, int heads) {
+    /** The mask's shape for a batch. */
+    public long[] maskShape(long batch, long seq) {
         return switch (shape) {
-            case HIDDEN -> new long[]{batch * seq, hidden};
-            case ATTENTION_PROBS -> new long[]{batch, heads, seq, seq};
-            case POOLED -> new long[]{batch, hidden};
+            case HIDDEN -> new long[]{batch * seq, width};
+            case ATTENTION_PROBS -> new long[]{batch, width, seq, seq};
+            case POOLED -> new long[]{batch, width};
         };
     }
 }

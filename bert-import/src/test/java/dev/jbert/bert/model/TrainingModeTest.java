@@ -33,7 +33,7 @@ class TrainingModeTest {
     private static JsonNode ref;
     private static BertModel model;
     private static Map<String, INDArray> feed;
-    private static int batch, seq, hidden, heads;
+    private static int batch, seq, hidden;
 
     @BeforeAll
     static void buildWithDropout() {
@@ -42,7 +42,6 @@ class TrainingModeTest {
         json.put("hidden_dropout_prob", 0.1).put("attention_probs_dropout_prob", 0.1);
         BertConfig config = BertConfig.fromJson(json);
         hidden = config.hiddenSize();
-        heads = config.numAttentionHeads();
         int[][] ids = Fixtures.ints(ref.get("inputs"), "input_ids");
         batch = ids.length;
         seq = ids[0].length;
@@ -57,7 +56,7 @@ class TrainingModeTest {
             feed.put(BertModel.ATTENTION_MASK, Nd4j.createFromArray(Fixtures.ints(ref.get("inputs"), "attention_mask")));
             feed.put(BertModel.INPUTS_EMBEDS, Nd4j.pullRows(table, 1, Nd4j.createFromArray(ids).reshape(-1).toIntVector()));
         }
-        for (DropoutSite s : model.dropoutSites()) feed.put(s.placeholder(), Nd4j.ones(DataType.FLOAT, s.maskShape(batch, seq, hidden, heads)));
+        for (DropoutSite s : model.dropoutSites()) feed.put(s.placeholder(), Nd4j.ones(DataType.FLOAT, s.maskShape(batch, seq)));
         SDVariable weightsOfSum = model.sameDiff().constant(Nd4j.linspace(-1.0, 1.0, (long) batch * seq * hidden, DataType.FLOAT).reshape(batch, seq, hidden));
         model.sameDiff().setLossVariables(model.lastHiddenState().mul(weightsOfSum).sum("loss"));
         GradientFunction.create(model.sameDiff());

@@ -1,0 +1,36 @@
+package dev.jbert.core.data;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One model-ready batch: token ids, segment ids and attention mask, all {@code [batch, seq]},
+ * padded to one length, and the labels in the layout the task's loss reads (class indices
+ * {@code [batch]} or {@code [batch, seq]} as int32 with -100 to ignore, multi-hot
+ * {@code [batch, C]} or real values {@code [batch]} as float32), or null when unlabelled.
+ */
+public record Batch(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMask, INDArray labels) {
+
+    public Batch {
+        if (inputIds.length == 0) throw new IllegalArgumentException("a batch needs at least one example");
+        int len = inputIds[0].length;
+        for (int i = 0; i < inputIds.length; i++) {
+            if (inputIds[i].length != len || tokenTypeIds[i].length != len || attentionMask[i].length != len) {
+                throw new IllegalArgumentException("example " + i + " of the batch is not padded to length " + len);
+            }
+        }
+        if (tokenTypeIds.length != inputIds.length || attentionMask.length != inputIds.length) {
+            throw new IllegalArgumentException("ids, token types and attention mask disagree on the batch size");
+        }
+        if (labels != null && labels.size(0) != inputIds.length) {
+            throw new IllegalArgumentException("labels hold " + labels.size(0) + " rows for a batch of " + inputIds.length);
+        }
+    }
+
+    public int size() {
+        return inputIds.length;
+    }
+
+    public int sequenceLength() {
+        return inputIds[0].length;
+    }
+}

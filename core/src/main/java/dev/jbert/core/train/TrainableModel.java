@@ -1,0 +1,35 @@
+package dev.jbert.core.train;
+
+import dev.jbert.core.data.Batch;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Map;
+
+/**
+ * What the training loop needs of a model: its parameters, and a forward and backward pass on a
+ * batch. The loop owns everything else (optimizer, schedule, clipping, accumulation), so any
+ * graph can be trained the same way.
+ */
+public interface TrainableModel {
+
+    /**
+     * The parameters to train, by checkpoint name, as live arrays the optimizer updates in place.
+     * Frozen parameters are not in the map.
+     */
+    Map<String, INDArray> trainableParameters();
+
+    /**
+     * Runs the batch forward and backward with dropout drawn from {@code dropoutSeed}, and adds
+     * {@code scale} × each parameter's gradient into {@code gradients} (same names and shapes as
+     * {@link #trainableParameters()}).
+     *
+     * @return the batch's loss, unscaled
+     */
+    double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients);
+
+    /** Raw model outputs for a batch with dropout off (logits), for evaluation and prediction. */
+    INDArray predict(Batch batch);
+
+    /** The loss of a batch with dropout off, for evaluation. */
+    double evaluationLoss(Batch batch);
+}

@@ -1,0 +1,160 @@
+package dev.jbert.heads;
+
+import dev.jbert.bert.model.BertModel;
+import dev.jbert.bert.model.DropoutSite;
+import dev.jbert.core.data.Batch;
+import dev.jbert.core.nd4j.GradientFunction;
+import dev.jbert.core.train.TrainableModel;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * A {@link BertClassifier} built in training mode, driven by the training loop: it feeds a batch,
+ * draws the dropout masks, and turns SameDiff's gradients into one gradient per parameter.
+ *
+ * <p>The word-embedding table is the exception SameDiff cannot handle (its gather gradient is
+ * broken): the batch's rows are looked up here and fed as {@code inputs_embeds}, and that
+ * placeholder's gradient is added back into the table's rows, skipping the padding id as
+ * {@code nn.Embedding(padding_idx)} does. The table's gradient is dense, as torch's is, so AdamW
+ * moves every row exactly as torch would.
+ */
+public final class ClassifierModel implements TrainableModel {
+
+    /** The one parameter whose gradient is assembled here rather than by SameDiff. */
+    public static final String WORD_EMBEDDINGS = "bert.embeddings.word_embeddings.weight";
+
+    private final BertClassifier classifier;
+    private final SameDiff sd;
+    private final int padTokenId;
+    private final Map<String, INDArray> trainable;
+    /** SameDiff gradient names of the graph-computed parameters, by parameter name. */
+    private final Map<String, String> gradientNames = new LinkedHashMap<>();
+    private final String embedsGradient;
+
+    /**
+     * @param classifier a classifier built in {@link BertModel.Mode#TRAINING}
+     * @param trainable  which parameters train (all, or only the head's to freeze the encoder)
+     */
+    public ClassifierModel(BertClassifier classifier, Predicate<String> trainable) {
+        if (classifier.encoder().mode() != BertModel.Mode.TRAINING) {
+            throw new IllegalArgumentException("a trainable classifier must be built in TRAINING mode");
+        }
+        this.classifier = classifier;
+        this.sd = classifier.sameDiff();
+        this.padTokenId = classifier.encoder().config().padTokenId();
+        Map<String, INDArray> params = new LinkedHashMap<>();
+        for (SDVariable v : sd.variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE && trainable.test(v.name())) params.put(v.name(), v.getArr());
+        }
+        this.trainable = Collections.unmodifiableMap(params);
+        GradientFunction.create(sd);
+        for (String name : params.keySet()) {
+            if (!name.equals(WORD_EMBEDDINGS)) gradientNames.put(name, sd.getGradForVariable(name).name());
+        }
+        embedsGradient = sd.getGradForVariable(BertModel.INPUTS_EMBEDS).name();
+    }
+
+    /** Every parameter of the graph, trainable or frozen, by checkpoint name. */
+    public Map<String, INDArray> allParameters() {
+        Map<String, INDArray> all = new LinkedHashMap<>();
+        for (SDVariable v : sd.variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE) all.put(v.name(), v.getArr());
+        }
+        return all;
+    }
+
+    public BertClassifier classifier() {
+        return classifier;
+    }
+
+    @Override
+    public Map<String, INDArray> trainableParameters() {
+        return trainable;
+    }
+
+    @Override
+    public double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
+        Map<String, INDArray> feed = feed(batch, true, dropoutSeed);
+        List<String> outputs = new ArrayList<>(gradientNames.values());
+        outputs.add(BertClassifier.LOSS);
+        boolean embeddingsTrain = trainable.containsKey(WORD_EMBEDDINGS);
+        if (embeddingsTrain) outputs.add(embedsGradient);
+        Map<String, INDArray> out = sd.getFunction("grad").output(feed, outputs.toArray(String[]::new));
+        for (Map.Entry<String, String> g : gradientNames.entrySet()) {
+            gradients.get(g.getKey()).addi(scale == 1 ? out.get(g.getValue()) : out.get(g.getValue()).mul(scale));
+        }
+        if (embeddingsTrain) scatterAddRows(batch.inputIds(), out.get(embedsGradient), scale, gradients.get(WORD_EMBEDDINGS));
+        return out.get(BertClassifier.LOSS).getDouble(0);
+    }
+
+    /** {@code table[id] += scale · rows[position]} for every non-padding position. */
+    private void scatterAddRows(int[][] ids, INDArray rowGradients, double scale, INDArray tableGradient) {
+        int hidden = (int) tableGradient.size(1);
+        float[] rows = rowGradients.data().asFloat();                                          // [B·T·H]
+        FloatBuffer table = tableGradient.data().asNioFloat();
+        float s = (float) scale;
+        int position = 0;
+        for (int[] row : ids) {
+            for (int id : row) {
+                if (id != padTokenId) {
+                    int base = id * hidden, from = position * hidden;
+                    for (int h = 0; h < hidden; h++) table.put(base + h, table.get(base + h) + s * rows[from + h]);
+                }
+                position++;
+            }
+        }
+    }
+
+    @Override
+    public INDArray predict(Batch batch) {
+        return sd.output(feed(batch, false, 0), BertClassifier.LOGITS).get(BertClassifier.LOGITS);
+    }
+
+    @Override
+    public double evaluationLoss(Batch batch) {
+        return sd.output(feed(batch, false, 0), BertClassifier.LOSS).get(BertClassifier.LOSS).getDouble(0);
+    }
+
+    private Map<String, INDArray> feed(Batch batch, boolean training, long dropoutSeed) {
+        Map<String, INDArray> feed = new HashMap<>();
+        INDArray ids = Nd4j.createFromArray(batch.inputIds());
+        feed.put(BertModel.INPUT_IDS, ids);
+        feed.put(BertModel.TOKEN_TYPE_IDS, Nd4j.createFromArray(batch.tokenTypeIds()));
+        feed.put(BertModel.ATTENTION_MASK, Nd4j.createFromArray(batch.attentionMask()));
+        INDArray table = sd.getVariable(WORD_EMBEDDINGS).getArr();
+        feed.put(BertModel.INPUTS_EMBEDS, Nd4j.pullRows(table, 1, ids.reshape(-1).toIntVector()));
+        if (batch.labels() != null) feed.put(BertClassifier.LABELS, batch.labels());
+        if (training) Nd4j.getRandom().setSeed(dropoutSeed);
+        for (DropoutSite site : classifier.encoder().dropoutSites()) {
+            feed.put(site.placeholder(), training
+                    ? mask(site.maskShape(batch.size(), batch.sequenceLength()), site.p())
+                    : Nd4j.ones(DataType.FLOAT, broadcastOnes(site.shape().rank())));
+        }
+        return feed;
+    }
+
+    /** Inverted dropout: 0 with probability p, else 1/(1−p), as torch scales kept activations. */
+    private static INDArray mask(long[] shape, double p) {
+        INDArray uniform = Nd4j.rand(DataType.FLOAT, shape);
+        return uniform.gte(p).castTo(DataType.FLOAT).muli(1.0 / (1.0 - p));
+    }
+
+    private static long[] broadcastOnes(int rank) {
+        long[] shape = new long[rank];
+        java.util.Arrays.fill(shape, 1);
+        return shape;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.jbert.heads;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jbert.bert.model.BertModel;
+import dev.jbert.core.data.Batch;
+import dev.jbert.heads.loss.BceWithLogitsLoss;
+import dev.jbert.heads.loss.CrossEntropyLoss;
+import dev.jbert.heads.loss.FocalLoss;
+import dev.jbert.heads.loss.Loss;
+import dev.jbert.heads.loss.MseLoss;
+import dev.jbert.heads.loss.SigmoidFocalLoss;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Every loss through the fixture models against the value transformers / torch / torchvision
+ * computed: within 1e-5 relative (float32 rounding of a sum over the batch).
+ */
+class LossParityTest {
+
+    private static final double RELATIVE = 1e-5;
+
+    private static double loss(String fixture, ClassifierSpec spec, Batch batch) {
+        BertClassifier c = FixtureModels.classifier(fixture, spec, BertModel.Mode.INFERENCE);
+        Map<String, INDArray> feed = new HashMap<>();
+        feed.put(BertModel.INPUT_IDS, Nd4j.createFromArray(batch.inputIds()));
+        feed.put(BertModel.TOKEN_TYPE_IDS, Nd4j.createFromArray(batch.tokenTypeIds()));
+        feed.put(BertModel.ATTENTION_MASK, Nd4j.createFromArray(batch.attentionMask()));
+        feed.put(BertClassifier.LABELS, batch.labels());
+        return c.sameDiff().output(feed, BertClassifier.LOSS).get(BertClassifier.LOSS).getDouble(0);
+    }
+
+    private static void assertLoss(double expected, double actual, String what) {
+        System.out.printf("loss %s: expected %.8f, got %.8f (relative %.2g)%n", what, expected, actual,
+                Math.abs(actual - expected) / Math.abs(expected));
+        assertEquals(expected, actual, RELATIVE * Math.abs(expected), what);
+    }
+
+    private static Batch seqCls() {
+        JsonNode ref = FixtureModels.reference("seq-cls");
+        return FixtureModels.batch(ref.get("inputs"), FixtureModels.classLabels(ref.get("labels")));
+    }
+
+    private static void singleLabel(Loss loss, double expected, String what) {
+        assertLoss(expected, loss("seq-cls", ClassifierSpec.of(TaskType.SINGLE_LABEL, 3).withLoss(loss), seqCls()), what);
+    }
+
+    private static JsonNode seqLosses() {
+        return FixtureModels.reference("seq-cls").get("losses");
+    }
+
+    @Test
+    void crossEntropy() {
+        singleLabel(CrossEntropyLoss.plain(), seqLosses().get("cross_entropy_transformers").asDouble(), "cross entropy");
+    }
+
+    @Test
+    void weightedCrossEntropyIsAWeightedMean() {
+        JsonNode w = seqLosses().get("weighted_cross_entropy");
+        singleLabel(new CrossEntropyLoss(FixtureModels.floats(w.get("weights")), 0), w.get("value").asDouble(), "weighted CE");
+    }
+
+    @Test
+    void classBalancedCrossEntropy() {
+        JsonNode w = seqLosses().get("class_balanced_cross_entropy");
+        singleLabel(new CrossEntropyLoss(FixtureModels.floats(w.get("weights")), 0), w.get("value").asDouble(), "class-balanced CE");
+    }
+
+    @Test
+    void labelSmoothing() {
+        singleLabel(new CrossEntropyLoss(null, 0.1), seqLosses().get("label_smoothing_0.1").asDouble(), "label smoothing 0.1");
+    }
+
+    @Test
+    void softmaxFocal() {
+        singleLabel(new FocalLoss(2, null), seqLosses().get("focal_gamma2").asDouble(), "focal γ=2");
+        JsonNode a = seqLosses().get("focal_gamma2_alpha");
+        singleLabel(new FocalLoss(2, FixtureModels.floats(a.get("alpha"))), a.get("value").asDouble(), "focal γ=2 α");
+    }
+
+    @Test
+    void focalWithGammaZeroIsCrossEntropy() {
+        singleLabel(new FocalLoss(0, null), seqLosses().get("focal_gamma0_equals_cross_entropy").asDouble(), "focal γ=0");
+    }
+
+    @Test
+    void multiLabelLosses() {
+        JsonNode ref = FixtureModels.reference("multi-label");
+        Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.floatLabels(ref.get("labels")));
+        JsonNode losses = ref.get("losses");
+        ClassifierSpec spec = ClassifierSpec.of(TaskType.MULTI_LABEL, 5);
+        assertLoss(losses.get("bce_transformers").asDouble(), loss("multi-label", spec, batch), "BCE");
+        JsonNode pw = losses.get("bce_pos_weight");
+        assertLoss(pw.get("value").asDouble(),
+                loss("multi-label", spec.withLoss(new BceWithLogitsLoss(FixtureModels.floats(pw.get("pos_weight")))), batch), "BCE pos_weight");
+        assertLoss(losses.get("sigmoid_focal_gamma2_alpha0.25").asDouble(),
+                loss("multi-label", spec.withLoss(new SigmoidFocalLoss(2, 0.25)), batch), "sigmoid focal");
+    }
+
+    @Test
+    void tokenCrossEntropyIgnoresMinus100() {
+        JsonNode ref = FixtureModels.reference("token-cls");
+        ClassifierSpec spec = ClassifierSpec.of(TaskType.TOKEN_CLASSIFICATION, 9);
+        for (String policy : new String[]{"I", "ignore"}) {
+            JsonNode inputs = ref.get("inputs_continuation_" + policy);
+            assertLoss(ref.get("losses").get("continuation_" + policy).asDouble(),
+                    loss("token-cls", spec, FixtureModels.batch(inputs, FixtureModels.tokenLabels(inputs))), "token CE, continuation " + policy);
+        }
+    }
+
+    @Test
+    void regressionMse() {
+        JsonNode ref = FixtureModels.reference("pair-regression");
+        Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.floatLabels(ref.get("labels")));
+        assertLoss(ref.get("losses").get("mse_transformers").asDouble(),
+                loss("pair-regression", ClassifierSpec.of(TaskType.REGRESSION, 1).withLoss(new MseLoss()), batch), "MSE");
+    }
+}
