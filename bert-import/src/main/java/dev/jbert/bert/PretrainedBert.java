@@ -75,7 +75,7 @@ public final class PretrainedBert {
      * Every id the tokenizer can produce must be a row of the embedding table, and a table with
      * rows no token reaches means the vocabulary belongs to another model.
      */
-    private static void checkVocabulary(BertConfig config, BertTokenizer tokenizer, Path dir) {
+    public static void checkVocabulary(BertConfig config, BertTokenizer tokenizer, Path dir) {
         if (tokenizer.size() != config.vocabSize()) {
             Path vocab = tokenizer.vocabulary().source() != null ? tokenizer.vocabulary().source() : dir;
             throw new ModelFileException(vocab, "the vocabulary has " + tokenizer.size()

@@ -12,7 +12,16 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import dev.jbert.bert.checkpoint.BertCheckpoint;
+import dev.jbert.bert.checkpoint.SafetensorsWriter;
+import dev.jbert.bert.model.CheckpointWeights;
+import dev.jbert.core.ModelFileException;
+import dev.jbert.core.tokenizer.BertTokenizer;
+
+import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -37,6 +46,7 @@ public final class ClassifierModel implements TrainableModel {
     public static final String WORD_EMBEDDINGS = "bert.embeddings.word_embeddings.weight";
 
     private final BertClassifier classifier;
+    private final BertTokenizer tokenizer;
     private final SameDiff sd;
     private final int padTokenId;
     private final Map<String, INDArray> trainable;
@@ -46,13 +56,15 @@ public final class ClassifierModel implements TrainableModel {
 
     /**
      * @param classifier a classifier built in {@link BertModel.Mode#TRAINING}
+     * @param tokenizer  saved with the model, so the folder is complete
      * @param trainable  which parameters train (all, or only the head's to freeze the encoder)
      */
-    public ClassifierModel(BertClassifier classifier, Predicate<String> trainable) {
+    public ClassifierModel(BertClassifier classifier, BertTokenizer tokenizer, Predicate<String> trainable) {
         if (classifier.encoder().mode() != BertModel.Mode.TRAINING) {
             throw new IllegalArgumentException("a trainable classifier must be built in TRAINING mode");
         }
         this.classifier = classifier;
+        this.tokenizer = tokenizer;
         this.sd = classifier.sameDiff();
         this.padTokenId = classifier.encoder().config().padTokenId();
         Map<String, INDArray> params = new LinkedHashMap<>();
@@ -78,6 +90,47 @@ public final class ClassifierModel implements TrainableModel {
 
     public BertClassifier classifier() {
         return classifier;
+    }
+
+    public BertTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** Parameters of the head only: what trains when the encoder is frozen. */
+    public static boolean isHeadParameter(String name) {
+        return name.startsWith("classifier.");
+    }
+
+    /**
+     * Saves in Hugging Face layout: {@code config.json} (with id2label, label2id, problem_type),
+     * {@code model.safetensors} (float32, {@code bert.*} and {@code classifier.*}), {@code vocab.txt}
+     * and {@code tokenizer_config.json}. A Linear head loads in transformers unchanged.
+     */
+    @Override
+    public void save(Path dir) {
+        Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
+        allParameters().forEach((name, p) -> tensors.put(name, new SafetensorsWriter.Tensor(p.dup('c').data().asFloat(), p.shape())));
+        try {
+            Files.createDirectories(dir);
+            SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors);
+            Files.writeString(dir.resolve("config.json"), SavedClassifier.configJson(classifier).toPrettyString());
+        } catch (IOException e) {
+            throw new ModelFileException(dir, "cannot save the model: " + e.getMessage(), e);
+        }
+        tokenizer.save(dir);
+    }
+
+    /** Sets every parameter, in place, from a folder {@link #save} wrote; names and shapes must match. */
+    @Override
+    public void load(Path dir) {
+        try (BertCheckpoint checkpoint = BertCheckpoint.open(dir)) {
+            CheckpointWeights weights = new CheckpointWeights(checkpoint);
+            Map<String, INDArray> params = allParameters();
+            Map<String, INDArray> loaded = new LinkedHashMap<>();
+            params.forEach((name, p) -> loaded.put(name, weights.get(name, p.shape())));
+            weights.verify(n -> false);
+            loaded.forEach((name, values) -> params.get(name).assign(values));
+        }
     }
 
     @Override

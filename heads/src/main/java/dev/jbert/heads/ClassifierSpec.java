@@ -5,20 +5,32 @@ import dev.jbert.heads.loss.CrossEntropyLoss;
 import dev.jbert.heads.loss.Loss;
 import dev.jbert.heads.loss.MseLoss;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.stream.IntStream;
+
 /**
  * What to put on top of the encoder.
  *
  * @param task        what is predicted
- * @param numLabels   head width (1 for regression)
+ * @param labels      label names by class index (one name for regression); the head's width
  * @param head        Linear or MLP
  * @param loss        the training loss; its label layout must suit the task
  * @param replaceHead whether a checkpoint head of another shape may be discarded for a new one
  */
-public record ClassifierSpec(TaskType task, int numLabels, HeadSpec head, Loss loss, boolean replaceHead) {
+public record ClassifierSpec(TaskType task, List<String> labels, HeadSpec head, Loss loss, boolean replaceHead) {
 
     public ClassifierSpec {
-        if (task == null || head == null || loss == null) throw new IllegalArgumentException("task, head and loss are required");
-        if (numLabels < 1) throw new IllegalArgumentException("numLabels must be >= 1, got " + numLabels);
+        if (task == null || labels == null || head == null || loss == null) {
+            throw new IllegalArgumentException("task, labels, head and loss are required");
+        }
+        labels = List.copyOf(labels);
+        int numLabels = labels.size();
+        if (numLabels < 1) throw new IllegalArgumentException("a classifier needs at least one label");
+        if (new HashSet<>(labels).size() != numLabels) throw new IllegalArgumentException("label names must be distinct: " + labels);
+        if (task == TaskType.REGRESSION && numLabels != 1) {
+            throw new IllegalArgumentException("regression predicts one value; got " + numLabels + " labels");
+        }
         if ((task == TaskType.SINGLE_LABEL || task == TaskType.TOKEN_CLASSIFICATION) && numLabels < 2) {
             throw new IllegalArgumentException(task + " needs at least 2 labels, got " + numLabels);
         }
@@ -29,9 +41,19 @@ public record ClassifierSpec(TaskType task, int numLabels, HeadSpec head, Loss l
         }
     }
 
-    /** The task with transformers' default loss and a Linear head. */
+    /** The task with transformers' default loss, a Linear head and the given label names. */
+    public static ClassifierSpec of(TaskType task, List<String> labels) {
+        return new ClassifierSpec(task, labels, HeadSpec.linear(), defaultLoss(task), false);
+    }
+
+    /** As {@link #of(TaskType, List)}, with transformers' default names {@code LABEL_0, LABEL_1, ...}. */
     public static ClassifierSpec of(TaskType task, int numLabels) {
-        return new ClassifierSpec(task, numLabels, HeadSpec.linear(), defaultLoss(task), false);
+        return of(task, IntStream.range(0, numLabels).mapToObj(i -> "LABEL_" + i).toList());
+    }
+
+    /** Head width. */
+    public int numLabels() {
+        return labels.size();
     }
 
     /** transformers' loss for each task. */
@@ -52,14 +74,14 @@ public record ClassifierSpec(TaskType task, int numLabels, HeadSpec head, Loss l
     }
 
     public ClassifierSpec withLoss(Loss value) {
-        return new ClassifierSpec(task, numLabels, head, value, replaceHead);
+        return new ClassifierSpec(task, labels, head, value, replaceHead);
     }
 
     public ClassifierSpec withHead(HeadSpec value) {
-        return new ClassifierSpec(task, numLabels, value, loss, replaceHead);
+        return new ClassifierSpec(task, labels, value, loss, replaceHead);
     }
 
     public ClassifierSpec withReplaceHead(boolean value) {
-        return new ClassifierSpec(task, numLabels, head, loss, value);
+        return new ClassifierSpec(task, labels, head, loss, value);
     }
 }

@@ -6,6 +6,7 @@ import dev.jbert.bert.config.BertConfig;
 import dev.jbert.bert.model.BertModel;
 import dev.jbert.bert.model.CheckpointWeights;
 import dev.jbert.core.data.Batch;
+import dev.jbert.core.tokenizer.BertTokenizer;
 import dev.jbert.testdata.Fixtures;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -27,6 +28,10 @@ final class FixtureModels {
             weights.verify(n -> false);
             return c;
         }
+    }
+
+    static BertTokenizer tokenizer(String fixture) {
+        return BertTokenizer.fromDirectory(Fixtures.folder(fixture));
     }
 
     static JsonNode reference(String fixture) {

@@ -25,7 +25,8 @@ class GradientParityTest {
     private static final double RELATIVE = 1e-4;
 
     private static Map<String, INDArray> gradients(String fixture, ClassifierSpec spec, Batch batch) {
-        ClassifierModel model = new ClassifierModel(FixtureModels.classifier(fixture, spec, BertModel.Mode.TRAINING), n -> true);
+        ClassifierModel model = new ClassifierModel(FixtureModels.classifier(fixture, spec, BertModel.Mode.TRAINING),
+                FixtureModels.tokenizer(fixture), n -> true);
         Map<String, INDArray> grads = new LinkedHashMap<>();
         model.trainableParameters().forEach((n, p) -> grads.put(n, p.ulike().assign(0)));
         model.accumulateGradients(batch, 1.0, 0, grads);

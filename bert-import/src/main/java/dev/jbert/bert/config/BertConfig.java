@@ -115,6 +115,50 @@ public record BertConfig(
         return classifierDropout != null ? classifierDropout : hiddenDropoutProb;
     }
 
+    /**
+     * This config with a classification head's labels and problem type, for saving a fine-tuned
+     * model: transformers reads id2label, label2id, problem_type and architectures from it.
+     */
+    public BertConfig withClassifier(List<String> labels, Optional<ProblemType> problem, String architecture) {
+        SortedMap<Integer, String> names = new TreeMap<>();
+        for (int i = 0; i < labels.size(); i++) names.put(i, labels.get(i));
+        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct,
+                hiddenDropoutProb, attentionProbsDropoutProb, classifierDropout, maxPositionEmbeddings, typeVocabSize,
+                layerNormEps, initializerRange, padTokenId, names, problem, List.of(architecture));
+    }
+
+    /** {@code config.json} as transformers' {@code save_pretrained} writes it for a BERT model. */
+    public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+        var n = JSON.createObjectNode();
+        var arch = n.putArray("architectures");
+        architectures.forEach(arch::add);
+        n.put("model_type", "bert")
+                .put("vocab_size", vocabSize)
+                .put("hidden_size", hiddenSize)
+                .put("num_hidden_layers", numHiddenLayers)
+                .put("num_attention_heads", numAttentionHeads)
+                .put("intermediate_size", intermediateSize)
+                .put("hidden_act", hiddenAct.configName())
+                .put("hidden_dropout_prob", hiddenDropoutProb)
+                .put("attention_probs_dropout_prob", attentionProbsDropoutProb)
+                .put("max_position_embeddings", maxPositionEmbeddings)
+                .put("type_vocab_size", typeVocabSize)
+                .put("initializer_range", initializerRange)
+                .put("layer_norm_eps", layerNormEps)
+                .put("pad_token_id", padTokenId)
+                .put("position_embedding_type", "absolute");
+        if (classifierDropout == null) n.putNull("classifier_dropout");
+        else n.put("classifier_dropout", classifierDropout);
+        if (!id2label.isEmpty()) {
+            var i2l = n.putObject("id2label");
+            id2label.forEach((id, name) -> i2l.put(String.valueOf(id), name));
+            var l2i = n.putObject("label2id");
+            label2id().forEach(l2i::put);
+        }
+        problemType.ifPresent(p -> n.put("problem_type", p.configName()));
+        return n;
+    }
+
     /** Reads and validates {@code config.json}; every problem is reported against the file. */
     public static BertConfig load(Path file) {
         JsonNode root;

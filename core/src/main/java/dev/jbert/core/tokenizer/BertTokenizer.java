@@ -197,6 +197,11 @@ public final class BertTokenizer {
     }
 
     /** The WordPiece vocabulary. */
+    /** Writes {@code vocab.txt} and {@code tokenizer_config.json} into {@code dir}, as transformers saves them. */
+    public void save(Path dir) {
+        TokenizerFiles.save(vocabulary(), config(), dir);
+    }
+
     public Vocabulary vocabulary() {
         return vocabulary;
     }

@@ -308,4 +308,33 @@ final class TokenizerFiles {
                     continuingSubwordPrefix, maxInputCharsPerWord);
         }
     }
+
+    /**
+     * Writes {@code vocab.txt} (one token per line, in id order) and {@code tokenizer_config.json}
+     * as transformers' BertTokenizer saves them, so the folder loads here and in transformers.
+     */
+    static void save(Vocabulary vocabulary, TokenizerConfig config, Path dir) {
+        Path vocabFile = dir.resolve(VOCAB_TXT);
+        Path configFile = dir.resolve(TOKENIZER_CONFIG_JSON);
+        try {
+            StringBuilder lines = new StringBuilder();
+            for (int id = 0; id < vocabulary.size(); id++) lines.append(vocabulary.token(id)).append('\n');
+            Files.writeString(vocabFile, lines);
+            var json = new ObjectMapper().createObjectNode()
+                    .put("tokenizer_class", "BertTokenizer")
+                    .put("do_lower_case", config.doLowerCase())
+                    .put("tokenize_chinese_chars", config.tokenizeChineseChars())
+                    .put("unk_token", config.unkToken())
+                    .put("sep_token", config.sepToken())
+                    .put("pad_token", config.padToken())
+                    .put("cls_token", config.clsToken())
+                    .put("mask_token", config.maskToken());
+            if (config.stripAccents() == null) json.putNull("strip_accents");
+            else json.put("strip_accents", config.stripAccents());
+            if (config.modelMaxLength() != TokenizerConfig.NO_MAX_LENGTH) json.put("model_max_length", config.modelMaxLength());
+            Files.writeString(configFile, json.toPrettyString());
+        } catch (IOException e) {
+            throw new ModelFileException(dir, "cannot write the tokenizer files: " + e.getMessage(), e);
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.jbert.core.train;
 import dev.jbert.core.data.Batch;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -32,4 +33,10 @@ public interface TrainableModel {
 
     /** The loss of a batch with dropout off, for evaluation. */
     double evaluationLoss(Batch batch);
+
+    /** Writes the model into {@code dir} so that it loads back by itself (config and weights). */
+    void save(Path dir);
+
+    /** Sets every parameter, in place, to the values a {@link #save} wrote into {@code dir}. */
+    void load(Path dir);
 }

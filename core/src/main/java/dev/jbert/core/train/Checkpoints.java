@@ -1,0 +1,155 @@
+package dev.jbert.core.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jbert.core.ModelFileException;
+import dev.jbert.core.train.optim.AdamW;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Checkpoint folders {@code checkpoint-<step>/} under the output directory, as transformers' Trainer
+ * lays them out: the model (written by the model itself, loadable on its own), {@code optimizer.bin}
+ * (AdamW moments) and {@code trainer_state.json}. Each is written into a hidden partial folder and
+ * renamed into place in one step, so a kill mid-write leaves the previous checkpoints intact and no
+ * half-written one under a checkpoint name.
+ */
+public final class Checkpoints {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PREFIX = "checkpoint-";
+    static final String OPTIMIZER = "optimizer.bin";
+    static final String STATE = "trainer_state.json";
+
+    private final Path outputDir;
+
+    public Checkpoints(Path outputDir) {
+        this.outputDir = outputDir;
+    }
+
+    /** Writes a checkpoint for the state's step and returns its folder. */
+    public Path save(TrainableModel model, AdamW optimizer, TrainerState state) {
+        Path target = outputDir.resolve(PREFIX + state.globalStep);
+        Path partial = outputDir.resolve("." + PREFIX + state.globalStep + ".partial");
+        try {
+            Files.createDirectories(outputDir);
+            deleteTree(partial);
+            Files.createDirectories(partial);
+            model.save(partial);
+            writeOptimizer(partial.resolve(OPTIMIZER), optimizer.exportState());
+            Files.writeString(partial.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state.toJson()));
+            if (Files.exists(target)) deleteTree(target);
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new ModelFileException(target, "cannot write the checkpoint: " + e.getMessage(), e);
+        }
+        return target;
+    }
+
+    /** Every complete checkpoint, oldest step first. */
+    public List<Path> list() {
+        if (!Files.isDirectory(outputDir)) return List.of();
+        try (Stream<Path> s = Files.list(outputDir)) {
+            return s.filter(p -> Files.isDirectory(p) && p.getFileName().toString().matches(PREFIX + "\\d+"))
+                    .sorted(Comparator.comparingLong(Checkpoints::step))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The newest complete checkpoint, if any. */
+    public Optional<Path> latest() {
+        List<Path> all = list();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /** Deletes the oldest checkpoints beyond {@code limit}, never the best one. 0 keeps all. */
+    public void rotate(int limit, String bestCheckpoint) {
+        if (limit <= 0) return;
+        List<Path> all = list();
+        int excess = all.size() - limit;
+        for (Path p : all) {
+            if (excess <= 0) break;
+            if (p.getFileName().toString().equals(bestCheckpoint)) continue;
+            deleteTree(p);
+            excess--;
+        }
+    }
+
+    /** Loads weights and optimizer state from a checkpoint and returns its trainer state. */
+    public static TrainerState restore(Path checkpoint, TrainableModel model, AdamW optimizer) {
+        Path stateFile = checkpoint.resolve(STATE);
+        if (!Files.isRegularFile(stateFile)) {
+            throw new ModelFileException(checkpoint, "not a checkpoint: no " + STATE + " (expected a checkpoint-N folder this tool wrote)");
+        }
+        TrainerState state;
+        try {
+            JsonNode json = JSON.readTree(stateFile.toFile());
+            state = TrainerState.fromJson(json, stateFile);
+        } catch (IOException e) {
+            throw new ModelFileException(stateFile, "cannot read the trainer state: " + e.getMessage(), e);
+        }
+        model.load(checkpoint);
+        optimizer.importState(readOptimizer(checkpoint.resolve(OPTIMIZER)));
+        return state;
+    }
+
+    private static void writeOptimizer(Path file, Map<String, AdamW.ParameterState> state) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+            out.writeInt(state.size());
+            for (Map.Entry<String, AdamW.ParameterState> e : state.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue().step());
+                Nd4j.write(e.getValue().expAvg(), out);
+                Nd4j.write(e.getValue().expAvgSq(), out);
+            }
+        }
+    }
+
+    private static Map<String, AdamW.ParameterState> readOptimizer(Path file) {
+        Map<String, AdamW.ParameterState> state = new TreeMap<>();
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                String name = in.readUTF();
+                long step = in.readLong();
+                INDArray m = Nd4j.read(in);
+                INDArray v = Nd4j.read(in);
+                state.put(name, new AdamW.ParameterState(step, m, v));
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new ModelFileException(file, "cannot read the optimizer state (truncated or not written by this tool): " + e.getMessage(), e);
+        }
+        return state;
+    }
+
+    private static long step(Path checkpoint) {
+        return Long.parseLong(checkpoint.getFileName().toString().substring(PREFIX.length()));
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) return;
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package dev.jbert.core.train;
+
+import dev.jbert.core.data.Batch;
+import dev.jbert.core.train.optim.AdamW;
+import dev.jbert.core.train.optim.AdamWConfig;
+import dev.jbert.core.train.optim.GradientClipping;
+import dev.jbert.core.train.optim.LearningRateSchedule;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The training loop of transformers' Trainer: AdamW with decoupled decay (no decay on biases and
+ * LayerNorm weights), a warm-up schedule, global-norm clipping, gradient accumulation, evaluation
+ * and checkpoints by strategy, the best model by a chosen metric, early stopping and resume.
+ *
+ * <p>{@link #train} reads top to bottom: per epoch, per micro-batch, accumulate; every
+ * {@code gradient_accumulation_steps} micro-batches (and at an epoch's end), clip, step, log,
+ * then evaluate and checkpoint when a listener asks.
+ */
+public final class Trainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    private final TrainableModel model;
+    private final TrainingData data;
+    private final Evaluator evaluator;
+    private final TrainingArguments args;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private final Checkpoints checkpoints;
+    private final AdamW optimizer;
+    private final Map<String, INDArray> gradients = new LinkedHashMap<>();
+
+    /**
+     * @param evaluator computes validation metrics; may be null when eval_strategy is NO
+     * @param listeners extra hooks (progress, logging); flow control and early stopping are added here
+     */
+    public Trainer(TrainableModel model, TrainingData data, Evaluator evaluator, TrainingArguments args,
+                   List<TrainingListener> listeners) {
+        if (evaluator == null && args.evalStrategy() != IntervalStrategy.NO) {
+            throw new IllegalArgumentException("eval_strategy " + args.evalStrategy() + " needs validation data");
+        }
+        if (data.batchesPerEpoch() < 1) throw new IllegalArgumentException("the training data has no batches");
+        this.model = model;
+        this.data = data;
+        this.evaluator = evaluator;
+        this.args = args;
+        this.listeners.add(new FlowListener(args));
+        if (args.earlyStoppingPatience() > 0) this.listeners.add(new EarlyStopping(args));
+        this.listeners.addAll(listeners);
+        this.checkpoints = new Checkpoints(args.outputDir());
+        this.optimizer = new AdamW(new AdamWConfig(args.adamBeta1(), args.adamBeta2(), args.adamEpsilon(), args.weightDecay()),
+                AdamW::huggingFaceDecays);
+        model.trainableParameters().forEach((name, p) -> gradients.put(name, p.ulike().assign(0)));
+    }
+
+    /** Optimizer steps per epoch: a last partial accumulation still steps, as transformers does. */
+    public long stepsPerEpoch() {
+        return (data.batchesPerEpoch() + args.gradientAccumulationSteps() - 1) / args.gradientAccumulationSteps();
+    }
+
+    /** Total optimizer steps of the run. */
+    public long totalSteps() {
+        return args.maxSteps() > 0 ? args.maxSteps() : stepsPerEpoch() * args.numTrainEpochs();
+    }
+
+    /** The learning rate of every step: a pure function of the step. */
+    public LearningRateSchedule schedule() {
+        long total = totalSteps();
+        return args.warmupSteps() > 0
+                ? new LearningRateSchedule(args.lrSchedulerType(), args.learningRate(), Math.min(args.warmupSteps(), total), total)
+                : LearningRateSchedule.withWarmupRatio(args.lrSchedulerType(), args.learningRate(), args.warmupRatio(), total);
+    }
+
+    /** Trains from scratch. */
+    public TrainerState train() {
+        return train(Optional.empty());
+    }
+
+    /** Trains, continuing from a checkpoint folder when one is given. */
+    public TrainerState train(Optional<Path> resumeFrom) {
+        TrainerState state = resumeFrom.map(this::resume).orElseGet(this::freshState);
+        LearningRateSchedule schedule = schedule();
+        TrainerControl control = new TrainerControl();
+        listeners.forEach(l -> l.onTrainBegin(state, control));
+        int epochs = (int) Math.ceil((double) state.maxSteps / stepsPerEpoch());
+        Path lastCheckpoint = resumeFrom.orElse(null);
+
+        training:
+        for (int epoch = state.epoch; epoch < epochs; epoch++) {
+            List<Batch> batches = data.epoch(epoch, args.seed());
+            state.epoch = epoch;
+            double stepLoss = 0;
+            int microBatches = 0, examples = 0;
+            long started = System.nanoTime();
+            for (int i = state.batchesDoneInEpoch; i < batches.size(); i++) {
+                Batch batch = batches.get(i);
+                stepLoss += model.accumulateGradients(batch, 1.0 / args.gradientAccumulationSteps(),
+                        dropoutSeed(state.globalStep, microBatches), gradients);
+                microBatches++;
+                examples += batch.size();
+                state.batchesDoneInEpoch = i + 1;
+                boolean lastOfEpoch = i == batches.size() - 1;
+                if (microBatches < args.gradientAccumulationSteps() && !lastOfEpoch) continue;
+
+                double lr = schedule.learningRate(state.globalStep);
+                double gradNorm = args.maxGradNorm() > 0
+                        ? GradientClipping.clipByGlobalNorm(gradients, args.maxGradNorm())
+                        : GradientClipping.globalNorm(gradients);
+                double loss = stepLoss / microBatches;
+                if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
+                    throw new TrainingDivergedException(state.globalStep + 1, loss, gradNorm, lastCheckpoint);
+                }
+                optimizer.step(model.trainableParameters(), gradients, lr);
+                gradients.values().forEach(g -> g.assign(0));
+                state.globalStep++;
+                StepLog log = new StepLog(state.globalStep, state.fractionalEpoch(), loss, lr, gradNorm, examples,
+                        (System.nanoTime() - started) / 1e9);
+                state.steps.add(log);
+                listeners.forEach(l -> l.onStep(log, state, control));
+                if (lastOfEpoch) {
+                    state.epoch = epoch + 1;
+                    state.batchesDoneInEpoch = 0;
+                    int finished = epoch;
+                    listeners.forEach(l -> l.onEpochEnd(finished, state, control));
+                }
+                lastCheckpoint = act(control, state, lastCheckpoint);
+                if (control.shouldStop || state.globalStep >= state.maxSteps) break training;
+                stepLoss = 0;
+                microBatches = 0;
+                examples = 0;
+                started = System.nanoTime();
+            }
+        }
+        if (args.loadBestModelAtEnd() && state.bestCheckpoint != null) {
+            LOG.info("loading the best model, {} ({} = {})", state.bestCheckpoint, args.metricForBestModel(), state.bestMetric);
+            model.load(args.outputDir().resolve(state.bestCheckpoint));
+        }
+        listeners.forEach(l -> l.onTrainEnd(state));
+        return state;
+    }
+
+    /** Runs the evaluation and checkpoint the listeners asked for; returns the newest checkpoint. */
+    private Path act(TrainerControl control, TrainerState state, Path lastCheckpoint) {
+        Path newest = lastCheckpoint;
+        if (control.shouldEvaluate) {
+            control.shouldEvaluate = false;
+            EvalLog log = new EvalLog(state.globalStep, state.fractionalEpoch(), evaluator.evaluate(model));
+            state.evaluations.add(log);
+            double value = log.metric(args.metricForBestModel());
+            state.previousBestMetric = state.bestMetric;
+            boolean better = Double.isNaN(state.bestMetric) || (args.greaterIsBetter() ? value > state.bestMetric : value < state.bestMetric);
+            if (better) {
+                state.bestMetric = value;
+                // the checkpoint of this step, if one is saved now, becomes the best
+                if (control.shouldSave) state.bestCheckpoint = "checkpoint-" + state.globalStep;
+            }
+            listeners.forEach(l -> l.onEvaluate(log, state, control));
+        }
+        if (control.shouldSave) {
+            control.shouldSave = false;
+            newest = checkpoints.save(model, optimizer, state);
+            checkpoints.rotate(args.saveTotalLimit(), state.bestCheckpoint);
+            Path saved = newest;
+            listeners.forEach(l -> l.onCheckpoint(saved, state));
+        }
+        return newest;
+    }
+
+    private TrainerState freshState() {
+        TrainerState s = new TrainerState();
+        s.maxSteps = totalSteps();
+        s.numEpochs = args.maxSteps() > 0 ? (int) Math.ceil((double) s.maxSteps / stepsPerEpoch()) : args.numTrainEpochs();
+        s.batchesPerEpoch = data.batchesPerEpoch();
+        s.seed = args.seed();
+        s.dataFingerprint = data.fingerprint();
+        return s;
+    }
+
+    private TrainerState resume(Path checkpoint) {
+        TrainerState s = Checkpoints.restore(checkpoint, model, optimizer);
+        if (s.seed != args.seed()) {
+            throw new IllegalArgumentException(checkpoint + " was trained with seed " + s.seed + ", not " + args.seed()
+                    + ": resume with the same seed, or the data order and dropout would differ");
+        }
+        if (!s.dataFingerprint.equals(data.fingerprint())) {
+            throw new IllegalArgumentException(checkpoint + " was trained on other data (fingerprint " + s.dataFingerprint
+                    + ", now " + data.fingerprint() + "): resume on the same training file and settings");
+        }
+        if (s.maxSteps != totalSteps()) {
+            throw new IllegalArgumentException(checkpoint + " planned " + s.maxSteps + " steps but these arguments plan "
+                    + totalSteps() + ": resume with the same epochs, batch size and accumulation");
+        }
+        LOG.info("resuming from {} at step {} (epoch {}, batch {})", checkpoint, s.globalStep, s.epoch, s.batchesDoneInEpoch);
+        return s;
+    }
+
+    /** A distinct, reproducible dropout stream per micro-batch of the run. */
+    private long dropoutSeed(long step, int microBatch) {
+        long h = args.seed() * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + microBatch * 0x94D049BB133111EBL;
+        return h ^ (h >>> 31);
+    }
+}

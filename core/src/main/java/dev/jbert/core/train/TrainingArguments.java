@@ -1,0 +1,166 @@
+package dev.jbert.core.train;
+
+import dev.jbert.core.train.optim.ScheduleType;
+
+import java.nio.file.Path;
+
+/**
+ * The training recipe, named and defaulted as transformers' {@code TrainingArguments} so a
+ * Hugging Face user reads it at a glance. Validated on construction; build one with
+ * {@link #builder(Path)}.
+ *
+ * @param outputDir                  where checkpoints ({@code checkpoint-N/}) and the final model go
+ * @param numTrainEpochs             epochs, unless maxSteps is positive
+ * @param maxSteps                   optimizer steps to run; overrides numTrainEpochs when > 0
+ * @param learningRate               peak learning rate
+ * @param weightDecay                AdamW's decoupled decay, not applied to biases and LayerNorm weights
+ * @param adamBeta1                  AdamW β1
+ * @param adamBeta2                  AdamW β2
+ * @param adamEpsilon                AdamW ε
+ * @param maxGradNorm                global-norm clipping threshold; 0 turns clipping off
+ * @param gradientAccumulationSteps  micro-batches per optimizer step
+ * @param lrSchedulerType            schedule after warm-up
+ * @param warmupRatio                warm-up as a share of all steps (used when warmupSteps is 0)
+ * @param warmupSteps                warm-up in steps
+ * @param evalStrategy               when to evaluate
+ * @param evalSteps                  evaluation interval for the STEPS strategy
+ * @param saveStrategy               when to write a checkpoint
+ * @param saveSteps                  checkpoint interval for the STEPS strategy
+ * @param saveTotalLimit             checkpoints to keep (the best is always kept); 0 keeps all
+ * @param loggingSteps               log every this many steps
+ * @param metricForBestModel         evaluation metric that picks the best checkpoint
+ * @param greaterIsBetter            whether a larger metric is better
+ * @param loadBestModelAtEnd         restore the best checkpoint's weights when training ends
+ * @param earlyStoppingPatience      evaluations without improvement before stopping; 0 never stops
+ * @param earlyStoppingThreshold     how much better a metric must be to count as an improvement
+ * @param seed                       the one seed of the run: data order, dropout, new heads
+ */
+public record TrainingArguments(
+        Path outputDir,
+        int numTrainEpochs,
+        long maxSteps,
+        double learningRate,
+        double weightDecay,
+        double adamBeta1,
+        double adamBeta2,
+        double adamEpsilon,
+        double maxGradNorm,
+        int gradientAccumulationSteps,
+        ScheduleType lrSchedulerType,
+        double warmupRatio,
+        long warmupSteps,
+        IntervalStrategy evalStrategy,
+        long evalSteps,
+        IntervalStrategy saveStrategy,
+        long saveSteps,
+        int saveTotalLimit,
+        long loggingSteps,
+        String metricForBestModel,
+        boolean greaterIsBetter,
+        boolean loadBestModelAtEnd,
+        int earlyStoppingPatience,
+        double earlyStoppingThreshold,
+        long seed) {
+
+    public TrainingArguments {
+        if (outputDir == null) throw new IllegalArgumentException("outputDir is required");
+        if (maxSteps <= 0 && numTrainEpochs <= 0) {
+            throw new IllegalArgumentException("num_train_epochs must be > 0 (or max_steps set), got " + numTrainEpochs);
+        }
+        if (!(learningRate >= 0)) throw new IllegalArgumentException("learning_rate must be >= 0, got " + learningRate);
+        if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight_decay must be >= 0, got " + weightDecay);
+        if (!(maxGradNorm >= 0)) throw new IllegalArgumentException("max_grad_norm must be >= 0, got " + maxGradNorm);
+        if (gradientAccumulationSteps < 1) {
+            throw new IllegalArgumentException("gradient_accumulation_steps must be >= 1, got " + gradientAccumulationSteps);
+        }
+        if (!(warmupRatio >= 0 && warmupRatio <= 1)) throw new IllegalArgumentException("warmup_ratio must be in [0, 1], got " + warmupRatio);
+        if (warmupSteps < 0) throw new IllegalArgumentException("warmup_steps must be >= 0, got " + warmupSteps);
+        if (evalStrategy == IntervalStrategy.STEPS && evalSteps <= 0) throw new IllegalArgumentException("eval_strategy steps needs eval_steps > 0");
+        if (saveStrategy == IntervalStrategy.STEPS && saveSteps <= 0) throw new IllegalArgumentException("save_strategy steps needs save_steps > 0");
+        if (saveTotalLimit < 0) throw new IllegalArgumentException("save_total_limit must be >= 0, got " + saveTotalLimit);
+        if (loggingSteps < 1) throw new IllegalArgumentException("logging_steps must be >= 1, got " + loggingSteps);
+        if (earlyStoppingPatience < 0) throw new IllegalArgumentException("early_stopping_patience must be >= 0");
+        if (loadBestModelAtEnd && saveStrategy == IntervalStrategy.NO) {
+            throw new IllegalArgumentException("load_best_model_at_end needs checkpoints: set save_strategy to epoch or steps");
+        }
+        if ((loadBestModelAtEnd || earlyStoppingPatience > 0) && evalStrategy == IntervalStrategy.NO) {
+            throw new IllegalArgumentException("load_best_model_at_end and early stopping need evaluations: set eval_strategy");
+        }
+        if (loadBestModelAtEnd && evalStrategy != saveStrategy) {
+            throw new IllegalArgumentException("load_best_model_at_end needs eval_strategy and save_strategy to match (as transformers requires), got "
+                    + evalStrategy + " and " + saveStrategy);
+        }
+        if (metricForBestModel == null || metricForBestModel.isBlank()) throw new IllegalArgumentException("metric_for_best_model is required");
+        metricForBestModel = metricForBestModel.startsWith("eval_") ? metricForBestModel.substring(5) : metricForBestModel;
+    }
+
+    public static Builder builder(Path outputDir) {
+        return new Builder(outputDir);
+    }
+
+    /** Defaults as transformers' TrainingArguments, except evaluation and saving, which default to every epoch. */
+    public static final class Builder {
+        private final Path outputDir;
+        private int numTrainEpochs = 3;
+        private long maxSteps = -1;
+        private double learningRate = 5e-5;
+        private double weightDecay = 0;
+        private double adamBeta1 = 0.9;
+        private double adamBeta2 = 0.999;
+        private double adamEpsilon = 1e-8;
+        private double maxGradNorm = 1.0;
+        private int gradientAccumulationSteps = 1;
+        private ScheduleType lrSchedulerType = ScheduleType.LINEAR;
+        private double warmupRatio = 0;
+        private long warmupSteps = 0;
+        private IntervalStrategy evalStrategy = IntervalStrategy.EPOCH;
+        private long evalSteps = 500;
+        private IntervalStrategy saveStrategy = IntervalStrategy.EPOCH;
+        private long saveSteps = 500;
+        private int saveTotalLimit = 0;
+        private long loggingSteps = 10;
+        private String metricForBestModel = "loss";
+        private Boolean greaterIsBetter;
+        private boolean loadBestModelAtEnd;
+        private int earlyStoppingPatience;
+        private double earlyStoppingThreshold;
+        private long seed = 42;
+
+        private Builder(Path outputDir) {
+            this.outputDir = outputDir;
+        }
+
+        public Builder numTrainEpochs(int v) { numTrainEpochs = v; return this; }
+        public Builder maxSteps(long v) { maxSteps = v; return this; }
+        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder adamBetas(double b1, double b2) { adamBeta1 = b1; adamBeta2 = b2; return this; }
+        public Builder adamEpsilon(double v) { adamEpsilon = v; return this; }
+        public Builder maxGradNorm(double v) { maxGradNorm = v; return this; }
+        public Builder gradientAccumulationSteps(int v) { gradientAccumulationSteps = v; return this; }
+        public Builder lrSchedulerType(ScheduleType v) { lrSchedulerType = v; return this; }
+        public Builder warmupRatio(double v) { warmupRatio = v; return this; }
+        public Builder warmupSteps(long v) { warmupSteps = v; return this; }
+        public Builder evalStrategy(IntervalStrategy v) { evalStrategy = v; return this; }
+        public Builder evalSteps(long v) { evalSteps = v; return this; }
+        public Builder saveStrategy(IntervalStrategy v) { saveStrategy = v; return this; }
+        public Builder saveSteps(long v) { saveSteps = v; return this; }
+        public Builder saveTotalLimit(int v) { saveTotalLimit = v; return this; }
+        public Builder loggingSteps(long v) { loggingSteps = v; return this; }
+        public Builder metricForBestModel(String v) { metricForBestModel = v; return this; }
+        public Builder greaterIsBetter(boolean v) { greaterIsBetter = v; return this; }
+        public Builder loadBestModelAtEnd(boolean v) { loadBestModelAtEnd = v; return this; }
+        public Builder earlyStoppingPatience(int v) { earlyStoppingPatience = v; return this; }
+        public Builder earlyStoppingThreshold(double v) { earlyStoppingThreshold = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+
+        /** transformers: greater_is_better defaults to true unless the metric is a loss. */
+        public TrainingArguments build() {
+            boolean greater = greaterIsBetter != null ? greaterIsBetter : !metricForBestModel.endsWith("loss");
+            return new TrainingArguments(outputDir, numTrainEpochs, maxSteps, learningRate, weightDecay, adamBeta1, adamBeta2,
+                    adamEpsilon, maxGradNorm, gradientAccumulationSteps, lrSchedulerType, warmupRatio, warmupSteps, evalStrategy,
+                    evalSteps, saveStrategy, saveSteps, saveTotalLimit, loggingSteps, metricForBestModel, greater,
+                    loadBestModelAtEnd, earlyStoppingPatience, earlyStoppingThreshold, seed);
+        }
+    }
+}

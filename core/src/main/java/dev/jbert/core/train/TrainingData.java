@@ -1,0 +1,21 @@
+package dev.jbert.core.train;
+
+import dev.jbert.core.data.Batch;
+
+import java.util.List;
+
+/** The training set as the loop consumes it: one list of batches per epoch. */
+public interface TrainingData {
+
+    /**
+     * The batches of an epoch, in an order that depends only on {@code seed} and {@code epoch}, so
+     * that a resumed run sees exactly the batches the interrupted one would have.
+     */
+    List<Batch> epoch(int epoch, long seed);
+
+    /** Batches per epoch (the same every epoch). */
+    int batchesPerEpoch();
+
+    /** Identifies the data, recorded in checkpoints so a resume on other data is refused. */
+    String fingerprint();
+}

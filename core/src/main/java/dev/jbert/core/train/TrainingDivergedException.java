@@ -1,0 +1,13 @@
+package dev.jbert.core.train;
+
+import java.nio.file.Path;
+
+/** The loss or gradient norm became NaN or infinite: training stops, the last good checkpoint stays. */
+public final class TrainingDivergedException extends RuntimeException {
+
+    public TrainingDivergedException(long step, double loss, double gradNorm, Path lastCheckpoint) {
+        super("training diverged at step " + step + ": loss " + loss + ", gradient norm " + gradNorm
+                + (lastCheckpoint == null ? "; no checkpoint was written yet"
+                : "; the last good checkpoint is " + lastCheckpoint + " (resume from it with a lower learning rate)"));
+    }
+}

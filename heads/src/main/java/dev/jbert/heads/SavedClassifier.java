@@ -1,0 +1,101 @@
+package dev.jbert.heads;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jbert.bert.PretrainedBert;
+import dev.jbert.bert.checkpoint.BertCheckpoint;
+import dev.jbert.bert.config.Activation;
+import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.config.ProblemType;
+import dev.jbert.bert.model.BertModel;
+import dev.jbert.bert.model.CheckpointWeights;
+import dev.jbert.core.ModelFileException;
+import dev.jbert.core.tokenizer.BertTokenizer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * A classifier's folder in Hugging Face layout, both ways: opening a pretrained encoder (with or
+ * without a head) for fine-tuning, and the {@code config.json} a fine-tuned model is saved with.
+ * An MLP head, which transformers' BERT classes do not have, is described under {@code jbert_head}
+ * so that it loads back here; transformers ignores the key.
+ */
+public final class SavedClassifier {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String HEAD_KEY = "jbert_head";
+
+    private SavedClassifier() {
+    }
+
+    /**
+     * A trainable classifier on a Hugging Face folder. Tensors the folder lacks for the head are
+     * initialised from {@code seed}; every other tensor must be used.
+     *
+     * @param freezeEncoder train the head only
+     */
+    public static ClassifierModel open(Path dir, ClassifierSpec spec, long seed, boolean freezeEncoder) {
+        BertConfig config = BertConfig.load(dir.resolve("config.json"));
+        BertTokenizer tokenizer = BertTokenizer.fromDirectory(dir);
+        PretrainedBert.checkVocabulary(config, tokenizer, dir);
+        try (BertCheckpoint checkpoint = BertCheckpoint.open(dir)) {
+            CheckpointWeights weights = new CheckpointWeights(checkpoint);
+            BertClassifier classifier = BertClassifier.build(config, weights, spec, BertModel.Mode.TRAINING, seed);
+            // a replaced head's old tensors are deliberately left unused
+            weights.verify(name -> spec.replaceHead() && ClassifierModel.isHeadParameter(name));
+            Predicate<String> trainable = freezeEncoder ? ClassifierModel::isHeadParameter : name -> true;
+            return new ClassifierModel(classifier, tokenizer, trainable);
+        }
+    }
+
+    /**
+     * The spec a saved fine-tuned folder describes: task from problem_type (or the architecture
+     * for token classification), labels from id2label, head from {@code jbert_head}.
+     */
+    public static ClassifierSpec specOf(Path dir) {
+        Path file = dir.resolve("config.json");
+        BertConfig config = BertConfig.load(file);
+        JsonNode raw = readRaw(file);
+        TaskType task = config.architectures().contains("BertForTokenClassification")
+                ? TaskType.TOKEN_CLASSIFICATION
+                : TaskType.forSequences(config.problemType(), config.numLabels(), true);
+        if (config.id2label().isEmpty()) {
+            throw new ModelFileException(file, "has no id2label: it is not a fine-tuned classifier (expected labels to predict)");
+        }
+        List<String> labels = new ArrayList<>(config.id2label().values());
+        HeadSpec head = HeadSpec.linear();
+        JsonNode h = raw.get(HEAD_KEY);
+        if (h != null && "mlp".equals(h.path("kind").asText())) {
+            String act = h.path("activation").asText();
+            head = HeadSpec.mlp(h.path("hidden_size").asInt(), Activation.fromConfigName(act).orElseThrow(() ->
+                    new ModelFileException(file, HEAD_KEY + ".activation '" + act + "' is not one of " + Activation.supportedNames())));
+        }
+        return ClassifierSpec.of(task, labels).withHead(head);
+    }
+
+    static ObjectNode configJson(BertClassifier classifier) {
+        ClassifierSpec spec = classifier.spec();
+        String architecture = spec.task() == TaskType.TOKEN_CLASSIFICATION ? "BertForTokenClassification" : "BertForSequenceClassification";
+        Optional<ProblemType> problem = spec.task().problemType();
+        ObjectNode json = classifier.encoder().config().withClassifier(spec.labels(), problem, architecture).toJson();
+        if (spec.head().kind() == HeadSpec.Kind.MLP) {
+            json.putObject(HEAD_KEY).put("kind", "mlp").put("hidden_size", spec.head().mlpHiddenSize())
+                    .put("activation", spec.head().mlpActivation().configName());
+        }
+        return json;
+    }
+
+    private static JsonNode readRaw(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ModelFileException(file, "cannot be read: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.jbert.heads;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jbert.core.data.Batch;
+import dev.jbert.core.train.IntervalStrategy;
+import dev.jbert.core.train.StepLog;
+import dev.jbert.core.train.Trainer;
+import dev.jbert.core.train.TrainerState;
+import dev.jbert.core.train.TrainingArguments;
+import dev.jbert.core.train.TrainingData;
+import dev.jbert.core.train.optim.ScheduleType;
+import dev.jbert.testdata.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Ten steps of transformers' Trainer recipe on the seq-cls fixture (AdamW without decay on biases
+ * and LayerNorm weights, 2 warm-up steps then linear decay, clipping to norm 1, three batches
+ * cycled): learning rates exactly, losses and gradient norms within 1e-4 relative, final
+ * parameters within 1e-4 (absolute, relative to each tensor's largest value).
+ */
+class TrajectoryParityTest {
+
+    @TempDir
+    Path out;
+
+    /** The trajectory's three batches, cycled in order: the same list every epoch. */
+    static TrainingData cycled(List<Batch> batches) {
+        return new TrainingData() {
+            @Override
+            public List<Batch> epoch(int epoch, long seed) {
+                return batches;
+            }
+
+            @Override
+            public int batchesPerEpoch() {
+                return batches.size();
+            }
+
+            @Override
+            public String fingerprint() {
+                return "train_trajectory.json";
+            }
+        };
+    }
+
+    static List<Batch> trajectoryBatches(JsonNode trajectory) {
+        List<Batch> batches = new ArrayList<>();
+        for (JsonNode b : trajectory.get("batches")) {
+            batches.add(new Batch(rows(b.get("input_ids")), rows(b.get("token_type_ids")), rows(b.get("attention_mask")),
+                    Nd4j.createFromArray(Fixtures.ints(b.get("labels")))));
+        }
+        return batches;
+    }
+
+    private static int[][] rows(JsonNode matrix) {
+        int[][] r = new int[matrix.size()][];
+        for (int i = 0; i < r.length; i++) r[i] = Fixtures.ints(matrix.get(i));
+        return r;
+    }
+
+    @Test
+    void reproducesTransformersTrainerStepForStep() {
+        JsonNode trajectory = Fixtures.json(Fixtures.folder("seq-cls").resolve("train_trajectory.json"));
+        JsonNode recipe = trajectory.get("recipe");
+        ClassifierModel model = SavedClassifier.open(Fixtures.folder("seq-cls"),
+                ClassifierSpec.of(TaskType.SINGLE_LABEL, 3), 42, false);
+        TrainingArguments args = TrainingArguments.builder(out)
+                .maxSteps(recipe.get("steps").asLong())
+                .learningRate(recipe.get("lr").asDouble())
+                .warmupSteps(recipe.get("warmup_steps").asLong())
+                .lrSchedulerType(ScheduleType.LINEAR)
+                .weightDecay(recipe.get("weight_decay").asDouble())
+                .adamBetas(recipe.get("betas").get(0).asDouble(), recipe.get("betas").get(1).asDouble())
+                .adamEpsilon(recipe.get("eps").asDouble())
+                .maxGradNorm(recipe.get("max_grad_norm").asDouble())
+                .evalStrategy(IntervalStrategy.NO)
+                .saveStrategy(IntervalStrategy.NO)
+                .loggingSteps(1)
+                .build();
+        TrainerState state = new Trainer(model, cycled(trajectoryBatches(trajectory)), null, args, List.of()).train();
+
+        List<StepLog> steps = state.steps();
+        assertEquals(10, steps.size());
+        double worstLoss = 0, worstNorm = 0;
+        for (int k = 0; k < 10; k++) {
+            StepLog s = steps.get(k);
+            assertEquals(trajectory.get("lrs").get(k).asDouble(), s.learningRate(), 0.0, "learning rate of step " + k);
+            double expectedLoss = trajectory.get("losses").get(k).asDouble();
+            double expectedNorm = trajectory.get("grad_norms").get(k).asDouble();
+            worstLoss = Math.max(worstLoss, Math.abs(s.loss() - expectedLoss) / Math.abs(expectedLoss));
+            worstNorm = Math.max(worstNorm, Math.abs(s.gradNorm() - expectedNorm) / Math.abs(expectedNorm));
+        }
+        double worstParam = 0;
+        Map<String, INDArray> params = model.allParameters();
+        for (Iterator<Map.Entry<String, JsonNode>> it = trajectory.get("final").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            double[] expected = Fixtures.flatten(e.getValue());
+            double scale = 0;
+            for (double v : expected) scale = Math.max(scale, Math.abs(v));
+            worstParam = Math.max(worstParam, Fixtures.maxAbsDiff(expected, params.get(e.getKey()).dup().data().asFloat()) / scale);
+        }
+        System.out.printf("trajectory: max relative deviation loss %.2g, grad norm %.2g, final parameters %.2g%n",
+                worstLoss, worstNorm, worstParam);
+        assertTrue(worstLoss < 1e-4, "losses deviate by " + worstLoss);
+        assertTrue(worstNorm < 1e-4, "gradient norms deviate by " + worstNorm);
+        assertTrue(worstParam < 1e-4, "final parameters deviate by " + worstParam);
+    }
+}
