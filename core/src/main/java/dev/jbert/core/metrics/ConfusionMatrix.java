@@ -1,0 +1,73 @@
+package dev.jbert.core.metrics;
+
+import java.util.Arrays;
+
+/**
+ * Counts of (true label, predicted label) pairs: row {@code t}, column {@code p} holds how many examples of
+ * class {@code t} were predicted as {@code p}, as scikit-learn's {@code confusion_matrix}. Immutable.
+ */
+public final class ConfusionMatrix {
+
+    private final int[][] counts;
+
+    private ConfusionMatrix(int[][] counts) {
+        this.counts = counts;
+    }
+
+    /** Counts the pairs of two equally long label arrays whose values are already checked to lie in range. */
+    static ConfusionMatrix count(int[] yTrue, int[] yPred, int numLabels) {
+        int[][] counts = new int[numLabels][numLabels];
+        for (int i = 0; i < yTrue.length; i++) {
+            counts[yTrue[i]][yPred[i]]++;
+        }
+        return new ConfusionMatrix(counts);
+    }
+
+    /** The number of classes: rows and columns. */
+    public int numLabels() {
+        return counts.length;
+    }
+
+    /** How many examples of class {@code trueLabel} were predicted as {@code predictedLabel}. */
+    public int count(int trueLabel, int predictedLabel) {
+        return counts[trueLabel][predictedLabel];
+    }
+
+    /** How many examples truly have {@code label}: the row sum. */
+    public int support(int label) {
+        return Arrays.stream(counts[label]).sum();
+    }
+
+    /** How many examples were predicted as {@code label}: the column sum. */
+    public int predicted(int label) {
+        int sum = 0;
+        for (int[] row : counts) {
+            sum += row[label];
+        }
+        return sum;
+    }
+
+    /** A copy of the counts, rows = true labels, columns = predicted labels. */
+    public int[][] toArray() {
+        int[][] copy = new int[counts.length][];
+        for (int i = 0; i < counts.length; i++) {
+            copy[i] = counts[i].clone();
+        }
+        return copy;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConfusionMatrix other && Arrays.deepEquals(counts, other.counts);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.deepHashCode(counts);
+    }
+
+    @Override
+    public String toString() {
+        return Arrays.deepToString(counts);
+    }
+}
