@@ -1,0 +1,49 @@
+package dev.jbert.core.train;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+
+/**
+ * Logs progress through SLF4J: every {@code logging_steps} steps the loss, learning rate,
+ * gradient norm and speed; every evaluation and checkpoint. The plain-lines counterpart of the
+ * command line's progress bar.
+ */
+public final class LoggingListener implements TrainingListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoggingListener.class);
+
+    private final long loggingSteps;
+
+    public LoggingListener(long loggingSteps) {
+        this.loggingSteps = loggingSteps;
+    }
+
+    @Override
+    public void onTrainBegin(TrainerState state, TrainerControl control) {
+        LOG.info("training for {} steps ({} epochs){}", state.maxSteps(), state.numEpochs(),
+                state.globalStep() > 0 ? ", resuming at step " + state.globalStep() : "");
+    }
+
+    @Override
+    public void onStep(StepLog log, TrainerState state, TrainerControl control) {
+        if (log.step() % loggingSteps != 0 && log.step() != state.maxSteps()) return;
+        LOG.info(String.format("step %d/%d  epoch %.2f  loss %.4f  lr %.3g  grad_norm %.3f  %.1f examples/s",
+                log.step(), state.maxSteps(), log.epoch(), log.loss(), log.learningRate(), log.gradNorm(),
+                log.examples() / Math.max(log.seconds(), 1e-9)));
+    }
+
+    @Override
+    public void onEvaluate(EvalLog log, TrainerState state, TrainerControl control) {
+        StringBuilder sb = new StringBuilder(String.format("evaluation at step %d (epoch %.2f):", log.step(), log.epoch()));
+        log.metrics().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(e -> sb.append(String.format(" %s %.4f", e.getKey(), e.getValue())));
+        LOG.info(sb.toString());
+    }
+
+    @Override
+    public void onCheckpoint(Path checkpoint, TrainerState state) {
+        LOG.info("saved {}", checkpoint);
+    }
+}

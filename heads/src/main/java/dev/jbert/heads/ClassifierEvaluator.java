@@ -1,0 +1,140 @@
+package dev.jbert.heads;
+
+import dev.jbert.core.data.Batch;
+import dev.jbert.core.metrics.ClassificationMetrics;
+import dev.jbert.core.metrics.ConllEval;
+import dev.jbert.core.metrics.MetricReport;
+import dev.jbert.core.metrics.MultiLabelMetrics;
+import dev.jbert.core.metrics.RegressionMetrics;
+import dev.jbert.core.train.Evaluator;
+import dev.jbert.core.train.TrainableModel;
+import dev.jbert.heads.loss.Loss;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Validation metrics for a classifier, chosen by its task: accuracy, F1, MCC and the rest for
+ * single-label; micro/macro/samples F1, hamming loss and subset accuracy at a threshold for
+ * multi-label; Pearson and Spearman for regression; conlleval's entity-level scores over the
+ * labelled (non -100) positions for token classification. {@code loss} is the mean over examples.
+ */
+public final class ClassifierEvaluator implements Evaluator {
+
+    private final ClassifierSpec spec;
+    private final List<Batch> batches;
+    private final double threshold;
+
+    /** The metrics and the full report of one evaluation. */
+    public record Result(Map<String, Double> metrics, MetricReport report) {
+    }
+
+    /**
+     * @param validation labelled batches
+     * @param threshold  multi-label decision threshold on the sigmoid probability
+     */
+    public ClassifierEvaluator(ClassifierSpec spec, List<Batch> validation, double threshold) {
+        if (validation.isEmpty()) throw new IllegalArgumentException("the validation set is empty");
+        if (!(threshold > 0 && threshold < 1)) throw new IllegalArgumentException("threshold must be in (0, 1), got " + threshold);
+        this.spec = spec;
+        this.batches = List.copyOf(validation);
+        this.threshold = threshold;
+    }
+
+    @Override
+    public Map<String, Double> evaluate(TrainableModel model) {
+        return evaluateWithReport(model).metrics();
+    }
+
+    /** Runs the model over the validation set once. */
+    public Result evaluateWithReport(TrainableModel model) {
+        double lossSum = 0;
+        int examples = 0;
+        List<INDArray> logits = new ArrayList<>();
+        for (Batch b : batches) {
+            lossSum += model.evaluationLoss(b) * b.size();
+            examples += b.size();
+            logits.add(model.predict(b));
+        }
+        MetricReport report = switch (spec.task()) {
+            case SINGLE_LABEL -> singleLabel(logits);
+            case MULTI_LABEL -> multiLabel(logits);
+            case REGRESSION -> regression(logits);
+            case TOKEN_CLASSIFICATION -> tokens(logits);
+        };
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("loss", lossSum / examples);
+        metrics.putAll(report.toMap());
+        return new Result(metrics, report);
+    }
+
+    private MetricReport singleLabel(List<INDArray> logits) {
+        List<Integer> yTrue = new ArrayList<>(), yPred = new ArrayList<>();
+        for (int i = 0; i < batches.size(); i++) {
+            int[] labels = batches.get(i).labels().toIntVector();
+            long[] argmax = logits.get(i).argMax(1).toLongVector();
+            for (int j = 0; j < labels.length; j++) {
+                yTrue.add(labels[j]);
+                yPred.add((int) argmax[j]);
+            }
+        }
+        return ClassificationMetrics.evaluate(ints(yTrue), ints(yPred), spec.labels());
+    }
+
+    private MetricReport multiLabel(List<INDArray> logits) {
+        // sigmoid(x) > t  ⇔  x > log(t / (1 − t)): no need to take the sigmoid
+        double cut = Math.log(threshold / (1 - threshold));
+        List<int[]> yTrue = new ArrayList<>(), yPred = new ArrayList<>();
+        for (int i = 0; i < batches.size(); i++) {
+            float[][] labels = batches.get(i).labels().toFloatMatrix();
+            float[][] scores = logits.get(i).toFloatMatrix();
+            for (int j = 0; j < labels.length; j++) {
+                int[] t = new int[labels[j].length], p = new int[labels[j].length];
+                for (int c = 0; c < t.length; c++) {
+                    t[c] = labels[j][c] > 0.5f ? 1 : 0;
+                    p[c] = scores[j][c] > cut ? 1 : 0;
+                }
+                yTrue.add(t);
+                yPred.add(p);
+            }
+        }
+        return MultiLabelMetrics.evaluate(yTrue.toArray(int[][]::new), yPred.toArray(int[][]::new), spec.labels());
+    }
+
+    private MetricReport regression(List<INDArray> logits) {
+        List<Double> yTrue = new ArrayList<>(), yPred = new ArrayList<>();
+        for (int i = 0; i < batches.size(); i++) {
+            for (double v : batches.get(i).labels().toDoubleVector()) yTrue.add(v);
+            for (double v : logits.get(i).reshape(-1).toDoubleVector()) yPred.add(v);
+        }
+        return RegressionMetrics.evaluate(yTrue.stream().mapToDouble(Double::doubleValue).toArray(),
+                yPred.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    private MetricReport tokens(List<INDArray> logits) {
+        List<List<String>> gold = new ArrayList<>(), predicted = new ArrayList<>();
+        for (int i = 0; i < batches.size(); i++) {
+            int[][] labels = batches.get(i).labels().toIntMatrix();                            // [B, T]
+            long[] argmax = logits.get(i).argMax(1).toLongVector();                            // [B·T]
+            int seq = labels[0].length;
+            for (int b = 0; b < labels.length; b++) {
+                List<String> g = new ArrayList<>(), p = new ArrayList<>();
+                for (int t = 0; t < seq; t++) {
+                    if (labels[b][t] == Loss.IGNORE_INDEX) continue;
+                    g.add(spec.labels().get(labels[b][t]));
+                    p.add(spec.labels().get((int) argmax[b * seq + t]));
+                }
+                gold.add(g);
+                predicted.add(p);
+            }
+        }
+        return ConllEval.evaluate(gold, predicted);
+    }
+
+    private static int[] ints(List<Integer> values) {
+        return values.stream().mapToInt(Integer::intValue).toArray();
+    }
+}
