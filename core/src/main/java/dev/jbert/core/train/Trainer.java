@@ -121,6 +121,10 @@ public final class Trainer {
                 optimizer.step(model.trainableParameters(), gradients, lr);
                 gradients.values().forEach(g -> g.assign(0));
                 state.globalStep++;
+                // ND4J returns a step's native buffers only when the JVM collects their handles; with
+                // little heap allocation that is rare, resident memory climbs to JavaCPP's limit and
+                // steps then stall for seconds in its emergency collections. A collection per step is cheaper.
+                System.gc();
                 StepLog log = new StepLog(state.globalStep, state.fractionalEpoch(), loss, lr, gradNorm, examples,
                         (System.nanoTime() - started) / 1e9);
                 state.steps.add(log);

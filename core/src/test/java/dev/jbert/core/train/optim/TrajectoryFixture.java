@@ -1,28 +1,13 @@
 package dev.jbert.core.train.optim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jbert.testdata.Fixtures;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-
-/** {@code optim/train_trajectory.json}: ten Hugging Face Trainer steps recorded by the reference. */
+/** {@code seq-cls/train_trajectory.json}: ten Hugging Face Trainer steps recorded by the reference. */
 final class TrajectoryFixture {
 
-    static final JsonNode JSON = load();
+    static final JsonNode JSON = Fixtures.json(Fixtures.folder("seq-cls").resolve("train_trajectory.json"));
 
     private TrajectoryFixture() {
-    }
-
-    private static JsonNode load() {
-        try (InputStream in = TrajectoryFixture.class.getResourceAsStream("/optim/train_trajectory.json")) {
-            if (in == null) {
-                throw new IllegalStateException("missing test resource optim/train_trajectory.json");
-            }
-            return new ObjectMapper().readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
