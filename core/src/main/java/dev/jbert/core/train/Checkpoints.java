@@ -80,10 +80,18 @@ public final class Checkpoints {
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
 
-    /** Deletes the oldest checkpoints beyond {@code limit}, never the best one. 0 keeps all. */
+    /**
+     * Deletes the oldest checkpoints beyond {@code limit}, never the best one. 0 keeps all. As in
+     * transformers, a limit of 1 with an older best keeps two, the best and the newest, so the run
+     * can still resume from where it is.
+     */
     public void rotate(int limit, String bestCheckpoint) {
         if (limit <= 0) return;
         List<Path> all = list();
+        if (limit == 1 && bestCheckpoint != null && !all.isEmpty()
+                && !all.get(all.size() - 1).getFileName().toString().equals(bestCheckpoint)) {
+            limit = 2;
+        }
         int excess = all.size() - limit;
         for (Path p : all) {
             if (excess <= 0) break;

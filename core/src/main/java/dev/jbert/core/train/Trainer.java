@@ -129,14 +129,18 @@ public final class Trainer {
                         (System.nanoTime() - started) / 1e9);
                 state.steps.add(log);
                 listeners.forEach(l -> l.onStep(log, state, control));
+                boolean runEnds = state.globalStep >= state.maxSteps;
                 if (lastOfEpoch) {
                     state.epoch = epoch + 1;
                     state.batchesDoneInEpoch = 0;
+                }
+                // a run that ends mid-epoch still closes its epoch: transformers evaluates and saves there too
+                if (lastOfEpoch || runEnds) {
                     int finished = epoch;
                     listeners.forEach(l -> l.onEpochEnd(finished, state, control));
                 }
                 lastCheckpoint = act(control, state, lastCheckpoint);
-                if (control.shouldStop || state.globalStep >= state.maxSteps) break training;
+                if (control.shouldStop || runEnds) break training;
                 stepLoss = 0;
                 microBatches = 0;
                 examples = 0;

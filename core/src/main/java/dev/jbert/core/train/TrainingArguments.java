@@ -90,6 +90,10 @@ public record TrainingArguments(
             throw new IllegalArgumentException("load_best_model_at_end needs eval_strategy and save_strategy to match (as transformers requires), got "
                     + evalStrategy + " and " + saveStrategy);
         }
+        if (loadBestModelAtEnd && evalStrategy == IntervalStrategy.STEPS && saveSteps % evalSteps != 0) {
+            throw new IllegalArgumentException("load_best_model_at_end needs save_steps (" + saveSteps
+                    + ") to be a round multiple of eval_steps (" + evalSteps + "), or the best evaluation may have no checkpoint");
+        }
         if (metricForBestModel == null || metricForBestModel.isBlank()) throw new IllegalArgumentException("metric_for_best_model is required");
         metricForBestModel = metricForBestModel.startsWith("eval_") ? metricForBestModel.substring(5) : metricForBestModel;
     }

@@ -1,0 +1,147 @@
+package dev.jbert.heads.train;
+
+import dev.jbert.core.data.Batch;
+import dev.jbert.core.train.Checkpoints;
+import dev.jbert.core.train.IntervalStrategy;
+import dev.jbert.core.train.TrainableModel;
+import dev.jbert.core.train.Trainer;
+import dev.jbert.core.train.TrainerState;
+import dev.jbert.core.train.TrainingDivergedException;
+import dev.jbert.core.train.optim.AdamW;
+import dev.jbert.core.train.optim.AdamWConfig;
+import dev.jbert.heads.ClassifierModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A loss or gradient norm that stops being finite ends training with a
+ * {@link TrainingDivergedException} naming the step and the last good checkpoint, which stays
+ * complete and loadable; no step is taken with the bad gradients.
+ */
+class DivergenceTest {
+
+    @TempDir
+    Path out;
+
+    /** The fixture model, except that the {@code nanAt}-th micro-batch (1-based) reports a NaN loss. */
+    private static final class NanAt implements TrainableModel {
+        final ClassifierModel inner;
+        final int nanAt;
+        int calls;
+
+        NanAt(ClassifierModel inner, int nanAt) {
+            this.inner = inner;
+            this.nanAt = nanAt;
+        }
+
+        @Override
+        public Map<String, INDArray> trainableParameters() {
+            return inner.trainableParameters();
+        }
+
+        @Override
+        public double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
+            double loss = inner.accumulateGradients(batch, scale, dropoutSeed, gradients);
+            return ++calls == nanAt ? Double.NaN : loss;
+        }
+
+        @Override
+        public INDArray predict(Batch batch) {
+            return inner.predict(batch);
+        }
+
+        @Override
+        public double evaluationLoss(Batch batch) {
+            return inner.evaluationLoss(batch);
+        }
+
+        @Override
+        public void save(Path dir) {
+            inner.save(dir);
+        }
+
+        @Override
+        public void load(Path dir) {
+            inner.load(dir);
+        }
+    }
+
+    @Test
+    void nanLossAtStepThreeNamesTheStepAndTheLastGoodCheckpoint() {
+        ClassifierModel model = TrainFixtures.seqCls(42);
+        NanAt nan = new NanAt(model, 3);
+        long[] stepsDone = {0};
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> new Trainer(nan, TrainFixtures.data(), null,
+                TrainFixtures.args(out).numTrainEpochs(2).saveStrategy(IntervalStrategy.STEPS).saveSteps(2).build(),
+                List.of(new dev.jbert.core.train.TrainingListener() {
+                    @Override
+                    public void onStep(dev.jbert.core.train.StepLog log, TrainerState state, dev.jbert.core.train.TrainerControl control) {
+                        stepsDone[0] = log.step();
+                    }
+                })).train());
+
+        Path good = out.resolve("checkpoint-2");
+        assertTrue(e.getMessage().contains("step 3"), e.getMessage());
+        assertTrue(e.getMessage().contains(good.toString()), "names the last good checkpoint: " + e.getMessage());
+        assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+        assertEquals(2, stepsDone[0], "the diverged step was not completed");
+
+        // the last good checkpoint is complete, alone, and restores
+        assertEquals(List.of(good), new Checkpoints(out).list());
+        TrainFixtures.assertCompleteCheckpoint(good);
+        try {
+            assertEquals(List.of("checkpoint-2"), Files.list(out).map(p -> p.getFileName().toString()).toList(),
+                    "no partial folder is left");
+        } catch (java.io.IOException io) {
+            throw new java.io.UncheckedIOException(io);
+        }
+        ClassifierModel fresh = TrainFixtures.seqCls(1);
+        TrainerState restored = Checkpoints.restore(good, fresh, new AdamW(new AdamWConfig(0.9, 0.999, 1e-8, 0), AdamW::huggingFaceDecays));
+        assertEquals(2, restored.globalStep());
+        assertEquals(2, restored.steps().size());
+
+        // the model was not stepped with the diverged gradients: it still equals checkpoint-2
+        TrainFixtures.assertSameParameters(TrainFixtures.snapshot(fresh), TrainFixtures.snapshot(model), "weights after divergence vs checkpoint-2");
+
+        // and a resume from it on the healthy model finishes the run
+        TrainerState resumed = new Trainer(model, TrainFixtures.data(), null,
+                TrainFixtures.args(out).numTrainEpochs(2).saveStrategy(IntervalStrategy.STEPS).saveSteps(2).build(), List.of())
+                .train(Optional.of(good));
+        assertEquals(6, resumed.globalStep());
+    }
+
+    @Test
+    void divergenceBeforeAnyCheckpointSaysSo() {
+        ClassifierModel model = TrainFixtures.seqCls(42);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> new Trainer(new NanAt(model, 1),
+                TrainFixtures.data(), null, TrainFixtures.args(out).maxSteps(3).build(), List.of()).train());
+        assertTrue(e.getMessage().contains("step 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("no checkpoint"), e.getMessage());
+    }
+
+    @Test
+    void hugeLearningRateDiverges() {
+        ClassifierModel model = TrainFixtures.seqCls(42);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> new Trainer(model, TrainFixtures.data(), null,
+                TrainFixtures.args(out).learningRate(1e30).maxGradNorm(0).numTrainEpochs(3)
+                        .saveStrategy(IntervalStrategy.STEPS).saveSteps(1).build(), List.of()).train());
+        assertTrue(e.getMessage().matches("(?s)training diverged at step \\d+: .*"), e.getMessage());
+        long step = Long.parseLong(e.getMessage().replaceAll("(?s)training diverged at step (\\d+):.*", "$1"));
+        assertTrue(step >= 2, "the first step's loss is that of the pretrained weights: " + e.getMessage());
+        Path last = out.resolve("checkpoint-" + (step - 1));
+        assertTrue(e.getMessage().contains(last.toString()), e.getMessage());
+        TrainFixtures.assertCompleteCheckpoint(last);
+        assertEquals(Optional.of(last), new Checkpoints(out).latest());
+    }
+}
