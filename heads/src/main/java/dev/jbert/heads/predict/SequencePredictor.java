@@ -1,0 +1,191 @@
+package dev.jbert.heads.predict;
+
+import dev.jbert.heads.ClassifierSpec;
+import dev.jbert.heads.TaskType;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a sequence classifier's logits (one row of {@code numLabels} values per text) into predictions,
+ * as transformers' text-classification pipeline does: softmax for single-label, a sigmoid per class for
+ * multi-label, the raw value for regression.
+ *
+ * <p>Immutable and thread-safe; the {@code with...} methods return modified copies.
+ * <pre>{@code
+ * SequencePredictor p = SequencePredictor.of(TaskType.MULTI_LABEL, labels)
+ *         .withThresholds(Thresholds.read(modelDir.resolve(Thresholds.FILE_NAME)))
+ *         .withLogits(true);
+ * MultiLabelPrediction out = p.multiLabel(logitsRow);
+ * }</pre>
+ */
+public final class SequencePredictor {
+
+    private final TaskType task;
+    private final List<String> labels;
+    private final Thresholds thresholds;
+    private final boolean includeLogits;
+
+    private SequencePredictor(TaskType task, List<String> labels, Thresholds thresholds, boolean includeLogits) {
+        this.task = task;
+        this.labels = labels;
+        this.thresholds = thresholds;
+        this.includeLogits = includeLogits;
+    }
+
+    /**
+     * A predictor for a sequence task; multi-label starts with the global threshold 0.5 and logits are not
+     * included.
+     *
+     * @param labels label names by class index (one name for regression)
+     * @throws IllegalArgumentException for token classification, duplicate names, or a label count the task
+     *                                  does not allow (single-label needs 2 or more, regression exactly 1)
+     */
+    public static SequencePredictor of(TaskType task, List<String> labels) {
+        if (task == null) throw new IllegalArgumentException("task must not be null");
+        if (task == TaskType.TOKEN_CLASSIFICATION) {
+            throw new IllegalArgumentException("token classification is decoded by TokenClassificationDecoder, not SequencePredictor");
+        }
+        List<String> names = Copies.labels(labels);
+        if (task == TaskType.SINGLE_LABEL && names.size() < 2) {
+            throw new IllegalArgumentException("single-label classification needs at least 2 labels, got " + names);
+        }
+        if (task == TaskType.REGRESSION && names.size() != 1) {
+            throw new IllegalArgumentException("regression predicts one value; got " + names.size() + " labels " + names);
+        }
+        return new SequencePredictor(task, names, Thresholds.global(Thresholds.DEFAULT), false);
+    }
+
+    /** A predictor for a classifier's task and labels. */
+    public static SequencePredictor of(ClassifierSpec spec) {
+        return of(spec.task(), spec.labels());
+    }
+
+    /**
+     * Multi-label only: every label compared against {@code threshold}, dropping any per-class thresholds.
+     *
+     * @throws IllegalArgumentException when the threshold is not strictly between 0 and 1, or the task is not
+     *                                  multi-label
+     */
+    public SequencePredictor withThreshold(double threshold) {
+        return withThresholds(Thresholds.global(threshold));
+    }
+
+    /**
+     * Multi-label only: per-class thresholds (labels they do not name use their default).
+     *
+     * @throws IllegalArgumentException when a threshold names an unknown label, or the task is not multi-label
+     */
+    public SequencePredictor withThresholds(Thresholds value) {
+        if (value == null) throw new IllegalArgumentException("thresholds must not be null");
+        if (task != TaskType.MULTI_LABEL) {
+            throw new IllegalArgumentException("thresholds apply to multi-label classification only, not " + task);
+        }
+        return new SequencePredictor(task, labels, value.requireLabels(labels), includeLogits);
+    }
+
+    /** Whether predictions carry the raw logits. */
+    public SequencePredictor withLogits(boolean include) {
+        return new SequencePredictor(task, labels, thresholds, include);
+    }
+
+    public TaskType task() {
+        return task;
+    }
+
+    public List<String> labels() {
+        return labels;
+    }
+
+    /** The multi-label thresholds (a global 0.5 unless set). */
+    public Thresholds thresholds() {
+        return thresholds;
+    }
+
+    public boolean includesLogits() {
+        return includeLogits;
+    }
+
+    /** The prediction for one row of logits, of this predictor's task. */
+    public SequencePrediction predict(float[] logits) {
+        return switch (task) {
+            case SINGLE_LABEL -> singleLabel(logits);
+            case MULTI_LABEL -> multiLabel(logits);
+            case REGRESSION -> regression(logits);
+            case TOKEN_CLASSIFICATION -> throw new IllegalStateException("unreachable");
+        };
+    }
+
+    /** One prediction per row of a batch's logits {@code [B, numLabels]}. */
+    public List<SequencePrediction> predict(float[][] logits) {
+        if (logits == null) throw new IllegalArgumentException("logits must not be null");
+        List<SequencePrediction> out = new ArrayList<>(logits.length);
+        for (int i = 0; i < logits.length; i++) {
+            try {
+                out.add(predict(logits[i]));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("row " + i + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** Single-label: the most probable label under softmax. */
+    public SingleLabelPrediction singleLabel(float[] logits) {
+        requireTask(TaskType.SINGLE_LABEL);
+        checkWidth(logits);
+        double[] p = Probabilities.softmax(logits);
+        int best = Probabilities.argmax(p);
+        return new SingleLabelPrediction(labels.get(best), best, p[best], byLabel(p), optionalLogits(logits));
+    }
+
+    /** Multi-label: the labels whose sigmoid probability is strictly above their threshold. */
+    public MultiLabelPrediction multiLabel(float[] logits) {
+        requireTask(TaskType.MULTI_LABEL);
+        checkWidth(logits);
+        double[] p = Probabilities.sigmoid(logits);
+        List<String> chosen = new ArrayList<>();
+        Map<String, Double> used = new LinkedHashMap<>();
+        for (int c = 0; c < p.length; c++) {
+            String label = labels.get(c);
+            double t = thresholds.forLabel(label);
+            used.put(label, t);
+            if (p[c] > t) chosen.add(label);
+        }
+        return new MultiLabelPrediction(chosen, byLabel(p), used, optionalLogits(logits));
+    }
+
+    /** Regression: the head's output as it is. */
+    public RegressionPrediction regression(float[] logits) {
+        requireTask(TaskType.REGRESSION);
+        checkWidth(logits);
+        if (Float.isNaN(logits[0])) throw new IllegalArgumentException("the regression output is NaN");
+        return new RegressionPrediction(logits[0], optionalLogits(logits));
+    }
+
+    private void requireTask(TaskType wanted) {
+        if (task != wanted) {
+            throw new IllegalArgumentException("this predictor is for " + task + ", not " + wanted);
+        }
+    }
+
+    private void checkWidth(float[] logits) {
+        if (logits == null) throw new IllegalArgumentException("logits must not be null");
+        if (logits.length != labels.size()) {
+            throw new IllegalArgumentException("expected " + labels.size() + " logits, one per label " + labels
+                    + ", got " + logits.length);
+        }
+    }
+
+    private Map<String, Double> byLabel(double[] p) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int c = 0; c < p.length; c++) out.put(labels.get(c), p[c]);
+        return out;
+    }
+
+    private List<Double> optionalLogits(float[] logits) {
+        return includeLogits ? Copies.logits(logits) : List.of();
+    }
+}

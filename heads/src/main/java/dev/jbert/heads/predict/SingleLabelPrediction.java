@@ -1,0 +1,30 @@
+package dev.jbert.heads.predict;
+
+import dev.jbert.heads.TaskType;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One class per text: the softmax's most probable class.
+ *
+ * @param label         the predicted label (the first one when probabilities tie, as argmax does)
+ * @param index         its class index
+ * @param score         its softmax probability
+ * @param probabilities every label's softmax probability, in label order
+ * @param logits        the raw logits in label order, or empty when not requested
+ */
+public record SingleLabelPrediction(String label, int index, double score, Map<String, Double> probabilities,
+                                    List<Double> logits) implements SequencePrediction {
+
+    public SingleLabelPrediction {
+        if (label == null) throw new IllegalArgumentException("label must not be null");
+        probabilities = Copies.ordered(probabilities, "probabilities");
+        logits = Copies.logits(logits);
+    }
+
+    @Override
+    public TaskType task() {
+        return TaskType.SINGLE_LABEL;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.jbert.heads;
+
+import dev.jbert.bert.config.ProblemType;
+import dev.jbert.heads.loss.BceWithLogitsLoss;
+import dev.jbert.heads.loss.FocalLoss;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** transformers' choice of problem type, and the spec's refusal of mismatched losses and labels. */
+class TaskTypeTest {
+
+    @Test
+    void configProblemTypeWins() {
+        assertEquals(TaskType.MULTI_LABEL, TaskType.forSequences(Optional.of(ProblemType.MULTI_LABEL_CLASSIFICATION), 1, true));
+        assertEquals(TaskType.REGRESSION, TaskType.forSequences(Optional.of(ProblemType.REGRESSION), 3, true));
+    }
+
+    @Test
+    void otherwiseOneLabelIsRegressionAndLabelKindDecides() {
+        assertEquals(TaskType.REGRESSION, TaskType.forSequences(Optional.empty(), 1, true));
+        assertEquals(TaskType.SINGLE_LABEL, TaskType.forSequences(Optional.empty(), 3, true));
+        assertEquals(TaskType.MULTI_LABEL, TaskType.forSequences(Optional.empty(), 3, false));
+    }
+
+    @Test
+    void specRefusesALossForOtherLabels() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ClassifierSpec.of(TaskType.MULTI_LABEL, 3).withLoss(new FocalLoss(2, null)));
+        assertTrue(e.getMessage().contains("FocalLoss") && e.getMessage().contains("MULTI_HOT"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ClassifierSpec.of(TaskType.SINGLE_LABEL, 2).withLoss(new BceWithLogitsLoss(null)));
+    }
+
+    @Test
+    void specRefusesBadLabelSets() {
+        assertThrows(IllegalArgumentException.class, () -> ClassifierSpec.of(TaskType.SINGLE_LABEL, 1));
+        assertThrows(IllegalArgumentException.class, () -> ClassifierSpec.of(TaskType.REGRESSION, 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ClassifierSpec.of(TaskType.SINGLE_LABEL, List.of("a", "a")));
+        assertTrue(e.getMessage().contains("distinct"), e.getMessage());
+    }
+}
