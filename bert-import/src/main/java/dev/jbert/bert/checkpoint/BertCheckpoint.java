@@ -125,7 +125,8 @@ public final class BertCheckpoint implements Closeable {
         String name = file.getFileName().toString();
         if (name.endsWith(".safetensors")) return SafetensorsFile.open(file);
         if (name.endsWith(".bin") || name.endsWith(".pt") || name.endsWith(".pth")) return PytorchCheckpointFile.open(file);
-        throw new ModelFileException(file, "unknown weights format: expected .safetensors, or a PyTorch .bin/.pt/.pth zip");
+        if (name.endsWith(".onnx")) return dev.jbert.bert.onnx.OnnxCheckpointFile.open(file);
+        throw new ModelFileException(file, "unknown weights format: expected .safetensors, a PyTorch .bin/.pt/.pth zip, or an .onnx export");
     }
 
     private static void addTensors(Path file, CheckpointFile f, Set<String> only, Map<String, Located> out) {

@@ -1,0 +1,52 @@
+package dev.jbert.cli;
+
+import dev.jbert.core.data.EncodedDataset;
+import dev.jbert.core.data.LabelSet;
+import dev.jbert.core.data.SubwordLabels;
+import dev.jbert.core.data.Task;
+import dev.jbert.heads.ClassifierEvaluator;
+import dev.jbert.heads.ClassifierModel;
+import dev.jbert.heads.ClassifierSpec;
+import dev.jbert.heads.SavedClassifier;
+import dev.jbert.heads.TaskType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** The full report of a saved model on a labelled file. */
+@Command(name = "eval", description = "Evaluate a fine-tuned model on a labelled file: metrics, per-class report, confusion matrix.")
+final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "A model folder saved by 'train' (or a fine-tuned transformers folder).")
+    Path model;
+
+    @Option(names = {"--data", "--validation"}, required = true, description = "Labelled file to evaluate on.")
+    Path file;
+
+    @Option(names = "--output", description = "Folder for report.md and report.json (default: print only).")
+    Path output;
+
+    @Option(names = "--per-device-eval-batch-size", defaultValue = "32") int batchSize;
+
+    @Option(names = "--threshold", defaultValue = "0.5", description = "Multi-label decision threshold.") double threshold;
+
+    @Mixin
+    DataOptions data;
+
+    @Override
+    public Integer call() {
+        ClassifierSpec spec = SavedClassifier.specOf(model);
+        ClassifierModel classifier = SavedClassifier.open(model, spec, 0, false);
+        Task task = Task.valueOf(spec.task().name());
+        LabelSet labels = spec.task() == TaskType.REGRESSION ? null : LabelSet.of(spec.labels());
+        EncodedDataset set = Datasets.labelled(file, task, data, labels, classifier.tokenizer(), SubwordLabels.FIRST_SUBWORD);
+        ClassifierEvaluator.Result result = new ClassifierEvaluator(spec, set.batches(batchSize), threshold).evaluateWithReport(classifier);
+        String title = "Evaluation of " + model.getFileName() + " on " + file.getFileName();
+        System.out.println(output == null ? Report.markdown(title, result.metrics(), result.report())
+                : Report.write(title, result.metrics(), result.report(), output));
+        return 0;
+    }
+}

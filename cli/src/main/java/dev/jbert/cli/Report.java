@@ -1,0 +1,106 @@
+package dev.jbert.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jbert.core.ModelFileException;
+import dev.jbert.core.metrics.ChunkCounts;
+import dev.jbert.core.metrics.ClassScores;
+import dev.jbert.core.metrics.ClassificationReport;
+import dev.jbert.core.metrics.MetricReport;
+import dev.jbert.core.metrics.MultiLabelReport;
+import dev.jbert.core.metrics.NerReport;
+import dev.jbert.core.metrics.RegressionReport;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The evaluation report a practitioner reads, as {@code report.md} and {@code report.json}: the
+ * headline metrics, per-class (or per-entity-type) precision, recall, F1 and support, and the
+ * confusion matrix for single-label tasks.
+ */
+final class Report {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Report() {
+    }
+
+    /** Writes both files into {@code dir} and returns the Markdown. */
+    static String write(String title, Map<String, Double> metrics, MetricReport report, Path dir) {
+        String markdown = markdown(title, metrics, report);
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("report.md"), markdown);
+            Files.writeString(dir.resolve("report.json"), json(metrics, report).toPrettyString());
+        } catch (IOException e) {
+            throw new ModelFileException(dir, "cannot write the report: " + e.getMessage(), e);
+        }
+        return markdown;
+    }
+
+    static String markdown(String title, Map<String, Double> metrics, MetricReport report) {
+        StringBuilder md = new StringBuilder("# ").append(title).append("\n\n| metric | value |\n|---|---|\n");
+        metrics.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(fmt(v)).append(" |\n"));
+        if (report instanceof ClassificationReport r) {
+                perClass(md, r.perClass());
+                md.append("\n## Confusion matrix\n\nRows are true labels, columns predicted.\n\n| |");
+                r.perClass().forEach(c -> md.append(' ').append(c.name()).append(" |"));
+                md.append("\n|---|");
+                r.perClass().forEach(c -> md.append("---|"));
+                md.append('\n');
+                int[][] m = r.confusionMatrix().toArray();
+                for (int t = 0; t < m.length; t++) {
+                    md.append("| **").append(r.perClass().get(t).name()).append("** |");
+                    for (int p = 0; p < m[t].length; p++) md.append(' ').append(m[t][p]).append(" |");
+                    md.append('\n');
+                }
+        } else if (report instanceof MultiLabelReport r) {
+            perClass(md, r.perClass());
+        } else if (report instanceof NerReport r) {
+                md.append("\n## Per entity type (conlleval, percent)\n\n| type | precision | recall | F1 | gold | predicted |\n|---|---|---|---|---|---|\n");
+                for (Map.Entry<String, ChunkCounts> e : r.perType().entrySet()) {
+                    ChunkCounts c = e.getValue();
+                    md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %d | %d |%n", e.getKey(), c.precision(),
+                            c.recall(), c.f1(), c.gold(), c.guessed()));
+                }
+        } else if (report instanceof RegressionReport r) {
+            md.append(String.format(Locale.ROOT, "%n%d examples.%n", r.numExamples()));
+        }
+        return md.toString();
+    }
+
+    private static void perClass(StringBuilder md, List<ClassScores> classes) {
+        md.append("\n## Per class\n\n| label | precision | recall | F1 | support |\n|---|---|---|---|---|\n");
+        for (ClassScores c : classes) {
+            md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %d |%n", c.name(), c.precision(), c.recall(), c.f1(), c.support()));
+        }
+    }
+
+    static ObjectNode json(Map<String, Double> metrics, MetricReport report) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode m = root.putObject("metrics");
+        metrics.forEach(m::put);
+        if (report instanceof ClassificationReport r) {
+            root.set("per_class", JSON.valueToTree(r.perClass()));
+            ArrayNode cm = root.putArray("confusion_matrix");
+            for (int[] row : r.confusionMatrix().toArray()) cm.add(JSON.valueToTree(row));
+        } else if (report instanceof MultiLabelReport r) {
+            root.set("per_class", JSON.valueToTree(r.perClass()));
+        } else if (report instanceof NerReport r) {
+            ObjectNode types = root.putObject("per_type");
+            r.perType().forEach((type, c) -> types.putObject(type).put("precision", c.precision()).put("recall", c.recall())
+                    .put("f1", c.f1()).put("gold", c.gold()).put("predicted", c.guessed()).put("correct", c.correct()));
+        }
+        return root;
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+}

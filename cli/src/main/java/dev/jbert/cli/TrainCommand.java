@@ -1,0 +1,283 @@
+package dev.jbert.cli;
+
+import dev.jbert.bert.config.Activation;
+import dev.jbert.core.data.EncodedDataset;
+import dev.jbert.core.data.EpochBatches;
+import dev.jbert.core.data.Sampling;
+import dev.jbert.core.data.SubwordLabels;
+import dev.jbert.core.data.Task;
+import dev.jbert.core.imbalance.ClassWeightStrategy;
+import dev.jbert.core.imbalance.ClassWeights;
+import dev.jbert.core.imbalance.ClassWeightsFile;
+import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.train.Checkpoints;
+import dev.jbert.core.train.IntervalStrategy;
+import dev.jbert.core.train.LoggingListener;
+import dev.jbert.core.train.Trainer;
+import dev.jbert.core.train.TrainerState;
+import dev.jbert.core.train.TrainingArguments;
+import dev.jbert.core.train.TrainingListener;
+import dev.jbert.core.train.optim.ScheduleType;
+import dev.jbert.heads.ClassifierEvaluator;
+import dev.jbert.heads.ClassifierModel;
+import dev.jbert.heads.ClassifierSpec;
+import dev.jbert.heads.HeadSpec;
+import dev.jbert.heads.SavedClassifier;
+import dev.jbert.heads.TaskType;
+import dev.jbert.heads.loss.BceWithLogitsLoss;
+import dev.jbert.heads.loss.CrossEntropyLoss;
+import dev.jbert.heads.loss.FocalLoss;
+import dev.jbert.heads.loss.Loss;
+import dev.jbert.heads.loss.MseLoss;
+import dev.jbert.heads.loss.SigmoidFocalLoss;
+import dev.jbert.heads.predict.ThresholdTuner;
+import dev.jbert.heads.predict.ThresholdTuning;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** Fine-tunes a classifier: Hugging Face Trainer's recipe and flags, plus imbalance tools. */
+@Command(name = "train", sortOptions = false, description = "Fine-tune a classifier on a labelled file and evaluate it.")
+final class TrainCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+
+    @Option(names = "--model", description = "Hugging Face model folder, a .onnx file, or omit for the built-in all-MiniLM-L6-v2.")
+    String model;
+
+    @Option(names = "--train", required = true, description = "Training file (csv, tsv, jsonl, or CoNLL columns for --task token).")
+    Path train;
+
+    @Option(names = "--validation", description = "Validation file; evaluated every epoch and at the end.")
+    Path validation;
+
+    @Option(names = "--task", defaultValue = "single-label", description = "single-label, multi-label, regression or token (default: ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(names = "--output", required = true, description = "Output folder: the model, checkpoints, log.jsonl, report.md/json, plots.")
+    Path output;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--num-train-epochs", defaultValue = "3") int epochs;
+    @Option(names = "--max-steps", defaultValue = "-1") long maxSteps;
+    @Option(names = "--per-device-train-batch-size", defaultValue = "16") int batchSize;
+    @Option(names = "--per-device-eval-batch-size", defaultValue = "32") int evalBatchSize;
+    @Option(names = "--learning-rate", defaultValue = "5e-5") double learningRate;
+    @Option(names = "--weight-decay", defaultValue = "0.01") double weightDecay;
+    @Option(names = "--warmup-ratio", defaultValue = "0.1") double warmupRatio;
+    @Option(names = "--warmup-steps", defaultValue = "0") long warmupSteps;
+    @Option(names = "--lr-scheduler-type", defaultValue = "linear") String scheduler;
+    @Option(names = "--max-grad-norm", defaultValue = "1.0") double maxGradNorm;
+    @Option(names = "--gradient-accumulation-steps", defaultValue = "1") int accumulation;
+    @Option(names = "--eval-strategy", defaultValue = "epoch") String evalStrategy;
+    @Option(names = "--eval-steps", defaultValue = "500") long evalSteps;
+    @Option(names = "--save-strategy", defaultValue = "epoch") String saveStrategy;
+    @Option(names = "--save-steps", defaultValue = "500") long saveSteps;
+    @Option(names = "--save-total-limit", defaultValue = "2") int saveTotalLimit;
+    @Option(names = "--logging-steps", defaultValue = "10") long loggingSteps;
+    @Option(names = "--metric-for-best-model", description = "Default: accuracy (single-label), f1_micro (multi-label), spearman (regression), entity_f1 (token).") String metricForBestModel;
+    @Option(names = "--load-best-model-at-end", defaultValue = "true", arity = "0..1") boolean loadBestModelAtEnd;
+    @Option(names = "--early-stopping-patience", defaultValue = "0") int earlyStoppingPatience;
+    @Option(names = "--early-stopping-threshold", defaultValue = "0") double earlyStoppingThreshold;
+    @Option(names = "--seed", defaultValue = "42") long seed;
+    @Option(names = "--label-smoothing-factor", defaultValue = "0") double labelSmoothing;
+    @Option(names = "--resume-from-checkpoint", description = "A checkpoint-N folder, or 'latest' for the newest in --output.") String resume;
+
+    @Option(names = "--loss", description = "ce, focal, bce, sigmoid-focal or mse (default: the task's: ce, bce, mse, ce).") String loss;
+    @Option(names = "--class-weights", description = "inverse, sqrt_inverse, effective, or a JSON file (list, or label -> weight) for cross entropy.") String classWeights;
+    @Option(names = "--cb-beta", description = "Class-balanced cross entropy (Cui et al.) with this beta, e.g. 0.999.") Double cbBeta;
+    @Option(names = "--focal-gamma", defaultValue = "2.0") double focalGamma;
+    @Option(names = "--focal-alpha", description = "Softmax focal: comma-separated per-class alphas; sigmoid focal: one alpha (default 0.25).") String focalAlpha;
+    @Option(names = "--pos-weight", description = "BCE: comma-separated per-class positive weights, or 'auto' (negatives / positives per class).") String posWeight;
+    @Option(names = "--sampling", defaultValue = "none", description = "over, under or none: rebalance single-label training data each epoch.") String sampling;
+    @Option(names = "--head", defaultValue = "linear", description = "linear or mlp.") String head;
+    @Option(names = "--mlp-hidden-size", defaultValue = "256") int mlpHidden;
+    @Option(names = "--replace-head", description = "Discard a checkpoint head with another number of labels and train a new one.") boolean replaceHead;
+    @Option(names = "--freeze-encoder", description = "Train the head only.") boolean freezeEncoder;
+    @Option(names = "--label-all-tokens", description = "Token task: continuation subwords get the word's I- tag instead of -100.") boolean labelAllTokens;
+    @Option(names = "--threshold", defaultValue = "0.5", description = "Multi-label decision threshold before tuning (default: ${DEFAULT-VALUE}).") double threshold;
+
+    @Override
+    public Integer call() throws Exception {
+        Task dataTask = Task.parse(task);
+        TaskType taskType = TaskType.valueOf(dataTask.name());
+        Path folder = Models.folder(model);
+        BertTokenizer tokenizer = BertTokenizer.fromDirectory(folder);
+        SubwordLabels subwords = labelAllTokens ? SubwordLabels.ALL_SUBWORDS : SubwordLabels.FIRST_SUBWORD;
+        EncodedDataset trainSet = Datasets.labelled(train, dataTask, data, null, tokenizer, subwords);
+        EncodedDataset validSet = validation == null ? null
+                : Datasets.labelled(validation, dataTask, data, trainSet.labels(), tokenizer, subwords);
+        List<String> labels = trainSet.labels() == null ? List.of("LABEL_0") : trainSet.labels().names();
+
+        ClassifierSpec spec = new ClassifierSpec(taskType, labels, headSpec(), loss(taskType, labels, trainSet), replaceHead);
+        ClassifierModel classifier = SavedClassifier.open(folder, spec, seed, freezeEncoder);
+
+        String metric = metricForBestModel != null ? metricForBestModel : defaultMetric(taskType);
+        boolean evaluate = validSet != null && !evalStrategy.equals("no");
+        TrainingArguments args = TrainingArguments.builder(output)
+                .numTrainEpochs(epochs).maxSteps(maxSteps).learningRate(learningRate).weightDecay(weightDecay)
+                .warmupRatio(warmupRatio).warmupSteps(warmupSteps).lrSchedulerType(ScheduleType.parse(scheduler))
+                .maxGradNorm(maxGradNorm).gradientAccumulationSteps(accumulation)
+                .evalStrategy(evaluate ? IntervalStrategy.parse(evalStrategy) : IntervalStrategy.NO).evalSteps(evalSteps)
+                .saveStrategy(IntervalStrategy.parse(saveStrategy)).saveSteps(saveSteps).saveTotalLimit(saveTotalLimit)
+                .loggingSteps(loggingSteps).metricForBestModel(metric)
+                .loadBestModelAtEnd(evaluate && loadBestModelAtEnd && !saveStrategy.equals("no"))
+                .earlyStoppingPatience(earlyStoppingPatience).earlyStoppingThreshold(earlyStoppingThreshold)
+                .seed(seed).build();
+
+        var trainBatches = EpochBatches.of(trainSet, batchSize, Sampling.valueOf(sampling.toUpperCase(java.util.Locale.ROOT)));
+        var validBatches = validSet == null ? null : validSet.batches(evalBatchSize);
+        ClassifierEvaluator evaluator = validSet == null ? null : new ClassifierEvaluator(spec, validBatches, threshold);
+
+        Files.createDirectories(output);
+        TrainerState state;
+        try (JsonlLog log = new JsonlLog(output.resolve("log.jsonl"))) {
+            List<TrainingListener> listeners = new ArrayList<>(List.of(log));
+            listeners.add(System.console() != null ? new ProgressListener() : new LoggingListener(loggingSteps));
+            Trainer trainer = new Trainer(classifier, trainBatches, evaluate ? evaluator : null, args, listeners);
+            state = trainer.train(resumePoint());
+        }
+        classifier.save(output);
+        LOG.info("saved the model to {}", output);
+
+        Path plots = output.resolve("plots");
+        Files.createDirectories(plots);
+        Plots.lossAndLearningRate(state.steps(), plots);
+        Plots.metric(state.evaluations(), metric, plots);
+        if (evaluator != null) {
+            ClassifierEvaluator.Result result = evaluator.evaluateWithReport(classifier);
+            Map<String, Double> metrics = new java.util.LinkedHashMap<>(result.metrics());
+            if (taskType == TaskType.MULTI_LABEL) metrics.putAll(tuneThresholds(classifier, spec, validSet, validBatches));
+            String md = Report.write("Validation report: " + validation.getFileName(), metrics, result.report(), output);
+            if (result.report() instanceof dev.jbert.core.metrics.ClassificationReport r) {
+                Plots.confusionMatrix(r.confusionMatrix().toArray(), labels, plots);
+            }
+            System.out.println(md);
+            System.out.printf("validation %s: %.4f%n", metric, metrics.get(metric));
+        }
+        return 0;
+    }
+
+    /** Per-class thresholds tuned on the validation set, saved beside the model for predict. */
+    private Map<String, Double> tuneThresholds(ClassifierModel classifier, ClassifierSpec spec, EncodedDataset validSet,
+                                               List<dev.jbert.core.data.Batch> batches) {
+        List<float[]> logits = new ArrayList<>();
+        List<int[]> gold = new ArrayList<>();
+        for (var b : batches) {
+            INDArray l = classifier.predict(b);
+            logits.addAll(Arrays.asList(l.toFloatMatrix()));
+            for (float[] row : b.labels().toFloatMatrix()) {
+                int[] g = new int[row.length];
+                for (int c = 0; c < row.length; c++) g[c] = row[c] > 0.5f ? 1 : 0;
+                gold.add(g);
+            }
+        }
+        ThresholdTuning tuning = ThresholdTuner.tuneFromLogits(spec.labels(), logits.toArray(float[][]::new),
+                gold.toArray(int[][]::new), threshold);
+        tuning.thresholds().write(output.resolve(dev.jbert.heads.predict.Thresholds.FILE_NAME));
+        LOG.info("tuned per-class thresholds: macro F1 {} -> {}", tuning.macroF1Before(), tuning.macroF1After());
+        return Map.of("f1_macro_tuned_thresholds", tuning.macroF1After(), "f1_micro_tuned_thresholds", tuning.microF1After());
+    }
+
+    private Optional<Path> resumePoint() {
+        if (resume == null) return Optional.empty();
+        if (resume.equals("latest")) {
+            return Optional.of(new Checkpoints(output).latest().orElseThrow(() ->
+                    new IllegalArgumentException("--resume-from-checkpoint latest: no checkpoint-N folder in " + output)));
+        }
+        return Optional.of(Path.of(resume));
+    }
+
+    private HeadSpec headSpec() {
+        return switch (head) {
+            case "linear" -> HeadSpec.linear();
+            case "mlp" -> HeadSpec.mlp(mlpHidden, Activation.TANH);
+            default -> throw new IllegalArgumentException("--head " + head + ": expected linear or mlp");
+        };
+    }
+
+    private Loss loss(TaskType taskType, List<String> labels, EncodedDataset trainSet) {
+        String kind = loss != null ? loss : switch (taskType) {
+            case SINGLE_LABEL, TOKEN_CLASSIFICATION -> "ce";
+            case MULTI_LABEL -> "bce";
+            case REGRESSION -> "mse";
+        };
+        return switch (kind) {
+            case "ce" -> new CrossEntropyLoss(classWeights(labels, trainSet), labelSmoothing);
+            case "focal" -> new FocalLoss(focalGamma, focalAlpha == null ? null : floats(focalAlpha, labels.size(), "--focal-alpha"));
+            case "bce" -> new BceWithLogitsLoss(posWeights(labels, trainSet));
+            case "sigmoid-focal" -> new SigmoidFocalLoss(focalGamma, focalAlpha == null ? 0.25 : Double.parseDouble(focalAlpha));
+            case "mse" -> new MseLoss();
+            default -> throw new IllegalArgumentException("--loss " + kind + ": expected ce, focal, bce, sigmoid-focal or mse");
+        };
+    }
+
+    /** Class weights for cross entropy, from a strategy over the training labels, a file, or class-balanced β. */
+    private float[] classWeights(List<String> labels, EncodedDataset trainSet) {
+        if (cbBeta != null) return ClassWeights.classBalanced(counts(trainSet, labels.size()), cbBeta).toFloatArray();
+        if (classWeights == null) return null;
+        Path file = Path.of(classWeights);
+        if (Files.isRegularFile(file)) return ClassWeightsFile.read(file, labels).toFloatArray();
+        return ClassWeights.compute(ClassWeightStrategy.parse(classWeights), counts(trainSet, labels.size())).toFloatArray();
+    }
+
+    private float[] posWeights(List<String> labels, EncodedDataset trainSet) {
+        if (posWeight == null) return null;
+        if (!posWeight.equals("auto")) return floats(posWeight, labels.size(), "--pos-weight");
+        long[] positives = counts(trainSet, labels.size());
+        float[] w = new float[labels.size()];
+        for (int c = 0; c < w.length; c++) {
+            w[c] = positives[c] == 0 ? 1f : (float) (trainSet.size() - positives[c]) / positives[c];
+        }
+        return w;
+    }
+
+    /** Examples per class (for multi-label: examples where the class is positive). */
+    private static long[] counts(EncodedDataset set, int numLabels) {
+        long[] n = new long[numLabels];
+        if (set.task() == Task.SINGLE_LABEL) {
+            for (int id : set.classIds()) n[id]++;
+            return n;
+        }
+        if (set.task() != Task.MULTI_LABEL) {
+            throw new IllegalArgumentException("class weights and pos_weight need single-label or multi-label data, not " + set.task());
+        }
+        for (var b : set.batches(256)) {
+            for (float[] row : b.labels().toFloatMatrix()) for (int c = 0; c < numLabels; c++) if (row[c] > 0.5f) n[c]++;
+        }
+        return n;
+    }
+
+    private static float[] floats(String list, int expected, String option) {
+        String[] parts = list.split(",");
+        if (parts.length != expected) {
+            throw new IllegalArgumentException(option + " gives " + parts.length + " values but there are " + expected + " labels");
+        }
+        float[] f = new float[parts.length];
+        for (int i = 0; i < f.length; i++) f[i] = Float.parseFloat(parts[i].strip());
+        return f;
+    }
+
+    static String defaultMetric(TaskType task) {
+        return switch (task) {
+            case SINGLE_LABEL -> "accuracy";
+            case MULTI_LABEL -> "f1_micro";
+            case REGRESSION -> "spearman";
+            case TOKEN_CLASSIFICATION -> "entity_f1";
+        };
+    }
+}

@@ -1,0 +1,398 @@
+package dev.jbert.core.data;
+
+import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.EncodeOptions;
+import dev.jbert.core.tokenizer.Encoding;
+import dev.jbert.core.tokenizer.TokenizerConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Examples tokenized once, ready to be cut into {@link Batch}es in any order. Each example keeps its
+ * unpadded {@link Encoding} (tokens, offsets, word ids), so predictions map back to words and characters.
+ *
+ * <p>Batches are padded to their longest member ({@link EncodeOptions.Padding#LONGEST}, dynamic padding,
+ * and also for {@code NONE}) or to the length limit ({@code MAX_LENGTH}); sequences are truncated as the
+ * options say (longest-first for pairs). Labels take the layout of {@link Batch#labels()}: single-label
+ * int32 {@code [B]}, multi-label float32 multi-hot {@code [B, C]}, regression float32 {@code [B]}, token
+ * classification int32 {@code [B, T]} with {@value #IGNORE_INDEX} on special tokens, padding and (unless
+ * {@link SubwordLabels#ALL_SUBWORDS}) continuation subwords. Unlabelled data gives null labels.
+ * Immutable and thread-safe.
+ */
+public final class EncodedDataset {
+
+    /** The label of a position the loss ignores, as PyTorch's cross entropy {@code ignore_index}. */
+    public static final int IGNORE_INDEX = -100;
+
+    private final Task task;
+    private final LabelSet labels;
+    private final List<Encoding> encodings;
+    private final List<SourceLine> sources;
+    /** Per example: a class id (single-label), class ids (multi-label), a value (regression) or per-token labels. */
+    private final int[] classIds;
+    private final int[][] classSets;
+    private final float[] values;
+    private final int[][] tokenLabels;
+    private final int padId;
+    /** The length every batch is padded to, or 0 to pad each batch to its longest example. */
+    private final int fixedLength;
+    private final String fingerprint;
+
+    private EncodedDataset(Task task, LabelSet labels, List<Encoding> encodings, List<SourceLine> sources,
+                           int[] classIds, int[][] classSets, float[] values, int[][] tokenLabels,
+                           BertTokenizer tokenizer, EncodeOptions options, String settings) {
+        this.task = task;
+        this.labels = labels;
+        this.encodings = List.copyOf(encodings);
+        this.sources = List.copyOf(sources);
+        this.classIds = classIds;
+        this.classSets = classSets;
+        this.values = values;
+        this.tokenLabels = tokenLabels;
+        this.padId = tokenizer.tokenToId(tokenizer.config().padToken());
+        this.fixedLength = fixedLength(tokenizer, options, encodings);
+        this.fingerprint = digest(settings + " max_length=" + options.maxLength() + " truncation=" + options.truncation()
+                + " padding=" + options.padding());
+    }
+
+    /**
+     * Encodes texts or text pairs. All examples must be labelled in the task's form, or all unlabelled
+     * (prediction; then any task, token classification included, whose positions map back through the
+     * encodings' word ids and offsets).
+     *
+     * @param labels the label set class ids index (null for regression or unlabelled examples)
+     * @throws IllegalArgumentException if labels and task disagree
+     */
+    public static EncodedDataset ofText(List<TextExample> examples, Task task, LabelSet labels, BertTokenizer tokenizer,
+                                        EncodeOptions options) {
+        requireArguments(examples, task, tokenizer, options);
+        boolean labelled = examples.get(0).isLabelled();
+        for (TextExample e : examples) {
+            if (e.isLabelled() != labelled) {
+                throw new IllegalArgumentException("examples must be all labelled or all unlabelled; " + e.source() + " differs");
+            }
+        }
+        if (labelled && task == Task.TOKEN_CLASSIFICATION) {
+            throw new IllegalArgumentException("labelled token-classification data is word lists: use ofTokens");
+        }
+        if (labelled && task.hasClasses() && labels == null) {
+            throw new IllegalArgumentException(task + " needs the label set");
+        }
+        EncodeOptions unpadded = options.withPadding(EncodeOptions.Padding.NONE);
+        Encoding[] encodings = new Encoding[examples.size()];
+        // tokenizing dominates; the tokenizer is thread-safe and each slot is written once, so order is kept
+        IntStream.range(0, encodings.length).parallel().forEach(i -> {
+            TextExample e = examples.get(i);
+            encodings[i] = e.hasPair() ? tokenizer.encode(e.text(), e.textPair(), unpadded) : tokenizer.encode(e.text(), unpadded);
+        });
+        int n = examples.size();
+        int[] classIds = null;
+        int[][] classSets = null;
+        float[] values = null;
+        if (labelled) {
+            switch (task) {
+                case SINGLE_LABEL -> {
+                    classIds = new int[n];
+                    for (int i = 0; i < n; i++) classIds[i] = classIndex(examples.get(i), labels);
+                }
+                case MULTI_LABEL -> {
+                    classSets = new int[n][];
+                    for (int i = 0; i < n; i++) classSets[i] = classSet(examples.get(i), labels);
+                }
+                case REGRESSION -> {
+                    values = new float[n];
+                    for (int i = 0; i < n; i++) values[i] = value(examples.get(i));
+                }
+                default -> throw new IllegalStateException(task.name());
+            }
+        }
+        List<SourceLine> sources = examples.stream().map(TextExample::source).toList();
+        String settings = "task=" + task + " labelled=" + labelled + " labels=" + (labels == null ? "-" : labels.names());
+        return new EncodedDataset(task, labels, Arrays.asList(encodings), sources, classIds, classSets, values, null,
+                tokenizer, options, settings);
+    }
+
+    /**
+     * Encodes pre-split sentences for token classification with {@code tokenizer.encodeWords}. Tagged
+     * sentences get per-token labels: a word's first subword its tag, continuation subwords -100 or (with
+     * {@link SubwordLabels#ALL_SUBWORDS}) the tag's inside form, special tokens and padding -100.
+     *
+     * @param labels the tag set (null only when no sentence is tagged)
+     */
+    public static EncodedDataset ofTokens(List<TokenExample> examples, LabelSet labels, BertTokenizer tokenizer,
+                                          EncodeOptions options, SubwordLabels subwords) {
+        requireArguments(examples, Task.TOKEN_CLASSIFICATION, tokenizer, options);
+        if (subwords == null) throw new IllegalArgumentException("subwords must not be null");
+        boolean labelled = examples.get(0).isLabelled();
+        for (TokenExample e : examples) {
+            if (e.isLabelled() != labelled) {
+                throw new IllegalArgumentException("sentences must be all tagged or all untagged; " + e.source() + " differs");
+            }
+        }
+        if (labelled && labels == null) throw new IllegalArgumentException("tagged sentences need the tag set");
+        EncodeOptions unpadded = options.withPadding(EncodeOptions.Padding.NONE);
+        Encoding[] encodings = new Encoding[examples.size()];
+        IntStream.range(0, encodings.length).parallel()
+                .forEach(i -> encodings[i] = tokenizer.encodeWords(examples.get(i).words(), unpadded));
+        int[][] tokenLabels = null;
+        if (labelled) {
+            int[] inside = labels.insideIds();
+            tokenLabels = new int[examples.size()][];
+            for (int i = 0; i < tokenLabels.length; i++) {
+                tokenLabels[i] = alignTags(examples.get(i), encodings[i], labels, inside, subwords);
+            }
+        }
+        List<SourceLine> sources = examples.stream().map(TokenExample::source).toList();
+        String settings = "task=" + Task.TOKEN_CLASSIFICATION + " labelled=" + labelled + " labels="
+                + (labels == null ? "-" : labels.names()) + " subwords=" + subwords;
+        return new EncodedDataset(Task.TOKEN_CLASSIFICATION, labels, Arrays.asList(encodings), sources, null, null, null,
+                tokenLabels, tokenizer, options, settings);
+    }
+
+    /** transformers' {@code run_ner} {@code tokenize_and_align_labels}, one sentence. */
+    private static int[] alignTags(TokenExample e, Encoding encoding, LabelSet labels, int[] inside, SubwordLabels subwords) {
+        int[] wordIds = encoding.wordIds();
+        int[] tagIds = new int[e.size()];
+        for (int w = 0; w < tagIds.length; w++) {
+            tagIds[w] = labels.resolve(e.tags().get(w));
+            if (tagIds[w] < 0) {
+                throw new IllegalArgumentException(e.source() + ": tag '" + e.tags().get(w) + "' of word " + w
+                        + " is not in the tag set " + labels.names());
+            }
+        }
+        int[] out = new int[wordIds.length];
+        int previous = Encoding.NONE;
+        for (int t = 0; t < wordIds.length; t++) {
+            int w = wordIds[t];
+            if (w == Encoding.NONE) {
+                out[t] = IGNORE_INDEX;
+            } else if (w != previous) {
+                out[t] = tagIds[w];
+            } else {
+                out[t] = subwords == SubwordLabels.ALL_SUBWORDS ? inside[tagIds[w]] : IGNORE_INDEX;
+            }
+            previous = w;
+        }
+        return out;
+    }
+
+    /** Number of examples. */
+    public int size() {
+        return encodings.size();
+    }
+
+    /** The task the labels are laid out for. */
+    public Task task() {
+        return task;
+    }
+
+    /** The label set class ids index, or null (regression, unlabelled text). */
+    public LabelSet labels() {
+        return labels;
+    }
+
+    /** Whether batches carry labels. */
+    public boolean isLabelled() {
+        return classIds != null || classSets != null || values != null || tokenLabels != null;
+    }
+
+    /** Example {@code i}'s encoding, unpadded: tokens, ids, word ids, offsets. */
+    public Encoding encoding(int i) {
+        return encodings.get(i);
+    }
+
+    /** Where example {@code i} was read. */
+    public SourceLine source(int i) {
+        return sources.get(i);
+    }
+
+    /** Example {@code i}'s per-token labels (unpadded, -100 where ignored), for token classification only. */
+    public int[] tokenLabels(int i) {
+        if (tokenLabels == null) throw new IllegalStateException("not labelled token-classification data");
+        return tokenLabels[i].clone();
+    }
+
+    /**
+     * The single-label class id of every example, in order, as the samplers and class weights need them.
+     *
+     * @throws IllegalStateException for any other task, or unlabelled data
+     */
+    public int[] classIds() {
+        if (classIds == null) {
+            throw new IllegalStateException("class ids exist for labelled single-label data only; this is "
+                    + task + (isLabelled() ? "" : ", unlabelled"));
+        }
+        return classIds.clone();
+    }
+
+    /**
+     * The examples in file order, {@code batchSize} per batch (the last may be smaller): batch {@code k}
+     * holds examples {@code k * batchSize} onwards. For evaluation and prediction.
+     */
+    public List<Batch> batches(int batchSize) {
+        if (batchSize < 1) throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+        List<Batch> out = new ArrayList<>((size() + batchSize - 1) / batchSize);
+        for (int start = 0; start < size(); start += batchSize) {
+            out.add(batch(IntStream.range(start, Math.min(size(), start + batchSize)).toArray()));
+        }
+        return out;
+    }
+
+    /** One batch of the given examples, in the given order (repeats allowed), padded and labelled. */
+    public Batch batch(int[] indices) {
+        if (indices == null || indices.length == 0) throw new IllegalArgumentException("a batch needs at least one example");
+        int length = fixedLength;
+        for (int i : indices) length = Math.max(length, encodings.get(i).length());
+        int b = indices.length;
+        int[][] ids = new int[b][length];
+        int[][] types = new int[b][length];
+        int[][] mask = new int[b][length];
+        for (int r = 0; r < b; r++) {
+            Encoding e = encodings.get(indices[r]);
+            int[] src = e.inputIds();
+            System.arraycopy(src, 0, ids[r], 0, src.length);
+            Arrays.fill(ids[r], src.length, length, padId);
+            System.arraycopy(e.tokenTypeIds(), 0, types[r], 0, src.length);
+            System.arraycopy(e.attentionMask(), 0, mask[r], 0, src.length);
+        }
+        return new Batch(ids, types, mask, isLabelled() ? labels(indices, length) : null);
+    }
+
+    private INDArray labels(int[] indices, int length) {
+        int b = indices.length;
+        switch (task) {
+            case SINGLE_LABEL: {
+                int[] out = new int[b];
+                for (int r = 0; r < b; r++) out[r] = classIds[indices[r]];
+                return Nd4j.createFromArray(out);
+            }
+            case MULTI_LABEL: {
+                float[][] out = new float[b][labels.size()];
+                for (int r = 0; r < b; r++) {
+                    for (int c : classSets[indices[r]]) out[r][c] = 1f;
+                }
+                return Nd4j.createFromArray(out);
+            }
+            case REGRESSION: {
+                float[] out = new float[b];
+                for (int r = 0; r < b; r++) out[r] = values[indices[r]];
+                return Nd4j.createFromArray(out);
+            }
+            case TOKEN_CLASSIFICATION: {
+                int[][] out = new int[b][length];
+                for (int r = 0; r < b; r++) {
+                    int[] src = tokenLabels[indices[r]];
+                    System.arraycopy(src, 0, out[r], 0, src.length);
+                    Arrays.fill(out[r], src.length, length, IGNORE_INDEX);
+                }
+                return Nd4j.createFromArray(out);
+            }
+            default:
+                throw new IllegalStateException(task.name());
+        }
+    }
+
+    /**
+     * A digest of every example's token ids, type ids and labels and of the settings (task, label set,
+     * length limit, truncation, padding, subword labels): equal for the same data encoded the same way.
+     */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    private String digest(String settings) {
+        MessageDigest md = sha256();
+        md.update(settings.getBytes(StandardCharsets.UTF_8));
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        for (int i = 0; i < encodings.size(); i++) {
+            Encoding e = encodings.get(i);
+            // lengths first, so that no two different example lists concatenate to the same stream
+            putInts(md, buf, new int[]{e.length()});
+            putInts(md, buf, e.inputIds());
+            putInts(md, buf, e.tokenTypeIds());
+            if (classIds != null) putInts(md, buf, new int[]{classIds[i]});
+            if (classSets != null) putInts(md, buf, new int[]{classSets[i].length});
+            if (classSets != null) putInts(md, buf, classSets[i]);
+            if (values != null) putInts(md, buf, new int[]{Float.floatToIntBits(values[i])});
+            if (tokenLabels != null) putInts(md, buf, tokenLabels[i]);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static void putInts(MessageDigest md, ByteBuffer buf, int[] values) {
+        for (int v : values) {
+            if (buf.remaining() < 4) {
+                md.update(buf.array(), 0, buf.position());
+                buf.clear();
+            }
+            buf.putInt(v);
+        }
+        md.update(buf.array(), 0, buf.position());
+        buf.clear();
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    private static int fixedLength(BertTokenizer tokenizer, EncodeOptions options, List<Encoding> encodings) {
+        if (options.padding() != EncodeOptions.Padding.MAX_LENGTH) return 0;
+        if (options.maxLength() != null) return options.maxLength();
+        int model = tokenizer.config().modelMaxLength();
+        if (model == TokenizerConfig.NO_MAX_LENGTH) {
+            throw new IllegalArgumentException("padding to MAX_LENGTH needs a maxLength: the tokenizer has no model_max_length");
+        }
+        return model;
+    }
+
+    private static int classIndex(TextExample e, LabelSet labels) {
+        if (!(e.label() instanceof Label.ClassIndex c)) {
+            throw new IllegalArgumentException(e.source() + ": single-label data needs a class index, not " + e.label());
+        }
+        if (c.index() >= labels.size()) {
+            throw new IllegalArgumentException(e.source() + ": class " + c.index() + " outside the " + labels.size() + " labels");
+        }
+        return c.index();
+    }
+
+    private static int[] classSet(TextExample e, LabelSet labels) {
+        if (!(e.label() instanceof Label.ClassSet s)) {
+            throw new IllegalArgumentException(e.source() + ": multi-label data needs a class set, not " + e.label());
+        }
+        int[] out = s.indices().stream().mapToInt(Integer::intValue).toArray();
+        for (int c : out) {
+            if (c >= labels.size()) {
+                throw new IllegalArgumentException(e.source() + ": class " + c + " outside the " + labels.size() + " labels");
+            }
+        }
+        return out;
+    }
+
+    private static float value(TextExample e) {
+        if (!(e.label() instanceof Label.Value v)) {
+            throw new IllegalArgumentException(e.source() + ": regression data needs a value, not " + e.label());
+        }
+        return (float) v.value();
+    }
+
+    private static void requireArguments(List<?> examples, Task task, BertTokenizer tokenizer, EncodeOptions options) {
+        if (examples == null || examples.isEmpty()) throw new IllegalArgumentException("examples must not be null or empty");
+        if (task == null || tokenizer == null || options == null) {
+            throw new IllegalArgumentException("task, tokenizer and options must not be null");
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.jbert.core.data;
+
+import dev.jbert.core.imbalance.EpochSampler;
+import dev.jbert.core.imbalance.OverSampler;
+import dev.jbert.core.imbalance.UnderSampler;
+import dev.jbert.core.train.TrainingData;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * The training set as the training loop consumes it: each epoch a fresh order of the examples,
+ * drawn from a {@link SplittableRandom} seeded with {@code seed * 31 + epoch} (so it depends on nothing
+ * else, and a resumed run replays it), cut into batches of {@code batchSize}, the last one smaller,
+ * each padded as the dataset's encode options say.
+ *
+ * <p>{@link Sampling#NONE} shuffles every example once per epoch; {@link Sampling#OVER} draws as many
+ * examples as the dataset holds with replacement, classes balanced; {@link Sampling#UNDER} keeps the
+ * rarest class's size of every class. Either way each epoch has the same number of batches.
+ * Immutable; batches are built when the epoch's list is read, so an epoch costs no memory up front.
+ */
+public final class EpochBatches implements TrainingData {
+
+    private final EncodedDataset data;
+    private final int batchSize;
+    private final Sampling sampling;
+    /** Null for {@link Sampling#NONE}. */
+    private final EpochSampler sampler;
+    private final int samplesPerEpoch;
+    private final String fingerprint;
+
+    private EpochBatches(EncodedDataset data, int batchSize, Sampling sampling) {
+        if (data == null || sampling == null) throw new IllegalArgumentException("data and sampling must not be null");
+        if (batchSize < 1) throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+        if (!data.isLabelled()) throw new IllegalArgumentException("training data must be labelled");
+        if (sampling != Sampling.NONE && data.task() != Task.SINGLE_LABEL) {
+            throw new IllegalArgumentException("sampling " + sampling.name().toLowerCase(Locale.ROOT) + " balances classes of single-label data; this is "
+                    + data.task().name().toLowerCase(Locale.ROOT).replace('_', '-') + " data: use --sampling none (or class weights / a loss for imbalance)");
+        }
+        this.data = data;
+        this.batchSize = batchSize;
+        this.sampling = sampling;
+        this.sampler = switch (sampling) {
+            case NONE -> null;
+            case OVER -> OverSampler.balanced(data.classIds(), data.size());
+            case UNDER -> UnderSampler.of(data.classIds());
+        };
+        this.samplesPerEpoch = sampler == null ? data.size() : sampler.numSamples();
+        this.fingerprint = digest(data.fingerprint() + " batch_size=" + batchSize + " sampling=" + sampling);
+    }
+
+    /**
+     * Training batches over {@code data}.
+     *
+     * @throws IllegalArgumentException if the data is unlabelled, or sampling is asked of data that is not single-label
+     */
+    public static EpochBatches of(EncodedDataset data, int batchSize, Sampling sampling) {
+        return new EpochBatches(data, batchSize, sampling);
+    }
+
+    /** The example indices epoch {@code epoch} visits, in order. */
+    public int[] order(int epoch, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed * 31 + epoch);
+        if (sampler != null) return sampler.sample(rng);
+        int[] order = new int[data.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        for (int i = order.length - 1; i > 0; i--) {                       // Fisher-Yates
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    @Override
+    public List<Batch> epoch(int epoch, long seed) {
+        int[] order = order(epoch, seed);
+        int count = batchesPerEpoch();
+        return new AbstractList<>() {
+            @Override
+            public Batch get(int k) {
+                if (k < 0 || k >= count) throw new IndexOutOfBoundsException("batch " + k + " of " + count);
+                return data.batch(Arrays.copyOfRange(order, k * batchSize, Math.min(order.length, (k + 1) * batchSize)));
+            }
+
+            @Override
+            public int size() {
+                return count;
+            }
+        };
+    }
+
+    @Override
+    public int batchesPerEpoch() {
+        return (samplesPerEpoch + batchSize - 1) / batchSize;
+    }
+
+    /** Examples per epoch: the dataset size, or for undersampling the classes times the rarest class's size. */
+    public int samplesPerEpoch() {
+        return samplesPerEpoch;
+    }
+
+    /** The encoded examples. */
+    public EncodedDataset data() {
+        return data;
+    }
+
+    /**
+     * The dataset's fingerprint combined with the batch size and sampling, readable at the front so a
+     * refused resume says what changed: {@code "67349 examples, batch 32, sampling none, sha256 ..."}.
+     */
+    @Override
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    private String digest(String settings) {
+        MessageDigest md = EncodedDataset.sha256();
+        String hash = HexFormat.of().formatHex(md.digest(settings.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+        return data.size() + " examples, batch " + batchSize + ", sampling " + sampling.name().toLowerCase(Locale.ROOT) + ", sha256 " + hash;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.jbert.core.data;
+
+/**
+ * How {@link TextReader} reads a CSV, TSV or JSONL file. Start from {@link #forTask} and change what
+ * differs with the {@code with...} methods.
+ *
+ * <p>Column defaults ({@link Column#byDefault()}), matched against the header or the JSON fields: text
+ * {@code text}, {@code sentence}, {@code sentence1}; second text {@code sentence2}, {@code text_pair}
+ * (none if absent); label {@code label}, {@code labels}. A file without a header row needs the text and
+ * label columns by index.
+ *
+ * @param format              the file's format, or null to go by its extension
+ * @param header              whether a CSV or TSV file starts with column names (ignored for JSONL)
+ * @param text                the text column; not {@link Column#none()}
+ * @param pair                the second text column of sentence pairs
+ * @param label               the label column (ignored when {@code labelling} is UNLABELLED)
+ * @param task                how labels are read: a class name or id, a list of them, or a number
+ * @param labelling           whether to read labels
+ * @param multiLabelDelimiter separates the labels of a multi-label cell written as one string ({@code "4,27"})
+ * @param labels              the label set, or null to infer it from this file (training); give the
+ *                            training set's when reading validation or test files
+ * @param badRows             stop at a bad row or skip it
+ */
+public record TextReadOptions(DatasetFormat format, HeaderRow header, Column text, Column pair, Column label,
+                              Task task, Labelling labelling, String multiLabelDelimiter, LabelSet labels,
+                              BadRowPolicy badRows) {
+
+    public TextReadOptions {
+        if (header == null || text == null || pair == null || label == null || task == null || labelling == null
+                || badRows == null) {
+            throw new IllegalArgumentException("only format and labels may be null");
+        }
+        if (text.selection() == Column.Selection.NONE) {
+            throw new IllegalArgumentException("the text column cannot be none");
+        }
+        if (multiLabelDelimiter == null || multiLabelDelimiter.isEmpty()) {
+            throw new IllegalArgumentException("the multi-label delimiter must not be empty");
+        }
+        if (task == Task.TOKEN_CLASSIFICATION && labelling == Labelling.LABELLED) {
+            throw new IllegalArgumentException("labelled token-classification data is word lists: read it with TokenReader");
+        }
+        if (labels != null && task == Task.REGRESSION) {
+            throw new IllegalArgumentException("regression has no label set");
+        }
+    }
+
+    /**
+     * Defaults for a task: format from the extension, a header row, default columns, labelled (unlabelled
+     * for token classification, whose labelled data {@link TokenReader} reads), delimiter ",", labels
+     * inferred, bad rows FAIL.
+     */
+    public static TextReadOptions forTask(Task task) {
+        return new TextReadOptions(null, HeaderRow.PRESENT, Column.byDefault(), Column.byDefault(), Column.byDefault(),
+                task, task == Task.TOKEN_CLASSIFICATION ? Labelling.UNLABELLED : Labelling.LABELLED, ",", null,
+                BadRowPolicy.FAIL);
+    }
+
+    /** Defaults for reading texts to predict: no labels. */
+    public static TextReadOptions forPrediction(Task task) {
+        return forTask(task).withLabelling(Labelling.UNLABELLED);
+    }
+
+    public TextReadOptions withFormat(DatasetFormat value) {
+        return new TextReadOptions(value, header, text, pair, label, task, labelling, multiLabelDelimiter, labels, badRows);
+    }
+
+    public TextReadOptions withHeader(HeaderRow value) {
+        return new TextReadOptions(format, value, text, pair, label, task, labelling, multiLabelDelimiter, labels, badRows);
+    }
+
+    public TextReadOptions withTextColumn(Column value) {
+        return new TextReadOptions(format, header, value, pair, label, task, labelling, multiLabelDelimiter, labels, badRows);
+    }
+
+    public TextReadOptions withPairColumn(Column value) {
+        return new TextReadOptions(format, header, text, value, label, task, labelling, multiLabelDelimiter, labels, badRows);
+    }
+
+    public TextReadOptions withLabelColumn(Column value) {
+        return new TextReadOptions(format, header, text, pair, value, task, labelling, multiLabelDelimiter, labels, badRows);
+    }
+
+    public TextReadOptions withLabelling(Labelling value) {
+        return new TextReadOptions(format, header, text, pair, label, task, value, multiLabelDelimiter, labels, badRows);
+    }
+
+    public TextReadOptions withMultiLabelDelimiter(String value) {
+        return new TextReadOptions(format, header, text, pair, label, task, labelling, value, labels, badRows);
+    }
+
+    /** Reads labels against this set (null: infer from the file). */
+    public TextReadOptions withLabels(LabelSet value) {
+        return new TextReadOptions(format, header, text, pair, label, task, labelling, multiLabelDelimiter, value, badRows);
+    }
+
+    public TextReadOptions withBadRows(BadRowPolicy value) {
+        return new TextReadOptions(format, header, text, pair, label, task, labelling, multiLabelDelimiter, labels, value);
+    }
+}
