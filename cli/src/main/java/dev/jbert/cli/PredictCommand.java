@@ -66,7 +66,7 @@ final class PredictCommand implements Callable<Integer> {
         List<TextExample> examples = Datasets.unlabelled(input, task, data);
         EncodedDataset set = EncodedDataset.ofText(examples, task, null, classifier.tokenizer(),
                 EncodeOptions.dynamicPadding(data.maxSeqLength));
-        SequencePredictor sequences = sequencePredictor(spec);
+        SequencePredictor sequences = spec.task() == TaskType.TOKEN_CLASSIFICATION ? null : sequencePredictor(spec);
         TokenClassificationDecoder tokens = TokenClassificationDecoder.of(spec.labels());
         AggregationStrategy strategy = AggregationStrategy.parse(aggregation);
 
@@ -89,6 +89,7 @@ final class PredictCommand implements Callable<Integer> {
                         line.set("entities", JSON.valueToTree(tokens.decode(ex.text(), encoding, own, strategy)));
                     } else {
                         line.setAll((ObjectNode) JSON.valueToTree(sequences.predict(rows[b])));
+                        if (!logits) line.remove("logits");
                     }
                     if (set.encoding(next).truncated()) line.put("truncated", true);
                     out.println(line);

@@ -43,7 +43,8 @@ public final class BertClassifier {
      */
     public static BertClassifier build(BertConfig config, Weights weights, ClassifierSpec spec, BertModel.Mode mode, long seed) {
         SameDiff sd = SameDiff.create();
-        BertModel encoder = BertModel.build(sd, config, weights, mode);
+        BertModel encoder = BertModel.build(sd, config, weights, mode,
+                spec.task() == TaskType.TOKEN_CLASSIFICATION ? BertModel.Pooling.NONE : BertModel.Pooling.IF_IN_CHECKPOINT);
         HeadWeights headWeights = new HeadWeights(weights, config.initializerRange(), seed, spec.replaceHead());
         int hidden = config.hiddenSize();
 

@@ -47,8 +47,10 @@ public final class SavedClassifier {
         try (BertCheckpoint checkpoint = BertCheckpoint.open(dir)) {
             CheckpointWeights weights = new CheckpointWeights(checkpoint);
             BertClassifier classifier = BertClassifier.build(config, weights, spec, BertModel.Mode.TRAINING, seed);
-            // a replaced head's old tensors are deliberately left unused
-            weights.verify(name -> spec.replaceHead() && ClassifierModel.isHeadParameter(name));
+            // a replaced head's old tensors are deliberately left unused, and token classification
+            // drops a pretrained pooler, as transformers' BertForTokenClassification does
+            weights.verify(name -> (spec.replaceHead() && ClassifierModel.isHeadParameter(name))
+                    || (spec.task() == TaskType.TOKEN_CLASSIFICATION && name.startsWith("bert.pooler.")));
             Predicate<String> trainable = freezeEncoder ? ClassifierModel::isHeadParameter : name -> true;
             return new ClassifierModel(classifier, tokenizer, trainable);
         }

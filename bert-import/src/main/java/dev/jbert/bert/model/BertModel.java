@@ -47,6 +47,12 @@ public final class BertModel {
     /** Whether the graph draws dropout masks (training) or leaves them out (inference). */
     public enum Mode { INFERENCE, TRAINING }
 
+    /**
+     * Whether to build the pooler: transformers builds it for the bare model and sequence
+     * classification when the checkpoint has one, never for token classification.
+     */
+    public enum Pooling { IF_IN_CHECKPOINT, NONE }
+
     private final Graph graph;
     private final SDVariable lastHiddenState;
     private final SDVariable pooledOutput;
@@ -63,6 +69,11 @@ public final class BertModel {
      * {@code bert.pooler.dense.*}, {@link #POOLER_OUTPUT}.
      */
     public static BertModel build(SameDiff sd, BertConfig config, Weights weights, Mode mode) {
+        return build(sd, config, weights, mode, Pooling.IF_IN_CHECKPOINT);
+    }
+
+    /** As {@link #build(SameDiff, BertConfig, Weights, Mode)}, choosing whether a pooler is built. */
+    public static BertModel build(SameDiff sd, BertConfig config, Weights weights, Mode mode, Pooling pooling) {
         Graph g = new Graph(sd, config, weights, mode);
         SDVariable ids = sd.placeHolder(INPUT_IDS, DataType.INT, -1, -1);
         SDVariable types = sd.placeHolder(TOKEN_TYPE_IDS, DataType.INT, -1, -1);
@@ -75,7 +86,7 @@ public final class BertModel {
                 sd.concat(0, batchSeq, sd.constant(Nd4j.createFromArray((long) config.hiddenSize()))));
 
         SDVariable pooled = null;
-        if (weights.has("bert.pooler.dense.weight") || weights.has("bert.pooler.dense.bias")) {
+        if (pooling == Pooling.IF_IN_CHECKPOINT && (weights.has("bert.pooler.dense.weight") || weights.has("bert.pooler.dense.bias"))) {
             pooled = new Pooler(g, "bert.pooler").forward(last);
         }
         return new BertModel(g, last, pooled);
