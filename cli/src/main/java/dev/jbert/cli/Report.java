@@ -48,31 +48,35 @@ final class Report {
         StringBuilder md = new StringBuilder("# ").append(title).append("\n\n| metric | value |\n|---|---|\n");
         metrics.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(fmt(v)).append(" |\n"));
         if (report instanceof ClassificationReport r) {
-                perClass(md, r.perClass());
-                md.append("\n## Confusion matrix\n\nRows are true labels, columns predicted.\n\n| |");
-                r.perClass().forEach(c -> md.append(' ').append(c.name()).append(" |"));
-                md.append("\n|---|");
-                r.perClass().forEach(c -> md.append("---|"));
-                md.append('\n');
-                int[][] m = r.confusionMatrix().toArray();
-                for (int t = 0; t < m.length; t++) {
-                    md.append("| **").append(r.perClass().get(t).name()).append("** |");
-                    for (int p = 0; p < m[t].length; p++) md.append(' ').append(m[t][p]).append(" |");
-                    md.append('\n');
-                }
+            perClass(md, r.perClass());
+            confusionMatrix(md, r);
         } else if (report instanceof MultiLabelReport r) {
             perClass(md, r.perClass());
         } else if (report instanceof NerReport r) {
-                md.append("\n## Per entity type (conlleval, percent)\n\n| type | precision | recall | F1 | gold | predicted |\n|---|---|---|---|---|---|\n");
-                for (Map.Entry<String, ChunkCounts> e : r.perType().entrySet()) {
-                    ChunkCounts c = e.getValue();
-                    md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %d | %d |%n", e.getKey(), c.precision(),
-                            c.recall(), c.f1(), c.gold(), c.guessed()));
-                }
+            md.append("\n## Per entity type (conlleval, percent)\n\n| type | precision | recall | F1 | gold | predicted |\n|---|---|---|---|---|---|\n");
+            for (Map.Entry<String, ChunkCounts> e : r.perType().entrySet()) {
+                ChunkCounts c = e.getValue();
+                md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %d | %d |%n", e.getKey(), c.precision(),
+                        c.recall(), c.f1(), c.gold(), c.guessed()));
+            }
         } else if (report instanceof RegressionReport r) {
             md.append(String.format(Locale.ROOT, "%n%d examples.%n", r.numExamples()));
         }
         return md.toString();
+    }
+
+    private static void confusionMatrix(StringBuilder md, ClassificationReport r) {
+        md.append("\n## Confusion matrix\n\nRows are true labels, columns predicted.\n\n| |");
+        r.perClass().forEach(c -> md.append(' ').append(c.name()).append(" |"));
+        md.append("\n|---|");
+        r.perClass().forEach(c -> md.append("---|"));
+        md.append('\n');
+        int[][] m = r.confusionMatrix().toArray();
+        for (int t = 0; t < m.length; t++) {
+            md.append("| **").append(r.perClass().get(t).name()).append("** |");
+            for (int count : m[t]) md.append(' ').append(count).append(" |");
+            md.append('\n');
+        }
     }
 
     private static void perClass(StringBuilder md, List<ClassScores> classes) {
