@@ -1,0 +1,86 @@
+package dev.jbert.heads.inference;
+
+import dev.jbert.heads.predict.AggregationStrategy;
+
+import java.time.Duration;
+
+/**
+ * How a {@link TextClassifier} batches, bounds and post-processes requests. Immutable; start from
+ * {@link #defaults()} and change what you need with the {@code with...} methods.
+ *
+ * <pre>{@code
+ * InferenceOptions options = InferenceOptions.defaults().withMaxBatchSize(16).withMaxWait(Duration.ofMillis(2));
+ * }</pre>
+ *
+ * @param maxBatchSize  the most texts run through the model in one forward pass; 1 turns micro-batching off
+ * @param maxWait       how long the inference thread waits for more requests after the first one of a batch
+ *                      arrives, before it runs a batch that is not full; {@link Duration#ZERO} runs at once with
+ *                      whatever is already queued (requests that arrive during a forward pass are still batched)
+ * @param queueCapacity the most texts waiting or running at once, over all callers; a request that would exceed
+ *                      it is refused with a {@link java.util.concurrent.RejectedExecutionException} rather than
+ *                      queued, so memory and latency stay bounded under overload. At least {@code maxBatchSize}.
+ * @param maxLength     the token limit (special tokens included) inputs are truncated to, or null for the model's:
+ *                      the smaller of the tokenizer's {@code model_max_length} and the config's
+ *                      {@code max_position_embeddings}. May not exceed the model's.
+ * @param threshold     multi-label only: one threshold for every label, overriding the per-class thresholds saved
+ *                      beside the model ({@code thresholds.json}); null to use those (or 0.5 where there are none)
+ * @param aggregation   token classification: the strategy {@link TextClassifier#entities(String)} uses
+ */
+public record InferenceOptions(int maxBatchSize, Duration maxWait, int queueCapacity, Integer maxLength, Double threshold,
+                               AggregationStrategy aggregation) {
+
+    /** Texts per forward pass by default. */
+    public static final int DEFAULT_MAX_BATCH_SIZE = 32;
+    /** The default wait for a batch to fill. */
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(5);
+    /** Texts waiting or running at once by default. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 1024;
+
+    public InferenceOptions {
+        if (maxBatchSize < 1) throw new IllegalArgumentException("maxBatchSize must be at least 1, got " + maxBatchSize);
+        if (maxWait == null || maxWait.isNegative()) throw new IllegalArgumentException("maxWait must be zero or positive, got " + maxWait);
+        if (queueCapacity < maxBatchSize) {
+            throw new IllegalArgumentException("queueCapacity (" + queueCapacity + ") must be at least maxBatchSize (" + maxBatchSize + ")");
+        }
+        if (maxLength != null && maxLength < 3) {
+            throw new IllegalArgumentException("maxLength must be at least 3 ([CLS], one token, [SEP]), got " + maxLength);
+        }
+        if (threshold != null && !(threshold > 0 && threshold < 1)) {
+            throw new IllegalArgumentException("threshold must be strictly between 0 and 1, got " + threshold);
+        }
+        if (aggregation == null) throw new IllegalArgumentException("aggregation must not be null");
+    }
+
+    /** Batches of up to 32, 5 ms wait, 1024 texts in flight, the model's length limit, SIMPLE aggregation. */
+    public static InferenceOptions defaults() {
+        return new InferenceOptions(DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_WAIT, DEFAULT_QUEUE_CAPACITY, null, null,
+                AggregationStrategy.SIMPLE);
+    }
+
+    /** Another batch size; raises the queue capacity to it if needed. */
+    public InferenceOptions withMaxBatchSize(int value) {
+        return new InferenceOptions(value, maxWait, Math.max(queueCapacity, value), maxLength, threshold, aggregation);
+    }
+
+    public InferenceOptions withMaxWait(Duration value) {
+        return new InferenceOptions(maxBatchSize, value, queueCapacity, maxLength, threshold, aggregation);
+    }
+
+    public InferenceOptions withQueueCapacity(int value) {
+        return new InferenceOptions(maxBatchSize, maxWait, value, maxLength, threshold, aggregation);
+    }
+
+    /** Another token limit; null for the model's own. */
+    public InferenceOptions withMaxLength(Integer value) {
+        return new InferenceOptions(maxBatchSize, maxWait, queueCapacity, value, threshold, aggregation);
+    }
+
+    /** A global multi-label threshold; null to use the thresholds saved with the model. */
+    public InferenceOptions withThreshold(Double value) {
+        return new InferenceOptions(maxBatchSize, maxWait, queueCapacity, maxLength, value, aggregation);
+    }
+
+    public InferenceOptions withAggregation(AggregationStrategy value) {
+        return new InferenceOptions(maxBatchSize, maxWait, queueCapacity, maxLength, threshold, value);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.jbert.heads.inference;
+
+import dev.jbert.heads.TaskType;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a loaded model is: its task and labels and the shape of its encoder.
+ *
+ * @param folder                the folder it was loaded from
+ * @param task                  what it predicts
+ * @param labels                label names by class index (one name for regression)
+ * @param acceptsPairs          whether {@link TextClassifier#classify(String, String)} takes text pairs: sequence
+ *                              models whose config has two token types
+ * @param maxLength             the token limit inputs are truncated to, special tokens included
+ * @param thresholds            multi-label: the threshold of each label (saved per-class ones, a global override,
+ *                              or 0.5); empty for other tasks
+ * @param vocabSize             rows of the word-embedding table
+ * @param hiddenSize            width of the encoder
+ * @param numHiddenLayers       encoder layers
+ * @param numAttentionHeads     attention heads per layer
+ * @param maxPositionEmbeddings position embeddings, the hard length limit
+ * @param lowerCase             whether the tokenizer lower-cases (an uncased model)
+ */
+public record ModelInfo(Path folder, TaskType task, List<String> labels, boolean acceptsPairs, int maxLength,
+                        Map<String, Double> thresholds, int vocabSize, int hiddenSize, int numHiddenLayers,
+                        int numAttentionHeads, int maxPositionEmbeddings, boolean lowerCase) {
+
+    public ModelInfo {
+        labels = List.copyOf(labels);
+        thresholds = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(thresholds));
+    }
+}

@@ -1,0 +1,502 @@
+package dev.jbert.heads.inference;
+
+import dev.jbert.bert.PretrainedBert;
+import dev.jbert.bert.checkpoint.BertCheckpoint;
+import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.model.BertModel;
+import dev.jbert.bert.model.CheckpointWeights;
+import dev.jbert.core.ModelFileException;
+import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.EncodeOptions;
+import dev.jbert.core.tokenizer.Encoding;
+import dev.jbert.heads.BertClassifier;
+import dev.jbert.heads.ClassifierSpec;
+import dev.jbert.heads.HeadSpec;
+import dev.jbert.heads.SavedClassifier;
+import dev.jbert.heads.TaskType;
+import dev.jbert.heads.predict.AggregationStrategy;
+import dev.jbert.heads.predict.MultiLabelPrediction;
+import dev.jbert.heads.predict.RegressionPrediction;
+import dev.jbert.heads.predict.SequencePrediction;
+import dev.jbert.heads.predict.SequencePredictor;
+import dev.jbert.heads.predict.SingleLabelPrediction;
+import dev.jbert.heads.predict.Thresholds;
+import dev.jbert.heads.predict.TokenClassificationDecoder;
+import dev.jbert.heads.predict.TokenPrediction;
+import dev.jbert.heads.predict.TokenSpan;
+import org.nd4j.autodiff.samediff.ArrayHolder;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * A fine-tuned classifier loaded once for production inference: safe to call from many threads at once,
+ * with bounded memory, and no ND4J types in sight.
+ *
+ * <pre>{@code
+ * try (TextClassifier classifier = TextClassifier.load(Path.of("runs/sst2"))) {
+ *     Classification c = classifier.classify("a wonderful film");           // blocks; any thread
+ *     String label = c.asSingleLabel().label();
+ *     List<Classification> many = classifier.classifyBatch(texts);
+ *     classifier.classifyAsync("another one").thenAccept(System.out::println);
+ * }
+ * try (TextClassifier ner = TextClassifier.load(Path.of("runs/ner"))) {
+ *     for (TokenSpan e : ner.entities("Angela Merkel visited Paris.").entities()) { ... }   // char offsets
+ * }
+ * }</pre>
+ *
+ * <h2>Models</h2>
+ * Any folder in Hugging Face layout with a classification head: saved by {@code jbert train} or by
+ * transformers' {@code save_pretrained} for {@code BertForSequenceClassification} or
+ * {@code BertForTokenClassification} ({@code config.json} with {@code id2label}, weights as safetensors or
+ * {@code pytorch_model.bin}, {@code vocab.txt} or {@code tokenizer.json}). The task comes from
+ * {@code problem_type} (single-label, multi-label, regression) or the architecture (token classification);
+ * a multi-label model uses the per-class thresholds saved beside it in {@code thresholds.json}, if any.
+ * The graph is built without dropout and without a gradient function.
+ *
+ * <h2>Threads, batching and bounded memory</h2>
+ * One inference thread owns the model; every call, from any thread, is encoded on the calling thread and then
+ * queued for it. Requests that arrive close together are run as one micro-batch: after the first arrives the
+ * inference thread waits up to {@link InferenceOptions#maxWait()} for more, up to
+ * {@link InferenceOptions#maxBatchSize()} texts, pads them to the longest in the batch (not to the model's
+ * maximum), and returns each caller its own result. {@code maxBatchSize} 1 turns batching off. At most
+ * {@link InferenceOptions#queueCapacity()} texts wait or run at once; <b>a request that does not fit is refused
+ * at once with a {@link RejectedExecutionException}</b> (it does not block), so callers see overload and can
+ * retry or shed load. A batch call ({@link #classifyBatch}) is cut into chunks of {@code maxBatchSize} and keeps
+ * at most two chunks queued at a time, so a large batch neither starves other callers nor fills the queue.
+ * {@link #stats()} counts texts and forward passes.
+ *
+ * <h2>Inputs and errors</h2>
+ * Inputs longer than the length limit ({@link ModelInfo#maxLength()}) are truncated, the longer text of a pair
+ * first, and the result says so ({@code truncated()}). Null text, text with no tokens (empty, only whitespace or
+ * control characters), and a text pair for a model that takes single texts are refused with an
+ * {@link IllegalArgumentException}. A saved config does not record whether a sequence model was trained on
+ * pairs, so sequence models accept pairs whenever their config has two token types
+ * ({@link ModelInfo#acceptsPairs()}); token-classification models never do. Calling the method of another task
+ * ({@code entities} on a sequence model, {@code classify} on a token model) throws an
+ * {@link UnsupportedOperationException} naming the right one. After {@link #close()} every call throws an
+ * {@link IllegalStateException}.
+ *
+ * <p>Asynchronous methods check their arguments and the queue at once (throwing as above); the returned
+ * future completes with the result, or exceptionally if the forward pass fails. It completes on the inference
+ * thread: chain slow work with the {@code ...Async} methods of {@link CompletableFuture}, not on that thread.
+ */
+public final class TextClassifier implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TextClassifier.class);
+    /** Chunks of one batch call queued at once: the next one waits in the queue while one runs. */
+    private static final int BATCH_WINDOW = 2;
+
+    private final ModelInfo info;
+    private final InferenceOptions options;
+    private final BertTokenizer tokenizer;
+    private final EncodeOptions encodeOptions;
+    private final SequencePredictor predictor;            // sequence tasks
+    private final TokenClassificationDecoder decoder;     // token classification: entities
+    private final TokenClassificationDecoder everyToken;  // token classification: every token, O included
+    private final SameDiff sd;                            // touched by the inference thread only
+    private final int padId;
+    private final MicroBatcher<Encoding, float[][]> batcher;
+
+    private TextClassifier(ModelInfo info, InferenceOptions options, BertTokenizer tokenizer, SequencePredictor predictor,
+                           BertClassifier classifier) {
+        this.info = info;
+        this.options = options;
+        this.tokenizer = tokenizer;
+        this.encodeOptions = new EncodeOptions(info.maxLength(), EncodeOptions.Truncation.LONGEST_FIRST, EncodeOptions.Padding.NONE);
+        this.predictor = predictor;
+        boolean tokens = info.task() == TaskType.TOKEN_CLASSIFICATION;
+        this.decoder = tokens ? TokenClassificationDecoder.of(info.labels()).withUnkToken(tokenizer.config().unkToken()) : null;
+        this.everyToken = tokens ? decoder.withIgnoreLabels(List.of()) : null;
+        this.sd = classifier.sameDiff();
+        this.padId = tokenizer.tokenToId(tokenizer.config().padToken());
+        this.batcher = new MicroBatcher<>("jbert-inference-" + info.folder().getFileName(), options.maxBatchSize(),
+                options.maxWait(), options.queueCapacity(), this::forward, this::freeNativeMemory);
+    }
+
+    /** Loads a model folder with {@link InferenceOptions#defaults()}. */
+    public static TextClassifier load(Path folder) {
+        return load(folder, InferenceOptions.defaults());
+    }
+
+    /**
+     * Loads a model folder: config, tokenizer and weights, checked against each other.
+     *
+     * @throws ModelFileException       naming the file, when the folder is not a complete fine-tuned classifier
+     *                                  (no {@code id2label}, no head, tensors that do not match the config, ...)
+     * @throws IllegalArgumentException when the options do not suit the model (a {@code maxLength} beyond it)
+     */
+    public static TextClassifier load(Path folder, InferenceOptions options) {
+        if (folder == null) throw new IllegalArgumentException("folder must not be null");
+        if (options == null) throw new IllegalArgumentException("options must not be null");
+        ClassifierSpec spec = SavedClassifier.specOf(folder);
+        BertConfig config = BertConfig.load(folder.resolve("config.json"));
+        BertTokenizer tokenizer = BertTokenizer.fromDirectory(folder);
+        PretrainedBert.checkVocabulary(config, tokenizer, folder);
+
+        int modelMax = Math.min(tokenizer.config().modelMaxLength(), config.maxPositionEmbeddings());
+        if (options.maxLength() != null && options.maxLength() > modelMax) {
+            throw new IllegalArgumentException("maxLength " + options.maxLength() + " exceeds the model's limit of " + modelMax
+                    + " tokens (the smaller of model_max_length and max_position_embeddings)");
+        }
+        int maxLength = options.maxLength() != null ? options.maxLength() : modelMax;
+        SequencePredictor predictor = spec.task() == TaskType.TOKEN_CLASSIFICATION ? null : predictor(spec, folder, options);
+
+        BertClassifier classifier;
+        try (BertCheckpoint checkpoint = BertCheckpoint.open(folder)) {
+            requireHead(checkpoint, spec, folder);
+            CheckpointWeights weights = new CheckpointWeights(checkpoint);
+            classifier = BertClassifier.build(config, weights, spec, BertModel.Mode.INFERENCE, 0);
+            try {
+                // transformers builds no pooler for token classification, so a pretrained one goes unused
+                weights.verify(name -> spec.task() == TaskType.TOKEN_CLASSIFICATION && name.startsWith("bert.pooler."));
+            } catch (RuntimeException e) {
+                freeArrays(classifier.sameDiff());
+                throw e;
+            }
+        }
+        Map<String, Double> thresholds = new LinkedHashMap<>();
+        if (spec.task() == TaskType.MULTI_LABEL) {
+            for (String label : spec.labels()) thresholds.put(label, predictor.thresholds().forLabel(label));
+        }
+        ModelInfo info = new ModelInfo(folder, spec.task(), spec.labels(),
+                spec.task() != TaskType.TOKEN_CLASSIFICATION && config.typeVocabSize() >= 2, maxLength, thresholds,
+                config.vocabSize(), config.hiddenSize(), config.numHiddenLayers(), config.numAttentionHeads(),
+                config.maxPositionEmbeddings(), tokenizer.config().doLowerCase());
+        LOG.info("loaded {} model {} ({} labels, {} layers, hidden {}, max length {})", spec.task(), folder,
+                spec.numLabels(), config.numHiddenLayers(), config.hiddenSize(), maxLength);
+        return new TextClassifier(info, options, tokenizer, predictor, classifier);
+    }
+
+    private static SequencePredictor predictor(ClassifierSpec spec, Path folder, InferenceOptions options) {
+        SequencePredictor p = SequencePredictor.of(spec).withLogits(true);
+        if (spec.task() != TaskType.MULTI_LABEL) return p;
+        if (options.threshold() != null) return p.withThreshold(options.threshold());
+        Path saved = folder.resolve(Thresholds.FILE_NAME);
+        return Files.isRegularFile(saved) ? p.withThresholds(Thresholds.read(saved)) : p;
+    }
+
+    /** Without this check a missing head would be drawn at random, as for fine-tuning, and predict noise. */
+    private static void requireHead(BertCheckpoint checkpoint, ClassifierSpec spec, Path folder) {
+        List<String> names = spec.head().kind() == HeadSpec.Kind.LINEAR
+                ? List.of("classifier.weight", "classifier.bias")
+                : List.of("classifier.dense.weight", "classifier.dense.bias", "classifier.out_proj.weight", "classifier.out_proj.bias");
+        List<String> missing = names.stream().filter(n -> !checkpoint.contains(n)).toList();
+        if (!missing.isEmpty()) {
+            throw new ModelFileException(checkpoint.source(), "has no trained classification head (missing " + missing
+                    + "): " + folder + " is not a fine-tuned classifier; fine-tune it first (jbert train)");
+        }
+    }
+
+    /** Task, labels, length limit and encoder shape. */
+    public ModelInfo info() {
+        return info;
+    }
+
+    public InferenceOptions options() {
+        return options;
+    }
+
+    /** Texts and forward passes so far. */
+    public InferenceStats stats() {
+        return batcher.stats();
+    }
+
+    // ---------------------------------------------------------------- sequence tasks
+
+    /**
+     * Classifies one text (single-label, multi-label or regression), waiting for the result.
+     *
+     * @throws IllegalArgumentException      for null or empty text
+     * @throws UnsupportedOperationException on a token-classification model (use {@link #entities(String)})
+     * @throws RejectedExecutionException    when the queue is full
+     * @throws IllegalStateException         after {@link #close()}
+     */
+    public Classification classify(String text) {
+        return await(classifyAsync(text));
+    }
+
+    /**
+     * Classifies a text pair ({@code [CLS] text [SEP] pair [SEP]}), waiting for the result.
+     *
+     * @throws IllegalArgumentException for a null or empty text or pair, or a model that takes single texts
+     */
+    public Classification classify(String text, String pair) {
+        return await(classifyAsync(text, pair));
+    }
+
+    /** As {@link #classify(String)}, returning at once; see the class comment for where the future completes. */
+    public CompletableFuture<Classification> classifyAsync(String text) {
+        Encoding encoding = encodeForSequence(text, null, "text");
+        return submitOne(encoding).thenApply(logits -> classification(logits, encoding));
+    }
+
+    /** As {@link #classify(String, String)}, returning at once. */
+    public CompletableFuture<Classification> classifyAsync(String text, String pair) {
+        if (pair == null) throw new IllegalArgumentException("pair must not be null: call classify(text) for a single text");
+        Encoding encoding = encodeForSequence(text, pair, "text");
+        return submitOne(encoding).thenApply(logits -> classification(logits, encoding));
+    }
+
+    /**
+     * Classifies many texts, in order; they are run in chunks of {@code maxBatchSize}, with other callers'
+     * requests where there is room.
+     *
+     * @throws IllegalArgumentException naming the index of the first null or empty text
+     */
+    public List<Classification> classifyBatch(List<String> texts) {
+        if (texts == null) throw new IllegalArgumentException("texts must not be null");
+        List<Encoding> encodings = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) encodings.add(encodeForSequence(texts.get(i), null, "texts[" + i + "]"));
+        return classifications(encodings);
+    }
+
+    /** Classifies many text pairs, in order; see {@link #classifyBatch}. */
+    public List<Classification> classifyPairs(List<TextPair> pairs) {
+        if (pairs == null) throw new IllegalArgumentException("pairs must not be null");
+        List<Encoding> encodings = new ArrayList<>(pairs.size());
+        for (int i = 0; i < pairs.size(); i++) {
+            TextPair p = pairs.get(i);
+            if (p == null) throw new IllegalArgumentException("pairs[" + i + "] is null");
+            encodings.add(encodeForSequence(p.text(), p.pair(), "pairs[" + i + "]"));
+        }
+        return classifications(encodings);
+    }
+
+    private List<Classification> classifications(List<Encoding> encodings) {
+        List<float[][]> logits = runAll(encodings);
+        List<Classification> out = new ArrayList<>(encodings.size());
+        for (int i = 0; i < encodings.size(); i++) out.add(classification(logits.get(i), encodings.get(i)));
+        return out;
+    }
+
+    private Encoding encodeForSequence(String text, String pair, String what) {
+        ensureOpen();
+        if (info.task() == TaskType.TOKEN_CLASSIFICATION) {
+            if (pair != null) {
+                throw new IllegalArgumentException("this token-classification model labels the tokens of a single text: it takes"
+                        + " no text pair (and is called with entities(text), not classify)");
+            }
+            throw new UnsupportedOperationException("this is a TOKEN_CLASSIFICATION model: call entities(text), not classify");
+        }
+        if (pair != null && !info.acceptsPairs()) {
+            throw new IllegalArgumentException("this model takes single texts, not pairs: its config has "
+                    + "type_vocab_size < 2, so it has no embedding for a second text");
+        }
+        requireText(text, what);
+        if (pair != null) requireText(pair, what + " pair");
+        Encoding encoding = pair == null ? tokenizer.encode(text, encodeOptions) : tokenizer.encode(text, pair, encodeOptions);
+        requireTokens(encoding, 0, what);
+        if (pair != null) requireTokens(encoding, 1, what + " pair");
+        return encoding;
+    }
+
+    private Classification classification(float[][] logits, Encoding encoding) {
+        SequencePrediction p = predictor.predict(logits[0]);
+        boolean truncated = encoding.truncated();
+        if (p instanceof SingleLabelPrediction s) {
+            return new Classification.SingleLabel(s.label(), s.score(), s.probabilities(), s.logits(), truncated);
+        }
+        if (p instanceof MultiLabelPrediction m) {
+            return new Classification.MultiLabel(m.labels(), m.probabilities(), m.thresholds(), m.logits(), truncated);
+        }
+        RegressionPrediction r = (RegressionPrediction) p;
+        return new Classification.Regression(r.value(), r.logits(), truncated);
+    }
+
+    // ---------------------------------------------------------------- token classification
+
+    /** Entities in one text with the options' aggregation strategy (SIMPLE unless set), waiting for the result. */
+    public Entities entities(String text) {
+        return entities(text, options.aggregation());
+    }
+
+    /**
+     * Entities in one text, waiting for the result.
+     *
+     * @param strategy how tokens are grouped: NONE gives labelled tokens, the others entities
+     * @throws IllegalArgumentException      for null or empty text, or a null strategy
+     * @throws UnsupportedOperationException on a sequence model (use {@link #classify(String)})
+     */
+    public Entities entities(String text, AggregationStrategy strategy) {
+        return await(entitiesAsync(text, strategy));
+    }
+
+    /** As {@link #entities(String, AggregationStrategy)}, returning at once. */
+    public CompletableFuture<Entities> entitiesAsync(String text, AggregationStrategy strategy) {
+        Encoding encoding = encodeForTokens(text, strategy, "text");
+        return submitOne(encoding).thenApply(logits -> entities(text, encoding, logits, strategy));
+    }
+
+    /** Entities in many texts, in order; see {@link #classifyBatch} for how they are run. */
+    public List<Entities> entitiesBatch(List<String> texts, AggregationStrategy strategy) {
+        if (texts == null) throw new IllegalArgumentException("texts must not be null");
+        List<Encoding> encodings = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) encodings.add(encodeForTokens(texts.get(i), strategy, "texts[" + i + "]"));
+        List<float[][]> logits = runAll(encodings);
+        List<Entities> out = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) out.add(entities(texts.get(i), encodings.get(i), logits.get(i), strategy));
+        return out;
+    }
+
+    private Encoding encodeForTokens(String text, AggregationStrategy strategy, String what) {
+        ensureOpen();
+        if (info.task() != TaskType.TOKEN_CLASSIFICATION) {
+            throw new UnsupportedOperationException("this is a " + info.task() + " model: call classify(text), not entities;"
+                    + " entities come from token-classification models");
+        }
+        if (strategy == null) throw new IllegalArgumentException("aggregation strategy must not be null");
+        requireText(text, what);
+        Encoding encoding = tokenizer.encode(text, encodeOptions);
+        requireTokens(encoding, 0, what);
+        return encoding;
+    }
+
+    private Entities entities(String text, Encoding encoding, float[][] logits, AggregationStrategy strategy) {
+        List<TokenSpan> spans = decoder.decode(text, encoding, logits, strategy);
+        List<TokenPrediction> tokens = everyToken.tokens(text, encoding, logits);
+        return new Entities(text, strategy, spans, tokens, encoding.truncated());
+    }
+
+    // ---------------------------------------------------------------- running
+
+    private static void requireText(String text, String what) {
+        if (text == null) throw new IllegalArgumentException(what + " must not be null");
+    }
+
+    /** A text with no tokens would be classified from [CLS] [SEP] alone: a confident answer about nothing. */
+    private static void requireTokens(Encoding encoding, int sequence, String what) {
+        if (encoding.truncated()) return; // something was there
+        for (int id : encoding.sequenceIds()) if (id == sequence) return;
+        throw new IllegalArgumentException(what + " is empty (or only whitespace and control characters): there is nothing to classify");
+    }
+
+    private CompletableFuture<float[][]> submitOne(Encoding encoding) {
+        return batcher.submit(List.of(encoding)).thenApply(results -> results.get(0));
+    }
+
+    /** Every encoding's logits, in order, submitting chunks of maxBatchSize with at most BATCH_WINDOW queued. */
+    private List<float[][]> runAll(List<Encoding> encodings) {
+        List<float[][]> out = new ArrayList<>(encodings.size());
+        Deque<CompletableFuture<List<float[][]>>> window = new ArrayDeque<>();
+        int chunk = options.maxBatchSize();
+        for (int from = 0; from < encodings.size(); from += chunk) {
+            window.add(batcher.submit(encodings.subList(from, Math.min(encodings.size(), from + chunk))));
+            if (window.size() == BATCH_WINDOW) out.addAll(await(window.poll()));
+        }
+        while (!window.isEmpty()) out.addAll(await(window.poll()));
+        return out;
+    }
+
+    private static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) throw r;
+            if (cause instanceof Error err) throw err;
+            throw new IllegalStateException("inference failed: " + cause, cause);
+        }
+    }
+
+    /**
+     * One forward pass on the inference thread: the batch padded to its longest encoding, the logits copied
+     * out, and every array of the pass closed at once (native memory is otherwise only freed when the garbage
+     * collector gets to it). Returns each encoding's logits: one row for sequence tasks, one per position of
+     * the encoding (padding left out) for token classification.
+     */
+    private List<float[][]> forward(List<Encoding> batch) {
+        int b = batch.size();
+        int t = 0;
+        for (Encoding e : batch) t = Math.max(t, e.length());
+        int[][] ids = new int[b][t];       // [B, T]
+        int[][] types = new int[b][t];     // [B, T]
+        int[][] mask = new int[b][t];      // [B, T]
+        for (int i = 0; i < b; i++) {
+            Encoding e = batch.get(i);
+            int n = e.length();
+            System.arraycopy(e.inputIds(), 0, ids[i], 0, n);
+            System.arraycopy(e.tokenTypeIds(), 0, types[i], 0, n);
+            System.arraycopy(e.attentionMask(), 0, mask[i], 0, n);
+            Arrays.fill(ids[i], n, t, padId);
+        }
+        Map<String, INDArray> feed = Map.of(
+                BertModel.INPUT_IDS, Nd4j.createFromArray(ids),
+                BertModel.TOKEN_TYPE_IDS, Nd4j.createFromArray(types),
+                BertModel.ATTENTION_MASK, Nd4j.createFromArray(mask));
+        float[][] rows;
+        try {
+            INDArray logits = sd.output(feed, BertClassifier.LOGITS).get(BertClassifier.LOGITS); // [B, C] or [B·T, C]
+            rows = logits.toFloatMatrix();
+            if (logits.closeable()) logits.close();
+        } finally {
+            feed.values().forEach(a -> {
+                if (a.closeable()) a.close();
+            });
+        }
+        List<float[][]> out = new ArrayList<>(b);
+        for (int i = 0; i < b; i++) {
+            out.add(info.task() == TaskType.TOKEN_CLASSIFICATION
+                    ? Arrays.copyOfRange(rows, i * t, i * t + batch.get(i).length())   // [T_i, C]
+                    : new float[][]{rows[i]});                                         // [1, C]
+        }
+        return out;
+    }
+
+    private void ensureOpen() {
+        if (batcher.isClosed()) throw new IllegalStateException("this TextClassifier is closed");
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return batcher.isClosed();
+    }
+
+    /**
+     * Stops taking requests, finishes those already accepted, then frees the model's native memory (weights,
+     * cached activations) and ends the inference thread. Idempotent; later calls throw
+     * {@link IllegalStateException}.
+     */
+    @Override
+    public void close() {
+        batcher.close();
+    }
+
+    /** On the inference thread, after its last batch. */
+    private void freeNativeMemory() {
+        try {
+            for (InferenceSession session : sd.getSessions().values()) {
+                if (session.getMmgr() != null) session.getMmgr().close();
+            }
+            sd.getSessions().clear();
+            freeArrays(sd);
+        } catch (RuntimeException e) {
+            LOG.warn("could not free all native memory of {}: {}", info.folder(), e.toString());
+        }
+    }
+
+    private static void freeArrays(SameDiff sd) {
+        for (ArrayHolder holder : List.of(sd.getVariablesArrays(), sd.getConstantArrays())) {
+            for (String name : List.copyOf(holder.arrayNames())) {
+                INDArray a = holder.removeArray(name);
+                if (a != null && a.closeable() && !a.wasClosed()) a.close();
+            }
+        }
+    }
+}
