@@ -3,19 +3,16 @@ package dev.jbert.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jbert.core.ModelFileException;
-import dev.jbert.core.data.Batch;
-import dev.jbert.core.data.EncodedDataset;
 import dev.jbert.core.data.Task;
 import dev.jbert.core.data.TextExample;
-import dev.jbert.core.tokenizer.EncodeOptions;
-import dev.jbert.heads.ClassifierModel;
-import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
 import dev.jbert.heads.TaskType;
+import dev.jbert.heads.inference.Classification;
+import dev.jbert.heads.inference.Entities;
+import dev.jbert.heads.inference.InferenceOptions;
+import dev.jbert.heads.inference.TextClassifier;
+import dev.jbert.heads.inference.TextPair;
 import dev.jbert.heads.predict.AggregationStrategy;
-import dev.jbert.heads.predict.SequencePredictor;
-import dev.jbert.heads.predict.Thresholds;
-import dev.jbert.heads.predict.TokenClassificationDecoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,11 +23,12 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** Predictions for every row of a file, as JSONL. */
+/** Predictions for every row of a file, as JSONL, through the inference API ({@link TextClassifier}). */
 @Command(name = "predict", description = "Predict labels (or entities, for token models) for a JSONL, CSV or TSV file; writes JSONL.")
 final class PredictCommand implements Callable<Integer> {
 
@@ -60,40 +58,26 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ClassifierSpec spec = SavedClassifier.specOf(model);
-        ClassifierModel classifier = SavedClassifier.open(model, spec, 0, false);
-        Task task = Task.valueOf(spec.task().name());
-        List<TextExample> examples = Datasets.unlabelled(input, task, data);
-        EncodedDataset set = EncodedDataset.ofText(examples, task, null, classifier.tokenizer(),
-                EncodeOptions.dynamicPadding(data.maxSeqLength));
-        SequencePredictor sequences = spec.task() == TaskType.TOKEN_CLASSIFICATION ? null : sequencePredictor(spec);
-        TokenClassificationDecoder tokens = TokenClassificationDecoder.of(spec.labels());
         AggregationStrategy strategy = AggregationStrategy.parse(aggregation);
-
-        try (PrintWriter out = output == null
-                ? new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
-                : new PrintWriter(Files.newBufferedWriter(output))) {
-            int next = 0;
-            for (Batch batch : set.batches(batchSize)) {
-                float[][] rows = classifier.predict(batch).toFloatMatrix();
-                float[][][] perExample = spec.task() == TaskType.TOKEN_CLASSIFICATION
-                        ? TokenClassificationDecoder.splitBatch(rows, batch.size())
-                        : null;
-                for (int b = 0; b < batch.size(); b++, next++) {
-                    TextExample ex = examples.get(next);
-                    ObjectNode line = JSON.createObjectNode().put("text", ex.text());
-                    if (ex.hasPair()) line.put("text_pair", ex.textPair());
-                    if (perExample != null) {
-                        var encoding = set.encoding(next);
-                        float[][] own = Arrays.copyOf(perExample[b], encoding.length());
-                        line.set("entities", JSON.valueToTree(tokens.decode(ex.text(), encoding, own, strategy)));
-                    } else {
-                        line.setAll((ObjectNode) JSON.valueToTree(sequences.predict(rows[b])));
-                        if (!logits) line.remove("logits");
-                    }
-                    if (set.encoding(next).truncated()) line.put("truncated", true);
-                    out.println(line);
+        TaskType taskType = SavedClassifier.specOf(model).task();
+        List<TextExample> examples = Datasets.unlabelled(input, Task.valueOf(taskType.name()), data);
+        // one caller: no point waiting for others to fill a batch
+        InferenceOptions options = InferenceOptions.defaults().withMaxBatchSize(batchSize).withMaxWait(Duration.ZERO)
+                .withMaxLength(data.maxSeqLength).withThreshold(threshold).withAggregation(strategy);
+        try (TextClassifier classifier = TextClassifier.load(model, options);
+             PrintWriter out = output == null
+                     ? new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+                     : new PrintWriter(Files.newBufferedWriter(output))) {
+            List<String> labels = classifier.info().labels();
+            for (int from = 0; from < examples.size(); from += batchSize) {
+                List<TextExample> chunk = examples.subList(from, Math.min(examples.size(), from + batchSize));
+                List<ObjectNode> lines;
+                try {
+                    lines = taskType == TaskType.TOKEN_CLASSIFICATION ? entities(classifier, chunk, strategy) : classify(classifier, chunk, labels);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(input + ", rows from line " + chunk.get(0).source().line() + ": " + e.getMessage(), e);
                 }
+                lines.forEach(out::println);
             }
         } catch (IOException e) {
             throw new ModelFileException(output, "cannot write predictions: " + e.getMessage(), e);
@@ -101,11 +85,48 @@ final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    private SequencePredictor sequencePredictor(ClassifierSpec spec) {
-        SequencePredictor p = SequencePredictor.of(spec).withLogits(logits);
-        if (spec.task() != TaskType.MULTI_LABEL) return p;
-        if (threshold != null) return p.withThreshold(threshold);
-        Path tuned = model.resolve(Thresholds.FILE_NAME);
-        return Files.isRegularFile(tuned) ? p.withThresholds(Thresholds.read(tuned)) : p;
+    private List<ObjectNode> classify(TextClassifier classifier, List<TextExample> chunk, List<String> labels) {
+        // singles and pairs run as two batches; the lines keep the file's order
+        List<String> singles = new ArrayList<>();
+        List<TextPair> pairs = new ArrayList<>();
+        for (TextExample ex : chunk) {
+            if (ex.hasPair()) pairs.add(new TextPair(ex.text(), ex.textPair()));
+            else singles.add(ex.text());
+        }
+        List<Classification> singleResults = singles.isEmpty() ? List.of() : classifier.classifyBatch(singles);
+        List<Classification> pairResults = pairs.isEmpty() ? List.of() : classifier.classifyPairs(pairs);
+        List<ObjectNode> lines = new ArrayList<>(chunk.size());
+        int s = 0, p = 0;
+        for (TextExample ex : chunk) {
+            Classification c = ex.hasPair() ? pairResults.get(p++) : singleResults.get(s++);
+            ObjectNode line = JSON.createObjectNode().put("text", ex.text());
+            if (ex.hasPair()) line.put("text_pair", ex.textPair());
+            if (c instanceof Classification.SingleLabel single) {
+                line.put("label", single.label()).put("index", labels.indexOf(single.label())).put("score", single.score());
+                line.set("probabilities", JSON.valueToTree(single.probabilities()));
+            } else if (c instanceof Classification.MultiLabel multi) {
+                line.set("labels", JSON.valueToTree(multi.labels()));
+                line.set("probabilities", JSON.valueToTree(multi.probabilities()));
+                line.set("thresholds", JSON.valueToTree(multi.thresholds()));
+            } else {
+                line.put("value", c.asRegression().value());
+            }
+            if (logits) line.set("logits", JSON.valueToTree(c.logits()));
+            if (c.truncated()) line.put("truncated", true);
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    private static List<ObjectNode> entities(TextClassifier classifier, List<TextExample> chunk, AggregationStrategy strategy) {
+        List<Entities> results = classifier.entitiesBatch(chunk.stream().map(TextExample::text).toList(), strategy);
+        List<ObjectNode> lines = new ArrayList<>(chunk.size());
+        for (Entities e : results) {
+            ObjectNode line = JSON.createObjectNode().put("text", e.text());
+            line.set("entities", JSON.valueToTree(e.entities()));
+            if (e.truncated()) line.put("truncated", true);
+            lines.add(line);
+        }
+        return lines;
     }
 }

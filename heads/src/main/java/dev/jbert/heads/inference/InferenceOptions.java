@@ -9,19 +9,22 @@ import java.time.Duration;
  * {@link #defaults()} and change what you need with the {@code with...} methods.
  *
  * <pre>{@code
- * InferenceOptions options = InferenceOptions.defaults().withMaxBatchSize(16).withMaxWait(Duration.ofMillis(2));
+ * InferenceOptions options = InferenceOptions.defaults().withMaxBatchSize(16).withQueueCapacity(256);
  * }</pre>
  *
  * @param maxBatchSize  the most texts run through the model in one forward pass; 1 turns micro-batching off
  * @param maxWait       how long the inference thread waits for more requests after the first one of a batch
- *                      arrives, before it runs a batch that is not full; {@link Duration#ZERO} runs at once with
- *                      whatever is already queued (requests that arrive during a forward pass are still batched)
+ *                      arrives, before it runs a batch that is not full. The default, {@link Duration#ZERO}, runs at
+ *                      once with whatever is queued: requests that arrive during a forward pass form the next
+ *                      batch, so batches grow with the load and a lone request waits for nothing. A positive wait
+ *                      trades the latency of lightly loaded moments for fuller batches (worth it where a batch costs
+ *                      little more than one text, as on a GPU)
  * @param queueCapacity the most texts waiting or running at once, over all callers; a request that would exceed
  *                      it is refused with a {@link java.util.concurrent.RejectedExecutionException} rather than
  *                      queued, so memory and latency stay bounded under overload. At least {@code maxBatchSize}.
  * @param maxLength     the token limit (special tokens included) inputs are truncated to, or null for the model's:
  *                      the smaller of the tokenizer's {@code model_max_length} and the config's
- *                      {@code max_position_embeddings}. May not exceed the model's.
+ *                      {@code max_position_embeddings}; a larger value is capped at the model's (with a warning)
  * @param threshold     multi-label only: one threshold for every label, overriding the per-class thresholds saved
  *                      beside the model ({@code thresholds.json}); null to use those (or 0.5 where there are none)
  * @param aggregation   token classification: the strategy {@link TextClassifier#entities(String)} uses
@@ -31,8 +34,8 @@ public record InferenceOptions(int maxBatchSize, Duration maxWait, int queueCapa
 
     /** Texts per forward pass by default. */
     public static final int DEFAULT_MAX_BATCH_SIZE = 32;
-    /** The default wait for a batch to fill. */
-    public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(5);
+    /** The default wait for a batch to fill: none (batches are what queued during the previous forward pass). */
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ZERO;
     /** Texts waiting or running at once by default. */
     public static final int DEFAULT_QUEUE_CAPACITY = 1024;
 
@@ -51,7 +54,7 @@ public record InferenceOptions(int maxBatchSize, Duration maxWait, int queueCapa
         if (aggregation == null) throw new IllegalArgumentException("aggregation must not be null");
     }
 
-    /** Batches of up to 32, 5 ms wait, 1024 texts in flight, the model's length limit, SIMPLE aggregation. */
+    /** Batches of up to 32, no wait, 1024 texts in flight, the model's length limit, SIMPLE aggregation. */
     public static InferenceOptions defaults() {
         return new InferenceOptions(DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_WAIT, DEFAULT_QUEUE_CAPACITY, null, null,
                 AggregationStrategy.SIMPLE);

@@ -72,15 +72,21 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <h2>Threads, batching and bounded memory</h2>
  * One inference thread owns the model; every call, from any thread, is encoded on the calling thread and then
- * queued for it. Requests that arrive close together are run as one micro-batch: after the first arrives the
- * inference thread waits up to {@link InferenceOptions#maxWait()} for more, up to
- * {@link InferenceOptions#maxBatchSize()} texts, pads them to the longest in the batch (not to the model's
- * maximum), and returns each caller its own result. {@code maxBatchSize} 1 turns batching off. At most
+ * queued for it. Requests that queue up while the model is busy are run together as one micro-batch of up to
+ * {@link InferenceOptions#maxBatchSize()} texts (optionally waiting up to {@link InferenceOptions#maxWait()} for
+ * a batch to fill), padded to the longest in the batch (not to the model's maximum), and each caller gets its own
+ * result back. {@code maxBatchSize} 1 turns batching off. At most
  * {@link InferenceOptions#queueCapacity()} texts wait or run at once; <b>a request that does not fit is refused
  * at once with a {@link RejectedExecutionException}</b> (it does not block), so callers see overload and can
  * retry or shed load. A batch call ({@link #classifyBatch}) is cut into chunks of {@code maxBatchSize} and keeps
  * at most two chunks queued at a time, so a large batch neither starves other callers nor fills the queue.
- * {@link #stats()} counts texts and forward passes.
+ * {@link #stats()} counts texts and forward passes. Each pass frees its inputs and outputs at once; ND4J keeps
+ * intermediate arrays for reuse, up to a quarter of JavaCPP's memory limit ({@code -Xmx} unless
+ * {@code -Dorg.bytedeco.javacpp.maxbytes} says otherwise), so resident memory grows under load to a plateau
+ * set by those limits; {@link #close()} releases it. ND4J runs each operation on {@code OMP_NUM_THREADS} native
+ * threads (all cores by default); on a machine shared with other CPU-heavy processes set it lower (1 for small
+ * models): with every core busy elsewhere, each operation waits for all its threads to be scheduled, and a
+ * forward pass of BERT-tiny measured 100 times slower.
  *
  * <h2>Inputs and errors</h2>
  * Inputs longer than the length limit ({@link ModelInfo#maxLength()}) are truncated, the longer text of a pair
@@ -140,7 +146,6 @@ public final class TextClassifier implements AutoCloseable {
      *
      * @throws ModelFileException       naming the file, when the folder is not a complete fine-tuned classifier
      *                                  (no {@code id2label}, no head, tensors that do not match the config, ...)
-     * @throws IllegalArgumentException when the options do not suit the model (a {@code maxLength} beyond it)
      */
     public static TextClassifier load(Path folder, InferenceOptions options) {
         if (folder == null) throw new IllegalArgumentException("folder must not be null");
@@ -151,11 +156,13 @@ public final class TextClassifier implements AutoCloseable {
         PretrainedBert.checkVocabulary(config, tokenizer, folder);
 
         int modelMax = Math.min(tokenizer.config().modelMaxLength(), config.maxPositionEmbeddings());
+        int maxLength = modelMax;
         if (options.maxLength() != null && options.maxLength() > modelMax) {
-            throw new IllegalArgumentException("maxLength " + options.maxLength() + " exceeds the model's limit of " + modelMax
-                    + " tokens (the smaller of model_max_length and max_position_embeddings)");
+            LOG.warn("maxLength {} is beyond the model's limit of {} tokens (the smaller of model_max_length and "
+                    + "max_position_embeddings): inputs are truncated to {}", options.maxLength(), modelMax, modelMax);
+        } else if (options.maxLength() != null) {
+            maxLength = options.maxLength();
         }
-        int maxLength = options.maxLength() != null ? options.maxLength() : modelMax;
         SequencePredictor predictor = spec.task() == TaskType.TOKEN_CLASSIFICATION ? null : predictor(spec, folder, options);
 
         BertClassifier classifier;

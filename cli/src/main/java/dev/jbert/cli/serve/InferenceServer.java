@@ -1,0 +1,150 @@
+package dev.jbert.cli.serve;
+
+import dev.jbert.heads.inference.TextClassifier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+
+/**
+ * {@link InferenceApi} over HTTP/1.1 with Jetty's core server (no servlet layer): one connector on the given
+ * host and port, request bodies up to {@link #MAX_BODY_BYTES}, JSON replies. Handler threads block while the
+ * model works; the model's own bounded queue, not Jetty, decides when to refuse (503).
+ *
+ * <pre>{@code
+ * try (TextClassifier model = TextClassifier.load(dir);
+ *      InferenceServer server = InferenceServer.start(model, "127.0.0.1", 8080)) {
+ *     server.join();
+ * }
+ * }</pre>
+ */
+public final class InferenceServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceServer.class);
+
+    /** The largest request body accepted: about a thousand paragraphs of text. */
+    public static final int MAX_BODY_BYTES = 1 << 20;
+    /** Handler threads: enough to keep a full batch queued on 2 cores, few enough to bound memory. */
+    private static final int MAX_THREADS = 64;
+
+    private final Server server;
+    private final String host;
+    private final int port;
+
+    private InferenceServer(Server server, String host, int port) {
+        this.server = server;
+        this.host = host;
+        this.port = port;
+    }
+
+    /**
+     * Starts serving {@code classifier}; it is not closed with the server.
+     *
+     * @param host the interface to listen on: {@code 127.0.0.1} for this machine only, {@code 0.0.0.0} for all
+     * @param port the port, or 0 for any free one ({@link #port()} tells which)
+     * @throws IllegalStateException when the port cannot be opened (in use, not permitted)
+     */
+    public static InferenceServer start(TextClassifier classifier, String host, int port) {
+        InferenceApi api = new InferenceApi(classifier);
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
+        threads.setName("jbert-http");
+        Server server = new Server(threads);
+        ServerConnector connector = new ServerConnector(server, 1, 1); // one acceptor, one selector
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(new JsonHandler(api));
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception ignored) {
+                // nothing was serving
+            }
+            throw new IllegalStateException("cannot serve on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        InferenceServer s = new InferenceServer(server, host, connector.getLocalPort());
+        LOG.info("serving {} at {}", classifier.info().folder().getFileName(), s.uri());
+        return s;
+    }
+
+    /** The port listened on (the one chosen, for port 0). */
+    public int port() {
+        return port;
+    }
+
+    /** The base address, such as {@code http://127.0.0.1:8080}. */
+    public URI uri() {
+        String h = host == null || host.isEmpty() ? "0.0.0.0" : host;
+        return URI.create("http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port);
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    /** Stops listening and ends the handler threads, letting requests in progress finish first. */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the HTTP server: {}", e.toString());
+        }
+    }
+
+    /** Reads the body (bounded), asks the API, writes its JSON; a failure of one request never reaches Jetty. */
+    private static final class JsonHandler extends Handler.Abstract {
+
+        private final InferenceApi api;
+
+        JsonHandler(InferenceApi api) {
+            super(InvocationType.BLOCKING);
+            this.api = api;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            InferenceApi.Reply reply;
+            try {
+                byte[] body = readBody(request);
+                reply = body == null
+                        ? InferenceApi.Reply.error(413, "the body is over " + MAX_BODY_BYTES + " bytes: send fewer texts per request")
+                        : api.handle(request.getMethod(), Request.getPathInContext(request), body);
+            } catch (IOException e) {
+                reply = InferenceApi.Reply.error(400, "cannot read the request body: " + e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warn("request failed", e);
+                reply = InferenceApi.Reply.error(500, "internal error: " + e);
+            }
+            response.setStatus(reply.status());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            if (reply.retryAfterSeconds() > 0) response.getHeaders().put(HttpHeader.RETRY_AFTER, reply.retryAfterSeconds());
+            Content.Sink.write(response, true, reply.body(), callback);
+            return true;
+        }
+
+        /** The body, or null when it is over the limit. */
+        private static byte[] readBody(Request request) throws IOException {
+            long declared = request.getLength();
+            if (declared > MAX_BODY_BYTES) return null;
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+                return body.length > MAX_BODY_BYTES ? null : body;
+            }
+        }
+    }
+}
