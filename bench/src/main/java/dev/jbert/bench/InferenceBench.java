@@ -63,7 +63,7 @@ public final class InferenceBench {
         System.out.printf("model %s; backend %s, %d cores; %.0f s per configuration after 1 s warm-up%n",
                 folder == null ? "random BERT-tiny (2 layers, hidden 128)" : folder, backend(),
                 Runtime.getRuntime().availableProcessors(), seconds);
-        System.out.printf("resident memory before loading: %.0f MB%n", residentMegabytes());
+        System.out.printf("resident memory before loading: %.0f MB%n", ResidentMemory.megabytes());
         List<String> rows = new ArrayList<>();
         List<InferenceOptions> configurations = List.of(
                 InferenceOptions.defaults(),                                    // batching what queued during the last pass
@@ -74,7 +74,7 @@ public final class InferenceBench {
             try (TextClassifier classifier = TextClassifier.load(modelDir, options)) {
                 if (options == configurations.get(0)) {
                     System.out.printf("loaded in %.2f s; resident memory after loading: %.0f MB (JVM heap committed %.0f MB)%n",
-                            (System.nanoTime() - start) / 1e9, residentMegabytes(), Runtime.getRuntime().totalMemory() / 1e6);
+                            (System.nanoTime() - start) / 1e9, ResidentMemory.megabytes(), Runtime.getRuntime().totalMemory() / 1e6);
                 }
                 // every input length once, alone and batched, then a while under load, so that no configuration
                 // pays for first-time shapes or for code the JIT has not compiled yet
@@ -87,7 +87,7 @@ public final class InferenceBench {
                     rows.add(row);
                 }
                 System.out.printf("resident memory after these runs: %.0f MB (JVM heap committed %.0f MB)%n",
-                        residentMegabytes(), Runtime.getRuntime().totalMemory() / 1e6);
+                        ResidentMemory.megabytes(), Runtime.getRuntime().totalMemory() / 1e6);
             }
         }
         System.out.println();
@@ -204,16 +204,5 @@ public final class InferenceBench {
     private static String backend() {
         Object backend = Nd4j.getExecutioner().getEnvironmentInformation().get("backend");
         return String.valueOf(backend);
-    }
-
-    private static double residentMegabytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-            }
-        } catch (IOException e) {
-            return Double.NaN;
-        }
-        return Double.NaN;
     }
 }

@@ -82,7 +82,7 @@ public final class TrainingLoopBench {
             @Override
             public void onStep(StepLog log, TrainerState state, TrainerControl control) {
                 if (log.step() % 50 == 0 || log.step() == 1) {
-                    samples.add(new double[]{log.step(), residentMegabytes(), Runtime.getRuntime().totalMemory() / 1e6});
+                    samples.add(new double[]{log.step(), ResidentMemory.megabytes(), Runtime.getRuntime().totalMemory() / 1e6});
                 }
             }
         };
@@ -119,16 +119,5 @@ public final class TrainingLoopBench {
         List<String> tokens = new ArrayList<>(Arrays.asList("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
         for (int i = tokens.size(); i < size; i++) tokens.add("tok" + i);
         return BertTokenizer.of(Vocabulary.of(tokens), TokenizerConfig.uncased());
-    }
-
-    private static double residentMegabytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-            }
-        } catch (IOException e) {
-            return Double.NaN;
-        }
-        return Double.NaN;
     }
 }
