@@ -6,8 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -47,24 +45,9 @@ public final class TextReader {
             throw new ModelFileException(file, "CoNLL files hold token-classification data; read them with TokenReader");
         }
         BadRows bad = new BadRows(file, options.badRows());
-        List<RawRow> rows;
-        try {
-            rows = format == DatasetFormat.JSONL ? jsonRows(file, options, bad) : TabularRows.read(file, format, options, bad);
-        } catch (NoSuchFileException e) {
-            throw new ModelFileException(file, "data file not found");
-        } catch (CharacterCodingException e) {
-            throw new ModelFileException(file, "not UTF-8 text", e);
-        } catch (IOException e) {
-            throw new ModelFileException(file, "cannot read the data: " + e.getMessage(), e);
-        }
+        List<RawRow> rows = DataFiles.read(file, () -> format == DatasetFormat.JSONL ? jsonRows(file, options, bad) : TabularRows.read(file, format, options, bad));
         if (rows.isEmpty()) throw bad.noExamples("rows");
-        Dataset<TextExample> dataset = resolve(file, rows, options, bad);
-        if (!dataset.skipped().isEmpty()) {
-            LOG.warn("{}: skipped {} bad rows; the first, {}", file, dataset.skipped().size(), dataset.skipped().get(0));
-        }
-        LOG.info("{}: {} examples{}", file, dataset.size(),
-                dataset.hasLabelSet() ? ", " + dataset.labels().size() + " labels" : "");
-        return dataset;
+        return DataFiles.logged(LOG, resolve(file, rows, options, bad), "rows", "labels");
     }
 
     private static Dataset<TextExample> resolve(Path file, List<RawRow> rows, TextReadOptions options, BadRows bad) {

@@ -6,8 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,24 +54,9 @@ public final class TokenReader {
                     + format.name().toLowerCase(Locale.ROOT) + "; give the format if the extension misleads");
         }
         BadRows bad = new BadRows(file, options.badRows());
-        List<RawSentence> sentences;
-        try {
-            sentences = format == DatasetFormat.CONLL ? conll(file, options, bad) : json(file, options, bad);
-        } catch (NoSuchFileException e) {
-            throw new ModelFileException(file, "data file not found");
-        } catch (CharacterCodingException e) {
-            throw new ModelFileException(file, "not UTF-8 text", e);
-        } catch (IOException e) {
-            throw new ModelFileException(file, "cannot read the data: " + e.getMessage(), e);
-        }
+        List<RawSentence> sentences = DataFiles.read(file, () -> format == DatasetFormat.CONLL ? conll(file, options, bad) : json(file, options, bad));
         if (sentences.isEmpty()) throw bad.noExamples("sentences");
-        Dataset<TokenExample> dataset = resolve(file, sentences, options, bad);
-        if (!dataset.skipped().isEmpty()) {
-            LOG.warn("{}: skipped {} bad sentences; the first, {}", file, dataset.skipped().size(), dataset.skipped().get(0));
-        }
-        LOG.info("{}: {} sentences{}", file, dataset.size(),
-                dataset.hasLabelSet() ? ", " + dataset.labels().size() + " tags" : "");
-        return dataset;
+        return DataFiles.logged(LOG, resolve(file, sentences, options, bad), "sentences", "tags");
     }
 
     private static Dataset<TokenExample> resolve(Path file, List<RawSentence> sentences, TokenReadOptions options,
