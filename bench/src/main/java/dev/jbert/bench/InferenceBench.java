@@ -1,5 +1,7 @@
 package dev.jbert.bench;
 
+import dev.jbert.bench.harness.ProcessMemory;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbert.bert.config.BertConfig;
 import dev.jbert.bert.model.BertModel;
@@ -63,7 +65,7 @@ public final class InferenceBench {
         System.out.printf("model %s; backend %s, %d cores; %.0f s per configuration after 1 s warm-up%n",
                 folder == null ? "random BERT-tiny (2 layers, hidden 128)" : folder, backend(),
                 Runtime.getRuntime().availableProcessors(), seconds);
-        System.out.printf("resident memory before loading: %.0f MB%n", ResidentMemory.megabytes());
+        System.out.printf("resident memory before loading: %.0f MB%n", ProcessMemory.residentMegabytes());
         List<String> rows = new ArrayList<>();
         List<InferenceOptions> configurations = List.of(
                 InferenceOptions.defaults(),                                    // batching what queued during the last pass
@@ -74,7 +76,7 @@ public final class InferenceBench {
             try (TextClassifier classifier = TextClassifier.load(modelDir, options)) {
                 if (options == configurations.get(0)) {
                     System.out.printf("loaded in %.2f s; resident memory after loading: %.0f MB (JVM heap committed %.0f MB)%n",
-                            (System.nanoTime() - start) / 1e9, ResidentMemory.megabytes(), Runtime.getRuntime().totalMemory() / 1e6);
+                            (System.nanoTime() - start) / 1e9, ProcessMemory.residentMegabytes(), Runtime.getRuntime().totalMemory() / 1e6);
                 }
                 // every input length once, alone and batched, then a while under load, so that no configuration
                 // pays for first-time shapes or for code the JIT has not compiled yet
@@ -87,7 +89,7 @@ public final class InferenceBench {
                     rows.add(row);
                 }
                 System.out.printf("resident memory after these runs: %.0f MB (JVM heap committed %.0f MB)%n",
-                        ResidentMemory.megabytes(), Runtime.getRuntime().totalMemory() / 1e6);
+                        ProcessMemory.residentMegabytes(), Runtime.getRuntime().totalMemory() / 1e6);
             }
         }
         System.out.println();

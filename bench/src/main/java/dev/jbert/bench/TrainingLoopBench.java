@@ -1,5 +1,7 @@
 package dev.jbert.bench;
 
+import dev.jbert.bench.harness.ProcessMemory;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbert.bert.config.BertConfig;
 import dev.jbert.bert.model.BertModel;
@@ -58,22 +60,7 @@ public final class TrainingLoopBench {
         Random random = new Random(7);
         List<Batch> batches = new ArrayList<>();
         for (int b = 0; b < 8; b++) batches.add(randomBatch(random, batchSize, seqLen, vocab));
-        TrainingData data = new TrainingData() {
-            @Override
-            public List<Batch> epoch(int epoch, long seed) {
-                return batches;
-            }
-
-            @Override
-            public int batchesPerEpoch() {
-                return batches.size();
-            }
-
-            @Override
-            public String fingerprint() {
-                return "random";
-            }
-        };
+        TrainingData data = TrainingData.fixed(batches, "random");
         Path out = Files.createTempDirectory("jbert-bench");
         TrainingArguments trainingArgs = TrainingArguments.builder(out).maxSteps(steps).learningRate(5e-5).weightDecay(0.01)
                 .warmupRatio(0.1).evalStrategy(IntervalStrategy.NO).saveStrategy(IntervalStrategy.NO).build();
@@ -82,7 +69,7 @@ public final class TrainingLoopBench {
             @Override
             public void onStep(StepLog log, TrainerState state, TrainerControl control) {
                 if (log.step() % 50 == 0 || log.step() == 1) {
-                    samples.add(new double[]{log.step(), ResidentMemory.megabytes(), Runtime.getRuntime().totalMemory() / 1e6});
+                    samples.add(new double[]{log.step(), ProcessMemory.residentMegabytes(), Runtime.getRuntime().totalMemory() / 1e6});
                 }
             }
         };

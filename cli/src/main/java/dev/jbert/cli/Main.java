@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "jbert", mixinStandardHelpOptions = true, version = "jbert 0.1.0",
         description = "Fine-tune and run BERT classifiers on the JVM, offline.",
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ServeCommand.class, TokenizeCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ServeCommand.class, TokenizeCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

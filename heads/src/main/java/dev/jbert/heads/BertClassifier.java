@@ -4,9 +4,14 @@ import dev.jbert.bert.config.BertConfig;
 import dev.jbert.bert.model.BertModel;
 import dev.jbert.bert.model.DropoutSite;
 import dev.jbert.bert.model.Weights;
+import org.nd4j.autodiff.samediff.ArrayHolder;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.List;
 
 /**
  * The encoder with a classification head and its loss, in one SameDiff graph, as transformers'
@@ -104,5 +109,27 @@ public final class BertClassifier {
 
     public SDVariable loss() {
         return loss;
+    }
+
+    /**
+     * Frees the graph's native memory now (weights, constants, the activations its sessions cache, the
+     * gradient function's as well) rather than whenever the garbage collector finds it. The classifier
+     * cannot be used afterwards.
+     */
+    public void free() {
+        SameDiff sd = sameDiff();
+        List<SameDiff> graphs = sd.hasGradientFunction() ? List.of(sd.getFunction("grad"), sd) : List.of(sd);
+        for (SameDiff graph : graphs) {
+            for (InferenceSession session : graph.getSessions().values()) {
+                if (session.getMmgr() != null) session.getMmgr().close();
+            }
+            graph.getSessions().clear();
+            for (ArrayHolder holder : List.of(graph.getVariablesArrays(), graph.getConstantArrays())) {
+                for (String name : List.copyOf(holder.arrayNames())) {
+                    INDArray a = holder.removeArray(name);
+                    if (a != null && a.closeable() && !a.wasClosed()) a.close();
+                }
+            }
+        }
     }
 }

@@ -35,26 +35,6 @@ class TrajectoryParityTest {
     @TempDir
     Path out;
 
-    /** The trajectory's three batches, cycled in order: the same list every epoch. */
-    static TrainingData cycled(List<Batch> batches) {
-        return new TrainingData() {
-            @Override
-            public List<Batch> epoch(int epoch, long seed) {
-                return batches;
-            }
-
-            @Override
-            public int batchesPerEpoch() {
-                return batches.size();
-            }
-
-            @Override
-            public String fingerprint() {
-                return "train_trajectory.json";
-            }
-        };
-    }
-
     static List<Batch> trajectoryBatches(JsonNode trajectory) {
         List<Batch> batches = new ArrayList<>();
         for (JsonNode b : trajectory.get("batches")) {
@@ -89,7 +69,7 @@ class TrajectoryParityTest {
                 .saveStrategy(IntervalStrategy.NO)
                 .loggingSteps(1)
                 .build();
-        TrainerState state = new Trainer(model, cycled(trajectoryBatches(trajectory)), null, args, List.of()).train();
+        TrainerState state = new Trainer(model, TrainingData.fixed(trajectoryBatches(trajectory), "train_trajectory.json"), null, args, List.of()).train();
 
         List<StepLog> steps = state.steps();
         assertEquals(10, steps.size());

@@ -18,4 +18,25 @@ public interface TrainingData {
 
     /** Identifies the data, recorded in checkpoints so a resume on other data is refused. */
     String fingerprint();
+
+    /** The same batches, in the same order, every epoch: for benchmarks and reference trajectories. */
+    static TrainingData fixed(List<Batch> batches, String fingerprint) {
+        List<Batch> copy = List.copyOf(batches);
+        return new TrainingData() {
+            @Override
+            public List<Batch> epoch(int epoch, long seed) {
+                return copy;
+            }
+
+            @Override
+            public int batchesPerEpoch() {
+                return copy.size();
+            }
+
+            @Override
+            public String fingerprint() {
+                return fingerprint;
+            }
+        };
+    }
 }

@@ -24,9 +24,7 @@ import dev.jbert.heads.predict.Thresholds;
 import dev.jbert.heads.predict.TokenClassificationDecoder;
 import dev.jbert.heads.predict.TokenPrediction;
 import dev.jbert.heads.predict.TokenSpan;
-import org.nd4j.autodiff.samediff.ArrayHolder;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -116,7 +114,8 @@ public final class TextClassifier implements AutoCloseable {
     private final SequencePredictor predictor;            // sequence tasks
     private final TokenClassificationDecoder decoder;     // token classification: entities
     private final TokenClassificationDecoder everyToken;  // token classification: every token, O included
-    private final SameDiff sd;                            // touched by the inference thread only
+    private final BertClassifier classifier;              // touched by the inference thread only
+    private final SameDiff sd;
     private final int padId;
     private final MicroBatcher<Encoding, float[][]> batcher;
 
@@ -130,6 +129,7 @@ public final class TextClassifier implements AutoCloseable {
         boolean tokens = info.task() == TaskType.TOKEN_CLASSIFICATION;
         this.decoder = tokens ? TokenClassificationDecoder.of(info.labels()).withUnkToken(tokenizer.config().unkToken()) : null;
         this.everyToken = tokens ? decoder.withIgnoreLabels(List.of()) : null;
+        this.classifier = classifier;
         this.sd = classifier.sameDiff();
         this.padId = tokenizer.tokenToId(tokenizer.config().padToken());
         this.batcher = new MicroBatcher<>("jbert-inference-" + info.folder().getFileName(), options.maxBatchSize(),
@@ -174,7 +174,7 @@ public final class TextClassifier implements AutoCloseable {
                 // transformers builds no pooler for token classification, so a pretrained one goes unused
                 weights.verify(name -> spec.task() == TaskType.TOKEN_CLASSIFICATION && name.startsWith("bert.pooler."));
             } catch (RuntimeException e) {
-                freeArrays(classifier.sameDiff());
+                classifier.free();
                 throw e;
             }
         }
@@ -488,22 +488,9 @@ public final class TextClassifier implements AutoCloseable {
     /** On the inference thread, after its last batch. */
     private void freeNativeMemory() {
         try {
-            for (InferenceSession session : sd.getSessions().values()) {
-                if (session.getMmgr() != null) session.getMmgr().close();
-            }
-            sd.getSessions().clear();
-            freeArrays(sd);
+            classifier.free();
         } catch (RuntimeException e) {
             LOG.warn("could not free all native memory of {}: {}", info.folder(), e.toString());
-        }
-    }
-
-    private static void freeArrays(SameDiff sd) {
-        for (ArrayHolder holder : List.of(sd.getVariablesArrays(), sd.getConstantArrays())) {
-            for (String name : List.copyOf(holder.arrayNames())) {
-                INDArray a = holder.removeArray(name);
-                if (a != null && a.closeable() && !a.wasClosed()) a.close();
-            }
         }
     }
 }

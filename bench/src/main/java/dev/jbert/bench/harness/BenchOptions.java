@@ -1,0 +1,66 @@
+package dev.jbert.bench.harness;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What the harness runs.
+ *
+ * @param shapes          encoder shapes, measured in this order
+ * @param trainBatch      training batch size for every shape, or null for each shape's default
+ *                        ({@link #defaultTrainBatch}: the batch sizes of the PyTorch reference figures)
+ * @param inferenceBatch  inference batch size for every shape, or null for each shape's default
+ * @param length          tokens per sequence, every position a real token (no padding)
+ * @param warmupSteps     untimed steps first: JIT compilation, first-time allocations, ND4J's caches
+ * @param steps           timed steps (training steps or inference passes)
+ * @param latencyRequests timed single-text requests through the inference API
+ * @param gemmSize        n of the n×n×n matrix multiply that measures the machine's peak
+ * @param texts           a CSV/TSV/JSONL file with a text column: real sentences for tokenizer throughput and
+ *                        latency requests
+ * @param tokenizerFolder a folder with the uncased BERT vocabulary (vocab.txt or tokenizer.json) every shape uses
+ * @param pytorch         whether to run the PyTorch side and how
+ * @param profile         also record time per op type, garbage collection and the optimizer's share
+ */
+public record BenchOptions(List<ModelShape> shapes, Integer trainBatch, Integer inferenceBatch, int length, int warmupSteps,
+                           int steps, int latencyRequests, int gemmSize, Path texts, Path tokenizerFolder,
+                           PyTorchSide.Mode pytorch, boolean profile) {
+
+    public BenchOptions {
+        if (shapes == null || shapes.isEmpty()) throw new IllegalArgumentException("at least one model shape is needed");
+        shapes = List.copyOf(shapes);
+        requirePositive("training batch", trainBatch == null ? 1 : trainBatch);
+        requirePositive("inference batch", inferenceBatch == null ? 1 : inferenceBatch);
+        requirePositive("sequence length", length);
+        if (length > 512) throw new IllegalArgumentException("sequence length " + length + " is beyond BERT's 512 positions");
+        if (warmupSteps < 0) throw new IllegalArgumentException("warm-up steps must be >= 0, got " + warmupSteps);
+        requirePositive("timed steps", steps);
+        requirePositive("latency requests", latencyRequests);
+        requirePositive("GEMM size", gemmSize);
+        if (texts == null || tokenizerFolder == null || pytorch == null) {
+            throw new IllegalArgumentException("texts, tokenizer folder and PyTorch mode must be given");
+        }
+    }
+
+    /** Training batch 32 for tiny and mini, 16 for MiniLM, 8 for base: the sizes PyTorch's reference figures used. */
+    public static int defaultTrainBatch(ModelShape shape) {
+        if (shape.hidden() >= 768) return 8;
+        return shape.hidden() >= 384 ? 16 : 32;
+    }
+
+    /** Inference batch 32, 8 for base. */
+    public static int defaultInferenceBatch(ModelShape shape) {
+        return shape.hidden() >= 768 ? 8 : 32;
+    }
+
+    public int trainBatch(ModelShape shape) {
+        return trainBatch != null ? trainBatch : defaultTrainBatch(shape);
+    }
+
+    public int inferenceBatch(ModelShape shape) {
+        return inferenceBatch != null ? inferenceBatch : defaultInferenceBatch(shape);
+    }
+
+    private static void requirePositive(String what, int value) {
+        if (value < 1) throw new IllegalArgumentException(what + " must be >= 1, got " + value);
+    }
+}

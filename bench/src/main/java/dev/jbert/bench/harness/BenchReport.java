@@ -1,0 +1,62 @@
+package dev.jbert.bench.harness;
+
+import java.util.List;
+
+/**
+ * One run of the harness, as written to {@code results.json}: where it ran, what it measured, and the
+ * PyTorch figures it is compared with. Times are in seconds unless a name says otherwise.
+ */
+public record BenchReport(String date, Machine machine, Settings settings, GemmPeak gemm, TokenizerThroughput tokenizer,
+                          List<ShapeResult> shapes, PyTorchSide.Figures pytorch) {
+
+    /** The options that shape the numbers. */
+    public record Settings(int length, int warmupSteps, int steps, int latencyRequests, String flopCount) {
+    }
+
+    /** Single-threaded WordPiece tokenization of real sentences with the uncased BERT vocabulary. */
+    public record TokenizerThroughput(int texts, double textsPerSecond, double tokensPerSecond) {
+    }
+
+    /**
+     * Everything measured for one shape.
+     *
+     * @param parameters  trainable parameters, the word-embedding table included
+     * @param loadSeconds saved classifier folder to a ready inference API ({@code TextClassifier.load})
+     * @param latency     single texts through the inference API, tokenization included
+     */
+    public record ShapeResult(String shape, String dimensions, long parameters, Throughput training, Throughput inference,
+                              double loadSeconds, Latency latency, Profile trainingProfile, Profile inferenceProfile) {
+    }
+
+    /**
+     * Steps of one kind (training: forward, backward and AdamW; inference: a forward pass).
+     *
+     * @param gflops          achieved, from {@link ModelShape}'s FLOP count and the median step
+     * @param shareOfGemmPeak gflops over the machine's measured matrix-multiply peak
+     * @param peakResidentMb  highest resident memory sampled after each timed step
+     * @param peakHeapMb      highest JVM heap use over the timed steps
+     * @param gcSeconds       garbage collection during the timed steps (the trainer collects once per step)
+     */
+    public record Throughput(String mode, int batch, int length, Timings stepSeconds, double sequencesPerSecond,
+                             double tokensPerSecond, double gflops, double shareOfGemmPeak, double peakResidentMb,
+                             double peakHeapMb, double gcSeconds) {
+    }
+
+    /** Single-text request latency, in milliseconds. */
+    public record Latency(int tokens, int requests, double p50Ms, double p99Ms) {
+    }
+
+    /**
+     * Where a step's time goes, per step (medians are not additive, so these are means over the timed steps).
+     *
+     * @param stepSeconds       mean step
+     * @param opSeconds         inside SameDiff ops
+     * @param opsPerStep        op executions
+     * @param gcSeconds         garbage collection
+     * @param optimizerSeconds  one AdamW step over every parameter, timed apart (training only; 0 otherwise)
+     * @param topOps            op types by time per step, longest first
+     */
+    public record Profile(double stepSeconds, double opSeconds, long opsPerStep, double gcSeconds, double optimizerSeconds,
+                          List<OpProfile.OpTime> topOps) {
+    }
+}

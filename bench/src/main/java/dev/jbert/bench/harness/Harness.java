@@ -1,0 +1,340 @@
+package dev.jbert.bench.harness;
+
+import dev.jbert.bench.harness.BenchReport.Latency;
+import dev.jbert.bench.harness.BenchReport.Profile;
+import dev.jbert.bench.harness.BenchReport.ShapeResult;
+import dev.jbert.bench.harness.BenchReport.Throughput;
+import dev.jbert.bench.harness.BenchReport.TokenizerThroughput;
+import dev.jbert.bert.model.BertModel;
+import dev.jbert.bert.model.RandomWeights;
+import dev.jbert.core.data.Batch;
+import dev.jbert.core.data.Task;
+import dev.jbert.core.data.TextExample;
+import dev.jbert.core.data.TextReadOptions;
+import dev.jbert.core.data.TextReader;
+import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Encoding;
+import dev.jbert.core.train.IntervalStrategy;
+import dev.jbert.core.train.StepLog;
+import dev.jbert.core.train.Trainer;
+import dev.jbert.core.train.TrainerControl;
+import dev.jbert.core.train.TrainerState;
+import dev.jbert.core.train.TrainingArguments;
+import dev.jbert.core.train.TrainingData;
+import dev.jbert.core.train.TrainingListener;
+import dev.jbert.core.train.optim.AdamW;
+import dev.jbert.core.train.optim.AdamWConfig;
+import dev.jbert.heads.BertClassifier;
+import dev.jbert.heads.ClassifierModel;
+import dev.jbert.heads.ClassifierSpec;
+import dev.jbert.heads.TaskType;
+import dev.jbert.heads.inference.Classification;
+import dev.jbert.heads.inference.InferenceOptions;
+import dev.jbert.heads.inference.TextClassifier;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * Runs the benchmark: the machine's matrix-multiply peak, tokenizer throughput, then for each shape
+ * inference throughput (a batched forward pass), training throughput (forward, backward, clipping and
+ * AdamW through the real {@link Trainer}, dropout on), the time to load a saved classifier, and
+ * single-text latency through {@link TextClassifier}; finally the PyTorch figures to compare with.
+ *
+ * <p>Weights are random (the speed of a BERT does not depend on its values); every position of every
+ * sequence is a real token, so no padding flatters the figures. Resident memory is the whole process's,
+ * sampled after each timed step: a shape measured after another one also carries what the JVM and
+ * the allocator kept of it.
+ */
+public final class Harness {
+
+    private static final int LABELS = 2;
+    private final BenchOptions options;
+    private final PrintStream log;
+
+    public Harness(BenchOptions options, PrintStream log) {
+        this.options = options;
+        this.log = log;
+    }
+
+    /**
+     * @param pytorchScript the PyTorch side's script
+     * @param python        the Python command that runs it
+     */
+    public BenchReport run(Path pytorchScript, String python) {
+        Machine machine = Machine.current();
+        log.println("machine: " + machine.describe());
+        GemmPeak gemm = GemmPeak.measure(options.gemmSize(), 10);
+        log.printf("GEMM %d³: %.1f GFLOP/s best, %.1f median%n", gemm.size(), gemm.gflops(), gemm.medianGflops());
+        BertTokenizer tokenizer = BertTokenizer.fromDirectory(options.tokenizerFolder());
+        List<String> texts = readTexts(options.texts());
+        TokenizerThroughput tokenizing = tokenizerThroughput(tokenizer, texts);
+        log.printf("tokenizer: %.0f texts/s, %.0f tokens/s (%d texts of %s)%n", tokenizing.textsPerSecond(),
+                tokenizing.tokensPerSecond(), tokenizing.texts(), options.texts());
+        String longText = longText(texts, tokenizer);
+
+        List<ShapeResult> shapes = new ArrayList<>();
+        for (ModelShape shape : options.shapes()) shapes.add(measure(shape, tokenizer, longText, gemm));
+        PyTorchSide.Figures pytorch = PyTorchSide.obtain(options, pytorchScript, python, log);
+        BenchReport.Settings settings = new BenchReport.Settings(options.length(), options.warmupSteps(), options.steps(),
+                options.latencyRequests(), "matrix products only, 2 FLOPs per multiply-add; training = 3 × forward");
+        return new BenchReport(LocalDate.now().toString(), machine, settings, gemm, tokenizing, shapes, pytorch);
+    }
+
+    private ShapeResult measure(ModelShape shape, BertTokenizer tokenizer, String longText, GemmPeak gemm) {
+        log.printf("%s (%s): inference, batch %d × %d%n", shape.name(), shape.dimensions(), options.inferenceBatch(shape), options.length());
+        OpProfile inferenceOps = options.profile() ? new OpProfile() : null;
+        Measured inference = inference(shape, inferenceOps);
+        log.printf("%s: training, batch %d × %d%n", shape.name(), options.trainBatch(shape), options.length());
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("jbert-bench-" + shape.name());
+            ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, LABELS);
+            BertClassifier graph = BertClassifier.build(shape.config(), new RandomWeights(1, 0.02), spec, BertModel.Mode.TRAINING, 1);
+            ClassifierModel model = new ClassifierModel(graph, tokenizer, name -> true);
+            long parameters = model.trainableParameters().values().stream().mapToLong(INDArray::length).sum();
+            OpProfile trainingOps = options.profile() ? new OpProfile() : null;
+            Measured training = training(shape, model, dir.resolve("trainer"), trainingOps);
+            double optimizerSeconds = options.profile() ? optimizerStep(model) : 0;
+            Path saved = dir.resolve("model");
+            model.save(saved);
+            graph.free();
+            System.gc();
+
+            long start = System.nanoTime();
+            Latency latency;
+            double loadSeconds;
+            try (TextClassifier classifier = TextClassifier.load(saved, InferenceOptions.defaults().withMaxLength(options.length()))) {
+                loadSeconds = (System.nanoTime() - start) / 1e9;
+                latency = latency(classifier, longText);
+            }
+            log.printf("%s: load %.2f s; latency p50 %.1f ms, p99 %.1f ms%n", shape.name(), loadSeconds, latency.p50Ms(), latency.p99Ms());
+            return new ShapeResult(shape.name(), shape.dimensions(), parameters,
+                    training.throughput(shape, "training", options.trainBatch(shape), gemm, log),
+                    inference.throughput(shape, "inference", options.inferenceBatch(shape), gemm, log),
+                    loadSeconds, latency,
+                    trainingOps == null ? null : training.profile(trainingOps, optimizerSeconds),
+                    inferenceOps == null ? null : inference.profile(inferenceOps, 0));
+        } catch (IOException e) {
+            throw new UncheckedIOException("benchmark scratch folder: " + e.getMessage(), e);
+        } finally {
+            if (dir != null) deleteRecursively(dir);
+        }
+    }
+
+    /** Timed steps of one phase and what the process did meanwhile. */
+    private record Measured(double[] seconds, int length, double peakResidentMb, double peakHeapMb, double gcSeconds) {
+
+        Throughput throughput(ModelShape shape, String mode, int batch, GemmPeak gemm, PrintStream log) {
+            Timings t = Timings.of(seconds);
+            double sequences = batch / t.median();
+            double flops = "training".equals(mode) ? shape.trainingFlops(length, LABELS) : shape.forwardFlops(length, LABELS);
+            double gflops = sequences * flops / 1e9;
+            log.printf("%s %s: median %.1f ms, %.1f sequences/s, %.1f GFLOP/s (%.0f%% of GEMM peak), peak RSS %.0f MB%n",
+                    shape.name(), mode, 1e3 * t.median(), sequences, gflops, 100 * gflops / gemm.gflops(), peakResidentMb);
+            return new Throughput(mode, batch, length, t, sequences, sequences * length, gflops, gflops / gemm.gflops(),
+                    peakResidentMb, peakHeapMb, gcSeconds);
+        }
+
+        Profile profile(OpProfile ops, double optimizerSeconds) {
+            int n = seconds.length;
+            double step = Arrays.stream(seconds).sum() / n;
+            List<OpProfile.OpTime> top = ops.ranked().stream().limit(15)
+                    .map(o -> new OpProfile.OpTime(o.op(), o.seconds() / n, o.executions() / n)).toList();
+            return new Profile(step, ops.totalSeconds() / n, ops.totalExecutions() / n, gcSeconds / n, optimizerSeconds, top);
+        }
+    }
+
+    private Measured inference(ModelShape shape, OpProfile ops) {
+        int batch = options.inferenceBatch(shape), length = options.length();
+        BertClassifier classifier = BertClassifier.build(shape.config(), new RandomWeights(1, 0.02),
+                ClassifierSpec.of(TaskType.SINGLE_LABEL, LABELS), BertModel.Mode.INFERENCE, 0);
+        SameDiff sd = classifier.sameDiff();
+        if (ops != null) sd.addListeners(ops);
+        Batch input = randomBatch(new Random(5), batch, length);
+        Map<String, INDArray> feed = Map.of(
+                BertModel.INPUT_IDS, Nd4j.createFromArray(input.inputIds()),
+                BertModel.TOKEN_TYPE_IDS, Nd4j.createFromArray(input.tokenTypeIds()),
+                BertModel.ATTENTION_MASK, Nd4j.createFromArray(input.attentionMask()));
+        PhaseMeter meter = new PhaseMeter(options.steps());
+        try {
+            for (int i = 0; i < options.warmupSteps() + options.steps(); i++) {
+                if (i == options.warmupSteps()) {
+                    meter.start();
+                    if (ops != null) ops.recording(true);
+                }
+                long started = System.nanoTime();
+                INDArray logits = sd.output(feed, BertClassifier.LOGITS).get(BertClassifier.LOGITS);
+                logits.close();
+                if (i >= options.warmupSteps()) meter.step((System.nanoTime() - started) / 1e9);
+            }
+        } finally {
+            feed.values().forEach(INDArray::close);
+            classifier.free();
+        }
+        return meter.finish(length);
+    }
+
+    private Measured training(ModelShape shape, ClassifierModel model, Path output, OpProfile ops) {
+        int batch = options.trainBatch(shape);
+        Random random = new Random(7);
+        List<Batch> batches = new ArrayList<>();
+        for (int b = 0; b < 4; b++) batches.add(randomBatch(random, batch, options.length()));
+        TrainingData data = TrainingData.fixed(batches, "synthetic");
+        if (ops != null) model.classifier().sameDiff().getFunction("grad").addListeners(ops);
+        PhaseMeter meter = new PhaseMeter(options.steps());
+        if (options.warmupSteps() == 0) start(meter, ops);
+        TrainingListener timer = new TrainingListener() {
+            @Override
+            public void onStep(StepLog step, TrainerState state, TrainerControl control) {
+                if (step.step() > options.warmupSteps()) meter.step(step.seconds());
+                if (step.step() == options.warmupSteps()) start(meter, ops);
+            }
+        };
+        TrainingArguments args = TrainingArguments.builder(output).maxSteps(options.warmupSteps() + options.steps())
+                .learningRate(5e-5).weightDecay(0.01).warmupRatio(0.1).maxGradNorm(1.0)
+                .evalStrategy(IntervalStrategy.NO).saveStrategy(IntervalStrategy.NO).build();
+        new Trainer(model, data, null, args, List.of(timer)).train();
+        if (ops != null) ops.recording(false);
+        return meter.finish(options.length());
+    }
+
+    private static void start(PhaseMeter meter, OpProfile ops) {
+        meter.start();
+        if (ops != null) ops.recording(true);
+    }
+
+    /**
+     * One AdamW step over every trainable parameter with gradients of the same size, timed apart from the
+     * loop (mean of three after one that allocates the moments): the optimizer's share of a training step.
+     */
+    private static double optimizerStep(ClassifierModel model) {
+        Map<String, INDArray> params = new LinkedHashMap<>();
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        model.trainableParameters().forEach((name, p) -> {
+            params.put(name, p.dup());
+            grads.put(name, Nd4j.randn(p.dataType(), p.shape()).muli(1e-3));
+        });
+        AdamW adam = new AdamW(AdamWConfig.torchDefaults().withWeightDecay(0.01), AdamW::huggingFaceDecays);
+        adam.step(params, grads, 5e-5);
+        long start = System.nanoTime();
+        for (int i = 0; i < 3; i++) adam.step(params, grads, 5e-5);
+        double seconds = (System.nanoTime() - start) / 3e9;
+        Stream.concat(params.values().stream(), grads.values().stream()).forEach(INDArray::close);
+        return seconds;
+    }
+
+    private Latency latency(TextClassifier classifier, String text) {
+        for (int i = 0; i < 5; i++) classifier.classify(text);
+        double[] seconds = new double[options.latencyRequests()];
+        for (int i = 0; i < seconds.length; i++) {
+            long start = System.nanoTime();
+            Classification c = classifier.classify(text);
+            seconds[i] = (System.nanoTime() - start) / 1e9;
+            if (!c.truncated()) throw new IllegalStateException("the latency text should fill " + options.length() + " tokens");
+        }
+        Timings t = Timings.of(seconds);
+        return new Latency(options.length(), seconds.length, 1e3 * t.median(), 1e3 * t.p99());
+    }
+
+    /** Samples resident memory after each timed step; heap peak and collector time over the phase. */
+    private static final class PhaseMeter {
+        private final double[] seconds;
+        private int n;
+        private double peakRss;
+        private long gcMillisAtStart;
+
+        PhaseMeter(int steps) {
+            seconds = new double[steps];
+        }
+
+        void start() {
+            ProcessMemory.resetHeapPeak();
+            gcMillisAtStart = gcMillis();
+        }
+
+        void step(double s) {
+            seconds[n++] = s;
+            peakRss = Math.max(peakRss, ProcessMemory.residentMegabytes());
+        }
+
+        Measured finish(int length) {
+            return new Measured(Arrays.copyOf(seconds, n), length, peakRss, ProcessMemory.peakHeapMegabytes(),
+                    (gcMillis() - gcMillisAtStart) / 1e3);
+        }
+
+        private static long gcMillis() {
+            return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
+        }
+    }
+
+    /** Every position a real token of the vocabulary's word range; no padding. */
+    static Batch randomBatch(Random random, int batch, int length) {
+        int[][] ids = new int[batch][length], types = new int[batch][length], mask = new int[batch][length];
+        int[] labels = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < length; t++) {
+                ids[b][t] = 1000 + random.nextInt(ModelShape.VOCAB_SIZE - 1000);
+                mask[b][t] = 1;
+            }
+            labels[b] = random.nextInt(LABELS);
+        }
+        return new Batch(ids, types, mask, Nd4j.createFromArray(labels));
+    }
+
+    private static List<String> readTexts(Path file) {
+        List<String> texts = TextReader.read(file, TextReadOptions.forPrediction(Task.SINGLE_LABEL)).examples().stream()
+                .map(TextExample::text).toList();
+        if (texts.isEmpty()) throw new IllegalArgumentException(file + ": no texts to tokenize");
+        return texts;
+    }
+
+    /** Single-threaded, over every text once for warm-up, then again for at least a second. */
+    private static TokenizerThroughput tokenizerThroughput(BertTokenizer tokenizer, List<String> texts) {
+        for (String t : texts) tokenizer.encode(t);
+        long tokens = 0, encoded = 0, start = System.nanoTime();
+        while (System.nanoTime() - start < 1_000_000_000L) {
+            for (String t : texts) {
+                Encoding e = tokenizer.encode(t);
+                tokens += e.length();
+                encoded++;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new TokenizerThroughput(texts.size(), encoded / seconds, tokens / seconds);
+    }
+
+    /** Real sentences joined until they tokenize to more than the benchmark length, so a request fills it exactly. */
+    private String longText(List<String> texts, BertTokenizer tokenizer) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; tokenizer.encode(sb.toString()).length() <= options.length(); i++) {
+            sb.append(i == 0 ? "" : " ").append(texts.get(i % texts.size()));
+        }
+        return sb.toString();
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the benchmark scratch folder " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.jbert.bench.harness;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The process's memory as Linux reports it (resident memory is what ND4J's native buffers really
+ * cost, heap or not) and the JVM heap's peak use, which its memory pools track between resets.
+ */
+public final class ProcessMemory {
+
+    private static final Path STATUS = Path.of("/proc/self/status");
+
+    private ProcessMemory() {
+    }
+
+    /** VmRSS in megabytes, or NaN where /proc is not available. */
+    public static double residentMegabytes() {
+        return status("VmRSS:");
+    }
+
+    /** Starts a new heap peak: {@link #peakHeapMegabytes()} then reports the highest use since this call. */
+    public static void resetHeapPeak() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.isValid()) pool.resetPeakUsage();
+        }
+    }
+
+    /** The sum of the heap pools' peak use since {@link #resetHeapPeak()}, in megabytes. */
+    public static double peakHeapMegabytes() {
+        long bytes = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.isValid()) bytes += pool.getPeakUsage().getUsed();
+        }
+        return bytes / (1024.0 * 1024.0);
+    }
+
+    private static double status(String field) {
+        try {
+            for (String line : Files.readAllLines(STATUS)) {
+                if (line.startsWith(field)) return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            }
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.jbert.bench.harness;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The PyTorch column: the same shapes, batch sizes, length and step counts run by
+ * {@code bench/pytorch_bench.py} with PyTorch and transformers, when a Python with both is available
+ * (the product never needs Python). Where it is not, the figures recorded on the reference machine
+ * (issue 5: 2-core AVX-512, PyTorch 2.13, 2 threads, float32, length 128) stand in, labelled as such,
+ * so a ratio is always shown but never passed off as measured in the same run.
+ */
+public final class PyTorchSide {
+
+    /** AUTO runs the script and falls back to the recorded figures; REFERENCE uses the recorded ones; OFF shows none. */
+    public enum Mode { AUTO, REFERENCE, OFF }
+
+    /** PyTorch's throughput for one shape, mode, batch size and length. */
+    public record Row(String shape, String mode, int batch, int length, double sequencesPerSecond) {
+    }
+
+    /**
+     * @param source  what produced the rows: versions and threads when measured now, the reference machine otherwise
+     * @param sameRun true when measured by this run, on this machine
+     */
+    public record Figures(String source, boolean sameRun, List<Row> rows) {
+
+        public Optional<Row> find(String shape, String mode, int batch, int length) {
+            return rows.stream().filter(r -> r.shape.equals(shape) && r.mode.equals(mode) && r.batch == batch
+                    && r.length == length).findFirst();
+        }
+    }
+
+    static final Figures REFERENCE = new Figures(
+            "recorded on the reference machine (2-core AVX-512, PyTorch 2.13, 2 threads, float32), not this run", false,
+            List.of(new Row("tiny", "training", 32, 128, 281), new Row("tiny", "inference", 32, 128, 994),
+                    new Row("minilm", "training", 16, 128, 16.4), new Row("minilm", "inference", 32, 128, 58),
+                    new Row("base", "training", 8, 128, 2.46), new Row("base", "inference", 8, 128, 8.41)));
+
+    private static final int NOT_INSTALLED = 3;
+
+    private PyTorchSide() {
+    }
+
+    /**
+     * The PyTorch figures for these options.
+     *
+     * @param script the PyTorch script ({@code bench/pytorch_bench.py} in the repository)
+     * @param python the Python command
+     */
+    public static Figures obtain(BenchOptions options, Path script, String python, PrintStream log) {
+        return switch (options.pytorch()) {
+            case OFF -> new Figures("not run", false, List.of());
+            case REFERENCE -> REFERENCE;
+            case AUTO -> {
+                Optional<Figures> measured = measure(options, script, python, log);
+                yield measured.orElse(REFERENCE);
+            }
+        };
+    }
+
+    private static Optional<Figures> measure(BenchOptions options, Path script, String python, PrintStream log) {
+        if (!Files.isRegularFile(script)) {
+            log.println("PyTorch side: " + script + " not found; showing the recorded reference figures");
+            return Optional.empty();
+        }
+        StringJoiner shapes = new StringJoiner(","), train = new StringJoiner(","), infer = new StringJoiner(",");
+        for (ModelShape s : options.shapes()) {
+            shapes.add(s.name());
+            train.add(s.name() + "=" + options.trainBatch(s));
+            infer.add(s.name() + "=" + options.inferenceBatch(s));
+        }
+        List<String> command = List.of(python, script.toString(), "--shapes", shapes.toString(), "--train-batch", train.toString(),
+                "--inference-batch", infer.toString(), "--length", String.valueOf(options.length()),
+                "--warmup", String.valueOf(options.warmupSteps()), "--steps", String.valueOf(options.steps()));
+        try {
+            log.println("PyTorch side: " + String.join(" ", command));
+            Path err = Files.createTempFile("jbert-pytorch", ".log");
+            Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
+            byte[] out = process.getInputStream().readAllBytes();
+            process.waitFor(10, TimeUnit.MINUTES);
+            String errors = Files.readString(err, StandardCharsets.UTF_8).strip();
+            Files.deleteIfExists(err);
+            if (process.exitValue() != 0) {
+                log.println("PyTorch side unavailable (" + (process.exitValue() == NOT_INSTALLED ? errors
+                        : "exit " + process.exitValue() + ": " + errors.lines().reduce((a, b) -> b).orElse("")) + "); "
+                        + "showing the recorded reference figures");
+                return Optional.empty();
+            }
+            return Optional.of(parse(new ObjectMapper().readTree(out)));
+        } catch (IOException e) {
+            log.println("PyTorch side unavailable (" + python + ": " + e.getMessage() + "); showing the recorded reference figures");
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** The script's JSON: versions, threads and one row per shape and mode. */
+    static Figures parse(JsonNode json) {
+        List<Row> rows = new ArrayList<>();
+        for (JsonNode r : json.path("rows")) {
+            rows.add(new Row(r.path("shape").asText(), r.path("mode").asText(), r.path("batch").asInt(), r.path("length").asInt(),
+                    r.path("sequences_per_second").asDouble()));
+        }
+        String source = "measured in this run: PyTorch " + json.path("torch").asText() + ", transformers "
+                + json.path("transformers").asText() + ", " + json.path("threads").asInt() + " threads";
+        return new Figures(source, true, rows);
+    }
+}

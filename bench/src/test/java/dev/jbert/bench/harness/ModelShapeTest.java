@@ -1,0 +1,29 @@
+package dev.jbert.bench.harness;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelShapeTest {
+
+    @Test
+    void namedShapesHaveTheirStandardDimensions() {
+        assertEquals(ModelShape.BASE, ModelShape.named("Base"));
+        assertEquals(1536, ModelShape.named("minilm").intermediate());
+        assertEquals(12, ModelShape.named(" minilm ").config().numAttentionHeads());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelShape.named("large"));
+        assertTrue(e.getMessage().contains("'large'") && e.getMessage().contains("tiny, mini, minilm, base"), e.getMessage());
+    }
+
+    @Test
+    void flopCountFollowsTheStatedFormula() {
+        // tiny at 128 tokens, by hand: per layer 128·(8·128² + 4·128·512) + 4·128²·128 = 58,720,256;
+        // two layers, plus the pooler's 2·128² and the classifier's 2·128·2
+        assertEquals(117_473_792.0, ModelShape.TINY.forwardFlops(128, 2), 0);
+        assertEquals(3 * 117_473_792.0, ModelShape.TINY.trainingFlops(128, 2), 0);
+        // base, by hand: 12 · (128·(8·768² + 4·768·3072) + 4·128²·768) + 2·768² + 2·768·2
+        assertEquals(22_348_434_432.0, ModelShape.BASE.forwardFlops(128, 2), 0);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.jbert.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jbert.bench.harness.BenchOptions;
+import dev.jbert.bench.harness.BenchReport;
+import dev.jbert.bench.harness.Harness;
+import dev.jbert.bench.harness.MarkdownReport;
+import dev.jbert.bench.harness.ModelShape;
+import dev.jbert.bench.harness.PyTorchSide;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Speed, efficiency and memory of training and inference on standard BERT shapes, beside PyTorch's. */
+@Command(name = "bench", description = {
+        "Benchmark training and inference throughput, latency, memory and load time on standard BERT shapes,",
+        "with the machine's measured matrix-multiply peak, and PyTorch's figures for the same shapes beside them."})
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--shapes", split = ",", defaultValue = "tiny,mini,minilm,base",
+            description = "Shapes to measure: tiny (2/128/2), mini (4/256/4), minilm (6/384/12), base (12/768/12). Default: ${DEFAULT-VALUE}.")
+    List<String> shapes;
+
+    @Option(names = "--train-batch", description = "Training batch size for every shape (default: 32 tiny and mini, 16 minilm, 8 base).")
+    Integer trainBatch;
+
+    @Option(names = "--inference-batch", description = "Inference batch size for every shape (default: 32, 8 for base).")
+    Integer inferenceBatch;
+
+    @Option(names = "--length", defaultValue = "128", description = "Tokens per sequence. Default: ${DEFAULT-VALUE}.")
+    int length;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps before timing. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--steps", defaultValue = "10", description = "Timed steps per shape and mode. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--latency-requests", defaultValue = "50", description = "Timed single-text requests per shape. Default: ${DEFAULT-VALUE}.")
+    int latencyRequests;
+
+    @Option(names = "--gemm-size", defaultValue = "1024", description = "n of the n³ matrix multiply measuring the peak. Default: ${DEFAULT-VALUE}.")
+    int gemmSize;
+
+    @Option(names = "--texts", defaultValue = "samples/sst2/train.tsv",
+            description = "Real sentences (CSV, TSV or JSONL with a text column) for tokenizer throughput and latency. Default: ${DEFAULT-VALUE}.")
+    Path texts;
+
+    @Option(names = "--pytorch", defaultValue = "auto",
+            description = "auto: run bench/pytorch_bench.py if Python has torch and transformers, else show the recorded reference figures; "
+                    + "reference: the recorded figures; off. Default: ${DEFAULT-VALUE}.")
+    String pytorch;
+
+    @Option(names = "--python", defaultValue = "python3", description = "Python command for the PyTorch side. Default: ${DEFAULT-VALUE}.")
+    String python;
+
+    @Option(names = "--pytorch-script", defaultValue = "bench/pytorch_bench.py", description = "Default: ${DEFAULT-VALUE}.")
+    Path pytorchScript;
+
+    @Option(names = "--profile", description = "Also time each SameDiff op type, garbage collection and the optimizer.")
+    boolean profile;
+
+    @Option(names = "--output", defaultValue = "runs/bench", description = "Folder for results.json and results.md. Default: ${DEFAULT-VALUE}.")
+    Path output;
+
+    @Override
+    public Integer call() {
+        if (!Files.isRegularFile(texts)) {
+            throw new IllegalArgumentException("--texts " + texts + ": no such file (run from the repository root, or name a file of sentences)");
+        }
+        BenchOptions options = new BenchOptions(shapes.stream().map(ModelShape::named).toList(), trainBatch, inferenceBatch, length,
+                warmup, steps, latencyRequests, gemmSize, texts, Models.folder(null), mode(pytorch), profile);
+        BenchReport report = new Harness(options, System.out).run(pytorchScript, python);
+        String markdown = MarkdownReport.of(report);
+        try {
+            Files.createDirectories(output);
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(output.resolve("results.json").toFile(), report);
+            Files.writeString(output.resolve("results.md"), markdown);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the results to " + output + ": " + e.getMessage(), e);
+        }
+        System.out.println();
+        System.out.print(markdown);
+        System.out.println("\nwritten: " + output.resolve("results.json") + ", " + output.resolve("results.md"));
+        return 0;
+    }
+
+    private static PyTorchSide.Mode mode(String value) {
+        try {
+            return PyTorchSide.Mode.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--pytorch " + value + ": expected auto, reference or off");
+        }
+    }
+}
