@@ -24,8 +24,10 @@ import java.util.function.Predicate;
  * </pre>
  * ε is added after the bias-corrected square root, which is where torch differs from ND4J's own Adam.
  *
- * <p>After a parameter's first step no array is allocated: all intermediates go through one scratch
- * buffer the size of the largest parameter, viewed once per parameter. Not thread-safe.
+ * <p>Contiguous float32 parameters, the usual case, are updated in one fused pass
+ * ({@link FusedFloatAdamW}, the same bits); others through array operations whose intermediates go
+ * through one scratch buffer the size of the largest parameter, so that after a parameter's first
+ * step no array is allocated. Not thread-safe.
  */
 public final class AdamW {
 
@@ -116,7 +118,16 @@ public final class AdamW {
 
     private void update(INDArray param, INDArray grad, Moments s, INDArray work, double lr, boolean decay) {
         s.step++;
-        if (decay && config.weightDecay() != 0) {
+        boolean decays = decay && config.weightDecay() != 0;
+        double biasCorrection1 = 1 - Math.pow(config.beta1(), s.step);
+        double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(config.beta2(), s.step));
+        double stepSize = lr / biasCorrection1;
+        if (FusedFloatAdamW.applies(param, grad, s.m, s.v)) {
+            FusedFloatAdamW.step(param, grad, s.m, s.v, decays ? 1 - lr * config.weightDecay() : Double.NaN, config.beta1(),
+                    config.beta2(), biasCorrection2Sqrt, config.epsilon(), stepSize);
+            return;
+        }
+        if (decays) {
             param.muli(1 - lr * config.weightDecay());
         }
         // torch's lerp_(g, 1 - β1), computed as m + w·(g - m) as its kernel does for weights below 0.5.
@@ -126,9 +137,6 @@ public final class AdamW {
         work.assign(grad).muli(1 - config.beta2()).muli(grad);
         s.v.muli(config.beta2()).addi(work);
 
-        double biasCorrection1 = 1 - Math.pow(config.beta1(), s.step);
-        double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(config.beta2(), s.step));
-        double stepSize = lr / biasCorrection1;
         work.assign(s.v);
         Transforms.sqrt(work, false);
         work.divi(biasCorrection2Sqrt).addi(config.epsilon());

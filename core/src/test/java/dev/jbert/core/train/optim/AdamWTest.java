@@ -22,6 +22,31 @@ class AdamWTest {
 
     private static final AdamWConfig CONFIG = AdamWConfig.torchDefaults();
 
+    /** A row of a matrix is a view, which takes the array path; a whole array takes the fused one. */
+    @Test
+    void fusedFloatPathGivesTheArrayPathsBitsExactly() {
+        Nd4j.getRandom().setSeed(42);
+        int n = 100_003; // not a multiple of the fused pass's chunk
+        INDArray start = Nd4j.randn(DataType.FLOAT, n);
+        INDArray whole = start.dup();
+        INDArray rows = Nd4j.create(DataType.FLOAT, 2, n);
+        rows.getRow(0).assign(start);
+        INDArray view = rows.getRow(0);
+        assertTrue(FusedFloatAdamW.applies(whole) && !FusedFloatAdamW.applies(view));
+        AdamW fused = new AdamW(CONFIG.withWeightDecay(0.01), name -> name.equals("decayed"));
+        AdamW arrays = new AdamW(CONFIG.withWeightDecay(0.01), name -> name.equals("decayed"));
+        for (String name : List.of("decayed", "not_decayed")) {
+            INDArray a = whole.dup(), b = Nd4j.create(DataType.FLOAT, 2, n);
+            b.getRow(0).assign(whole);
+            for (int step = 1; step <= 4; step++) {
+                INDArray grad = Nd4j.randn(DataType.FLOAT, n).muli(step);
+                fused.step(Map.of(name, a), Map.of(name, grad), 1e-3 * step);
+                arrays.step(Map.of(name, b.getRow(0)), Map.of(name, grad), 1e-3 * step);
+                assertArrayEquals(b.getRow(0).toFloatVector(), a.toFloatVector(), 0f, name + ", step " + step);
+            }
+        }
+    }
+
     @Test
     void firstStepMovesEachParameterByTheLearningRateAgainstItsGradient() {
         // At t = 1 bias correction makes m/√v exactly g/|g|, whatever the gradient's size.
