@@ -6,6 +6,7 @@ import dev.jbert.bench.harness.BenchReport.ShapeResult;
 import dev.jbert.bench.harness.BenchReport.Throughput;
 import dev.jbert.bench.harness.BenchReport.TokenizerThroughput;
 import dev.jbert.bert.model.BertModel;
+import dev.jbert.core.FileTrees;
 import dev.jbert.bert.model.RandomWeights;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.data.Task;
@@ -45,7 +46,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,7 +135,7 @@ public final class Harness {
         } catch (IOException e) {
             throw new UncheckedIOException("benchmark scratch folder: " + e.getMessage(), e);
         } finally {
-            if (dir != null) deleteRecursively(dir);
+            if (dir != null) FileTrees.delete(dir);
         }
     }
 
@@ -330,11 +330,4 @@ public final class Harness {
         return sb.toString();
     }
 
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the benchmark scratch folder " + dir, e);
-        }
-    }
 }

@@ -4,8 +4,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOps;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
@@ -56,24 +54,11 @@ public record Machine(String cpu, int cores, double memoryGb, String jvm, long m
     }
 
     private static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).strip();
-            }
-        } catch (IOException | RuntimeException notLinux) {
-            // fall through to the architecture
-        }
-        return System.getProperty("os.arch");
+        return ProcessMemory.procField(Path.of("/proc/cpuinfo"), "model name").orElse(System.getProperty("os.arch"));
     }
 
     private static double totalMemoryGb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) return Long.parseLong(line.replaceAll("\\D", "")) / (1024.0 * 1024.0);
-            }
-        } catch (IOException | RuntimeException notLinux) {
-            return Double.NaN;
-        }
-        return Double.NaN;
+        return ProcessMemory.procField(Path.of("/proc/meminfo"), "MemTotal")
+                .map(v -> Long.parseLong(v.replaceAll("\\D", "")) / (1024.0 * 1024.0)).orElse(Double.NaN);
     }
 }

@@ -6,6 +6,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The process's memory as Linux reports it (resident memory is what ND4J's native buffers really
@@ -20,7 +21,7 @@ public final class ProcessMemory {
 
     /** VmRSS in megabytes, or NaN where /proc is not available. */
     public static double residentMegabytes() {
-        return status("VmRSS:");
+        return status("VmRSS");
     }
 
     /** Starts a new heap peak: {@link #peakHeapMegabytes()} then reports the highest use since this call. */
@@ -40,13 +41,21 @@ public final class ProcessMemory {
     }
 
     private static double status(String field) {
+        return procField(STATUS, field).map(v -> Long.parseLong(v.replaceAll("\\D", "")) / 1024.0).orElse(Double.NaN);
+    }
+
+    /**
+     * The value after the colon on the first line of a Linux /proc file that starts with {@code key}
+     * ("VmRSS", "MemTotal", "model name"); empty where the file or the line does not exist.
+     */
+    static Optional<String> procField(Path file, String key) {
         try {
-            for (String line : Files.readAllLines(STATUS)) {
-                if (line.startsWith(field)) return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            for (String line : Files.readAllLines(file)) {
+                if (line.startsWith(key)) return Optional.of(line.substring(line.indexOf(':') + 1).strip());
             }
-        } catch (IOException e) {
-            return Double.NaN;
+        } catch (IOException | RuntimeException notLinux) {
+            return Optional.empty();
         }
-        return Double.NaN;
+        return Optional.empty();
     }
 }

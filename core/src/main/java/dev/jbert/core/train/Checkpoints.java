@@ -2,6 +2,7 @@ package dev.jbert.core.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jbert.core.FileTrees;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.train.optim.AdamW;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -49,12 +50,12 @@ public final class Checkpoints {
         Path partial = outputDir.resolve("." + PREFIX + state.globalStep + ".partial");
         try {
             Files.createDirectories(outputDir);
-            deleteTree(partial);
+            FileTrees.delete(partial);
             Files.createDirectories(partial);
             model.save(partial);
             writeOptimizer(partial.resolve(OPTIMIZER), optimizer.exportState());
             Files.writeString(partial.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state.toJson()));
-            if (Files.exists(target)) deleteTree(target);
+            if (Files.exists(target)) FileTrees.delete(target);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new ModelFileException(target, "cannot write the checkpoint: " + e.getMessage(), e);
@@ -96,7 +97,7 @@ public final class Checkpoints {
         for (Path p : all) {
             if (excess <= 0) break;
             if (p.getFileName().toString().equals(bestCheckpoint)) continue;
-            deleteTree(p);
+            FileTrees.delete(p);
             excess--;
         }
     }
@@ -150,14 +151,5 @@ public final class Checkpoints {
 
     private static long step(Path checkpoint) {
         return Long.parseLong(checkpoint.getFileName().toString().substring(PREFIX.length()));
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) return;
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
     }
 }
