@@ -1,5 +1,6 @@
 package dev.jbert.cli;
 
+import dev.jbert.core.nd4j.NativeBackend;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jbert.bench.harness.BenchOptions;
@@ -72,6 +73,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        NativeBackend.init();
         if (!Files.isRegularFile(texts)) {
             throw new IllegalArgumentException("--texts " + texts + ": no such file (run from the repository root, or name a file of sentences)");
         }

@@ -1,5 +1,6 @@
 package dev.jbert.cli;
 
+import dev.jbert.core.nd4j.NativeBackend;
 import dev.jbert.core.data.EncodedDataset;
 import dev.jbert.core.data.LabelSet;
 import dev.jbert.core.data.SubwordLabels;
@@ -38,6 +39,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        NativeBackend.init();
         ClassifierSpec spec = SavedClassifier.specOf(model);
         ClassifierModel classifier = SavedClassifier.open(model, spec, 0, false);
         Task task = Task.valueOf(spec.task().name());

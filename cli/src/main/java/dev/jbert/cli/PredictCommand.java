@@ -1,5 +1,6 @@
 package dev.jbert.cli;
 
+import dev.jbert.core.nd4j.NativeBackend;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jbert.core.ModelFileException;
@@ -58,6 +59,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        NativeBackend.init();
         AggregationStrategy strategy = AggregationStrategy.parse(aggregation);
         TaskType taskType = SavedClassifier.specOf(model).task();
         List<TextExample> examples = Datasets.unlabelled(input, Task.valueOf(taskType.name()), data);

@@ -1,5 +1,6 @@
 package dev.jbert.cli;
 
+import dev.jbert.core.nd4j.NativeBackend;
 import dev.jbert.cli.serve.InferenceServer;
 import dev.jbert.heads.inference.InferenceOptions;
 import dev.jbert.heads.inference.TextClassifier;
@@ -57,6 +58,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        NativeBackend.init();
         if (maxWaitMs < 0) throw new IllegalArgumentException("--max-wait-ms must be zero or positive, got " + maxWaitMs);
         InferenceOptions options = InferenceOptions.defaults()
                 .withMaxBatchSize(maxBatchSize)

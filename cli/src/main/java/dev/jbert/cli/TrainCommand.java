@@ -1,5 +1,6 @@
 package dev.jbert.cli;
 
+import dev.jbert.core.nd4j.NativeBackend;
 import dev.jbert.bert.config.Activation;
 import dev.jbert.core.data.EncodedDataset;
 import dev.jbert.core.data.EpochBatches;
@@ -113,6 +114,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        NativeBackend.init();
         Task dataTask = Task.parse(task);
         TaskType taskType = TaskType.valueOf(dataTask.name());
         Path folder = Models.folder(model);

@@ -1,5 +1,6 @@
 package dev.jbert.bert.checkpoint;
 
+import dev.jbert.core.nd4j.NativeBackend;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,6 +53,7 @@ public final class BertCheckpoint implements Closeable {
      * ({@code model.f16.safetensors}, say).
      */
     public static BertCheckpoint open(Path folderOrFile) {
+        NativeBackend.init();
         if (Files.isRegularFile(folderOrFile)) {
             String name = folderOrFile.getFileName().toString();
             return name.endsWith(".index.json") ? openIndex(folderOrFile) : openSingle(folderOrFile);

@@ -35,6 +35,8 @@ public final class InferenceServer implements AutoCloseable {
 
     /** The largest request body accepted: about a thousand paragraphs of text. */
     public static final int MAX_BODY_BYTES = 1 << 20;
+    /** The most of an oversized body read and dropped before refusing it; beyond this the connection is just closed. */
+    private static final long DRAIN_LIMIT = 16L << 20;
     /** Handler threads: enough to keep a full batch queued on 2 cores, few enough to bound memory. */
     private static final int MAX_THREADS = 64;
 
@@ -137,13 +139,31 @@ public final class InferenceServer implements AutoCloseable {
             return true;
         }
 
-        /** The body, or null when it is over the limit. */
+        /**
+         * The body, or null when it is over the limit. An oversized body is read and dropped (up to
+         * {@link #DRAIN_LIMIT}) before the 413 goes out: a server that answers while the client is still sending
+         * closes the connection under it, and the client then sees a reset instead of the reason.
+         */
         private static byte[] readBody(Request request) throws IOException {
             long declared = request.getLength();
-            if (declared > MAX_BODY_BYTES) return null;
             try (InputStream in = Content.Source.asInputStream(request)) {
+                if (declared > MAX_BODY_BYTES) {
+                    if (declared <= DRAIN_LIMIT) in.skipNBytes(declared);
+                    return null;
+                }
                 byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-                return body.length > MAX_BODY_BYTES ? null : body;
+                if (body.length <= MAX_BODY_BYTES) return body;
+                drain(in);
+                return null;
+            }
+        }
+
+        private static void drain(InputStream in) throws IOException {
+            long dropped = 0;
+            while (dropped < DRAIN_LIMIT) {
+                long n = in.skip(DRAIN_LIMIT - dropped);
+                if (n <= 0 && in.read() < 0) return;
+                dropped += Math.max(n, 1);
             }
         }
     }

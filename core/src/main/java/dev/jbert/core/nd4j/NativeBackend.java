@@ -1,0 +1,180 @@
+package dev.jbert.core.nd4j;
+
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Starts ND4J on the fastest native build this CPU runs, with as many threads as cores this process may use.
+ *
+ * <p>jbert ships three builds of libnd4j: the generic x86-64 one, and the oneDNN AVX2 and AVX-512 ones. JavaCPP
+ * loads whichever its {@code platform.extension} names, so the choice must be made before ND4J first loads. On
+ * this machine kind the oneDNN AVX-512 build multiplies matrices at about 1.5–2× the generic build's rate; an
+ * AVX-512 build on a CPU without AVX-512 dies of an illegal instruction, so the CPU's flags decide.
+ * {@code -Djbert.native=generic|avx2|avx512} pins a build, and an explicit
+ * {@code -Dorg.bytedeco.javacpp.platform.extension} is left alone.
+ *
+ * <p>ND4J sizes its OpenMP pool from the machine's cores, not those the process may use: under a cgroup quota
+ * or a {@code taskset} affinity it runs more threads than cores, and every operation waits for threads that are
+ * not scheduled. {@code Runtime.availableProcessors()} honours both, and sets the OpenMP and BLAS counts here.
+ * An explicit {@code OMP_NUM_THREADS} wins.
+ *
+ * <p>Every jbert entry point that loads a model calls {@link #init()}. An application that uses ND4J itself
+ * before that should call it first; otherwise ND4J has loaded its own choice and a warning says so.
+ */
+public final class NativeBackend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NativeBackend.class);
+    private static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
+    private static final String CHOICE_PROPERTY = "jbert.native";
+    /** libnd4j's AVX-512 build is compiled for Skylake-X: these are the subsets it uses. */
+    private static final Set<String> AVX512_FLAGS = Set.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "avx2", "fma");
+    /** libnd4j's AVX2 build is compiled for Haswell. */
+    private static final Set<String> AVX2_FLAGS = Set.of("avx2", "fma", "bmi1", "bmi2", "f16c");
+
+    /** A native build jbert ships, by the JavaCPP extension that selects it. */
+    public enum Build {
+        // "-" is one of the extensions ND4J declares; no jar provides it, so JavaCPP falls through to the
+        // build without extension, the generic one, even when the others are on the classpath
+        GENERIC("-", 0), AVX2("-onednn-avx2", 2), AVX512("-onednn-avx512", 3);
+
+        private final String extension;
+        private final int binaryLevel;
+
+        Build(String extension, int binaryLevel) {
+            this.extension = extension;
+            this.binaryLevel = binaryLevel;
+        }
+
+        public String extension() {
+            return extension;
+        }
+    }
+
+    private static volatile Status status;
+
+    /** What {@link #init()} chose and found. */
+    public record Status(Build chosen, String reason, String loaded, int threads) {
+    }
+
+    private NativeBackend() {
+    }
+
+    /** Selects the native build (if ND4J has not loaded yet), loads ND4J and sets its thread counts. Idempotent. */
+    public static Status init() {
+        Status s = status;
+        if (s != null) return s;
+        synchronized (NativeBackend.class) {
+            if (status == null) status = start();
+            return status;
+        }
+    }
+
+    private static Status start() {
+        Build chosen;
+        String reason;
+        String explicit = System.getProperty(EXTENSION_PROPERTY);
+        if (cudaOnClasspath()) {
+            chosen = null;
+            reason = "the CUDA backend is on the classpath";
+        } else if (explicit != null) {
+            chosen = Arrays.stream(Build.values()).filter(b -> b.extension.equals(explicit)).findFirst().orElse(null);
+            reason = EXTENSION_PROPERTY + "=" + explicit + " was given";
+        } else {
+            String pinned = System.getProperty(CHOICE_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+            Set<String> flags = cpuFlags();
+            Build best = bestFor(flags);
+            chosen = switch (pinned) {
+                case "auto" -> best;
+                case "generic" -> Build.GENERIC;
+                case "avx2" -> Build.AVX2;
+                case "avx512" -> Build.AVX512;
+                default -> throw new IllegalArgumentException("-D" + CHOICE_PROPERTY + "=" + pinned
+                        + " is not one of auto, generic, avx2, avx512");
+            };
+            if (chosen.binaryLevel > best.binaryLevel) {
+                throw new IllegalArgumentException("-D" + CHOICE_PROPERTY + "=" + pinned + " needs CPU flags "
+                        + (chosen == Build.AVX512 ? AVX512_FLAGS : AVX2_FLAGS) + " that this CPU lacks; the best it runs is "
+                        + best.name().toLowerCase(Locale.ROOT));
+            }
+            reason = pinned.equals("auto") ? "the CPU's flags (" + describe(flags) + ")" : "-D" + CHOICE_PROPERTY + "=" + pinned;
+            System.setProperty(EXTENSION_PROPERTY, chosen.extension);
+        }
+        Nd4j.getExecutioner();
+        NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        String loaded = describeLoaded(ops);
+        if (chosen != null && explicit == null && ops.binaryLevel() != chosen.binaryLevel
+                && !(chosen == Build.GENERIC && ops.binaryLevel() <= 1)) {
+            LOG.warn("ND4J was loaded before jbert could choose its native build, and runs the {} build instead of {}: "
+                    + "call NativeBackend.init() before using ND4J", loaded, chosen.name().toLowerCase(Locale.ROOT));
+        }
+        int threads = threads();
+        ops.setOmpNumThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+        LOG.info("ND4J native build: {} (chosen by {}), {} threads", loaded, reason, threads);
+        return new Status(chosen, reason, loaded, threads);
+    }
+
+    /** Threads for native operations: {@code OMP_NUM_THREADS} if set, else the cores this process may use. */
+    public static int threads() {
+        String omp = System.getenv("OMP_NUM_THREADS");
+        if (omp != null && omp.trim().matches("\\d+") && Integer.parseInt(omp.trim()) > 0) return Integer.parseInt(omp.trim());
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    static Build bestFor(Set<String> flags) {
+        if (flags.containsAll(AVX512_FLAGS)) return Build.AVX512;
+        if (flags.containsAll(AVX2_FLAGS)) return Build.AVX2;
+        return Build.GENERIC;
+    }
+
+    /** The flags of the first processor in {@code /proc/cpuinfo}; empty where there is none (not Linux x86). */
+    static Set<String> cpuFlags() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) {
+                    int colon = line.indexOf(':');
+                    return new HashSet<>(Arrays.asList(line.substring(colon + 1).trim().split("\\s+")));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot read CPU flags: {}", e.toString());
+        }
+        return Set.of();
+    }
+
+    private static String describe(Set<String> flags) {
+        if (flags.isEmpty()) return "unknown";
+        return flags.containsAll(AVX512_FLAGS) ? "AVX-512" : flags.containsAll(AVX2_FLAGS) ? "AVX2" : "no AVX2";
+    }
+
+    /** The instruction set libnd4j was compiled for and whether it carries oneDNN, as ND4J reports them. */
+    public static String describeLoaded(NativeOps ops) {
+        String isa = switch (ops.binaryLevel()) {
+            case 0, 1 -> "generic x86-64";
+            case 2 -> "AVX2";
+            case 3 -> "AVX-512";
+            default -> "binary level " + ops.binaryLevel();
+        };
+        return isa + (ops.buildInfo().contains("HAVE_ONEDNN") ? " + oneDNN" : "");
+    }
+
+    private static boolean cudaOnClasspath() {
+        try {
+            Class.forName("org.nd4j.linalg.jcublas.JCublasBackend", false, NativeBackend.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+}
