@@ -93,20 +93,7 @@ public final class NativeBackend {
         } else {
             String pinned = System.getProperty(CHOICE_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
             Set<String> flags = cpuFlags();
-            Build best = bestFor(flags);
-            chosen = switch (pinned) {
-                case "auto" -> best;
-                case "generic" -> Build.GENERIC;
-                case "avx2" -> Build.AVX2;
-                case "avx512" -> Build.AVX512;
-                default -> throw new IllegalArgumentException("-D" + CHOICE_PROPERTY + "=" + pinned
-                        + " is not one of auto, generic, avx2, avx512");
-            };
-            if (chosen.binaryLevel > best.binaryLevel) {
-                throw new IllegalArgumentException("-D" + CHOICE_PROPERTY + "=" + pinned + " needs CPU flags "
-                        + (chosen == Build.AVX512 ? AVX512_FLAGS : AVX2_FLAGS) + " that this CPU lacks; the best it runs is "
-                        + best.name().toLowerCase(Locale.ROOT));
-            }
+            chosen = choose(pinned, flags);
             reason = pinned.equals("auto") ? "the CPU's flags (" + describe(flags) + ")" : "-D" + CHOICE_PROPERTY + "=" + pinned;
             System.setProperty(EXTENSION_PROPERTY, chosen.extension);
         }
@@ -130,6 +117,29 @@ public final class NativeBackend {
         String omp = System.getenv("OMP_NUM_THREADS");
         if (omp != null && omp.trim().matches("\\d+") && Integer.parseInt(omp.trim()) > 0) return Integer.parseInt(omp.trim());
         return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * The build for a {@code -Djbert.native} value and the CPU's flags.
+     *
+     * @throws IllegalArgumentException for an unknown value, or a build the CPU cannot run
+     */
+    static Build choose(String pinned, Set<String> flags) {
+        Build best = bestFor(flags);
+        Build chosen = switch (pinned) {
+            case "auto" -> best;
+            case "generic" -> Build.GENERIC;
+            case "avx2" -> Build.AVX2;
+            case "avx512" -> Build.AVX512;
+            default -> throw new IllegalArgumentException("-D" + CHOICE_PROPERTY + "=" + pinned
+                    + " is not one of auto, generic, avx2, avx512");
+        };
+        if (chosen.binaryLevel > best.binaryLevel) {
+            throw new IllegalArgumentException("-D" + CHOICE_PROPERTY + "=" + pinned + " needs CPU flags "
+                    + (chosen == Build.AVX512 ? AVX512_FLAGS : AVX2_FLAGS) + " that this CPU lacks; the best it runs is "
+                    + best.name().toLowerCase(Locale.ROOT));
+        }
+        return chosen;
     }
 
     static Build bestFor(Set<String> flags) {
