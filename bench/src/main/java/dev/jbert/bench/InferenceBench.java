@@ -4,7 +4,6 @@ import dev.jbert.bench.harness.ProcessMemory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbert.bert.config.BertConfig;
-import dev.jbert.bert.model.BertModel;
 import dev.jbert.bert.model.RandomWeights;
 import dev.jbert.core.tokenizer.BertTokenizer;
 import dev.jbert.core.tokenizer.TokenizerConfig;
@@ -164,7 +163,7 @@ public final class InferenceBench {
                 {"vocab_size": %d, "hidden_size": 128, "num_hidden_layers": 2, "num_attention_heads": 2,
                  "intermediate_size": 512, "max_position_embeddings": 512}""".formatted(vocab)));
         ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, List.of("negative", "positive"));
-        BertClassifier classifier = BertClassifier.build(config, new RandomWeights(1, 0.02), spec, BertModel.Mode.TRAINING, 1);
+        BertClassifier classifier = BertClassifier.build(config, new RandomWeights(1, 0.02), spec, 1);
         List<String> tokens = new ArrayList<>(Arrays.asList("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
         for (int i = tokens.size(); i < vocab; i++) tokens.add("w" + i);
         BertTokenizer tokenizer = BertTokenizer.of(Vocabulary.of(tokens), TokenizerConfig.uncased());

@@ -4,7 +4,6 @@ import dev.jbert.bench.harness.ProcessMemory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbert.bert.config.BertConfig;
-import dev.jbert.bert.model.BertModel;
 import dev.jbert.bert.model.RandomWeights;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.tokenizer.BertTokenizer;
@@ -54,7 +53,7 @@ public final class TrainingLoopBench {
                 {"vocab_size": %d, "hidden_size": 128, "num_hidden_layers": 2, "num_attention_heads": 2,
                  "intermediate_size": 512, "max_position_embeddings": 512}""".formatted(vocab)));
         ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, 2);
-        BertClassifier classifier = BertClassifier.build(config, new RandomWeights(1, 0.02), spec, BertModel.Mode.TRAINING, 1);
+        BertClassifier classifier = BertClassifier.build(config, new RandomWeights(1, 0.02), spec, 1);
         ClassifierModel model = new ClassifierModel(classifier, syntheticTokenizer(vocab), name -> true);
 
         Random random = new Random(7);

@@ -7,15 +7,12 @@ import dev.jbert.bert.model.CheckpointWeights;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.tokenizer.BertTokenizer;
 import dev.jbert.core.tokenizer.Encoding;
-import org.nd4j.autodiff.samediff.SameDiff;
+import dev.jbert.core.nn.Pass;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -65,7 +62,7 @@ public final class PretrainedBert {
         checkVocabulary(config, tokenizer, dir);
         try (BertCheckpoint checkpoint = BertCheckpoint.open(weights)) {
             CheckpointWeights w = new CheckpointWeights(checkpoint);
-            BertModel model = BertModel.build(SameDiff.create(), config, w, BertModel.Mode.INFERENCE);
+            BertModel model = BertModel.build(config, w);
             w.verify(leftForHeads);
             return new PretrainedBert(config, tokenizer, model);
         }
@@ -96,7 +93,10 @@ public final class PretrainedBert {
         return model;
     }
 
-    /** Runs a batch of encodings of equal length (pad with {@code Padding.LONGEST} or {@code MAX_LENGTH}). */
+    /**
+     * Runs a batch of encodings of equal length (pad with {@code Padding.LONGEST} or {@code MAX_LENGTH}); the
+     * outputs are the caller's own arrays. Calls from several threads take turns.
+     */
     public Output forward(List<Encoding> batch) {
         if (batch.isEmpty()) throw new IllegalArgumentException("empty batch");
         int length = batch.get(0).length();
@@ -106,19 +106,13 @@ public final class PretrainedBert {
                         + e.length() + ": encode with padding LONGEST or MAX_LENGTH");
             }
         }
-        Map<String, INDArray> feed = Map.of(
-                BertModel.INPUT_IDS, rows(batch, Encoding::inputIds),
-                BertModel.TOKEN_TYPE_IDS, rows(batch, Encoding::tokenTypeIds),
-                BertModel.ATTENTION_MASK, rows(batch, Encoding::attentionMask));
-        SameDiff sd = model.sameDiff();
-        if (!model.hasPooler()) {
-            return new Output(sd.output(feed, BertModel.LAST_HIDDEN_STATE).get(BertModel.LAST_HIDDEN_STATE), Optional.empty());
+        int[][] ids = batch.stream().map(Encoding::inputIds).toArray(int[][]::new);
+        int[][] types = batch.stream().map(Encoding::tokenTypeIds).toArray(int[][]::new);
+        int[][] mask = batch.stream().map(Encoding::attentionMask).toArray(int[][]::new);
+        synchronized (model) {
+            BertModel.Output out = model.forward(ids, types, mask, Pass.inference());
+            INDArray hidden = out.lastHiddenState().dup().reshape(batch.size(), length, config.hiddenSize());
+            return new Output(hidden, Optional.ofNullable(out.pooledOutput()).map(INDArray::dup));
         }
-        Map<String, INDArray> out = sd.output(feed, BertModel.LAST_HIDDEN_STATE, BertModel.POOLER_OUTPUT);
-        return new Output(out.get(BertModel.LAST_HIDDEN_STATE), Optional.of(out.get(BertModel.POOLER_OUTPUT)));
-    }
-
-    private static INDArray rows(List<Encoding> batch, Function<Encoding, int[]> field) {
-        return Nd4j.createFromArray(batch.stream().map(field).toArray(int[][]::new));
     }
 }

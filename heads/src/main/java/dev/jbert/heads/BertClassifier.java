@@ -2,97 +2,62 @@ package dev.jbert.heads;
 
 import dev.jbert.bert.config.BertConfig;
 import dev.jbert.bert.model.BertModel;
-import dev.jbert.bert.model.DropoutSite;
 import dev.jbert.bert.model.Weights;
-import org.nd4j.autodiff.samediff.ArrayHolder;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.internal.InferenceSession;
-import org.nd4j.linalg.api.buffer.DataType;
+import dev.jbert.core.data.Batch;
+import dev.jbert.core.nn.Pass;
+import dev.jbert.core.nn.Slot;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.List;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * The encoder with a classification head and its loss, in one SameDiff graph, as transformers'
- * BertForSequenceClassification and BertForTokenClassification: dropout then {@code classifier}
- * on the pooled output (sequence tasks) or on every token's state (token tasks).
+ * The encoder with a classification head and its loss, as transformers' BertForSequenceClassification and
+ * BertForTokenClassification: dropout then {@code classifier} on the pooled output (sequence tasks) or on every
+ * token's state (token tasks).
  *
- * <p>Outputs: {@link #LOGITS} ({@code [batch, C]}, or {@code [batch·seq, C]} for tokens) and
- * {@link #LOSS}, which needs the {@link #LABELS} placeholder.
+ * <p>{@link #logits} runs the encoder and the head; {@link #backward} runs both backwards from the logits'
+ * gradient, which {@link #loss}'s graph supplies. Not thread-safe: one pass at a time.
  */
 public final class BertClassifier {
 
-    /** Labels placeholder; its layout follows the task (see {@link dev.jbert.heads.loss.Loss.LabelKind}). */
-    public static final String LABELS = "labels";
-    public static final String LOGITS = "logits";
-    public static final String LOSS = "loss";
-
     private final BertModel encoder;
     private final ClassifierSpec spec;
-    private final SDVariable logits;
-    private final SDVariable loss;
+    private final ClassificationHead head;
+    private final LossGraph loss;
+    private final Map<String, INDArray> parameters;
+    private final Slot logitsGradient = new Slot();
+    private final boolean tokens;
 
-    private BertClassifier(BertModel encoder, ClassifierSpec spec, SDVariable logits, SDVariable loss) {
+    private BertClassifier(BertModel encoder, ClassifierSpec spec, ClassificationHead head) {
         this.encoder = encoder;
         this.spec = spec;
-        this.logits = logits;
-        this.loss = loss;
+        this.head = head;
+        this.loss = new LossGraph(spec);
+        Map<String, INDArray> all = new LinkedHashMap<>(encoder.parameters());
+        all.putAll(head.parameters());
+        this.parameters = Collections.unmodifiableMap(all);
+        this.tokens = spec.task() == TaskType.TOKEN_CLASSIFICATION;
     }
 
     /**
-     * Builds encoder, head and loss into a new SameDiff.
+     * Builds encoder, head and loss.
      *
      * @param weights encoder weights, and the head's when the checkpoint has one
      * @param seed    seeds the initialisation of a new head
      */
-    public static BertClassifier build(BertConfig config, Weights weights, ClassifierSpec spec, BertModel.Mode mode, long seed) {
-        SameDiff sd = SameDiff.create();
-        BertModel encoder = BertModel.build(sd, config, weights, mode,
-                spec.task() == TaskType.TOKEN_CLASSIFICATION ? BertModel.Pooling.NONE : BertModel.Pooling.IF_IN_CHECKPOINT);
-        HeadWeights headWeights = new HeadWeights(weights, config.initializerRange(), seed, spec.replaceHead());
-        int hidden = config.hiddenSize();
-
-        SDVariable features;
-        DropoutSite.Shape shape;
-        if (spec.task() == TaskType.TOKEN_CLASSIFICATION) {
-            features = sd.reshape(encoder.lastHiddenState(), -1, hidden);                   // [B·T, H]
-            shape = DropoutSite.Shape.HIDDEN;
-        } else {
-            features = encoder.pooledOutput();                                               // [B, H]
-            shape = DropoutSite.Shape.POOLED;
+    public static BertClassifier build(BertConfig config, Weights weights, ClassifierSpec spec, long seed) {
+        boolean tokenTask = spec.task() == TaskType.TOKEN_CLASSIFICATION;
+        BertModel encoder = BertModel.build(config, weights, tokenTask ? BertModel.Pooling.NONE : BertModel.Pooling.IF_IN_CHECKPOINT);
+        if (!tokenTask && !encoder.hasPooler()) {
+            throw new IllegalArgumentException("this checkpoint has no pooler (no bert.pooler.dense.weight/bias), as token-classification"
+                    + " checkpoints do not: a sequence classifier reads the pooled [CLS] state");
         }
-        double p = config.effectiveClassifierDropout();
-        SDVariable x = encoder.dropout("classifier", features, p, shape, hidden);
-        SDVariable logits = switch (spec.head().kind()) {
-            case LINEAR -> encoder.linear("classifier", x, hidden, spec.numLabels(), headWeights);
-            case MLP -> {
-                int mid = spec.head().mlpHiddenSize();
-                SDVariable h = encoder.activation(encoder.linear("classifier.dense", x, hidden, mid, headWeights),
-                        spec.head().mlpActivation());
-                h = encoder.dropout("classifier.dense", h, p, shape, mid);
-                yield encoder.linear("classifier.out_proj", h, mid, spec.numLabels(), headWeights);
-            }
-        };
-        logits = sd.identity(LOGITS, logits);
-        SDVariable labels = labelsPlaceholder(sd, spec);
-        SDVariable loss = sd.identity(LOSS, spec.loss().build(sd, logits, labels, spec.numLabels()));
-        sd.setLossVariables(LOSS);
-        return new BertClassifier(encoder, spec, logits, loss);
-    }
-
-    private static SDVariable labelsPlaceholder(SameDiff sd, ClassifierSpec spec) {
-        return switch (ClassifierSpec.labelKind(spec.task())) {
-            case CLASS_INDEX -> spec.task() == TaskType.TOKEN_CLASSIFICATION
-                    ? sd.placeHolder(LABELS, DataType.INT, -1, -1)                                 // [B, T]
-                    : sd.placeHolder(LABELS, DataType.INT, -1);                                    // [B]
-            case MULTI_HOT -> sd.placeHolder(LABELS, DataType.FLOAT, -1, spec.numLabels());       // [B, C]
-            case REAL -> sd.placeHolder(LABELS, DataType.FLOAT, -1);                              // [B]
-        };
-    }
-
-    public SameDiff sameDiff() {
-        return encoder.sameDiff();
+        HeadWeights headWeights = new HeadWeights(weights, config.initializerRange(), seed, spec.replaceHead());
+        ClassificationHead head = new ClassificationHead(spec.head(), config.hiddenSize(), spec.numLabels(),
+                config.effectiveClassifierDropout(), encoder.dropoutSites(), headWeights);
+        return new BertClassifier(encoder, spec, head);
     }
 
     public BertModel encoder() {
@@ -103,33 +68,57 @@ public final class BertClassifier {
         return spec;
     }
 
-    public SDVariable logits() {
-        return logits;
-    }
-
-    public SDVariable loss() {
-        return loss;
+    /** Every parameter, encoder's then head's, by checkpoint name. */
+    public Map<String, INDArray> parameters() {
+        return parameters;
     }
 
     /**
-     * Frees the graph's native memory now (weights, constants, the activations its sessions cache, the
-     * gradient function's as well) rather than whenever the garbage collector finds it. The classifier
-     * cannot be used afterwards.
+     * The logits of a batch: {@code [B, C]}, or {@code [B·T, C]} for token classification; valid until the next
+     * pass.
+     */
+    public INDArray logits(Batch batch, Pass pass) {
+        return logits(batch.inputIds(), batch.tokenTypeIds(), batch.attentionMask(), pass);
+    }
+
+    /** As {@link #logits(Batch, Pass)} from the three input matrices ({@code [B][T]} each). */
+    public INDArray logits(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMask, Pass pass) {
+        BertModel.Output out = encoder.forward(inputIds, tokenTypeIds, attentionMask, pass);
+        return head.forward(tokens ? out.lastHiddenState() : out.pooledOutput(), pass);
+    }
+
+    /** The loss of logits from {@link #logits} against labels in the layout the task's loss takes. */
+    public double loss(INDArray logits, INDArray labels) {
+        return loss.loss(logits, labels);
+    }
+
+    /**
+     * The backward pass of the last {@link #logits} for the loss against {@code labels}, its gradient scaled by
+     * {@code scale} (1/accumulation steps), adding into the gradients {@code pass} names. Returns the loss.
+     */
+    public double backward(INDArray logits, INDArray labels, double scale, Pass pass) {
+        INDArray dLogits = logitsGradient.get(logits.shape());
+        double value = loss.lossAndGradient(logits, labels, scale, dLogits);
+        if (!pass.trainsAny("classifier.") && !pass.trainsAny("bert.")) return value;
+        INDArray dFeatures = head.backward(dLogits, pass);
+        if (tokens) {
+            encoder.backward(dFeatures, null, pass);
+        } else {
+            encoder.backward(null, dFeatures, pass);
+        }
+        return value;
+    }
+
+    /**
+     * Frees the native memory of activations and gradients kept between passes, and of the parameters: the
+     * classifier cannot be used afterwards.
      */
     public void free() {
-        SameDiff sd = sameDiff();
-        List<SameDiff> graphs = sd.hasGradientFunction() ? List.of(sd.getFunction("grad"), sd) : List.of(sd);
-        for (SameDiff graph : graphs) {
-            for (InferenceSession session : graph.getSessions().values()) {
-                if (session.getMmgr() != null) session.getMmgr().close();
-            }
-            graph.getSessions().clear();
-            for (ArrayHolder holder : List.of(graph.getVariablesArrays(), graph.getConstantArrays())) {
-                for (String name : List.copyOf(holder.arrayNames())) {
-                    INDArray a = holder.removeArray(name);
-                    if (a != null && a.closeable() && !a.wasClosed()) a.close();
-                }
-            }
+        encoder.release();
+        head.release();
+        logitsGradient.release();
+        for (INDArray p : parameters.values()) {
+            if (p.closeable() && !p.wasClosed()) p.close();
         }
     }
 }

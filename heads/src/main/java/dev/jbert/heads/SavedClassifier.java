@@ -8,7 +8,6 @@ import dev.jbert.bert.checkpoint.BertCheckpoint;
 import dev.jbert.bert.config.Activation;
 import dev.jbert.bert.config.BertConfig;
 import dev.jbert.bert.config.ProblemType;
-import dev.jbert.bert.model.BertModel;
 import dev.jbert.bert.model.CheckpointWeights;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.tokenizer.BertTokenizer;
@@ -46,7 +45,7 @@ public final class SavedClassifier {
         PretrainedBert.checkVocabulary(config, tokenizer, dir);
         try (BertCheckpoint checkpoint = BertCheckpoint.open(dir)) {
             CheckpointWeights weights = new CheckpointWeights(checkpoint);
-            BertClassifier classifier = BertClassifier.build(config, weights, spec, BertModel.Mode.TRAINING, seed);
+            BertClassifier classifier = BertClassifier.build(config, weights, spec, seed);
             // a replaced head's old tensors are deliberately left unused, and token classification
             // drops a pretrained pooler, as transformers' BertForTokenClassification does
             weights.verify(name -> (spec.replaceHead() && ClassifierModel.isHeadParameter(name))

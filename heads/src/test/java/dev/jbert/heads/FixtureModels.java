@@ -3,7 +3,6 @@ package dev.jbert.heads;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbert.bert.checkpoint.BertCheckpoint;
 import dev.jbert.bert.config.BertConfig;
-import dev.jbert.bert.model.BertModel;
 import dev.jbert.bert.model.CheckpointWeights;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.tokenizer.BertTokenizer;
@@ -19,12 +18,12 @@ final class FixtureModels {
     private FixtureModels() {
     }
 
-    static BertClassifier classifier(String fixture, ClassifierSpec spec, BertModel.Mode mode) {
+    static BertClassifier classifier(String fixture, ClassifierSpec spec) {
         Path dir = Fixtures.folder(fixture);
         BertConfig config = BertConfig.load(dir.resolve("config.json"));
         try (BertCheckpoint checkpoint = BertCheckpoint.open(dir)) {
             CheckpointWeights weights = new CheckpointWeights(checkpoint);
-            BertClassifier c = BertClassifier.build(config, weights, spec, mode, 42);
+            BertClassifier c = BertClassifier.build(config, weights, spec, 42);
             weights.verify(n -> false);
             return c;
         }

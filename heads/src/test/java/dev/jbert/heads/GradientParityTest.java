@@ -1,7 +1,6 @@
 package dev.jbert.heads;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jbert.bert.model.BertModel;
 import dev.jbert.core.data.Batch;
 import dev.jbert.heads.loss.FocalLoss;
 import dev.jbert.testdata.Fixtures;
@@ -25,7 +24,7 @@ class GradientParityTest {
     private static final double RELATIVE = 1e-4;
 
     private static Map<String, INDArray> gradients(String fixture, ClassifierSpec spec, Batch batch) {
-        ClassifierModel model = new ClassifierModel(FixtureModels.classifier(fixture, spec, BertModel.Mode.TRAINING),
+        ClassifierModel model = new ClassifierModel(FixtureModels.classifier(fixture, spec),
                 FixtureModels.tokenizer(fixture), n -> true);
         Map<String, INDArray> grads = new LinkedHashMap<>();
         model.trainableParameters().forEach((n, p) -> grads.put(n, p.ulike().assign(0)));

@@ -1,8 +1,8 @@
 package dev.jbert.heads;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jbert.bert.model.BertModel;
 import dev.jbert.core.data.Batch;
+import dev.jbert.core.nn.Pass;
 import dev.jbert.heads.loss.BceWithLogitsLoss;
 import dev.jbert.heads.loss.CrossEntropyLoss;
 import dev.jbert.heads.loss.FocalLoss;
@@ -10,11 +10,7 @@ import dev.jbert.heads.loss.Loss;
 import dev.jbert.heads.loss.MseLoss;
 import dev.jbert.heads.loss.SigmoidFocalLoss;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.HashMap;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -27,13 +23,8 @@ class LossParityTest {
     private static final double RELATIVE = 1e-5;
 
     private static double loss(String fixture, ClassifierSpec spec, Batch batch) {
-        BertClassifier c = FixtureModels.classifier(fixture, spec, BertModel.Mode.INFERENCE);
-        Map<String, INDArray> feed = new HashMap<>();
-        feed.put(BertModel.INPUT_IDS, Nd4j.createFromArray(batch.inputIds()));
-        feed.put(BertModel.TOKEN_TYPE_IDS, Nd4j.createFromArray(batch.tokenTypeIds()));
-        feed.put(BertModel.ATTENTION_MASK, Nd4j.createFromArray(batch.attentionMask()));
-        feed.put(BertClassifier.LABELS, batch.labels());
-        return c.sameDiff().output(feed, BertClassifier.LOSS).get(BertClassifier.LOSS).getDouble(0);
+        BertClassifier c = FixtureModels.classifier(fixture, spec);
+        return c.loss(c.logits(batch, Pass.inference()), batch.labels());
     }
 
     private static void assertLoss(double expected, double actual, String what) {

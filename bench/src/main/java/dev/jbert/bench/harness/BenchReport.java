@@ -50,13 +50,13 @@ public record BenchReport(String date, Machine machine, Settings settings, GemmP
      * Where a step's time goes, per step (medians are not additive, so these are means over the timed steps).
      *
      * @param stepSeconds       mean step
-     * @param opSeconds         inside SameDiff ops
-     * @param opsPerStep        op executions
+     * @param kernelSeconds     inside the timed kernels (products, element-wise kernels, the loss; in training also
+     *                          the optimizer and gradient clipping)
      * @param gcSeconds         garbage collection
      * @param optimizerSeconds  one AdamW step over every parameter, timed apart (training only; 0 otherwise)
-     * @param topOps            op types by time per step, longest first
+     * @param kernels           kernel kinds by time per step, longest first
      */
-    public record Profile(double stepSeconds, double opSeconds, long opsPerStep, double gcSeconds, double optimizerSeconds,
-                          List<OpProfile.OpTime> topOps) {
+    public record Profile(double stepSeconds, double kernelSeconds, double gcSeconds, double optimizerSeconds,
+                          List<KernelProfile.KernelTime> kernels) {
     }
 }

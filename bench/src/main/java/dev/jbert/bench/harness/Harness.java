@@ -5,10 +5,10 @@ import dev.jbert.bench.harness.BenchReport.Profile;
 import dev.jbert.bench.harness.BenchReport.ShapeResult;
 import dev.jbert.bench.harness.BenchReport.Throughput;
 import dev.jbert.bench.harness.BenchReport.TokenizerThroughput;
-import dev.jbert.bert.model.BertModel;
 import dev.jbert.core.FileTrees;
 import dev.jbert.bert.model.RandomWeights;
 import dev.jbert.core.data.Batch;
+import dev.jbert.core.nn.Pass;
 import dev.jbert.core.data.Task;
 import dev.jbert.core.data.TextExample;
 import dev.jbert.core.data.TextReadOptions;
@@ -32,7 +32,6 @@ import dev.jbert.heads.TaskType;
 import dev.jbert.heads.inference.Classification;
 import dev.jbert.heads.inference.InferenceOptions;
 import dev.jbert.heads.inference.TextClassifier;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -100,23 +99,22 @@ public final class Harness {
 
     private ShapeResult measure(ModelShape shape, BertTokenizer tokenizer, String longText, GemmPeak gemm) {
         log.printf("%s (%s): inference, batch %d × %d%n", shape.name(), shape.dimensions(), options.inferenceBatch(shape), options.length());
-        OpProfile inferenceOps = options.profile() ? new OpProfile() : null;
+        KernelProfile inferenceOps = options.profile() ? new KernelProfile() : null;
         Measured inference = inference(shape, inferenceOps);
         log.printf("%s: training, batch %d × %d%n", shape.name(), options.trainBatch(shape), options.length());
         Path dir = null;
         try {
             dir = Files.createTempDirectory("jbert-bench-" + shape.name());
             ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, LABELS);
-            BertClassifier graph = BertClassifier.build(shape.config(), new RandomWeights(1, 0.02), spec, BertModel.Mode.TRAINING, 1);
+            BertClassifier graph = BertClassifier.build(shape.config(), new RandomWeights(1, 0.02), spec, 1);
             ClassifierModel model = new ClassifierModel(graph, tokenizer, name -> true);
             long parameters = model.trainableParameters().values().stream().mapToLong(INDArray::length).sum();
-            OpProfile trainingOps = options.profile() ? new OpProfile() : null;
+            KernelProfile trainingOps = options.profile() ? new KernelProfile() : null;
             Measured training = training(shape, model, dir.resolve("trainer"), trainingOps);
             double optimizerSeconds = options.profile() ? optimizerStep(model) : 0;
             Path saved = dir.resolve("model");
             model.save(saved);
             graph.free();
-            System.gc();
 
             long start = System.nanoTime();
             Latency latency;
@@ -153,52 +151,42 @@ public final class Harness {
                     peakResidentMb, peakHeapMb, gcSeconds);
         }
 
-        Profile profile(OpProfile ops, double optimizerSeconds) {
+        Profile profile(KernelProfile kernels, double optimizerSeconds) {
             int n = seconds.length;
             double step = Arrays.stream(seconds).sum() / n;
-            List<OpProfile.OpTime> top = ops.ranked().stream().limit(15)
-                    .map(o -> new OpProfile.OpTime(o.op(), o.seconds() / n, o.executions() / n)).toList();
-            return new Profile(step, ops.totalSeconds() / n, ops.totalExecutions() / n, gcSeconds / n, optimizerSeconds, top);
+            List<KernelProfile.KernelTime> perStep = kernels.ranked().stream()
+                    .map(k -> new KernelProfile.KernelTime(k.kernel(), k.seconds() / n, k.calls() / n)).toList();
+            double inside = perStep.stream().mapToDouble(KernelProfile.KernelTime::seconds).sum();
+            return new Profile(step, inside, gcSeconds / n, optimizerSeconds, perStep);
         }
     }
 
-    private Measured inference(ModelShape shape, OpProfile ops) {
+    private Measured inference(ModelShape shape, KernelProfile kernels) {
         int batch = options.inferenceBatch(shape), length = options.length();
         BertClassifier classifier = BertClassifier.build(shape.config(), new RandomWeights(1, 0.02),
-                ClassifierSpec.of(TaskType.SINGLE_LABEL, LABELS), BertModel.Mode.INFERENCE, 0);
-        SameDiff sd = classifier.sameDiff();
-        if (ops != null) sd.addListeners(ops);
+                ClassifierSpec.of(TaskType.SINGLE_LABEL, LABELS), 0);
         Batch input = randomBatch(new Random(5), batch, length);
-        Map<String, INDArray> feed = Map.of(
-                BertModel.INPUT_IDS, Nd4j.createFromArray(input.inputIds()),
-                BertModel.TOKEN_TYPE_IDS, Nd4j.createFromArray(input.tokenTypeIds()),
-                BertModel.ATTENTION_MASK, Nd4j.createFromArray(input.attentionMask()));
         PhaseMeter meter = new PhaseMeter(options.steps());
         try {
             for (int i = 0; i < options.warmupSteps() + options.steps(); i++) {
-                if (i == options.warmupSteps()) {
-                    meter.start();
-                    if (ops != null) ops.recording(true);
-                }
+                if (i == options.warmupSteps()) start(meter, kernels);
                 long started = System.nanoTime();
-                INDArray logits = sd.output(feed, BertClassifier.LOGITS).get(BertClassifier.LOGITS);
-                logits.close();
+                classifier.logits(input, Pass.inference()).toFloatMatrix();
                 if (i >= options.warmupSteps()) meter.step((System.nanoTime() - started) / 1e9);
             }
+            if (kernels != null) kernels.stop();
         } finally {
-            feed.values().forEach(INDArray::close);
             classifier.free();
         }
         return meter.finish(length);
     }
 
-    private Measured training(ModelShape shape, ClassifierModel model, Path output, OpProfile ops) {
+    private Measured training(ModelShape shape, ClassifierModel model, Path output, KernelProfile ops) {
         int batch = options.trainBatch(shape);
         Random random = new Random(7);
         List<Batch> batches = new ArrayList<>();
         for (int b = 0; b < 4; b++) batches.add(randomBatch(random, batch, options.length()));
         TrainingData data = TrainingData.fixed(batches, "synthetic");
-        if (ops != null) model.classifier().sameDiff().getFunction("grad").addListeners(ops);
         PhaseMeter meter = new PhaseMeter(options.steps());
         if (options.warmupSteps() == 0) start(meter, ops);
         TrainingListener timer = new TrainingListener() {
@@ -212,13 +200,13 @@ public final class Harness {
                 .learningRate(5e-5).weightDecay(0.01).warmupRatio(0.1).maxGradNorm(1.0)
                 .evalStrategy(IntervalStrategy.NO).saveStrategy(IntervalStrategy.NO).build();
         new Trainer(model, data, null, args, List.of(timer)).train();
-        if (ops != null) ops.recording(false);
+        if (ops != null) ops.stop();
         return meter.finish(options.length());
     }
 
-    private static void start(PhaseMeter meter, OpProfile ops) {
+    private static void start(PhaseMeter meter, KernelProfile kernels) {
         meter.start();
-        if (ops != null) ops.recording(true);
+        if (kernels != null) kernels.start();
     }
 
     /**

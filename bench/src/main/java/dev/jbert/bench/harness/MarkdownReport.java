@@ -58,15 +58,14 @@ public final class MarkdownReport {
     private static void profile(StringBuilder md, String title, Profile p) {
         if (p == null) return;
         md.append('\n');
-        double outside = p.stepSeconds() - p.opSeconds();
-        line(md, "Profile, %s: mean step %.1f ms = %.1f ms in %d SameDiff op executions + %.1f ms outside the graph "
-                        + "(feeds, dropout masks, gradient copies, optimizer, clipping; garbage collection %.1f ms%s)",
-                title, ms(p.stepSeconds()), ms(p.opSeconds()), p.opsPerStep(), ms(outside), ms(p.gcSeconds()),
+        line(md, "Profile, %s: mean step %.1f ms = %.1f ms in timed kernels + %.1f ms elsewhere (feeding, bookkeeping; "
+                        + "garbage collection %.1f ms%s)",
+                title, ms(p.stepSeconds()), ms(p.kernelSeconds()), ms(p.stepSeconds() - p.kernelSeconds()), ms(p.gcSeconds()),
                 p.optimizerSeconds() > 0 ? format("; one AdamW step timed alone %.1f ms", ms(p.optimizerSeconds())) : "");
         md.append('\n');
-        md.append("| op | ms per step | share of step | executions per step |\n|---|---|---|---|\n");
-        for (OpProfile.OpTime o : p.topOps()) {
-            line(md, "| %s | %.1f | %.0f%% | %d |", o.op(), ms(o.seconds()), 100 * o.seconds() / p.stepSeconds(), o.executions());
+        md.append("| kernel | ms per step | share of step | calls per step |\n|---|---|---|---|\n");
+        for (KernelProfile.KernelTime k : p.kernels()) {
+            line(md, "| %s | %.1f | %.0f%% | %.0f |", k.kernel(), ms(k.seconds()), 100 * k.seconds() / p.stepSeconds(), (double) k.calls());
         }
     }
 

@@ -57,9 +57,11 @@ class HarnessTest {
         assertTrue(tiny.loadSeconds() > 0);
         assertEquals(3, tiny.latency().requests());
         assertTrue(tiny.latency().p50Ms() <= tiny.latency().p99Ms());
-        assertFalse(tiny.trainingProfile().topOps().isEmpty(), "the op profile saw the gradient function's ops");
-        assertFalse(tiny.inferenceProfile().topOps().isEmpty(), "the op profile saw the forward pass's ops");
-        assertTrue(tiny.trainingProfile().opsPerStep() > tiny.inferenceProfile().opsPerStep());
+        assertFalse(tiny.trainingProfile().kernels().isEmpty(), "the profile saw the training step's kernels");
+        assertFalse(tiny.inferenceProfile().kernels().isEmpty(), "the profile saw the forward pass's kernels");
+        assertTrue(tiny.trainingProfile().kernels().size() > tiny.inferenceProfile().kernels().size(),
+                "training adds the loss, the optimizer and clipping to the forward pass's kernels");
+        assertTrue(tiny.trainingProfile().kernelSeconds() > 0 && tiny.trainingProfile().kernelSeconds() <= tiny.trainingProfile().stepSeconds());
         assertTrue(tiny.trainingProfile().optimizerSeconds() > 0);
         assertFalse(report.pytorch().sameRun());
 

@@ -1,5 +1,7 @@
 package dev.jbert.bert.config;
 
+import dev.jbert.core.nn.ActivationFunction;
+
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -24,6 +26,17 @@ public enum Activation {
 
     Activation(String configName) {
         this.configName = configName;
+    }
+
+    /** The kernel that computes it. */
+    public ActivationFunction function() {
+        return switch (this) {
+            case GELU -> ActivationFunction.GELU;
+            case GELU_NEW, GELU_PYTORCH_TANH -> ActivationFunction.GELU_TANH;
+            case RELU -> ActivationFunction.RELU;
+            case SILU, SWISH -> ActivationFunction.SILU;
+            case TANH -> ActivationFunction.TANH;
+        };
     }
 
     /** The name used in {@code config.json}. */

@@ -1,410 +1,436 @@
 package dev.jbert.bert.model;
 
-import dev.jbert.bert.config.Activation;
 import dev.jbert.bert.config.BertConfig;
-import org.nd4j.autodiff.samediff.SDIndex;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
+import dev.jbert.core.nn.ActivationFunction;
+import dev.jbert.core.nn.AttentionMask;
+import dev.jbert.core.nn.Dropout;
+import dev.jbert.core.nn.Floats;
+import dev.jbert.core.nn.LayerNorm;
+import dev.jbert.core.nn.Linear;
+import dev.jbert.core.nn.Pass;
+import dev.jbert.core.nn.ScaledDotProductAttention;
+import dev.jbert.core.nn.Slot;
+import dev.jbert.core.nn.TableRows;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * The BERT encoder as a SameDiff graph, following transformers' {@code modeling_bert.py} class by
- * class: {@link Embeddings}, {@link SelfAttention}, {@link SelfOutput} (attention.output),
- * {@link Attention}, {@link Intermediate}, {@link Output}, {@link Layer}, {@link Encoder},
- * {@link Pooler}. Every SameDiff variable is named with the checkpoint key it holds, so
- * {@code bert.encoder.layer.3.attention.self.query.weight} is both the tensor in
- * {@code model.safetensors} and the variable in the graph.
+ * The BERT encoder, following transformers' {@code modeling_bert.py} class by class: {@link Embeddings},
+ * {@link SelfAttention}, {@link SelfOutput} (attention.output), {@link Attention}, {@link Intermediate},
+ * {@link Output}, {@link Layer}, {@link Encoder}, {@link Pooler}. Each module is named by its checkpoint prefix
+ * and holds its parameters under their checkpoint keys, so
+ * {@code bert.encoder.layer.3.attention.self.query.weight} is both the tensor in {@code model.safetensors} and the
+ * name its gradient goes by.
  *
- * <p>Inside the encoder, hidden states are kept flat as {@code [batch·seq, hidden]} so that every
- * Linear is one plain GEMM; only self-attention reshapes to {@code [batch, heads, seq, head]}.
- * Batch size and sequence length are free: every reshape takes them from {@code input_ids}.
+ * <p>Every module has a forward and a backward pass, written out (the {@code dev.jbert.core.nn} kernels): ND4J's
+ * SameDiff computed the same values, but spent as long again as the matrix products on allocating, on per-op
+ * dispatch and on slow broadcasting gradients (bench/RESULTS.md). Hidden states are {@code [batch·seq, hidden]}
+ * throughout, so every Linear is one GEMM. Buffers are reused from batch to batch; the outputs a pass returns
+ * stay valid until the next pass. Not thread-safe: one pass at a time.
  */
 public final class BertModel {
 
-    /** Token ids, int32 {@code [batch, seq]}. */
-    public static final String INPUT_IDS = "input_ids";
-    /** Segment ids, int32 {@code [batch, seq]}. */
-    public static final String TOKEN_TYPE_IDS = "token_type_ids";
-    /** 1 for real tokens, 0 for padding, int32 {@code [batch, seq]}. */
-    public static final String ATTENTION_MASK = "attention_mask";
     /**
-     * Training only: the word-embedding rows of the batch, float32 {@code [batch·seq, hidden]},
-     * looked up by the caller. SameDiff's gather has a broken gradient, so a training step feeds
-     * the rows and adds this placeholder's gradient back into the table's rows itself.
-     */
-    public static final String INPUTS_EMBEDS = "inputs_embeds";
-    /** Output: float32 {@code [batch, seq, hidden]}. */
-    public static final String LAST_HIDDEN_STATE = "last_hidden_state";
-    /** Output: float32 {@code [batch, hidden]}, tanh of a dense layer on the [CLS] state. */
-    public static final String POOLER_OUTPUT = "pooler_output";
-
-    /** Whether the graph draws dropout masks (training) or leaves them out (inference). */
-    public enum Mode { INFERENCE, TRAINING }
-
-    /**
-     * Whether to build the pooler: transformers builds it for the bare model and sequence
-     * classification when the checkpoint has one, never for token classification.
+     * Whether to build the pooler: transformers builds it for the bare model and sequence classification when
+     * the checkpoint has one, never for token classification.
      */
     public enum Pooling { IF_IN_CHECKPOINT, NONE }
 
-    private final Graph graph;
-    private final SDVariable lastHiddenState;
-    private final SDVariable pooledOutput;
-
-    private BertModel(Graph graph, SDVariable lastHiddenState, SDVariable pooledOutput) {
-        this.graph = graph;
-        this.lastHiddenState = lastHiddenState;
-        this.pooledOutput = pooledOutput;
-    }
-
     /**
-     * Adds the encoder to {@code sd}: placeholders {@link #INPUT_IDS}, {@link #TOKEN_TYPE_IDS},
-     * {@link #ATTENTION_MASK}, outputs {@link #LAST_HIDDEN_STATE} and, when the weights include
-     * {@code bert.pooler.dense.*}, {@link #POOLER_OUTPUT}.
+     * One pass's outputs, valid until the next pass.
+     *
+     * @param lastHiddenState {@code [batch·seq, hidden]}
+     * @param pooledOutput    {@code [batch, hidden]}: tanh of a dense layer on the [CLS] state; null without pooler
      */
-    public static BertModel build(SameDiff sd, BertConfig config, Weights weights, Mode mode) {
-        return build(sd, config, weights, mode, Pooling.IF_IN_CHECKPOINT);
+    public record Output(INDArray lastHiddenState, INDArray pooledOutput, int batch, int seq) {
     }
 
-    /** As {@link #build(SameDiff, BertConfig, Weights, Mode)}, choosing whether a pooler is built. */
-    public static BertModel build(SameDiff sd, BertConfig config, Weights weights, Mode mode, Pooling pooling) {
-        Graph g = new Graph(sd, config, weights, mode);
-        SDVariable ids = sd.placeHolder(INPUT_IDS, DataType.INT, -1, -1);
-        SDVariable types = sd.placeHolder(TOKEN_TYPE_IDS, DataType.INT, -1, -1);
-        SDVariable mask = sd.placeHolder(ATTENTION_MASK, DataType.INT, -1, -1);
-        SDVariable batchSeq = sd.shape(ids);                                      // [2]: batch, seq
+    private final BertConfig config;
+    private final Map<String, INDArray> parameters;
+    private final Embeddings embeddings;
+    private final Encoder encoder;
+    private final Pooler pooler;
+    private final int dropoutSites;
+    private final Slot hiddenGradient = new Slot();
+    private int batch;
+    private int seq;
 
-        SDVariable embedded = new Embeddings(g, "bert.embeddings").forward(ids, types, batchSeq);
-        SDVariable hidden = new Encoder(g, "bert.encoder").forward(embedded, extendedAttentionMask(sd, mask), batchSeq);
-        SDVariable last = sd.reshape(LAST_HIDDEN_STATE, hidden,
-                sd.concat(0, batchSeq, sd.constant(Nd4j.createFromArray((long) config.hiddenSize()))));
-
-        SDVariable pooled = null;
-        if (pooling == Pooling.IF_IN_CHECKPOINT && (weights.has("bert.pooler.dense.weight") || weights.has("bert.pooler.dense.bias"))) {
-            pooled = new Pooler(g, "bert.pooler").forward(last);
-        }
-        return new BertModel(g, last, pooled);
+    private BertModel(BertConfig config, Map<String, INDArray> parameters, int dropoutSites, Embeddings embeddings, Encoder encoder,
+                      Pooler pooler) {
+        this.config = config;
+        this.dropoutSites = dropoutSites;
+        this.parameters = Collections.unmodifiableMap(parameters);
+        this.embeddings = embeddings;
+        this.encoder = encoder;
+        this.pooler = pooler;
     }
 
-    /**
-     * transformers' additive mask: 0 where attended, the lowest float32 where padded, shaped
-     * {@code [batch, 1, 1, seq]} to broadcast over heads and query positions.
-     */
-    private static SDVariable extendedAttentionMask(SameDiff sd, SDVariable mask) {
-        SDVariable m = mask.castTo(DataType.FLOAT);                               // [B, T]
-        SDVariable additive = m.rsub(1.0).mul(-Float.MAX_VALUE);
-        return sd.expandDims(sd.expandDims(additive, 1), 1);                      // [B, 1, 1, T]
+    /** The encoder with the pooler when {@code weights} has {@code bert.pooler.dense.*}. */
+    public static BertModel build(BertConfig config, Weights weights) {
+        return build(config, weights, Pooling.IF_IN_CHECKPOINT);
     }
 
-    public SameDiff sameDiff() {
-        return graph.sd;
+    /** The encoder, choosing whether a pooler is built. */
+    public static BertModel build(BertConfig config, Weights weights, Pooling pooling) {
+        Builder b = new Builder(config, weights);
+        Embeddings embeddings = new Embeddings(b, "bert.embeddings");
+        Encoder encoder = new Encoder(b, "bert.encoder");
+        Pooler pooler = pooling == Pooling.IF_IN_CHECKPOINT
+                && (weights.has("bert.pooler.dense.weight") || weights.has("bert.pooler.dense.bias"))
+                ? new Pooler(b, "bert.pooler") : null;
+        return new BertModel(config, b.parameters, b.dropoutSites, embeddings, encoder, pooler);
     }
 
     public BertConfig config() {
-        return graph.config;
+        return config;
     }
 
-    public Mode mode() {
-        return graph.mode;
-    }
-
-    /** {@code [batch, seq, hidden]}. */
-    public SDVariable lastHiddenState() {
-        return lastHiddenState;
+    /** Every parameter, by checkpoint key, in checkpoint order. */
+    public Map<String, INDArray> parameters() {
+        return parameters;
     }
 
     /** Whether the checkpoint had a pooler (token-classification checkpoints do not). */
     public boolean hasPooler() {
-        return pooledOutput != null;
+        return pooler != null;
     }
 
-    /** {@code [batch, hidden]}; a clear error for a checkpoint without {@code bert.pooler.*}. */
-    public SDVariable pooledOutput() {
-        if (pooledOutput == null) {
-            throw new IllegalStateException("this checkpoint has no pooler (no bert.pooler.dense.weight/bias), "
-                    + "as token-classification checkpoints do not: use last_hidden_state, or a checkpoint with a pooler");
-        }
-        return pooledOutput;
-    }
-
-    /** Optional view of {@link #pooledOutput()}. */
-    public Optional<SDVariable> pooledOutputIfPresent() {
-        return Optional.ofNullable(pooledOutput);
-    }
-
-    /** The dropout masks a training step must feed, empty in inference mode or with all p = 0. */
-    public List<DropoutSite> dropoutSites() {
-        return Collections.unmodifiableList(graph.dropoutSites);
+    /** Dropout sites the encoder numbers for its masks are {@code [0, dropoutSites())}; heads take later numbers. */
+    public int dropoutSites() {
+        return dropoutSites;
     }
 
     /**
-     * A Linear layer on top of the encoder (a head's), in the same conventions: variables named
-     * {@code prefix.weight} {@code [out, in]} and {@code prefix.bias} {@code [out]}, read from
-     * {@code weights}.
+     * Runs the encoder on a batch of equal-length rows.
+     *
+     * @param inputIds      {@code [B][T]} token ids
+     * @param tokenTypeIds  {@code [B][T]} segment ids
+     * @param attentionMask {@code [B][T]}, 1 for real tokens and 0 for padding
      */
-    public SDVariable linear(String prefix, SDVariable x, int in, int out, Weights weights) {
-        return graph.linear(prefix, x, in, out, weights);
+    public Output forward(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMask, Pass pass) {
+        batch = inputIds.length;
+        seq = batch == 0 ? 0 : inputIds[0].length;
+        if (batch == 0 || seq == 0) throw new IllegalArgumentException("empty batch: " + batch + " rows of " + seq + " tokens");
+        if (seq > config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("sequences of " + seq + " tokens are longer than the model's "
+                    + config.maxPositionEmbeddings() + " positions (max_position_embeddings): truncate them to at most that");
+        }
+        if (tokenTypeIds.length != batch || attentionMask.length != batch) {
+            throw new IllegalArgumentException("input_ids has " + batch + " rows but token_type_ids has " + tokenTypeIds.length
+                    + " and attention_mask " + attentionMask.length);
+        }
+        AttentionMask mask = AttentionMask.of(attentionMask);
+        if (mask.seq() != seq) throw new IllegalArgumentException("attention_mask rows have " + mask.seq() + " positions, input_ids " + seq);
+        INDArray hidden = embeddings.forward(flatten(inputIds, seq, "input_ids"), flatten(tokenTypeIds, seq, "token_type_ids"), seq, pass);
+        hidden = encoder.forward(hidden, mask, pass);
+        INDArray pooled = pooler == null ? null : pooler.forward(hidden, batch, seq);
+        return new Output(hidden, pooled, batch, seq);
     }
 
-    /** Dropout at a new site, active only in {@link Mode#TRAINING}; see {@link DropoutSite}. */
-    public SDVariable dropout(String site, SDVariable x, double p, DropoutSite.Shape shape, int width) {
-        return graph.dropout(site, x, p, shape, width);
+    /**
+     * The backward pass of the last {@link #forward}, given the gradients of its outputs (either may be null; neither
+     * is modified), adding into the gradients the pass names. Nothing runs when no encoder parameter trains.
+     */
+    public void backward(INDArray dLastHiddenState, INDArray dPooledOutput, Pass pass) {
+        if (!pass.trainsAny("bert.")) return;
+        long rows = (long) batch * seq;
+        INDArray dHidden = dLastHiddenState;
+        if (dPooledOutput != null) {
+            if (pooler == null) throw new IllegalStateException("a pooled-output gradient, but this model has no pooler");
+            // the pooler adds into the hidden states' gradient: never into the caller's array
+            dHidden = dHidden == null ? hiddenGradient.zeros(rows, config.hiddenSize())
+                    : hiddenGradient.get(rows, config.hiddenSize()).assign(dHidden);
+            pooler.backward(dPooledOutput, dHidden, seq, pass);
+        }
+        if (dHidden == null) return;
+        embeddings.backward(encoder.backward(dHidden, pass), pass);
     }
 
-    /** An activation function exactly as the feed-forward layers would apply it. */
-    public SDVariable activation(SDVariable x, Activation act) {
-        return graph.activation(x, act);
+    /** Frees the native memory of the activations and gradients kept between passes; the model stays usable. */
+    public void release() {
+        embeddings.release();
+        encoder.release();
+        if (pooler != null) pooler.release();
+        hiddenGradient.release();
     }
 
-    /** Shared state of one graph build: where weights come from and which dropout sites exist. */
-    static final class Graph {
-        final SameDiff sd;
+    private static int[] flatten(int[][] rows, int seq, String what) {
+        int[] flat = new int[rows.length * seq];
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i].length != seq) throw new IllegalArgumentException(what + " row " + i + " has " + rows[i].length + " tokens, row 0 has " + seq);
+            System.arraycopy(rows[i], 0, flat, i * seq, seq);
+        }
+        return flat;
+    }
+
+    /** Reads parameters by checkpoint key and numbers dropout sites while the modules are built. */
+    private static final class Builder {
         final BertConfig config;
         final Weights weights;
-        final Mode mode;
-        final List<DropoutSite> dropoutSites = new ArrayList<>();
-        private final Map<Integer, SDVariable> onesRows = new HashMap<>();
+        final Map<String, INDArray> parameters = new LinkedHashMap<>();
+        int dropoutSites;
 
-        Graph(SameDiff sd, BertConfig config, Weights weights, Mode mode) {
-            this.sd = sd;
+        Builder(BertConfig config, Weights weights) {
             this.config = config;
             this.weights = weights;
-            this.mode = mode;
         }
 
-        SDVariable param(String name, long... shape) {
-            return sd.var(name, weights.get(name, shape));
+        INDArray param(String name, long... shape) {
+            INDArray p = weights.get(name, shape);
+            parameters.put(name, p);
+            return p;
         }
 
-        SDVariable linear(String prefix, SDVariable x, int in, int out) {
-            return linear(prefix, x, in, out, weights);
+        Linear linear(String prefix, int in, int out) {
+            return new Linear(prefix, param(prefix + ".weight", out, in), param(prefix + ".bias", out));
         }
 
-        /** {@code y = x·Wᵀ + b} with W in torch's {@code [out, in]} layout, as stored. */
-        SDVariable linear(String prefix, SDVariable x, int in, int out, Weights from) {
-            SDVariable w = sd.var(prefix + ".weight", from.get(prefix + ".weight", out, in));
-            SDVariable b = sd.var(prefix + ".bias", from.get(prefix + ".bias", out));
-            return sd.mmul(x, w, false, true, false).add(b);
-        }
-
-        /**
-         * LayerNorm over the last dimension from mean and variance ops: {@code sd.nn.layerNorm}
-         * has no epsilon argument and a slow backward pass.
-         *
-         * <p>In training the per-row scale {@code [N, 1]} and the per-column gain {@code [H]} are widened
-         * to {@code [N, H]} by outer products with ones before multiplying: the backward pass of a
-         * broadcasting multiply is about 20 times slower in this ND4J than that of a same-shape one
-         * (about 11 ms against 0.5 ms at {@code [4096, 128]}), while a rank-1 matrix product is cheap both
-         * ways. Inference has no backward pass and keeps the broadcasting multiply, which is faster forward.
-         * Multiplying by 1.0 is exact, so both forms give the same values.
-         */
-        SDVariable layerNorm(String prefix, SDVariable x) {
+        LayerNorm layerNorm(String prefix) {
             int h = config.hiddenSize();
-            SDVariable gamma = param(prefix + ".weight", h);
-            SDVariable beta = param(prefix + ".bias", h);
-            SDVariable mean = sd.mean(x, true, -1);                                               // [N, 1]
-            SDVariable centred = x.sub(mean);                                                     // [N, H]
-            SDVariable variance = sd.mean(sd.math.square(centred), true, -1);                     // [N, 1]
-            SDVariable inverseStd = sd.math.rsqrt(variance.add(config.layerNormEps()));            // [N, 1]
-            if (mode == Mode.INFERENCE) return centred.mul(inverseStd).mul(gamma).add(beta);
-            SDVariable scale = sd.mmul(inverseStd, onesRow(h));                                   // [N, H]
-            SDVariable gain = sd.mmul(sd.onesLike(mean), gamma.reshape(1, h));                   // [N, H]
-            return centred.mul(scale).mul(gain).add(beta);
+            return new LayerNorm(prefix, param(prefix + ".weight", h), param(prefix + ".bias", h), config.layerNormEps());
         }
 
-        /** A {@code [1, width]} row of ones, one constant per width. */
-        private SDVariable onesRow(int width) {
-            return onesRows.computeIfAbsent(width, w -> sd.constant("ones_row_" + w, Nd4j.ones(DataType.FLOAT, 1, w)));
-        }
-
-        SDVariable activation(SDVariable x, Activation act) {
-            return switch (act) {
-                // sd.nn.gelu is the sigmoid approximation, not BERT's erf form
-                case GELU -> x.mul(0.5).mul(sd.math.erf(x.mul(1.0 / Math.sqrt(2.0))).add(1.0));
-                case GELU_NEW, GELU_PYTORCH_TANH -> {
-                    SDVariable inner = x.add(sd.math.pow(x, 3.0).mul(0.044715)).mul(Math.sqrt(2.0 / Math.PI));
-                    yield x.mul(0.5).mul(sd.math.tanh(inner).add(1.0));
-                }
-                case RELU -> sd.nn.relu(x, 0.0);
-                case SILU, SWISH -> x.mul(sd.nn.sigmoid(x));
-                case TANH -> sd.math.tanh(x);
-            };
-        }
-
-        /**
-         * Inverted dropout through a mask fed at each step: SameDiff's own dropout ops have no
-         * gradient, and a mask drawn by the caller is reproducible from the run's seed.
-         */
-        SDVariable dropout(String site, SDVariable x, double p, DropoutSite.Shape shape, int width) {
-            if (mode == Mode.INFERENCE || p == 0) return x;
-            int rank = shape.rank();
-            long[] dims = new long[rank];
-            java.util.Arrays.fill(dims, -1);
-            SDVariable mask = sd.placeHolder(DropoutSite.PREFIX + site, DataType.FLOAT, dims);
-            dropoutSites.add(new DropoutSite(DropoutSite.PREFIX + site, p, shape, width));
-            return x.mul(mask);
+        Dropout dropout(double p) {
+            return new Dropout(p, dropoutSites++);
         }
     }
 
     /** Word, position and token-type embeddings, summed, normalised and dropped out. */
     static final class Embeddings {
-        private final Graph g;
         private final String prefix;
+        private final INDArray words;             // [V, H]
+        private final INDArray positions;         // [P, H]
+        private final INDArray tokenTypes;        // [types, H]
+        private final LayerNorm layerNorm;
+        private final Dropout dropout;
+        private final int padTokenId;
+        private final Slot sum = new Slot();
+        private int[] ids;
+        private int[] types;
+        private int seq;
 
-        Embeddings(Graph g, String prefix) {
-            this.g = g;
+        Embeddings(Builder b, String prefix) {
+            BertConfig c = b.config;
+            int h = c.hiddenSize();
             this.prefix = prefix;
+            this.words = b.param(prefix + ".word_embeddings.weight", c.vocabSize(), h);
+            this.positions = b.param(prefix + ".position_embeddings.weight", c.maxPositionEmbeddings(), h);
+            this.tokenTypes = b.param(prefix + ".token_type_embeddings.weight", c.typeVocabSize(), h);
+            this.layerNorm = b.layerNorm(prefix + ".LayerNorm");
+            this.dropout = b.dropout(c.hiddenDropoutProb());
+            this.padTokenId = c.padTokenId();
         }
 
-        /** Returns {@code [B·T, H]}. */
-        SDVariable forward(SDVariable ids, SDVariable types, SDVariable batchSeq) {
-            BertConfig c = g.config;
-            SameDiff sd = g.sd;
-            int h = c.hiddenSize();
-            SDVariable wordTable = g.param(prefix + ".word_embeddings.weight", c.vocabSize(), h);
-            SDVariable positionTable = g.param(prefix + ".position_embeddings.weight", c.maxPositionEmbeddings(), h);
-            SDVariable typeTable = g.param(prefix + ".token_type_embeddings.weight", c.typeVocabSize(), h);
+        /** {@code ids, types [B·T]} → {@code [B·T, H]}. */
+        INDArray forward(int[] ids, int[] types, int seq, Pass pass) {
+            this.ids = ids;
+            this.types = types;
+            this.seq = seq;
+            INDArray x = sum.zeros(ids.length, words.size(1));
+            // transformers adds token types to the words first, then positions
+            TableRows.addRows(x, words, ids, 0);
+            TableRows.addRows(x, tokenTypes, types, 0);
+            TableRows.addRows(x, positions, null, seq);
+            INDArray out = layerNorm.forward(x, null);
+            dropout.apply(out, pass);
+            return out;
+        }
 
-            SDVariable words = g.mode == Mode.TRAINING
-                    ? sd.placeHolder(INPUTS_EMBEDS, DataType.FLOAT, -1, h)                  // [B·T, H]
-                    : sd.gather(wordTable, sd.reshape(ids, -1), 0);                         // [B·T, H]
-            // one-hot product: a gather's gradient is broken in this SameDiff, and only
-            // type_vocab_size (2) rows are involved
-            SDVariable typeOneHot = sd.oneHot(sd.reshape(types, -1), c.typeVocabSize(), -1, 1.0, 0.0, DataType.FLOAT);
-            SDVariable tokenTypes = sd.mmul(typeOneHot, typeTable);                         // [B·T, H]
-            // absolute positions are 0..T-1 in every row: a slice of the table, broadcast over the batch
-            SDVariable seqLen = sd.sizeAt(ids, 1);
-            SDVariable positions = positionTable.get(SDIndex.interval(sd.constant(0L), seqLen), SDIndex.all()); // [T, H]
+        void backward(INDArray dOut, Pass pass) {
+            dropout.apply(dOut, pass);
+            INDArray d = layerNorm.backward(dOut, pass);
+            INDArray dWords = pass.gradient(prefix + ".word_embeddings.weight");
+            INDArray dPositions = pass.gradient(prefix + ".position_embeddings.weight");
+            INDArray dTypes = pass.gradient(prefix + ".token_type_embeddings.weight");
+            // nn.Embedding(padding_idx=pad_token_id): the padding row never gets a gradient
+            if (dWords != null) TableRows.scatterAdd(d, ids, 0, padTokenId, dWords);
+            if (dTypes != null) TableRows.scatterAdd(d, types, 0, -1, dTypes);
+            if (dPositions != null) TableRows.scatterAdd(d, null, seq, -1, dPositions);
+        }
 
-            SDVariable wordsPlusTypes = sd.reshape(words.add(tokenTypes),
-                    sd.concat(0, batchSeq, sd.constant(Nd4j.createFromArray((long) h))));  // [B, T, H]
-            SDVariable sum = sd.reshape(wordsPlusTypes.add(positions), -1, h);              // [B·T, H]
-            SDVariable normed = g.layerNorm(prefix + ".LayerNorm", sum);
-            return g.dropout("bert.embeddings", normed, c.hiddenDropoutProb(), DropoutSite.Shape.HIDDEN, h);
+        void release() {
+            sum.release();
+            layerNorm.release();
         }
     }
 
-    /** Multi-head scaled dot-product attention with an additive padding mask. */
+    /** Query, key and value projections and scaled dot-product attention over the heads. */
     static final class SelfAttention {
-        private final Graph g;
-        private final String prefix;
+        private final Linear query;
+        private final Linear key;
+        private final Linear value;
+        private final ScaledDotProductAttention attention;
 
-        SelfAttention(Graph g, String prefix) {
-            this.g = g;
-            this.prefix = prefix;
-        }
-
-        /** {@code hidden [B·T, H]}, {@code mask [B, 1, 1, T]}; returns the context {@code [B·T, H]}. */
-        SDVariable forward(SDVariable hidden, SDVariable mask, SDVariable batchSeq) {
-            BertConfig c = g.config;
-            SameDiff sd = g.sd;
+        SelfAttention(Builder b, String prefix) {
+            BertConfig c = b.config;
             int h = c.hiddenSize();
-            SDVariable headsShape = sd.concat(0, batchSeq,
-                    sd.constant(Nd4j.createFromArray((long) c.numAttentionHeads(), c.headSize())));  // [B, T, nh, hs]
-            SDVariable q = splitHeads(g.linear(prefix + ".query", hidden, h, h), headsShape);    // [B, nh, T, hs]
-            SDVariable k = splitHeads(g.linear(prefix + ".key", hidden, h, h), headsShape);
-            SDVariable v = splitHeads(g.linear(prefix + ".value", hidden, h, h), headsShape);
-
-            SDVariable scores = sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(c.headSize())).add(mask); // [B, nh, T, T]
-            SDVariable probs = sd.nn.softmax(scores, -1);
-            probs = g.dropout(prefix, probs, c.attentionProbsDropoutProb(), DropoutSite.Shape.ATTENTION_PROBS, c.numAttentionHeads());
-            SDVariable context = sd.mmul(probs, v);                                         // [B, nh, T, hs]
-            return sd.reshape(sd.permute(context, 0, 2, 1, 3), -1, h);                     // [B·T, H]
+            this.query = b.linear(prefix + ".query", h, h);
+            this.key = b.linear(prefix + ".key", h, h);
+            this.value = b.linear(prefix + ".value", h, h);
+            this.attention = new ScaledDotProductAttention(c.numAttentionHeads(), c.headSize(), b.dropout(c.attentionProbsDropoutProb()));
         }
 
-        private SDVariable splitHeads(SDVariable x, SDVariable headsShape) {
-            return g.sd.permute(g.sd.reshape(x, headsShape), 0, 2, 1, 3);
-        }
-    }
-
-    /** attention.output: dense, dropout, residual, LayerNorm. */
-    static final class SelfOutput {
-        private final Graph g;
-        private final String prefix;
-
-        SelfOutput(Graph g, String prefix) {
-            this.g = g;
-            this.prefix = prefix;
+        /** {@code hidden [B·T, H]} → the context {@code [B·T, H]}. */
+        INDArray forward(INDArray hidden, AttentionMask mask, Pass pass) {
+            return attention.forward(query.forward(hidden), key.forward(hidden), value.forward(hidden), mask, pass);
         }
 
-        SDVariable forward(SDVariable context, SDVariable residual) {
-            int h = g.config.hiddenSize();
-            SDVariable x = g.linear(prefix + ".dense", context, h, h);
-            x = g.dropout(prefix, x, g.config.hiddenDropoutProb(), DropoutSite.Shape.HIDDEN, g.config.hiddenSize());
-            return g.layerNorm(prefix + ".LayerNorm", x.add(residual));
+        /** Adds the gradient of the input hidden states into {@code dHidden}, which holds the residual's. */
+        void backward(INDArray dContext, INDArray dHidden, Pass pass) {
+            attention.backward(dContext, pass);
+            query.backward(attention.queryGradient(), dHidden, true, pass);
+            key.backward(attention.keyGradient(), dHidden, true, pass);
+            value.backward(attention.valueGradient(), dHidden, true, pass);
+        }
+
+        void release() {
+            query.release();
+            key.release();
+            value.release();
+            attention.release();
         }
     }
 
-    /** attention: self-attention followed by its output block. */
+    /**
+     * A dense layer, dropout, the residual and LayerNorm: attention.output and output share this shape in
+     * modeling_bert.py (BertSelfOutput, BertOutput).
+     */
+    static final class DenseResidualNorm {
+        private final Linear dense;
+        private final Dropout dropout;
+        private final LayerNorm layerNorm;
+        private final Slot droppedGradient = new Slot();
+        private INDArray lastInputGradient;
+
+        DenseResidualNorm(Builder b, String prefix, int in) {
+            this.dense = b.linear(prefix + ".dense", in, b.config.hiddenSize());
+            this.dropout = b.dropout(b.config.hiddenDropoutProb());
+            this.layerNorm = b.layerNorm(prefix + ".LayerNorm");
+        }
+
+        INDArray forward(INDArray x, INDArray residual, Pass pass) {
+            INDArray y = dense.forward(x);
+            dropout.apply(y, pass);
+            return layerNorm.forward(y, residual);
+        }
+
+        /**
+         * Returns the gradient of the residual (the normalised sum's), and leaves the dense layer's input gradient
+         * in {@link #inputGradient}: callers add one into the other where both meet.
+         */
+        INDArray backward(INDArray dOut, Pass pass) {
+            INDArray dSum = layerNorm.backward(dOut, pass);
+            INDArray dDense = dSum;
+            if (dropout.active(pass)) {
+                dDense = droppedGradient.get(dSum.shape());
+                dropout.apply(dSum, dDense, pass);
+            }
+            lastInputGradient = dense.backward(dDense, pass);
+            return dSum;
+        }
+
+        INDArray inputGradient() {
+            return lastInputGradient;
+        }
+
+        void release() {
+            dense.release();
+            layerNorm.release();
+            droppedGradient.release();
+        }
+    }
+
+    /** attention: self-attention followed by its output block (BertSelfOutput). */
     static final class Attention {
         private final SelfAttention self;
-        private final SelfOutput output;
+        private final DenseResidualNorm output;
 
-        Attention(Graph g, String prefix) {
-            this.self = new SelfAttention(g, prefix + ".self");
-            this.output = new SelfOutput(g, prefix + ".output");
+        Attention(Builder b, String prefix) {
+            this.self = new SelfAttention(b, prefix + ".self");
+            this.output = new DenseResidualNorm(b, prefix + ".output", b.config.hiddenSize());
         }
 
-        SDVariable forward(SDVariable hidden, SDVariable mask, SDVariable batchSeq) {
-            return output.forward(self.forward(hidden, mask, batchSeq), hidden);
+        INDArray forward(INDArray hidden, AttentionMask mask, Pass pass) {
+            return output.forward(self.forward(hidden, mask, pass), hidden, pass);
+        }
+
+        /** Returns the gradient of the input hidden states. */
+        INDArray backward(INDArray dOut, Pass pass) {
+            INDArray dHidden = output.backward(dOut, pass);
+            self.backward(output.inputGradient(), dHidden, pass);
+            return dHidden;
+        }
+
+        void release() {
+            self.release();
+            output.release();
         }
     }
 
     /** intermediate: the feed-forward expansion and its activation. */
     static final class Intermediate {
-        private final Graph g;
-        private final String prefix;
+        private final Linear dense;
+        private final ActivationFunction act;
+        private final Slot activated = new Slot();
+        private INDArray preActivation;
 
-        Intermediate(Graph g, String prefix) {
-            this.g = g;
-            this.prefix = prefix;
+        Intermediate(Builder b, String prefix) {
+            this.dense = b.linear(prefix + ".dense", b.config.hiddenSize(), b.config.intermediateSize());
+            this.act = b.config.hiddenAct().function();
         }
 
-        SDVariable forward(SDVariable x) {
-            return g.activation(g.linear(prefix + ".dense", x, g.config.hiddenSize(), g.config.intermediateSize()), g.config.hiddenAct());
+        INDArray forward(INDArray x) {
+            preActivation = dense.forward(x);
+            INDArray y = activated.get(preActivation.shape());
+            act.forward(preActivation, y);
+            return y;
+        }
+
+        /** Adds the input's gradient into {@code into}; {@code dOut} is overwritten. */
+        void backward(INDArray dOut, INDArray into, Pass pass) {
+            act.backward(preActivation, activated.get(preActivation.shape()), dOut, dOut);
+            dense.backward(dOut, into, true, pass);
+        }
+
+        void release() {
+            dense.release();
+            activated.release();
         }
     }
 
-    /** output: the feed-forward projection back, dropout, residual, LayerNorm. */
-    static final class Output {
-        private final Graph g;
-        private final String prefix;
-
-        Output(Graph g, String prefix) {
-            this.g = g;
-            this.prefix = prefix;
-        }
-
-        SDVariable forward(SDVariable intermediate, SDVariable residual) {
-            SDVariable x = g.linear(prefix + ".dense", intermediate, g.config.intermediateSize(), g.config.hiddenSize());
-            x = g.dropout(prefix, x, g.config.hiddenDropoutProb(), DropoutSite.Shape.HIDDEN, g.config.hiddenSize());
-            return g.layerNorm(prefix + ".LayerNorm", x.add(residual));
-        }
-    }
-
-    /** One encoder layer: attention, then the feed-forward block. */
+    /** One encoder layer: attention, then the feed-forward block (intermediate, output). */
     static final class Layer {
         private final Attention attention;
         private final Intermediate intermediate;
-        private final Output output;
+        private final DenseResidualNorm output;
 
-        Layer(Graph g, String prefix) {
-            this.attention = new Attention(g, prefix + ".attention");
-            this.intermediate = new Intermediate(g, prefix + ".intermediate");
-            this.output = new Output(g, prefix + ".output");
+        Layer(Builder b, String prefix) {
+            this.attention = new Attention(b, prefix + ".attention");
+            this.intermediate = new Intermediate(b, prefix + ".intermediate");
+            this.output = new DenseResidualNorm(b, prefix + ".output", b.config.intermediateSize());
         }
 
-        SDVariable forward(SDVariable hidden, SDVariable mask, SDVariable batchSeq) {
-            SDVariable attended = attention.forward(hidden, mask, batchSeq);
-            return output.forward(intermediate.forward(attended), attended);
+        INDArray forward(INDArray hidden, AttentionMask mask, Pass pass) {
+            INDArray attended = attention.forward(hidden, mask, pass);
+            return output.forward(intermediate.forward(attended), attended, pass);
+        }
+
+        INDArray backward(INDArray dOut, Pass pass) {
+            INDArray dAttended = output.backward(dOut, pass);
+            intermediate.backward(output.inputGradient(), dAttended, pass);
+            return attention.backward(dAttended, pass);
+        }
+
+        void release() {
+            attention.release();
+            intermediate.release();
+            output.release();
         }
     }
 
@@ -412,31 +438,88 @@ public final class BertModel {
     static final class Encoder {
         private final List<Layer> layers = new ArrayList<>();
 
-        Encoder(Graph g, String prefix) {
-            for (int i = 0; i < g.config.numHiddenLayers(); i++) layers.add(new Layer(g, prefix + ".layer." + i));
+        Encoder(Builder b, String prefix) {
+            for (int i = 0; i < b.config.numHiddenLayers(); i++) layers.add(new Layer(b, prefix + ".layer." + i));
         }
 
-        SDVariable forward(SDVariable hidden, SDVariable mask, SDVariable batchSeq) {
-            SDVariable x = hidden;
-            for (Layer layer : layers) x = layer.forward(x, mask, batchSeq);
+        INDArray forward(INDArray hidden, AttentionMask mask, Pass pass) {
+            INDArray x = hidden;
+            for (Layer layer : layers) x = layer.forward(x, mask, pass);
             return x;
+        }
+
+        INDArray backward(INDArray dOut, Pass pass) {
+            INDArray d = dOut;
+            for (int i = layers.size() - 1; i >= 0; i--) d = layers.get(i).backward(d, pass);
+            return d;
+        }
+
+        void release() {
+            layers.forEach(Layer::release);
         }
     }
 
     /** pooler: tanh of a dense layer on the first token's state. */
     static final class Pooler {
-        private final Graph g;
-        private final String prefix;
+        private final Linear dense;
+        private final Slot first = new Slot();
+        private final Slot pooled = new Slot();
+        private final Slot tanhGradient = new Slot();
 
-        Pooler(Graph g, String prefix) {
-            this.g = g;
-            this.prefix = prefix;
+        Pooler(Builder b, String prefix) {
+            int h = b.config.hiddenSize();
+            this.dense = b.linear(prefix + ".dense", h, h);
         }
 
-        SDVariable forward(SDVariable lastHiddenState) {
-            SDVariable first = lastHiddenState.get(SDIndex.all(), SDIndex.point(0), SDIndex.all()); // [B, H]
-            int h = g.config.hiddenSize();
-            return g.sd.math.tanh(POOLER_OUTPUT, g.linear(prefix + ".dense", first, h, h));
+        /** {@code hidden [B·T, H]} → {@code [B, H]}. */
+        INDArray forward(INDArray hidden, int batch, int seq) {
+            int h = (int) hidden.size(1);
+            INDArray cls = first.get(batch, h);
+            gatherFirst(hidden, cls, seq);
+            INDArray y = dense.forward(cls);
+            INDArray out = pooled.get(batch, h);
+            ActivationFunction.TANH.forward(y, out);
+            return out;
+        }
+
+        /** Adds the gradient of the [CLS] rows into {@code dHidden [B·T, H]}. */
+        void backward(INDArray dPooled, INDArray dHidden, int seq, Pass pass) {
+            INDArray out = pooled.get(dPooled.shape());
+            INDArray d = tanhGradient.get(dPooled.shape());
+            ActivationFunction.TANH.backward(out, out, dPooled, d);
+            INDArray dCls = dense.backward(d, pass);
+            addToFirst(dCls, dHidden, seq);
+        }
+
+        /** {@code cls[b] = hidden[b·seq]}: the first token of every sequence. */
+        private static void gatherFirst(INDArray hidden, INDArray cls, int seq) {
+            int batch = (int) cls.size(0), h = (int) cls.size(1);
+            FloatBuffer src = Floats.of(hidden), dst = Floats.of(cls);
+            float[] row = new float[h];
+            for (int b = 0; b < batch; b++) {
+                src.get(b * seq * h, row, 0, h);
+                dst.put(b * h, row, 0, h);
+            }
+        }
+
+        /** {@code dHidden[b·seq] += dCls[b]}. */
+        private static void addToFirst(INDArray dCls, INDArray dHidden, int seq) {
+            int batch = (int) dCls.size(0), h = (int) dCls.size(1);
+            FloatBuffer src = Floats.of(dCls), dst = Floats.of(dHidden);
+            float[] row = new float[h], acc = new float[h];
+            for (int b = 0; b < batch; b++) {
+                src.get(b * h, row, 0, h);
+                dst.get(b * seq * h, acc, 0, h);
+                for (int j = 0; j < h; j++) acc[j] += row[j];
+                dst.put(b * seq * h, acc, 0, h);
+            }
+        }
+
+        void release() {
+            dense.release();
+            first.release();
+            pooled.release();
+            tanhGradient.release();
         }
     }
 }

@@ -8,16 +8,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.nd4j.autodiff.samediff.SameDiff;
+import dev.jbert.core.nn.Pass;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -36,9 +35,9 @@ class BertModelParityTest {
         Run run = run(dir, dir.resolve(weightsFile), ref.get("inputs"));
 
         double hidden = Fixtures.maxAbsDiff(Fixtures.flatten(ref.get("last_hidden_state")),
-                run.out.get(BertModel.LAST_HIDDEN_STATE).data().asFloat());
+                run.out.lastHiddenState().dup().data().asFloat());
         double pooled = Fixtures.maxAbsDiff(Fixtures.flatten(ref.get("pooler_output")),
-                run.out.get(BertModel.POOLER_OUTPUT).data().asFloat());
+                run.out.pooledOutput().dup().data().asFloat());
         System.out.printf("base/%s: max |Δ| last_hidden_state %.3g, pooler_output %.3g%n", weightsFile, hidden, pooled);
         assertTrue(hidden < TOLERANCE, "last_hidden_state max |Δ| " + hidden);
         assertTrue(pooled < TOLERANCE, "pooler_output max |Δ| " + pooled);
@@ -76,12 +75,10 @@ class BertModelParityTest {
         JsonNode ref = Fixtures.json(dir.resolve("reference.json"));
         Run run = run(dir, dir.resolve(weightsFile), ref.get("inputs_continuation_I"));
         assertFalse(run.model.hasPooler());
-        IllegalStateException e = assertThrows(IllegalStateException.class, run.model::pooledOutput);
-        assertTrue(e.getMessage().contains("no pooler"), e.getMessage());
+        assertNull(run.out.pooledOutput());
 
-        INDArray hidden = run.out.get(BertModel.LAST_HIDDEN_STATE);                   // [B, T, H]
-        long[] s = hidden.shape();
-        INDArray logits = classifier(run.checkpointDir.resolve(weightsFile), hidden.reshape(s[0] * s[1], s[2]));
+        INDArray hidden = run.out.lastHiddenState();                                  // [B·T, H]
+        INDArray logits = classifier(run.checkpointDir.resolve(weightsFile), hidden);
         double d = Fixtures.maxAbsDiff(Fixtures.flatten(ref.get("logits")), logits.data().asFloat());
         System.out.printf("token-cls/%s: max |Δ| logits %.3g%n", weightsFile, d);
         assertTrue(d < TOLERANCE, "logits max |Δ| " + d);
@@ -107,17 +104,13 @@ class BertModelParityTest {
         int[][] mask = Fixtures.ints(ref.get("inputs"), "attention_mask");
         BertConfig config = BertConfig.load(dir.resolve("config.json"));
         try (BertCheckpoint checkpoint = BertCheckpoint.open(dir)) {
-            SameDiff sd = SameDiff.create();
-            BertModel.build(sd, config, new CheckpointWeights(checkpoint), BertModel.Mode.INFERENCE);
+            BertModel model = BertModel.build(config, new CheckpointWeights(checkpoint));
+            model.forward(ids, types, mask, Pass.inference());
             // the first example alone, cut to its 8 real tokens: the same states as in the padded batch
             int len = 8;
-            Map<String, INDArray> one = sd.output(Map.of(
-                    BertModel.INPUT_IDS, Nd4j.createFromArray(new int[][]{java.util.Arrays.copyOf(ids[0], len)}),
-                    BertModel.TOKEN_TYPE_IDS, Nd4j.createFromArray(new int[][]{java.util.Arrays.copyOf(types[0], len)}),
-                    BertModel.ATTENTION_MASK, Nd4j.createFromArray(new int[][]{java.util.Arrays.copyOf(mask[0], len)})),
-                    BertModel.LAST_HIDDEN_STATE);
-            INDArray states = one.get(BertModel.LAST_HIDDEN_STATE);
-            assertEquals(java.util.List.of(1L, (long) len, (long) config.hiddenSize()),
+            INDArray states = model.forward(new int[][]{java.util.Arrays.copyOf(ids[0], len)}, new int[][]{java.util.Arrays.copyOf(types[0], len)},
+                    new int[][]{java.util.Arrays.copyOf(mask[0], len)}, Pass.inference()).lastHiddenState();
+            assertEquals(java.util.List.of((long) len, (long) config.hiddenSize()),
                     java.util.Arrays.stream(states.shape()).boxed().toList());
             double[] expected = Fixtures.flatten(ref.get("last_hidden_state").get(0));
             double[] firstEight = java.util.Arrays.copyOf(expected, len * config.hiddenSize());
@@ -126,7 +119,7 @@ class BertModelParityTest {
         }
     }
 
-    record Run(BertModel model, Map<String, INDArray> out, Path checkpointDir) {
+    record Run(BertModel model, BertModel.Output out, Path checkpointDir) {
     }
 
     /** Builds the inference graph from a weights file and runs the reference inputs through it. */
@@ -134,23 +127,17 @@ class BertModelParityTest {
         BertConfig config = BertConfig.load(dir.resolve("config.json"));
         try (BertCheckpoint checkpoint = BertCheckpoint.open(weights)) {
             CheckpointWeights w = new CheckpointWeights(checkpoint);
-            SameDiff sd = SameDiff.create();
-            BertModel model = BertModel.build(sd, config, w, BertModel.Mode.INFERENCE);
+            BertModel model = BertModel.build(config, w);
             w.verify(n -> n.startsWith("classifier."));
-            String[] outputs = model.hasPooler()
-                    ? new String[]{BertModel.LAST_HIDDEN_STATE, BertModel.POOLER_OUTPUT}
-                    : new String[]{BertModel.LAST_HIDDEN_STATE};
-            Map<String, INDArray> out = sd.output(Map.of(
-                    BertModel.INPUT_IDS, Nd4j.createFromArray(Fixtures.ints(inputs, "input_ids")),
-                    BertModel.TOKEN_TYPE_IDS, Nd4j.createFromArray(Fixtures.ints(inputs, "token_type_ids")),
-                    BertModel.ATTENTION_MASK, Nd4j.createFromArray(Fixtures.ints(inputs, "attention_mask"))), outputs);
+            BertModel.Output out = model.forward(Fixtures.ints(inputs, "input_ids"), Fixtures.ints(inputs, "token_type_ids"),
+                    Fixtures.ints(inputs, "attention_mask"), Pass.inference());
             return new Run(model, out, dir);
         }
     }
 
     private static INDArray pooledLogits(Path dir, Path weights, JsonNode inputs) {
         Run run = run(dir, weights, inputs);
-        return classifier(weights, run.out.get(BertModel.POOLER_OUTPUT));
+        return classifier(weights, run.out.pooledOutput());
     }
 
     /** The checkpoint's own {@code classifier} Linear, applied eagerly: {@code x·Wᵀ + b}. */

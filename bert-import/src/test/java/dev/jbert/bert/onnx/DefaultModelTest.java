@@ -6,6 +6,7 @@ import dev.jbert.bert.PretrainedBert;
 import dev.jbert.bert.checkpoint.BertCheckpoint;
 import dev.jbert.bert.config.BertConfig;
 import dev.jbert.bert.model.BertModel;
+import dev.jbert.core.nn.Pass;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.tokenizer.BertTokenizer;
 import dev.jbert.core.tokenizer.Encoding;
@@ -170,18 +171,15 @@ class DefaultModelTest {
                     ? bert.tokenizer().encode(c.get("text").get(0).asText(), c.get("text").get(1).asText())
                     : bert.tokenizer().encode(c.get("text").asText());
             assertArrayEquals(Arrays.copyOf(ids, real), e.inputIds(), "the folder's tokenizer gives the reference ids");
-            Map<String, INDArray> out = bert.model().sameDiff().output(Map.of(
-                    BertModel.INPUT_IDS, Nd4j.createFromArray(new int[][]{ids}),
-                    BertModel.TOKEN_TYPE_IDS, Nd4j.createFromArray(new int[][]{Fixtures.ints(c.get("token_type_ids"))}),
-                    BertModel.ATTENTION_MASK, Nd4j.createFromArray(new int[][]{mask})),
-                    BertModel.LAST_HIDDEN_STATE, BertModel.POOLER_OUTPUT);
-            INDArray hidden = out.get(BertModel.LAST_HIDDEN_STATE);
+            BertModel.Output out = bert.model().forward(new int[][]{ids}, new int[][]{Fixtures.ints(c.get("token_type_ids"))},
+                    new int[][]{mask}, Pass.inference());
+            INDArray hidden = out.lastHiddenState().reshape(1, ids.length, bert.config().hiddenSize());
             float[] cls = hidden.get(point(0), point(0), all()).dup().data().asFloat();
             float[] first8 = hidden.get(point(0), interval(0, real), interval(0, 8)).dup().data().asFloat();
             worstHidden = Math.max(worstHidden, Fixtures.maxAbsDiff(Fixtures.flatten(c.get("last_hidden_state_cls")), cls));
             worstHidden = Math.max(worstHidden, Fixtures.maxAbsDiff(Fixtures.flatten(c.get("last_hidden_state_first8_per_token")), first8));
             worstPooled = Math.max(worstPooled, Fixtures.maxAbsDiff(Fixtures.flatten(c.get("pooler_output")),
-                    out.get(BertModel.POOLER_OUTPUT).data().asFloat()));
+                    out.pooledOutput().dup().data().asFloat()));
         }
         return new double[]{worstHidden, worstPooled};
     }

@@ -1,6 +1,7 @@
 package dev.jbert.core.train;
 
 import dev.jbert.core.data.Batch;
+import dev.jbert.core.nn.Profiler;
 import dev.jbert.core.train.optim.AdamW;
 import dev.jbert.core.train.optim.AdamWConfig;
 import dev.jbert.core.train.optim.GradientClipping;
@@ -111,20 +112,22 @@ public final class Trainer {
                 if (microBatches < args.gradientAccumulationSteps() && !lastOfEpoch) continue;
 
                 double lr = schedule.learningRate(state.globalStep);
+                long clipping = Profiler.start();
                 double gradNorm = args.maxGradNorm() > 0
                         ? GradientClipping.clipByGlobalNorm(gradients, args.maxGradNorm())
                         : GradientClipping.globalNorm(gradients);
+                Profiler.stop(Profiler.Section.GRADIENTS, clipping);
                 double loss = stepLoss / microBatches;
                 if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
                     throw new TrainingDivergedException(state.globalStep + 1, loss, gradNorm, lastCheckpoint);
                 }
+                long stepping = Profiler.start();
                 optimizer.step(model.trainableParameters(), gradients, lr);
+                Profiler.stop(Profiler.Section.OPTIMIZER, stepping);
+                long zeroing = Profiler.start();
                 gradients.values().forEach(g -> g.assign(0));
+                Profiler.stop(Profiler.Section.GRADIENTS, zeroing);
                 state.globalStep++;
-                // ND4J returns a step's native buffers only when the JVM collects their handles; with
-                // little heap allocation that is rare, resident memory climbs to JavaCPP's limit and
-                // steps then stall for seconds in its emergency collections. A collection per step is cheaper.
-                System.gc();
                 StepLog log = new StepLog(state.globalStep, state.fractionalEpoch(), loss, lr, gradNorm, examples,
                         (System.nanoTime() - started) / 1e9);
                 state.steps.add(log);

@@ -3,9 +3,9 @@ package dev.jbert.heads.inference;
 import dev.jbert.bert.PretrainedBert;
 import dev.jbert.bert.checkpoint.BertCheckpoint;
 import dev.jbert.bert.config.BertConfig;
-import dev.jbert.bert.model.BertModel;
 import dev.jbert.bert.model.CheckpointWeights;
 import dev.jbert.core.ModelFileException;
+import dev.jbert.core.nn.Pass;
 import dev.jbert.core.tokenizer.BertTokenizer;
 import dev.jbert.core.tokenizer.EncodeOptions;
 import dev.jbert.core.tokenizer.Encoding;
@@ -24,9 +24,6 @@ import dev.jbert.heads.predict.Thresholds;
 import dev.jbert.heads.predict.TokenClassificationDecoder;
 import dev.jbert.heads.predict.TokenPrediction;
 import dev.jbert.heads.predict.TokenSpan;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +63,7 @@ import java.util.concurrent.RejectedExecutionException;
  * {@code pytorch_model.bin}, {@code vocab.txt} or {@code tokenizer.json}). The task comes from
  * {@code problem_type} (single-label, multi-label, regression) or the architecture (token classification);
  * a multi-label model uses the per-class thresholds saved beside it in {@code thresholds.json}, if any.
- * The graph is built without dropout and without a gradient function.
+ * It runs without dropout.
  *
  * <h2>Threads, batching and bounded memory</h2>
  * One inference thread owns the model; every call, from any thread, is encoded on the calling thread and then
@@ -78,13 +75,12 @@ import java.util.concurrent.RejectedExecutionException;
  * at once with a {@link RejectedExecutionException}</b> (it does not block), so callers see overload and can
  * retry or shed load. A batch call ({@link #classifyBatch}) is cut into chunks of {@code maxBatchSize} and keeps
  * at most two chunks queued at a time, so a large batch neither starves other callers nor fills the queue.
- * {@link #stats()} counts texts and forward passes. Each pass frees its inputs and outputs at once; ND4J keeps
- * intermediate arrays for reuse, up to a quarter of JavaCPP's memory limit ({@code -Xmx} unless
- * {@code -Dorg.bytedeco.javacpp.maxbytes} says otherwise), so resident memory grows under load to a plateau
- * set by those limits; {@link #close()} releases it. ND4J runs each operation on {@code OMP_NUM_THREADS} native
- * threads (all cores by default); on a machine shared with other CPU-heavy processes set it lower (1 for small
- * models): with every core busy elsewhere, each operation waits for all its threads to be scheduled, and a
- * forward pass of BERT-tiny measured 100 times slower.
+ * {@link #stats()} counts texts and forward passes. The model's activation buffers are reused from pass to pass
+ * and grow to the largest batch seen, so resident memory reaches a plateau set by {@code maxBatchSize} and the
+ * length limit; {@link #close()} releases it. Native operations run on as many threads as the process has cores
+ * ({@code OMP_NUM_THREADS} overrides); on a machine shared with other CPU-heavy processes set it lower (1 for
+ * small models): with every core busy elsewhere, each operation waits for all its threads to be scheduled, and
+ * a forward pass of BERT-tiny measured 100 times slower.
  *
  * <h2>Inputs and errors</h2>
  * Inputs longer than the length limit ({@link ModelInfo#maxLength()}) are truncated, the longer text of a pair
@@ -115,7 +111,6 @@ public final class TextClassifier implements AutoCloseable {
     private final TokenClassificationDecoder decoder;     // token classification: entities
     private final TokenClassificationDecoder everyToken;  // token classification: every token, O included
     private final BertClassifier classifier;              // touched by the inference thread only
-    private final SameDiff sd;
     private final int padId;
     private final MicroBatcher<Encoding, float[][]> batcher;
 
@@ -130,7 +125,6 @@ public final class TextClassifier implements AutoCloseable {
         this.decoder = tokens ? TokenClassificationDecoder.of(info.labels()).withUnkToken(tokenizer.config().unkToken()) : null;
         this.everyToken = tokens ? decoder.withIgnoreLabels(List.of()) : null;
         this.classifier = classifier;
-        this.sd = classifier.sameDiff();
         this.padId = tokenizer.tokenToId(tokenizer.config().padToken());
         this.batcher = new MicroBatcher<>("jbert-inference-" + info.folder().getFileName(), options.maxBatchSize(),
                 options.maxWait(), options.queueCapacity(), this::forward, this::freeNativeMemory);
@@ -169,7 +163,7 @@ public final class TextClassifier implements AutoCloseable {
         try (BertCheckpoint checkpoint = BertCheckpoint.open(folder)) {
             requireHead(checkpoint, spec, folder);
             CheckpointWeights weights = new CheckpointWeights(checkpoint);
-            classifier = BertClassifier.build(config, weights, spec, BertModel.Mode.INFERENCE, 0);
+            classifier = BertClassifier.build(config, weights, spec, 0);
             try {
                 // transformers builds no pooler for token classification, so a pretrained one goes unused
                 weights.verify(name -> spec.task() == TaskType.TOKEN_CLASSIFICATION && name.startsWith("bert.pooler."));
@@ -423,9 +417,8 @@ public final class TextClassifier implements AutoCloseable {
     }
 
     /**
-     * One forward pass on the inference thread: the batch padded to its longest encoding, the logits copied
-     * out, and every array of the pass closed at once (native memory is otherwise only freed when the garbage
-     * collector gets to it). Returns each encoding's logits: one row for sequence tasks, one per position of
+     * One forward pass on the inference thread: the batch padded to its longest encoding and the logits copied
+     * out. Returns each encoding's logits: one row for sequence tasks, one per position of
      * the encoding (padding left out) for token classification.
      */
     private List<float[][]> forward(List<Encoding> batch) {
@@ -443,20 +436,8 @@ public final class TextClassifier implements AutoCloseable {
             System.arraycopy(e.attentionMask(), 0, mask[i], 0, n);
             Arrays.fill(ids[i], n, t, padId);
         }
-        Map<String, INDArray> feed = Map.of(
-                BertModel.INPUT_IDS, Nd4j.createFromArray(ids),
-                BertModel.TOKEN_TYPE_IDS, Nd4j.createFromArray(types),
-                BertModel.ATTENTION_MASK, Nd4j.createFromArray(mask));
-        float[][] rows;
-        try {
-            INDArray logits = sd.output(feed, BertClassifier.LOGITS).get(BertClassifier.LOGITS); // [B, C] or [B·T, C]
-            rows = logits.toFloatMatrix();
-            if (logits.closeable()) logits.close();
-        } finally {
-            feed.values().forEach(a -> {
-                if (a.closeable()) a.close();
-            });
-        }
+        // [B, C] or [B·T, C]
+        float[][] rows = classifier.logits(ids, types, mask, Pass.inference()).toFloatMatrix();
         List<float[][]> out = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
             out.add(info.task() == TaskType.TOKEN_CLASSIFICATION

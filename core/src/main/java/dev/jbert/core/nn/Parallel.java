@@ -1,0 +1,93 @@
+package dev.jbert.core.nn;
+
+import dev.jbert.core.nd4j.NativeBackend;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Splits a kernel's rows over the cores this process may use ({@link NativeBackend#threads()}): the caller runs
+ * one part and a pool of daemon threads the others. Kernels run one at a time, between native operations, so
+ * the pool and ND4J's own threads take turns rather than competing. The split depends only on the row count
+ * and the thread count, so a reduction that combines parts in order gives the same bits on every run.
+ */
+public final class Parallel {
+
+    private static final int THREADS = NativeBackend.threads();
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final ExecutorService POOL = THREADS <= 1 ? null : Executors.newFixedThreadPool(THREADS - 1, r -> {
+        Thread t = new Thread(r, "jbert-kernel-" + COUNTER.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** The body of a kernel over the rows {@code [from, to)}. */
+    @FunctionalInterface
+    public interface Range {
+        void run(int from, int to);
+    }
+
+    /** The body of a kernel over part {@code part} of the split, rows {@code [from, to)}. */
+    @FunctionalInterface
+    public interface Part {
+        void run(int part, int from, int to);
+    }
+
+    private Parallel() {
+    }
+
+    /** How many parts work is split into at most. */
+    public static int threads() {
+        return THREADS;
+    }
+
+    /** How many parts {@link #parts} splits {@code n} rows into, each of at least {@code grain} rows. */
+    public static int partCount(int n, int grain) {
+        return (int) Math.max(1, Math.min(THREADS, n / (long) Math.max(1, grain)));
+    }
+
+    /** Runs {@code body} over {@code [0, n)} in contiguous parts of at least {@code grain} rows, one per thread. */
+    public static void range(int n, int grain, Range body) {
+        parts(n, grain, (part, from, to) -> body.run(from, to));
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} in {@link #partCount} contiguous parts, passing each its index, and
+     * returns when all are done. An exception in any part is rethrown here.
+     */
+    public static void parts(int n, int grain, Part body) {
+        if (n <= 0) return;
+        int parts = partCount(n, grain);
+        if (parts == 1 || POOL == null) {
+            body.run(0, 0, n);
+            return;
+        }
+        Future<?>[] futures = new Future<?>[parts - 1];
+        for (int p = 1; p < parts; p++) {
+            int part = p, from = (int) ((long) n * p / parts), to = (int) ((long) n * (p + 1) / parts);
+            futures[p - 1] = POOL.submit(() -> body.run(part, from, to));
+        }
+        RuntimeException failure = null;
+        try {
+            body.run(0, 0, (int) ((long) n / parts));
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while a kernel ran", e);
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            }
+        }
+        if (failure != null) throw failure;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.jbert.core.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Map;
+
+/**
+ * One forward pass, and the backward pass that may follow it: whether dropout is on, the seed its masks are
+ * drawn from, and where parameter gradients accumulate.
+ */
+public final class Pass {
+
+    private static final Pass INFERENCE = new Pass(false, 0, Map.of());
+
+    private final boolean training;
+    private final long dropoutSeed;
+    private final Map<String, INDArray> gradients;
+
+    private Pass(boolean training, long dropoutSeed, Map<String, INDArray> gradients) {
+        this.training = training;
+        this.dropoutSeed = dropoutSeed;
+        this.gradients = gradients;
+    }
+
+    /** Dropout off; a backward pass after it computes no parameter gradient. */
+    public static Pass inference() {
+        return INFERENCE;
+    }
+
+    /**
+     * Dropout on, masks drawn from {@code dropoutSeed}.
+     *
+     * @param gradients by parameter name, added to by the backward pass; a parameter without an entry is frozen
+     */
+    public static Pass training(long dropoutSeed, Map<String, INDArray> gradients) {
+        if (gradients == null) throw new IllegalArgumentException("gradients must not be null");
+        return new Pass(true, dropoutSeed, gradients);
+    }
+
+    public boolean training() {
+        return training;
+    }
+
+    public long dropoutSeed() {
+        return dropoutSeed;
+    }
+
+    /** Where the named parameter's gradient accumulates, or null when it does not train. */
+    public INDArray gradient(String parameter) {
+        return gradients.get(parameter);
+    }
+
+    /** Whether any parameter whose name starts with {@code prefix} trains: a frozen module needs no backward pass. */
+    public boolean trainsAny(String prefix) {
+        for (String name : gradients.keySet()) if (name.startsWith(prefix)) return true;
+        return false;
+    }
+}

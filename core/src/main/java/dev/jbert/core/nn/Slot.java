@@ -1,0 +1,53 @@
+package dev.jbert.core.nn;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.Arrays;
+
+/**
+ * Native memory a module writes one tensor into, reused from step to step.
+ *
+ * <p>A fresh native array per operation per step costs page faults on every first touch and leaves the freeing
+ * to the garbage collector; a slot grows to the largest shape it has held (batches padded to different lengths
+ * differ in size) and hands out a row-major view of its first elements in the shape asked for. Whatever the slot
+ * held before is overwritten by its next user: a view stays valid until the module that owns the slot runs again.
+ */
+public final class Slot {
+
+    private INDArray backing;                 // [capacity]
+    private long[] shape;
+    private INDArray view;
+
+    /** A row-major float32 view of {@code shape}; its contents are whatever was written last. */
+    public INDArray get(long... shape) {
+        if (view != null && Arrays.equals(shape, this.shape)) return view;
+        long n = 1;
+        for (long d : shape) n *= d;
+        if (backing == null || backing.length() < n) {
+            long capacity = backing == null ? n : Math.max(n, backing.length() + backing.length() / 2);
+            release();
+            backing = Nd4j.createUninitialized(DataType.FLOAT, capacity);
+        }
+        this.shape = shape.clone();
+        view = backing.get(NDArrayIndex.interval(0, n)).reshape('c', shape);
+        return view;
+    }
+
+    /** As {@link #get}, filled with zeros. */
+    public INDArray zeros(long... shape) {
+        INDArray a = get(shape);
+        a.assign(0);
+        return a;
+    }
+
+    /** Frees the native memory now; the slot can be used again. */
+    public void release() {
+        if (backing != null && backing.closeable() && !backing.wasClosed()) backing.close();
+        backing = null;
+        view = null;
+        shape = null;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.jbert.core.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.FloatBuffer;
+
+/**
+ * Embedding lookups as row copies, and their gradients as row additions: {@code nn.Embedding}'s forward and
+ * backward. The backward pass splits the table's columns between threads, so that rows repeated in a batch
+ * (the [CLS] id in every sequence) are added by one thread each, in order, without locks.
+ */
+public final class TableRows {
+
+    private TableRows() {
+    }
+
+    /**
+     * {@code out[r, :] += table[ids[r], :]} for every row r; an {@code ids} of null means row {@code r % period}
+     * (absolute positions 0..T-1, repeated per sequence).
+     */
+    public static void addRows(INDArray out, INDArray table, int[] ids, int period) {
+        int rows = (int) out.size(0), h = (int) out.size(1), tableRows = (int) table.size(0);
+        FloatBuffer dst = Floats.of(out), src = Floats.of(table);
+        long t = Profiler.start();
+        Parallel.range(rows, Math.max(1, Floats.CHUNK / h), (from, to) -> {
+            float[] acc = Floats.scratch(0, h), row = Floats.scratch(1, h);
+            for (int r = from; r < to; r++) {
+                int id = ids == null ? r % period : ids[r];
+                if (id < 0 || id >= tableRows) {
+                    throw new IllegalArgumentException("id " + id + " at position " + r + " is outside the table's " + tableRows + " rows");
+                }
+                dst.get(r * h, acc, 0, h);
+                src.get(id * h, row, 0, h);
+                for (int j = 0; j < h; j++) acc[j] += row[j];
+                dst.put(r * h, acc, 0, h);
+            }
+        });
+        Profiler.stop(Profiler.Section.EMBEDDINGS, t);
+    }
+
+    /**
+     * {@code gradient[ids[r], :] += rows[r, :]} for every row r whose id is not {@code skip} (the padding row,
+     * which {@code nn.Embedding(padding_idx)} never updates; -1 skips none); null ids mean {@code r % period}.
+     */
+    public static void scatterAdd(INDArray rows, int[] ids, int period, int skip, INDArray gradient) {
+        int n = (int) rows.size(0), h = (int) rows.size(1);
+        FloatBuffer src = Floats.of(rows), dst = Floats.of(gradient);
+        long t = Profiler.start();
+        Parallel.range(h, 16, (c0, c1) -> {
+            int w = c1 - c0;
+            float[] acc = Floats.scratch(0, w), row = Floats.scratch(1, w);
+            for (int r = 0; r < n; r++) {
+                int id = ids == null ? r % period : ids[r];
+                if (id == skip) continue;
+                dst.get(id * h + c0, acc, 0, w);
+                src.get(r * h + c0, row, 0, w);
+                for (int j = 0; j < w; j++) acc[j] += row[j];
+                dst.put(id * h + c0, acc, 0, w);
+            }
+        });
+        Profiler.stop(Profiler.Section.EMBEDDINGS, t);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.jbert.heads;
+
+import dev.jbert.core.nd4j.GradientFunction;
+import dev.jbert.core.nn.Profiler;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Map;
+
+/**
+ * The loss of a {@link ClassifierSpec} as a small SameDiff graph from logits and labels, and its gradient with
+ * respect to the logits. The losses are composed of basic SameDiff ops (see {@link dev.jbert.heads.loss.Loss});
+ * at {@code [batch, labels]} their cost is nothing beside the encoder's.
+ */
+final class LossGraph {
+
+    static final String LOGITS = "logits";
+    static final String LABELS = "labels";
+    static final String LOSS = "loss";
+
+    private final SameDiff sd;
+    private final String logitsGradient;
+
+    LossGraph(ClassifierSpec spec) {
+        sd = SameDiff.create();
+        int c = spec.numLabels();
+        // SameDiff differentiates only graphs with a trainable variable: a zero offset makes one, exactly
+        SDVariable logits = sd.placeHolder(LOGITS, DataType.FLOAT, -1, c)                      // [N, C]
+                .add(sd.var("logits_offset", Nd4j.zeros(DataType.FLOAT, c)));
+        SDVariable labels = switch (ClassifierSpec.labelKind(spec.task())) {
+            case CLASS_INDEX -> spec.task() == TaskType.TOKEN_CLASSIFICATION
+                    ? sd.placeHolder(LABELS, DataType.INT, -1, -1)                                 // [B, T]
+                    : sd.placeHolder(LABELS, DataType.INT, -1);                                    // [B]
+            case MULTI_HOT -> sd.placeHolder(LABELS, DataType.FLOAT, -1, c);                      // [B, C]
+            case REAL -> sd.placeHolder(LABELS, DataType.FLOAT, -1);                              // [B]
+        };
+        sd.identity(LOSS, spec.loss().build(sd, logits, labels, c));
+        sd.setLossVariables(LOSS);
+        GradientFunction.create(sd);
+        logitsGradient = sd.getGradForVariable(LOGITS).name();
+    }
+
+    /** The loss of {@code logits [N, C]}. */
+    double loss(INDArray logits, INDArray labels) {
+        long t = Profiler.start();
+        Map<String, INDArray> out = sd.output(Map.of(LOGITS, logits, LABELS, labels), LOSS);
+        double loss = out.get(LOSS).getDouble(0);
+        close(out);
+        Profiler.stop(Profiler.Section.LOSS, t);
+        return loss;
+    }
+
+    /** The loss, and its gradient with respect to the logits scaled by {@code scale}, written into {@code dLogits}. */
+    double lossAndGradient(INDArray logits, INDArray labels, double scale, INDArray dLogits) {
+        long t = Profiler.start();
+        Map<String, INDArray> out = sd.getFunction("grad").output(Map.of(LOGITS, logits, LABELS, labels), LOSS, logitsGradient);
+        double loss = out.get(LOSS).getDouble(0);
+        INDArray g = out.get(logitsGradient);
+        dLogits.assign(scale == 1 ? g : g.muli(scale));
+        close(out);
+        Profiler.stop(Profiler.Section.LOSS, t);
+        return loss;
+    }
+
+    /** SameDiff's outputs are fresh native arrays: freed now rather than whenever the collector finds them. */
+    private static void close(Map<String, INDArray> arrays) {
+        arrays.values().forEach(a -> {
+            if (a.closeable() && !a.wasClosed()) a.close();
+        });
+    }
+}
