@@ -232,11 +232,10 @@ public final class BertModel {
             this.ids = ids;
             this.types = types;
             this.seq = seq;
-            INDArray x = sum.zeros(ids.length, words.size(1));
+            INDArray x = sum.get(ids.length, words.size(1));
             // transformers adds token types to the words first, then positions
-            TableRows.addRows(x, words, ids, 0);
-            TableRows.addRows(x, tokenTypes, types, 0);
-            TableRows.addRows(x, positions, null, seq);
+            TableRows.sum(x, new TableRows.Lookup(words, ids, 0), new TableRows.Lookup(tokenTypes, types, 0),
+                    new TableRows.Lookup(positions, null, seq));
             INDArray out = layerNorm.forward(x, null);
             dropout.apply(out, pass);
             return out;
@@ -314,10 +313,9 @@ public final class BertModel {
             this.layerNorm = b.layerNorm(prefix + ".LayerNorm");
         }
 
+        /** The dense layer's bias, dropout and residual are folded into the LayerNorm's pass. */
         INDArray forward(INDArray x, INDArray residual, Pass pass) {
-            INDArray y = dense.forward(x);
-            dropout.apply(y, pass);
-            return layerNorm.forward(y, residual);
+            return layerNorm.forward(dense.forwardWithoutBias(x), dense.bias(), dropout, residual, pass);
         }
 
         /**
@@ -325,13 +323,9 @@ public final class BertModel {
          * in {@link #inputGradient}: callers add one into the other where both meet.
          */
         INDArray backward(INDArray dOut, Pass pass) {
-            INDArray dSum = layerNorm.backward(dOut, pass);
-            INDArray dDense = dSum;
-            if (dropout.active(pass)) {
-                dDense = droppedGradient.get(dSum.shape());
-                dropout.apply(dSum, dDense, pass);
-            }
-            lastInputGradient = dense.backward(dDense, pass);
+            INDArray dropped = dropout.active(pass) ? droppedGradient.get(dOut.shape()) : null;
+            INDArray dSum = layerNorm.backward(dOut, dropout, dropped, dense.biasGradient(pass), pass);
+            lastInputGradient = dense.backwardWithoutBias(dropped == null ? dSum : dropped, pass);
             return dSum;
         }
 
@@ -385,10 +379,11 @@ public final class BertModel {
             this.act = b.config.hiddenAct().function();
         }
 
+        /** The dense layer's bias is added in the activation's pass. */
         INDArray forward(INDArray x) {
-            preActivation = dense.forward(x);
+            preActivation = dense.forwardWithoutBias(x);
             INDArray y = activated.get(preActivation.shape());
-            act.forward(preActivation, y);
+            act.forward(preActivation, dense.bias(), y);
             return y;
         }
 

@@ -1,31 +1,36 @@
 package dev.jbert.core.nn;
 
 /**
- * The additive padding mask of a batch: 0 where a key position is attended, the lowest float32 where it is
- * padding, as transformers adds {@code torch.finfo(float32).min} before the softmax.
+ * The padding of a batch, as attention masks it: transformers adds {@code torch.finfo(float32).min} to the scores
+ * of padded key positions before the softmax. A finite score plus that is that value again in float32, so
+ * attention writes it over those scores instead of adding a mask to every one.
  *
- * @param batch    B
- * @param seq      T
- * @param additive {@code [B·T]}: row b's value for key position t at {@code b·T + t}
+ * @param batch  B
+ * @param seq    T
+ * @param padded for each row, its padded key positions (attention_mask 0), ascending
  */
-public record AttentionMask(int batch, int seq, float[] additive) {
+public record AttentionMask(int batch, int seq, int[][] padded) {
+
+    /** What a padded position's score becomes. */
+    public static final float MASKED = -Float.MAX_VALUE;
 
     public AttentionMask {
-        if (additive.length != batch * seq) {
-            throw new IllegalArgumentException("mask of " + additive.length + " values for " + batch + " × " + seq + " positions");
-        }
+        if (padded.length != batch) throw new IllegalArgumentException("padding of " + padded.length + " rows for a batch of " + batch);
     }
 
     /** From an {@code attention_mask} of 1 (attend) and 0 (padding), {@code [B][T]}. */
     public static AttentionMask of(int[][] attentionMask) {
         int b = attentionMask.length, t = b == 0 ? 0 : attentionMask[0].length;
-        float[] add = new float[b * t];
+        int[][] padded = new int[b][];
         for (int i = 0; i < b; i++) {
             if (attentionMask[i].length != t) {
                 throw new IllegalArgumentException("attention_mask row " + i + " has " + attentionMask[i].length + " positions, row 0 has " + t);
             }
-            for (int j = 0; j < t; j++) add[i * t + j] = attentionMask[i][j] != 0 ? 0f : -Float.MAX_VALUE;
+            int n = 0;
+            for (int v : attentionMask[i]) if (v == 0) n++;
+            padded[i] = new int[n];
+            for (int j = 0, k = 0; j < t; j++) if (attentionMask[i][j] == 0) padded[i][k++] = j;
         }
-        return new AttentionMask(b, t, add);
+        return new AttentionMask(b, t, padded);
     }
 }

@@ -5,8 +5,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.nio.FloatBuffer;
 
 /**
- * Sums over the rows of a matrix, added into a vector: a bias's gradient. Each thread sums its rows in double;
- * the parts are added in order, so the result does not depend on timing.
+ * Sums over the rows of a matrix, added into a vector: a bias's gradient. Rows are added in float in blocks of
+ * {@link Partials#BLOCK} (a loop the JIT vectorises) and the blocks in double; each thread keeps its own sums and
+ * the threads' are added in order, so the result does not depend on timing.
  */
 public final class ColumnSums {
 
@@ -21,20 +22,59 @@ public final class ColumnSums {
         }
         FloatBuffer src = Floats.of(a);
         int grain = Math.max(1, Floats.CHUNK / Math.max(1, cols));
-        double[][] partial = new double[Parallel.partCount(rows, grain)][cols];
+        Partials sums = new Partials(Parallel.partCount(rows, grain), cols);
         Parallel.parts(rows, grain, (part, from, to) -> {
-            double[] acc = partial[part];
             float[] row = Floats.scratch(0, cols);
             for (int r = from; r < to; r++) {
                 src.get(r * cols, row, 0, cols);
-                for (int j = 0; j < cols; j++) acc[j] += row[j];
+                sums.add(part, row);
             }
         });
-        FloatBuffer dst = Floats.of(target);
-        for (int j = 0; j < cols; j++) {
-            double sum = 0;
-            for (double[] p : partial) sum += p[j];
-            dst.put(j, dst.get(j) + (float) sum);
+        sums.addTo(target);
+    }
+
+    /** Column sums kept per part of a {@link Parallel#parts} split; a width of 0 keeps nothing. */
+    public static final class Partials {
+        static final int BLOCK = 64;
+        private final float[][] block;
+        private final double[][] total;
+        private final int[] rows;
+        private final int width;
+
+        public Partials(int parts, int width) {
+            this.width = width;
+            this.block = new float[parts][width];
+            this.total = new double[parts][width];
+            this.rows = new int[parts];
+        }
+
+        /** Adds one row of {@code width} values to part {@code part}'s sums; only that part's thread may call. */
+        public void add(int part, float[] row) {
+            float[] b = block[part];
+            for (int j = 0; j < width; j++) b[j] += row[j];
+            if (++rows[part] == BLOCK) flush(part);
+        }
+
+        private void flush(int part) {
+            float[] b = block[part];
+            double[] t = total[part];
+            for (int j = 0; j < width; j++) {
+                t[j] += b[j];
+                b[j] = 0f;
+            }
+            rows[part] = 0;
+        }
+
+        /** Adds every part's sums, in part order, into {@code target}. */
+        public void addTo(INDArray target) {
+            if (width == 0) return;
+            for (int p = 0; p < total.length; p++) flush(p);
+            FloatBuffer t = Floats.of(target);
+            for (int j = 0; j < width; j++) {
+                double sum = 0;
+                for (double[] part : total) sum += part[j];
+                t.put(j, t.get(j) + (float) sum);
+            }
         }
     }
 }

@@ -15,6 +15,13 @@ import java.nio.FloatBuffer;
  */
 public final class Dropout {
 
+    /** 0, 1, 2, ...: see {@link #apply(float[], int, int, int, int)}. */
+    private static final int[] IOTA = new int[Floats.CHUNK / 2 + 1];
+
+    static {
+        for (int i = 0; i < IOTA.length; i++) IOTA[i] = i;
+    }
+
     private final double p;
     private final int site;
     private final float scale;
@@ -89,16 +96,26 @@ public final class Dropout {
      * (row-major): for kernels that apply dropout to blocks they already hold.
      */
     public void apply(float[] x, int off, int len, int base, int key) {
-        int firstPair = base >>> 1, pairs = ((base + len - 1) >>> 1) - firstPair + 1;
-        int[] bits = Floats.intScratch(pairs);
-        // one hash gives two elements 16 bits each; this loop has no conversion and vectorises
-        for (int q = 0; q < pairs; q++) bits[q] = hash(firstPair + q, key);
-        int t = threshold;
-        float s = scale;
-        for (int j = 0; j < len; j++) {
-            int e = base + j;
-            int u = (bits[(e >>> 1) - firstPair] >>> ((e & 1) << 4)) & 0xFFFF;
-            x[off + j] = u >= t ? x[off + j] * s : 0f;
+        for (int done = 0; done < len; done += Floats.CHUNK) {
+            int n = Math.min(Floats.CHUNK, len - done), start = base + done;
+            int firstPair = start >>> 1, pairs = ((start + n - 1) >>> 1) - firstPair + 1;
+            int[] bits = Floats.intScratch(pairs);
+            // one hash gives two elements 16 bits each; reading the index from IOTA instead of computing it
+            // from the loop counter is what lets the JIT vectorise this loop
+            for (int q = 0; q < pairs; q++) bits[q] = hash(IOTA[q] + firstPair, key);
+            int t = threshold, o = off + done;
+            float s = scale;
+            if ((start & 1) == 0) {
+                for (int j = 0; j < n; j++) {
+                    int u = (bits[j >>> 1] >>> ((j & 1) << 4)) & 0xFFFF;
+                    x[o + j] = u >= t ? x[o + j] * s : 0f;
+                }
+            } else {
+                for (int j = 0; j < n; j++) {
+                    int u = (bits[(j + 1) >>> 1] >>> (((j + 1) & 1) << 4)) & 0xFFFF;
+                    x[o + j] = u >= t ? x[o + j] * s : 0f;
+                }
+            }
         }
     }
 

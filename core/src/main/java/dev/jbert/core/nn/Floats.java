@@ -114,4 +114,31 @@ public final class Floats {
         if (a.length() > Integer.MAX_VALUE) throw new IllegalArgumentException("array of " + a.length() + " elements is too large");
         return (int) a.length();
     }
+
+    /** A kernel on a block of whole rows, {@code x} and {@code y} each {@code rows × width} values. */
+    @FunctionalInterface
+    public interface Rows {
+        void apply(float[] x, float[] y, int rows, int width);
+    }
+
+    /**
+     * {@code f} over blocks of whole rows of {@code in [R, W]}, in parallel, writing {@code y} to {@code out} and,
+     * when {@code updateIn}, {@code x} back to {@code in} (for a kernel that also changes its input).
+     */
+    public static void rows(INDArray in, INDArray out, boolean updateIn, Rows f) {
+        int rows = (int) in.size(0), width = (int) in.size(1);
+        checkSameLength(in, out);
+        FloatBuffer src = of(in), dst = of(out);
+        int block = Math.max(1, CHUNK / Math.max(1, width));
+        Parallel.range(rows, block, (from, to) -> {
+            float[] x = scratch(0, block * width), y = scratch(1, block * width);
+            for (int r0 = from; r0 < to; r0 += block) {
+                int n = Math.min(block, to - r0), len = n * width, at = r0 * width;
+                src.get(at, x, 0, len);
+                f.apply(x, y, n, width);
+                if (updateIn) src.put(at, x, 0, len);
+                dst.put(at, y, 0, len);
+            }
+        });
+    }
 }

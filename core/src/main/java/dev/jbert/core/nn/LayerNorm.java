@@ -5,13 +5,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.nio.FloatBuffer;
 
 /**
- * {@code torch.nn.LayerNorm} over the last dimension, optionally of a sum {@code x + residual} (the post-norm
- * residual of BERT-style layers), in one pass per row: {@code y = (v - mean)/sqrt(var + eps)·γ + β} with the
- * biased variance, as torch computes it. Mean and variance are accumulated in double.
+ * {@code torch.nn.LayerNorm} over the last dimension, with the sum that feeds it in post-norm layers folded in:
+ * {@code LayerNorm(dropout(x + bias) + residual)} in one pass per row, each of bias, dropout and residual
+ * optional. {@code y = (v - mean)/sqrt(var + eps)·γ + β} with the biased variance, as torch computes it.
  *
  * <p>The forward pass keeps the normalised rows {@code x̂} and each row's {@code 1/sqrt(var + eps)} for the
  * backward pass: {@code dv = rstd·(g - mean(g) - x̂·mean(g·x̂))} with {@code g = dy·γ}; {@code dγ += Σ dy·x̂} and
- * {@code dβ += Σ dy} over rows, summed per thread in double and combined in order.
+ * {@code dβ += Σ dy} over rows. The backward pass also gives the gradient of {@code x} (the dropout mask applied
+ * to {@code dv}) and of the bias (its column sums) when asked, in the same pass. Column sums are per thread,
+ * combined in order, so results do not depend on timing.
  */
 public final class LayerNorm {
 
@@ -39,8 +41,16 @@ public final class LayerNorm {
         if (beta.length() != width) throw new IllegalArgumentException(biasName + " has " + beta.length() + " elements, expected " + width);
     }
 
-    /** {@code LayerNorm(x + residual)} of {@code [N, H]} rows into this module's output slot; residual may be null. */
+    /** {@code LayerNorm(x + residual)} of {@code [N, H]} rows; residual may be null. */
     public INDArray forward(INDArray x, INDArray residual) {
+        return forward(x, null, null, residual, Pass.inference());
+    }
+
+    /**
+     * {@code LayerNorm(dropout(x + bias) + residual)} of {@code [N, H]} rows into this module's output slot; bias
+     * ({@code [H]}), dropout and residual ({@code [N, H]}) may each be null.
+     */
+    public INDArray forward(INDArray x, INDArray bias, Dropout dropout, INDArray residual, Pass pass) {
         int rows = (int) x.size(0), h = width;
         if (x.size(1) != h) throw new IllegalArgumentException("LayerNorm of width " + h + " on rows of " + x.size(1));
         INDArray y = output.get(rows, h);
@@ -48,7 +58,9 @@ public final class LayerNorm {
         INDArray rstd = inverseStd.get(rows);
         FloatBuffer in = Floats.of(x), res = residual == null ? null : Floats.of(residual);
         FloatBuffer out = Floats.of(y), hat = Floats.of(xHat), inv = Floats.of(rstd);
-        float[] g = heap(gamma), b = heap(beta);
+        float[] g = heap(gamma), b = heap(beta), added = bias == null ? null : heap(bias);
+        boolean drop = dropout != null && dropout.active(pass);
+        int key = drop ? dropout.key(pass) : 0;
         float epsilon = eps;
         long t = Profiler.start();
         Parallel.range(rows, rowGrain(h), (from, to) -> {
@@ -56,25 +68,18 @@ public final class LayerNorm {
             for (int row = from; row < to; row++) {
                 int at = row * h;
                 in.get(at, v, 0, h);
+                if (added != null) for (int j = 0; j < h; j++) v[j] += added[j];
+                if (drop) dropout.apply(v, 0, h, at, key);
                 if (res != null) {
                     res.get(at, r, 0, h);
                     for (int j = 0; j < h; j++) v[j] += r[j];
                 }
-                double sum = 0;
-                for (int j = 0; j < h; j++) sum += v[j];
-                float mean = (float) (sum / h);
-                double squares = 0;
-                for (int j = 0; j < h; j++) {
-                    float c = v[j] - mean;
-                    v[j] = c;
-                    squares += (double) c * c;
-                }
-                float s = (float) (1.0 / Math.sqrt((float) (squares / h) + epsilon));
-                for (int j = 0; j < h; j++) {
-                    float n = v[j] * s;
-                    v[j] = n;
-                    o[j] = n * g[j] + b[j];
-                }
+                float mean = (float) (sum(v, h) / h);
+                for (int j = 0; j < h; j++) v[j] -= mean;
+                for (int j = 0; j < h; j++) o[j] = v[j] * v[j];
+                float s = (float) (1.0 / Math.sqrt((float) (sum(o, h) / h) + epsilon));
+                for (int j = 0; j < h; j++) v[j] *= s;
+                for (int j = 0; j < h; j++) o[j] = v[j] * g[j] + b[j];
                 hat.put(at, v, 0, h);
                 out.put(at, o, 0, h);
                 inv.put(row, s);
@@ -84,60 +89,84 @@ public final class LayerNorm {
         return y;
     }
 
-    /**
-     * The gradient of the normalised input ({@code x + residual}) for {@code dy [N, H]}, in this module's slot,
-     * accumulating γ's and β's gradients.
-     */
+    /** The gradient of the normalised sum for {@code dy [N, H]}, in this module's slot; see the class comment. */
     public INDArray backward(INDArray dy, Pass pass) {
+        return backward(dy, null, null, null, pass);
+    }
+
+    /**
+     * The gradient of the normalised sum ({@code dropout(x + bias) + residual}) for {@code dy [N, H]}, in this
+     * module's slot, accumulating γ's and β's gradients. When {@code dx} is given, the gradient of {@code x}
+     * (the sum's through dropout) is written into it; without dropout it equals the sum's, and {@code dx} may be
+     * null. When {@code dBias} is given, the column sums of x's gradient are added into it.
+     */
+    public INDArray backward(INDArray dy, Dropout dropout, INDArray dx, INDArray dBias, Pass pass) {
         int rows = (int) dy.size(0), h = width;
-        INDArray dx = inputGradient.get(rows, h);
+        INDArray dSum = inputGradient.get(rows, h);
         FloatBuffer gradOut = Floats.of(dy), hat = Floats.of(normalised.get(rows, h)), inv = Floats.of(inverseStd.get(rows));
-        FloatBuffer gradIn = Floats.of(dx);
+        FloatBuffer gradIn = Floats.of(dSum), gradX = dx == null ? null : Floats.of(dx);
         INDArray dGamma = pass.gradient(weightName), dBeta = pass.gradient(biasName);
-        boolean params = dGamma != null || dBeta != null;
+        boolean params = dGamma != null || dBeta != null, biasGrad = dBias != null;
+        boolean drop = dropout != null && dropout.active(pass);
+        int key = drop ? dropout.key(pass) : 0;
         float[] g = heap(gamma);
         int grain = rowGrain(h);
         int parts = Parallel.partCount(rows, grain);
-        double[][] sumDyXhat = new double[parts][params ? h : 0], sumDy = new double[parts][params ? h : 0];
+        ColumnSums.Partials sumDyXhat = new ColumnSums.Partials(parts, params ? h : 0), sumDy = new ColumnSums.Partials(parts, params ? h : 0);
+        ColumnSums.Partials sumDx = new ColumnSums.Partials(parts, biasGrad ? h : 0);
         long t = Profiler.start();
         Parallel.parts(rows, grain, (part, from, to) -> {
             float[] d = Floats.scratch(0, h), xh = Floats.scratch(1, h), o = Floats.scratch(2, h);
-            double[] accGamma = sumDyXhat[part], accBeta = sumDy[part];
+            float[] prod = Floats.scratch(4, h);
             for (int row = from; row < to; row++) {
                 int at = row * h;
                 gradOut.get(at, d, 0, h);
                 hat.get(at, xh, 0, h);
                 if (params) {
-                    for (int j = 0; j < h; j++) {
-                        accGamma[j] += d[j] * xh[j];
-                        accBeta[j] += d[j];
-                    }
+                    for (int j = 0; j < h; j++) prod[j] = d[j] * xh[j];
+                    sumDyXhat.add(part, prod);
+                    sumDy.add(part, d);
                 }
-                double sumG = 0, sumGx = 0;
-                for (int j = 0; j < h; j++) {
-                    float gj = d[j] * g[j];
-                    o[j] = gj;
-                    sumG += gj;
-                    sumGx += gj * xh[j];
-                }
-                float meanG = (float) (sumG / h), meanGx = (float) (sumGx / h), s = inv.get(row);
+                for (int j = 0; j < h; j++) o[j] = d[j] * g[j];
+                float meanG = (float) (sum(o, h) / h);
+                for (int j = 0; j < h; j++) prod[j] = o[j] * xh[j];
+                float meanGx = (float) (sum(prod, h) / h), s = inv.get(row);
                 for (int j = 0; j < h; j++) o[j] = s * (o[j] - meanG - xh[j] * meanGx);
                 gradIn.put(at, o, 0, h);
+                if (gradX != null) {
+                    if (drop) dropout.apply(o, 0, h, at, key);
+                    gradX.put(at, o, 0, h);
+                }
+                if (biasGrad) sumDx.add(part, o);
             }
         });
-        if (dGamma != null) addInOrder(sumDyXhat, dGamma);
-        if (dBeta != null) addInOrder(sumDy, dBeta);
+        if (dGamma != null) sumDyXhat.addTo(dGamma);
+        if (dBeta != null) sumDy.addTo(dBeta);
+        if (biasGrad) sumDx.addTo(dBias);
         Profiler.stop(Profiler.Section.LAYER_NORM, t);
-        return dx;
+        return dSum;
     }
 
-    private static void addInOrder(double[][] parts, INDArray target) {
-        FloatBuffer t = Floats.of(target);
-        for (int j = 0; j < target.length(); j++) {
-            double sum = 0;
-            for (double[] p : parts) sum += p[j];
-            t.put(j, t.get(j) + (float) sum);
+    /**
+     * Σ x[0..n) with eight partial sums, combined in double: the JIT does not vectorise a float sum (its order is
+     * fixed), but eight independent additions keep the adder busy where one chain waits on each result.
+     */
+    private static double sum(float[] x, int n) {
+        float a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, h = 0;
+        int j = 0;
+        for (; j + 8 <= n; j += 8) {
+            a += x[j];
+            b += x[j + 1];
+            c += x[j + 2];
+            d += x[j + 3];
+            e += x[j + 4];
+            f += x[j + 5];
+            g += x[j + 6];
+            h += x[j + 7];
         }
+        double total = (double) a + b + c + d + e + f + g + h;
+        for (; j < n; j++) total += x[j];
+        return total;
     }
 
     private static int rowGrain(int width) {

@@ -61,16 +61,24 @@ public final class Linear {
 
     /** {@code x [N, in]} → {@code y [N, out]}, in this module's output slot. */
     public INDArray forward(INDArray x) {
-        long n = x.size(0);
-        INDArray y = output.get(n, out);
-        long t = Profiler.start();
-        Nd4j.gemm(x, weight, y, false, true, 1.0, 0.0);
-        Profiler.stop(Profiler.Section.LINEAR, t);
+        INDArray y = forwardWithoutBias(x);
         if (bias != null) {
-            t = Profiler.start();
+            long t = Profiler.start();
             addBias(y, bias);
             Profiler.stop(Profiler.Section.BIAS, t);
         }
+        return y;
+    }
+
+    /**
+     * {@code x·Wᵀ} alone: for a caller that adds {@link #bias()} in its own next pass over the result (a LayerNorm,
+     * an activation) rather than in a pass of its own.
+     */
+    public INDArray forwardWithoutBias(INDArray x) {
+        INDArray y = output.get(x.size(0), out);
+        long t = Profiler.start();
+        Nd4j.gemm(x, weight, y, false, true, 1.0, 0.0);
+        Profiler.stop(Profiler.Section.LINEAR, t);
         input = x;
         return y;
     }
@@ -91,22 +99,33 @@ public final class Linear {
      * nothing needs the input's gradient.
      */
     public void backward(INDArray dy, INDArray into, boolean accumulate, Pass pass) {
+        INDArray db = biasGradient(pass);
+        if (db != null) {
+            long t = Profiler.start();
+            ColumnSums.addTo(dy, db);
+            Profiler.stop(Profiler.Section.BIAS, t);
+        }
+        backwardWithoutBias(dy, into, accumulate, pass);
+    }
+
+    /** As {@link #backward(INDArray, Pass)} for a caller that has added the bias's gradient itself. */
+    public INDArray backwardWithoutBias(INDArray dy, Pass pass) {
+        INDArray dx = inputGradient.get(dy.size(0), in);
+        backwardWithoutBias(dy, dx, false, pass);
+        return dx;
+    }
+
+    private void backwardWithoutBias(INDArray dy, INDArray into, boolean accumulate, Pass pass) {
         long t = Profiler.start();
         INDArray dW = pass.gradient(weightName);
         if (dW != null) Nd4j.gemm(dy, input, dW, true, false, 1.0, 1.0);
         if (into != null) Nd4j.gemm(dy, weight, into, false, false, 1.0, accumulate ? 1.0 : 0.0);
         Profiler.stop(Profiler.Section.LINEAR, t);
-        if (biasName != null) {
-            INDArray db = pass.gradient(biasName);
-            t = Profiler.start();
-            if (db != null) ColumnSums.addTo(dy, db);
-            Profiler.stop(Profiler.Section.BIAS, t);
-        }
     }
 
-    /** Whether this module's parameters train in this pass. */
-    public boolean trains(Pass pass) {
-        return pass.gradient(weightName) != null || (biasName != null && pass.gradient(biasName) != null);
+    /** Where the bias's gradient accumulates in this pass, or null (no bias, or frozen). */
+    public INDArray biasGradient(Pass pass) {
+        return biasName == null ? null : pass.gradient(biasName);
     }
 
     /** {@code y[r, :] += b} for every row. */

@@ -20,9 +20,9 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
  * block at column {@code h·hs}, which a GEMM reads with leading dimension H, so heads are never split into a
  * {@code [B, nh, T, hs]} copy. The {@code B·nh} small products run in parallel, one single-threaded BLAS call
  * per block and thread: one call per product, threaded inside, spends more time starting threads than
- * multiplying at these sizes. The mask is added block by block right after its product, while it is in cache;
- * the softmax is one native operation over all blocks; dropout and the softmax's backward pass run on each block
- * between the products that need it.
+ * multiplying at these sizes. Padded keys are masked block by block right after their product, while it is in
+ * cache; the softmax is one native operation over all blocks; dropout and the softmax's backward pass run on
+ * each block between the products that need it.
  */
 public final class ScaledDotProductAttention {
 
@@ -56,23 +56,20 @@ public final class ScaledDotProductAttention {
         INDArray ctx = context.get((long) b * t, h);
         FloatBuffer scores = Floats.of(probs);
         FloatPointer qp = pointer(q), kp = pointer(k), vp = pointer(v), sp = pointer(probs), cp = pointer(ctx);
-        float[] additive = mask.additive();
+        int[][] padded = mask.padded();
         float alpha = scale;
         int hs = headSize, nh = heads;
         long t0 = Profiler.start();
         Gemms.singleThreaded(() -> Parallel.range(b * nh, 1, (from, to) -> {
-            float[] block = Floats.scratch(0, t * t);
             for (int i = from; i < to; i++) {
                 int row = i / nh, head = i % nh;
                 long qk = (long) row * t * h + (long) head * hs, s = (long) i * t * t;
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, t, t, hs, alpha, at(qp, qk), h, at(kp, qk), h, 0f, at(sp, s), t);
-                scores.get((int) s, block, 0, t * t);
-                int m = row * t;
-                for (int r = 0; r < t; r++) {
-                    int o = r * t;
-                    for (int c = 0; c < t; c++) block[o + c] += additive[m + c];
+                int[] keys = padded[row];
+                for (int r = 0; r < t && keys.length > 0; r++) {
+                    int o = (int) s + r * t;
+                    for (int c : keys) scores.put(o + c, AttentionMask.MASKED);
                 }
-                scores.put((int) s, block, 0, t * t);
             }
         }));
         Profiler.stop(Profiler.Section.ATTENTION, t0);

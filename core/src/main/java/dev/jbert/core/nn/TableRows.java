@@ -14,24 +14,40 @@ public final class TableRows {
     private TableRows() {
     }
 
+    /** Which row of a table each position reads: {@code ids[r]}, or {@code r % period} when ids is null. */
+    public record Lookup(INDArray table, int[] ids, int period) {
+
+        int row(int r) {
+            return ids == null ? r % period : ids[r];
+        }
+    }
+
     /**
-     * {@code out[r, :] += table[ids[r], :]} for every row r; an {@code ids} of null means row {@code r % period}
-     * (absolute positions 0..T-1, repeated per sequence).
+     * {@code out[r, :] = Σ_k lookups[k].table[lookups[k].row(r), :]}, added in the order given, in one pass over
+     * {@code out}.
      */
-    public static void addRows(INDArray out, INDArray table, int[] ids, int period) {
-        int rows = (int) out.size(0), h = (int) out.size(1), tableRows = (int) table.size(0);
-        FloatBuffer dst = Floats.of(out), src = Floats.of(table);
+    public static void sum(INDArray out, Lookup... lookups) {
+        int rows = (int) out.size(0), h = (int) out.size(1);
+        FloatBuffer dst = Floats.of(out);
+        FloatBuffer[] src = new FloatBuffer[lookups.length];
+        for (int k = 0; k < lookups.length; k++) {
+            if (lookups[k].table().size(1) != h) {
+                throw new IllegalArgumentException("a table of width " + lookups[k].table().size(1) + " summed into rows of " + h);
+            }
+            src[k] = Floats.of(lookups[k].table());
+        }
         long t = Profiler.start();
         Parallel.range(rows, Math.max(1, Floats.CHUNK / h), (from, to) -> {
             float[] acc = Floats.scratch(0, h), row = Floats.scratch(1, h);
             for (int r = from; r < to; r++) {
-                int id = ids == null ? r % period : ids[r];
-                if (id < 0 || id >= tableRows) {
-                    throw new IllegalArgumentException("id " + id + " at position " + r + " is outside the table's " + tableRows + " rows");
+                for (int k = 0; k < lookups.length; k++) {
+                    int id = lookups[k].row(r), tableRows = (int) lookups[k].table().size(0);
+                    if (id < 0 || id >= tableRows) {
+                        throw new IllegalArgumentException("id " + id + " at position " + r + " is outside the table's " + tableRows + " rows");
+                    }
+                    src[k].get(id * h, k == 0 ? acc : row, 0, h);
+                    if (k > 0) for (int j = 0; j < h; j++) acc[j] += row[j];
                 }
-                dst.get(r * h, acc, 0, h);
-                src.get(id * h, row, 0, h);
-                for (int j = 0; j < h; j++) acc[j] += row[j];
                 dst.put(r * h, acc, 0, h);
             }
         });
