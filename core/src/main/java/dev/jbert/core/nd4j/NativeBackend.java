@@ -1,5 +1,7 @@
 package dev.jbert.core.nd4j;
 
+import com.sun.jna.Library;
+import com.sun.jna.Native;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOps;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -63,8 +65,12 @@ public final class NativeBackend {
 
     private static volatile Status status;
 
-    /** What {@link #init()} chose and found. */
-    public record Status(Build chosen, String reason, String loaded, int threads) {
+    /**
+     * What {@link #init()} chose and found.
+     *
+     * @param oneDnn whether the loaded build multiplies matrices with oneDNN rather than BLAS
+     */
+    public record Status(Build chosen, String reason, String loaded, boolean oneDnn, int threads) {
     }
 
     private NativeBackend() {
@@ -97,6 +103,7 @@ public final class NativeBackend {
             reason = pinned.equals("auto") ? "the CPU's flags (" + describe(flags) + ")" : "-D" + CHOICE_PROPERTY + "=" + pinned;
             System.setProperty(EXTENSION_PROPERTY, chosen.extension);
         }
+        String waitPolicy = passiveOpenMpThreads();
         Nd4j.getExecutioner();
         NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
         String loaded = describeLoaded(ops);
@@ -108,8 +115,33 @@ public final class NativeBackend {
         int threads = threads();
         ops.setOmpNumThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
-        LOG.info("ND4J native build: {} (chosen by {}), {} threads", loaded, reason, threads);
-        return new Status(chosen, reason, loaded, threads);
+        LOG.info("ND4J native build: {} (chosen by {}), {} threads, OpenMP {}", loaded, reason, threads, waitPolicy);
+        return new Status(chosen, reason, loaded, ops.buildInfo().contains("HAVE_ONEDNN"), threads);
+    }
+
+    /**
+     * Makes ND4J's OpenMP threads sleep as soon as a native operation ends, unless the environment already says
+     * how they should wait. By default they spin for a while, hoping for more work; here the next work is
+     * usually a kernel on jbert's own threads, which the spinning threads then keep from their cores (MiniLM
+     * training steps took 1.3× as long). libgomp reads the setting when it loads, so it is put into the process
+     * environment before ND4J loads.
+     */
+    private static String passiveOpenMpThreads() {
+        if (System.getenv("OMP_WAIT_POLICY") != null || System.getenv("GOMP_SPINCOUNT") != null) {
+            return "wait policy from the environment";
+        }
+        try {
+            CLibrary libc = (CLibrary) Native.loadLibrary("c", CLibrary.class);
+            return libc.setenv("OMP_WAIT_POLICY", "PASSIVE", 0) == 0 ? "threads passive between operations" : "wait policy unchanged";
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("cannot set OMP_WAIT_POLICY: {}", e.toString());
+            return "wait policy unchanged (" + e.getClass().getSimpleName() + ")";
+        }
+    }
+
+    /** The C library's {@code setenv}, through JNA (ND4J depends on it already). */
+    interface CLibrary extends Library {
+        int setenv(String name, String value, int overwrite);
     }
 
     /** Threads for native operations: {@code OMP_NUM_THREADS} if set, else the cores this process may use. */
