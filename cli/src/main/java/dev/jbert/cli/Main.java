@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  * The one place that calls {@code System.exit}; errors a user can fix (a bad file, a bad option)
  * are printed as one clear message, not a stack trace.
  */
-@Command(name = "jbert", mixinStandardHelpOptions = true, version = "jbert 0.1.0",
+@Command(name = "jbert", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "jbert 0.1.0",
         description = "Fine-tune and run BERT classifiers on the JVM, offline.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ServeCommand.class, TokenizeCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})

@@ -48,6 +48,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -90,8 +91,14 @@ public final class Harness {
         String longText = longText(texts, tokenizer);
 
         List<ShapeResult> shapes = new ArrayList<>();
-        for (ModelShape shape : options.shapes()) shapes.add(measure(shape, tokenizer, longText, gemm));
-        PyTorchSide.Figures pytorch = PyTorchSide.obtain(options, pytorchScript, python, log);
+        List<Optional<PyTorchSide.Figures>> torch = new ArrayList<>();
+        for (ModelShape shape : options.shapes()) {
+            shapes.add(measure(shape, tokenizer, longText, gemm));
+            if (options.pytorch() == PyTorchSide.Mode.AUTO && (torch.isEmpty() || torch.get(torch.size() - 1).isPresent())) {
+                torch.add(PyTorchSide.measure(options, List.of(shape), pytorchScript, python, log));
+            }
+        }
+        PyTorchSide.Figures pytorch = PyTorchSide.combine(options, torch);
         BenchReport.Settings settings = new BenchReport.Settings(options.length(), options.warmupSteps(), options.steps(),
                 options.latencyRequests(), "matrix products only, 2 FLOPs per multiply-add; training = 3 × forward");
         return new BenchReport(LocalDate.now().toString(), machine, settings, gemm, tokenizing, shapes, pytorch);

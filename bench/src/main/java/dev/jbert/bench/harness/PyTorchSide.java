@@ -54,29 +54,39 @@ public final class PyTorchSide {
     }
 
     /**
-     * The PyTorch figures for these options.
+     * The PyTorch figures for these options, measured shape by shape right after jbert's own figures for the
+     * shape (so that both sides of a ratio see the machine in the same state) through {@code measure}, or the
+     * recorded ones.
      *
-     * @param script the PyTorch script ({@code bench/pytorch_bench.py} in the repository)
-     * @param python the Python command
+     * @param perShape what {@link #measure} gave for each shape, in order; empty where it could not run
      */
-    public static Figures obtain(BenchOptions options, Path script, String python, PrintStream log) {
+    public static Figures combine(BenchOptions options, List<Optional<Figures>> perShape) {
         return switch (options.pytorch()) {
             case OFF -> new Figures("not run", false, List.of());
             case REFERENCE -> REFERENCE;
             case AUTO -> {
-                Optional<Figures> measured = measure(options, script, python, log);
-                yield measured.orElse(REFERENCE);
+                if (perShape.isEmpty() || perShape.stream().anyMatch(Optional::isEmpty)) yield REFERENCE;
+                List<Row> rows = new ArrayList<>();
+                perShape.forEach(f -> rows.addAll(f.get().rows()));
+                yield new Figures(perShape.get(0).get().source() + ", each shape right after jbert's", true, rows);
             }
         };
     }
 
-    private static Optional<Figures> measure(BenchOptions options, Path script, String python, PrintStream log) {
+    /**
+     * Runs the PyTorch script for the given shapes when the options ask for it (mode AUTO).
+     *
+     * @param script the PyTorch script ({@code bench/pytorch_bench.py} in the repository)
+     * @param python the Python command
+     */
+    public static Optional<Figures> measure(BenchOptions options, List<ModelShape> which, Path script, String python, PrintStream log) {
+        if (options.pytorch() != Mode.AUTO) return Optional.empty();
         if (!Files.isRegularFile(script)) {
             log.println("PyTorch side: " + script + " not found; showing the recorded reference figures");
             return Optional.empty();
         }
         StringJoiner shapes = new StringJoiner(","), train = new StringJoiner(","), infer = new StringJoiner(",");
-        for (ModelShape s : options.shapes()) {
+        for (ModelShape s : which) {
             shapes.add(s.name());
             train.add(s.name() + "=" + options.trainBatch(s));
             infer.add(s.name() + "=" + options.inferenceBatch(s));
