@@ -105,6 +105,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--focal-alpha", description = "Softmax focal: comma-separated per-class alphas; sigmoid focal: one alpha (default 0.25).") String focalAlpha;
     @Option(names = "--pos-weight", description = "BCE: comma-separated per-class positive weights, or 'auto' (negatives / positives per class).") String posWeight;
     @Option(names = "--sampling", defaultValue = "none", description = "over, under or none: rebalance single-label training data each epoch.") String sampling;
+    @Option(names = "--group-by-length", description = "Batch examples of similar lengths together (transformers' group_by_length): less padding, faster epochs; off by default, as there.") boolean groupByLength;
     @Option(names = "--head", defaultValue = "linear", description = "linear or mlp.") String head;
     @Option(names = "--mlp-hidden-size", defaultValue = "256") int mlpHidden;
     @Option(names = "--replace-head", description = "Discard a checkpoint head with another number of labels and train a new one.") boolean replaceHead;
@@ -141,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
                 .earlyStoppingPatience(earlyStoppingPatience).earlyStoppingThreshold(earlyStoppingThreshold)
                 .seed(seed).build();
 
-        var trainBatches = EpochBatches.of(trainSet, batchSize, Sampling.valueOf(sampling.toUpperCase(java.util.Locale.ROOT)));
+        var trainBatches = EpochBatches.of(trainSet, batchSize, Sampling.valueOf(sampling.toUpperCase(java.util.Locale.ROOT)), groupByLength);
         var validBatches = validSet == null ? null : validSet.batches(evalBatchSize);
         ClassifierEvaluator evaluator = validSet == null ? null : new ClassifierEvaluator(spec, validBatches, threshold);
 

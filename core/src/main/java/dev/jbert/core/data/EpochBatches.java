@@ -23,6 +23,12 @@ import java.util.SplittableRandom;
  * <p>{@link Sampling#NONE} shuffles every example once per epoch; {@link Sampling#OVER} draws as many
  * examples as the dataset holds with replacement, classes balanced; {@link Sampling#UNDER} keeps the
  * rarest class's size of every class. Either way each epoch has the same number of batches.
+ *
+ * <p>With length grouping (transformers' {@code group_by_length}, in version 5 {@code train_sampling_strategy=
+ * "group_by_length"}) the epoch's order is then cut into mega-batches of {@code min(50, n / (4·batch))} batches,
+ * each sorted by length, longest first, and the longest example of all is swapped to the front, as transformers'
+ * {@code LengthGroupedSampler} does: batches of similar lengths pad less and run faster, and the batches still come
+ * in random order.
  * Immutable; batches are built when the epoch's list is read, so an epoch costs no memory up front.
  */
 public final class EpochBatches implements TrainingData {
@@ -32,10 +38,11 @@ public final class EpochBatches implements TrainingData {
     private final Sampling sampling;
     /** Null for {@link Sampling#NONE}. */
     private final EpochSampler sampler;
+    private final boolean groupByLength;
     private final int samplesPerEpoch;
     private final String fingerprint;
 
-    private EpochBatches(EncodedDataset data, int batchSize, Sampling sampling) {
+    private EpochBatches(EncodedDataset data, int batchSize, Sampling sampling, boolean groupByLength) {
         if (data == null || sampling == null) throw new IllegalArgumentException("data and sampling must not be null");
         if (batchSize < 1) throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
         if (!data.isLabelled()) throw new IllegalArgumentException("training data must be labelled");
@@ -51,8 +58,10 @@ public final class EpochBatches implements TrainingData {
             case OVER -> OverSampler.balanced(data.classIds(), data.size());
             case UNDER -> UnderSampler.of(data.classIds());
         };
+        this.groupByLength = groupByLength;
         this.samplesPerEpoch = sampler == null ? data.size() : sampler.numSamples();
-        this.fingerprint = digest(data.fingerprint() + " batch_size=" + batchSize + " sampling=" + sampling);
+        this.fingerprint = digest(data.fingerprint() + " batch_size=" + batchSize + " sampling=" + sampling
+                + (groupByLength ? " group_by_length" : ""));
     }
 
     /**
@@ -61,22 +70,51 @@ public final class EpochBatches implements TrainingData {
      * @throws IllegalArgumentException if the data is unlabelled, or sampling is asked of data that is not single-label
      */
     public static EpochBatches of(EncodedDataset data, int batchSize, Sampling sampling) {
-        return new EpochBatches(data, batchSize, sampling);
+        return new EpochBatches(data, batchSize, sampling, false);
+    }
+
+    /** As {@link #of(EncodedDataset, int, Sampling)}, grouping examples of similar lengths when asked. */
+    public static EpochBatches of(EncodedDataset data, int batchSize, Sampling sampling, boolean groupByLength) {
+        return new EpochBatches(data, batchSize, sampling, groupByLength);
     }
 
     /** The example indices epoch {@code epoch} visits, in order. */
     public int[] order(int epoch, long seed) {
         SplittableRandom rng = new SplittableRandom(seed * 31 + epoch);
-        if (sampler != null) return sampler.sample(rng);
-        int[] order = new int[data.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        for (int i = order.length - 1; i > 0; i--) {                       // Fisher-Yates
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
+        int[] order;
+        if (sampler != null) {
+            order = sampler.sample(rng);
+        } else {
+            order = new int[data.size()];
+            for (int i = 0; i < order.length; i++) order[i] = i;
+            for (int i = order.length - 1; i > 0; i--) {                       // Fisher-Yates
+                int j = rng.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
         }
-        return order;
+        return groupByLength ? groupedByLength(order) : order;
+    }
+
+    private int[] groupedByLength(int[] order) {
+        int mult = Math.max(1, Math.min(order.length / (batchSize * 4), 50)), mega = mult * batchSize;
+        Integer[] boxed = Arrays.stream(order).boxed().toArray(Integer[]::new);
+        int longestMega = 0, longest = -1;
+        for (int from = 0; from < boxed.length; from += mega) {
+            int to = Math.min(boxed.length, from + mega);
+            // stable, as Python's sorted
+            Arrays.sort(boxed, from, to, (a, b) -> Integer.compare(data.encoding(b).length(), data.encoding(a).length()));
+            int first = data.encoding(boxed[from]).length();
+            if (first > longest) {
+                longest = first;
+                longestMega = from;
+            }
+        }
+        Integer swap = boxed[0];
+        boxed[0] = boxed[longestMega];
+        boxed[longestMega] = swap;
+        return Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();
     }
 
     @Override

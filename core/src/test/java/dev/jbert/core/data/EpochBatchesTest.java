@@ -132,4 +132,46 @@ class EpochBatchesTest {
         assertNotEquals(base, EpochBatches.of(dataset(50, 4, 32), 8, Sampling.NONE).fingerprint(), "labels");
         assertNotEquals(base, EpochBatches.of(dataset(51, 5, 32), 8, Sampling.NONE).fingerprint(), "one more example");
     }
+
+    @Test
+    void groupingByLengthSortsMegaBatchesAndPadsLess() {
+        EncodedDataset data = dataset(400, 5, 32);
+        int batch = 8;
+        EpochBatches plain = EpochBatches.of(data, batch, Sampling.NONE), grouped = EpochBatches.of(data, batch, Sampling.NONE, true);
+        int[] order = grouped.order(0, 42), shuffled = plain.order(0, 42);
+        int[] sorted = order.clone();
+        Arrays.sort(sorted);
+        for (int i = 0; i < sorted.length; i++) assertEquals(i, sorted[i], "still a permutation: every example once");
+        // mega-batches of min(50, 400 / (4·8)) = 12 batches, each sorted, longest first; only first elements move
+        // between them (the longest example of all to the front), so each still holds the shuffled order's examples
+        // but for one
+        int mega = 12 * batch;
+        for (int from = 0; from < order.length; from += mega) {
+            int to = Math.min(order.length, from + mega);
+            for (int i = from + 2; i < to; i++) {
+                assertTrue(data.encoding(order[i - 1]).length() >= data.encoding(order[i]).length(), "sorted, longest first, at " + i);
+            }
+            java.util.Set<Integer> a = new java.util.HashSet<>(), b = new java.util.HashSet<>();
+            for (int i = from; i < to; i++) {
+                a.add(order[i]);
+                b.add(shuffled[i]);
+            }
+            a.retainAll(b);
+            assertTrue(a.size() >= to - from - 1, "mega-batch at " + from + " keeps the shuffled order's examples");
+        }
+        int longest = Arrays.stream(order).map(i -> data.encoding(i).length()).max().orElseThrow();
+        assertEquals(longest, data.encoding(order[0]).length(), "the longest example comes first");
+        assertTrue(padded(grouped) < padded(plain), "grouping pads less: " + padded(grouped) + " vs " + padded(plain));
+        assertArrayEquals(order, EpochBatches.of(dataset(400, 5, 32), batch, Sampling.NONE, true).order(0, 42), "reproducible");
+        assertFalse(grouped.fingerprint().equals(plain.fingerprint()), "a resume notices the changed order");
+    }
+
+    /** Padding positions over an epoch's batches. */
+    private static long padded(EpochBatches batches) {
+        long pad = 0;
+        for (Batch b : batches.epoch(0, 42)) {
+            for (int[] row : b.attentionMask()) for (int m : row) if (m == 0) pad++;
+        }
+        return pad;
+    }
 }
