@@ -1,6 +1,7 @@
 package dev.jbert.bert.model;
 
 import dev.jbert.bert.config.BertConfig;
+import dev.jbert.core.nd4j.NativeBackend;
 import dev.jbert.core.nn.ActivationFunction;
 import dev.jbert.core.nn.AttentionMask;
 import dev.jbert.core.nn.Dropout;
@@ -78,6 +79,7 @@ public final class BertModel {
 
     /** The encoder, choosing whether a pooler is built. */
     public static BertModel build(BertConfig config, Weights weights, Pooling pooling) {
+        NativeBackend.requireCpu("the BERT encoder");
         Builder b = new Builder(config, weights);
         Embeddings embeddings = new Embeddings(b, "bert.embeddings");
         Encoder encoder = new Encoder(b, "bert.encoder");

@@ -68,9 +68,24 @@ public final class NativeBackend {
     /**
      * What {@link #init()} chose and found.
      *
+     * @param cpu    whether ND4J runs on its CPU backend
      * @param oneDnn whether the loaded build multiplies matrices with oneDNN rather than BLAS
      */
-    public record Status(Build chosen, String reason, String loaded, boolean oneDnn, int threads) {
+    public record Status(Build chosen, String reason, String loaded, boolean cpu, boolean oneDnn, int threads) {
+    }
+
+    /**
+     * Refuses a backend other than the CPU's: jbert's kernels read and write ND4J's arrays in host memory, which a
+     * GPU backend keeps in step with the device only through its own operations.
+     *
+     * @throws IllegalStateException naming the backend
+     */
+    public static void requireCpu(String what) {
+        Status s = init();
+        if (!s.cpu()) {
+            throw new IllegalStateException(what + " runs on ND4J's CPU backend only, and ND4J started its " + s.loaded()
+                    + " backend: build without -Pcuda");
+        }
     }
 
     private NativeBackend() {
@@ -104,10 +119,11 @@ public final class NativeBackend {
             System.setProperty(EXTENSION_PROPERTY, chosen.extension);
         }
         String waitPolicy = passiveOpenMpThreads();
-        Nd4j.getExecutioner();
+        String backend = String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().getOrDefault("backend", "unknown"));
         NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
-        String loaded = describeLoaded(ops);
-        if (chosen != null && explicit == null && ops.binaryLevel() != chosen.binaryLevel
+        boolean cpu = backend.equalsIgnoreCase("CPU");
+        String loaded = cpu ? describeLoaded(ops) : backend;
+        if (cpu && chosen != null && explicit == null && ops.binaryLevel() != chosen.binaryLevel
                 && !(chosen == Build.GENERIC && ops.binaryLevel() <= 1)) {
             LOG.warn("ND4J was loaded before jbert could choose its native build, and runs the {} build instead of {}: "
                     + "call NativeBackend.init() before using ND4J", loaded, chosen.name().toLowerCase(Locale.ROOT));
@@ -116,7 +132,7 @@ public final class NativeBackend {
         ops.setOmpNumThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
         LOG.info("ND4J native build: {} (chosen by {}), {} threads, OpenMP {}", loaded, reason, threads, waitPolicy);
-        return new Status(chosen, reason, loaded, ops.buildInfo().contains("HAVE_ONEDNN"), threads);
+        return new Status(chosen, reason, loaded, cpu, cpu && ops.buildInfo().contains("HAVE_ONEDNN"), threads);
     }
 
     /**

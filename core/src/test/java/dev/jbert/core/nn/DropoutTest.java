@@ -1,0 +1,82 @@
+package dev.jbert.core.nn;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DropoutTest {
+
+    private static final int N = 200_003;
+
+    @Test
+    void dropsAboutPAndScalesTheRestAsTorch() {
+        Dropout d = new Dropout(0.1, 0);
+        INDArray x = Nd4j.ones(DataType.FLOAT, N), y = x.ulike();
+        d.apply(x, y, Pass.training(5, Map.of()));
+        float[] v = y.data().asFloat();
+        int dropped = 0;
+        for (float f : v) {
+            if (f == 0) dropped++;
+            else assertEquals(1 / 0.9f, f, 0f);
+        }
+        // binomial standard deviation at this size is about 0.0007
+        assertEquals(0.1, dropped / (double) N, 0.004);
+    }
+
+    @Test
+    void theMaskDependsOnTheSeedTheSiteAndTheIndexOnly() {
+        Pass a = Pass.training(5, Map.of()), b = Pass.training(6, Map.of());
+        Dropout site0 = new Dropout(0.5, 0), site1 = new Dropout(0.5, 1);
+        INDArray x = Nd4j.ones(DataType.FLOAT, 4096);
+        INDArray first = x.ulike(), again = x.ulike(), otherSeed = x.ulike(), otherSite = x.ulike();
+        site0.apply(x, first, a);
+        site0.apply(x, again, a);
+        site0.apply(x, otherSeed, b);
+        site1.apply(x, otherSite, a);
+        assertEquals(first, again);
+        assertFalse(first.equals(otherSeed));
+        assertFalse(first.equals(otherSite));
+        for (int i = 0; i < 4096; i++) assertEquals(site0.keeps(a, i), first.getFloat(i) != 0, "element " + i);
+    }
+
+    @Test
+    void aBlockAtAnyOffsetGetsTheWholeTensorsMask() {
+        Dropout d = new Dropout(0.25, 3);
+        Pass pass = Pass.training(17, Map.of());
+        INDArray x = Nd4j.linspace(1, 10_000, 10_000, DataType.FLOAT), whole = x.ulike();
+        d.apply(x, whole, pass);
+        float[] all = x.data().asFloat(), expected = whole.data().asFloat();
+        for (int base : new int[]{0, 1, 7, 4095, 4096, 5001}) {
+            int len = Math.min(6000, all.length - base);
+            float[] block = java.util.Arrays.copyOfRange(all, base, base + len);
+            d.apply(block, 0, len, base, d.key(pass));
+            for (int j = 0; j < len; j++) assertEquals(expected[base + j], block[j], 0f, "base " + base + " element " + j);
+        }
+    }
+
+    @Test
+    void evaluationAndZeroProbabilityLeaveTheInputAlone() {
+        INDArray x = Nd4j.linspace(1, 100, 100, DataType.FLOAT), y = x.ulike();
+        new Dropout(0.5, 0).apply(x, y, Pass.inference());
+        assertEquals(x, y);
+        new Dropout(0, 0).apply(x, y, Pass.training(1, Map.of()));
+        assertEquals(x, y);
+        assertFalse(new Dropout(0, 0).active(Pass.training(1, Map.of())));
+    }
+
+    @Test
+    void aProbabilityOutsideZeroToOneIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new Dropout(1.0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Dropout(-0.1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Dropout(Double.NaN, 0));
+        assertTrue(new Dropout(0.999, 0).scale() > 999);
+    }
+}
