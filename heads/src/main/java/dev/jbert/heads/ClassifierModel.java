@@ -5,6 +5,7 @@ import dev.jbert.bert.checkpoint.SafetensorsWriter;
 import dev.jbert.bert.model.CheckpointWeights;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.data.Batch;
+import dev.jbert.core.nn.Floats;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.core.tokenizer.BertTokenizer;
 import dev.jbert.core.train.TrainableModel;
@@ -74,7 +75,7 @@ public final class ClassifierModel implements TrainableModel {
     @Override
     public void save(Path dir) {
         Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
-        allParameters().forEach((name, p) -> tensors.put(name, new SafetensorsWriter.Tensor(p.dup('c').data().asFloat(), p.shape())));
+        allParameters().forEach((name, p) -> tensors.put(name, new SafetensorsWriter.Tensor(Floats.of(p).limit((int) p.length()), p.shape())));
         try {
             Files.createDirectories(dir);
             SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors);

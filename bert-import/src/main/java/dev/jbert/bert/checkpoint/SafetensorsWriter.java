@@ -5,14 +5,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jbert.core.ModelFileException;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -24,15 +26,23 @@ import java.util.Map;
 public final class SafetensorsWriter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CHUNK = 1 << 18;
 
-    /** One tensor to write: row-major float32 data and its shape. */
-    public record Tensor(float[] data, long[] shape) {
+    /**
+     * One tensor to write: row-major float32 data and its shape. The data may be a view of native memory: it is
+     * read once, while the file is written, and never copied whole.
+     */
+    public record Tensor(FloatBuffer data, long[] shape) {
         public Tensor {
             long n = 1;
             for (long d : shape) n *= d;
-            if (n != data.length) {
-                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " values, got " + data.length);
+            if (n != data.remaining()) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " values, got " + data.remaining());
             }
+        }
+
+        public Tensor(float[] data, long[] shape) {
+            this(FloatBuffer.wrap(data), shape);
         }
     }
 
@@ -49,7 +59,7 @@ public final class SafetensorsWriter {
             t.put("dtype", "F32");
             var shape = t.putArray("shape");
             for (long d : e.getValue().shape()) shape.add(d);
-            long bytes = 4L * e.getValue().data().length;
+            long bytes = 4L * e.getValue().data().remaining();
             t.putArray("data_offsets").add(offset).add(offset + bytes);
             offset += bytes;
         }
@@ -60,13 +70,21 @@ public final class SafetensorsWriter {
         Arrays.fill(headerBytes, json.length, padded, (byte) ' ');
 
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
-            out.write(headerBytes);
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            writeFully(out, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).flip());
+            writeFully(out, ByteBuffer.wrap(headerBytes));
+            // through one buffer of CHUNK floats, so that writing a model needs no second copy of it
+            ByteBuffer chunk = ByteBuffer.allocateDirect(4 * CHUNK).order(ByteOrder.LITTLE_ENDIAN);
             for (Tensor t : tensors.values()) {
-                ByteBuffer buf = ByteBuffer.allocate(4 * t.data().length).order(ByteOrder.LITTLE_ENDIAN);
-                buf.asFloatBuffer().put(t.data());
-                out.write(buf.array());
+                FloatBuffer src = t.data().duplicate();
+                while (src.hasRemaining()) {
+                    int n = Math.min(CHUNK, src.remaining());
+                    chunk.clear();
+                    chunk.asFloatBuffer().put(src.slice().limit(n));
+                    src.position(src.position() + n);
+                    chunk.limit(4 * n);
+                    writeFully(out, chunk);
+                }
             }
         } catch (IOException e) {
             throw new ModelFileException(file, "cannot write: " + e.getMessage(), e);
@@ -78,6 +96,10 @@ public final class SafetensorsWriter {
         } catch (IOException e) {
             throw new ModelFileException(file, "cannot move the finished file into place: " + e.getMessage(), e);
         }
+    }
+
+    private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) out.write(buffer);
     }
 
     private static void moveReplacing(Path tmp, Path file) {

@@ -39,6 +39,7 @@ public final class NativeBackend {
     private static final Logger LOG = LoggerFactory.getLogger(NativeBackend.class);
     private static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
     private static final String CHOICE_PROPERTY = "jbert.native";
+    private static final String BLAS_LOAD_PROPERTY = "org.bytedeco.openblas.load";
     /** libnd4j's AVX-512 build is compiled for Skylake-X: these are the subsets it uses. */
     private static final Set<String> AVX512_FLAGS = Set.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "avx2", "fma");
     /** libnd4j's AVX2 build is compiled for Haswell. */
@@ -119,6 +120,8 @@ public final class NativeBackend {
             System.setProperty(EXTENSION_PROPERTY, chosen.extension);
         }
         String waitPolicy = passiveOpenMpThreads();
+        String blas = chooseBlas();
+        String allocator = releaseFreedMemory();
         String backend = String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().getOrDefault("backend", "unknown"));
         NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
         boolean cpu = backend.equalsIgnoreCase("CPU");
@@ -131,7 +134,8 @@ public final class NativeBackend {
         int threads = threads();
         ops.setOmpNumThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
-        LOG.info("ND4J native build: {} (chosen by {}), {} threads, OpenMP {}", loaded, reason, threads, waitPolicy);
+        LOG.info("ND4J native build: {} (chosen by {}), {} threads, OpenMP {}, BLAS {}, {}", loaded, reason, threads, waitPolicy, blas,
+                allocator);
         return new Status(chosen, reason, loaded, cpu, cpu && ops.buildInfo().contains("HAVE_ONEDNN"), threads);
     }
 
@@ -146,18 +150,75 @@ public final class NativeBackend {
         if (System.getenv("OMP_WAIT_POLICY") != null || System.getenv("GOMP_SPINCOUNT") != null) {
             return "wait policy from the environment";
         }
+        return setenv("OMP_WAIT_POLICY", "PASSIVE") ? "threads passive between operations" : "wait policy unchanged";
+    }
+
+    /**
+     * Routes BLAS calls to MKL when its jars are on the classpath: the bytedeco OpenBLAS preset that ND4J loads
+     * through honours {@code org.bytedeco.openblas.load}. MKL then runs its threads on libgomp, ND4J's own OpenMP
+     * runtime, instead of starting Intel's beside it. {@code -Djbert.blas=openblas} keeps OpenBLAS; an explicit
+     * {@code org.bytedeco.openblas.load} is left alone.
+     */
+    private static String chooseBlas() {
+        String explicit = System.getProperty(BLAS_LOAD_PROPERTY);
+        if (explicit != null) return BLAS_LOAD_PROPERTY + "=" + explicit;
+        String choice = System.getProperty("jbert.blas", "auto").trim().toLowerCase(Locale.ROOT);
+        if (!choice.equals("auto") && !choice.equals("mkl") && !choice.equals("openblas")) {
+            throw new IllegalArgumentException("-Djbert.blas=" + choice + " is not one of auto, mkl, openblas");
+        }
+        boolean mklPresent = classPresent("org.bytedeco.mkl.global.mkl_rt");
+        if (choice.equals("mkl") && !mklPresent) {
+            throw new IllegalArgumentException("-Djbert.blas=mkl but org.bytedeco:mkl (with its linux-x86_64 and -redist jars) is not on the classpath");
+        }
+        if (choice.equals("openblas") || !mklPresent) return "OpenBLAS" + (mklPresent ? " (-Djbert.blas=openblas)" : "");
+        if (System.getenv("MKL_THREADING_LAYER") == null) setenv("MKL_THREADING_LAYER", "GNU");
+        System.setProperty(BLAS_LOAD_PROPERTY, "mkl_rt");
+        return "MKL";
+    }
+
+    private static boolean setenv(String name, String value) {
         try {
             CLibrary libc = (CLibrary) Native.loadLibrary("c", CLibrary.class);
-            return libc.setenv("OMP_WAIT_POLICY", "PASSIVE", 0) == 0 ? "threads passive between operations" : "wait policy unchanged";
+            return libc.setenv(name, value, 0) == 0;
         } catch (RuntimeException | LinkageError e) {
-            LOG.debug("cannot set OMP_WAIT_POLICY: {}", e.toString());
-            return "wait policy unchanged (" + e.getClass().getSimpleName() + ")";
+            LOG.debug("cannot set {}: {}", name, e.toString());
+            return false;
         }
     }
 
-    /** The C library's {@code setenv}, through JNA (ND4J depends on it already). */
+    private static boolean classPresent(String name) {
+        try {
+            Class.forName(name, false, NativeBackend.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** glibc's {@code mallopt} parameter for the size from which allocations are separate mappings. */
+    private static final int M_MMAP_THRESHOLD = -3;
+
+    /**
+     * Gives every native allocation of a megabyte or more its own mapping, returned to the system when freed.
+     * glibc otherwise raises that threshold as large blocks are freed, keeps later ones in its heap, and the
+     * process keeps their pages after the arrays are gone: a training run's activation buffers, reallocated as
+     * batch lengths grow, stayed resident several times over.
+     */
+    private static String releaseFreedMemory() {
+        try {
+            CLibrary libc = (CLibrary) Native.loadLibrary("c", CLibrary.class);
+            return libc.mallopt(M_MMAP_THRESHOLD, 1 << 20) == 1 ? "large blocks mapped apart" : "allocator unchanged";
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("cannot set the allocator's mmap threshold: {}", e.toString());
+            return "allocator unchanged";
+        }
+    }
+
+    /** The C library's {@code setenv} and {@code mallopt}, through JNA (ND4J depends on it already). */
     interface CLibrary extends Library {
         int setenv(String name, String value, int overwrite);
+
+        int mallopt(int param, int value);
     }
 
     /** Threads for native operations: {@code OMP_NUM_THREADS} if set, else the cores this process may use. */
@@ -228,11 +289,6 @@ public final class NativeBackend {
     }
 
     private static boolean cudaOnClasspath() {
-        try {
-            Class.forName("org.nd4j.linalg.jcublas.JCublasBackend", false, NativeBackend.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
+        return classPresent("org.nd4j.linalg.jcublas.JCublasBackend");
     }
 }

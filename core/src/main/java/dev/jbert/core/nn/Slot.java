@@ -27,9 +27,10 @@ public final class Slot {
         long n = 1;
         for (long d : shape) n *= d;
         if (backing == null || backing.length() < n) {
-            long capacity = backing == null ? n : Math.max(n, backing.length() + backing.length() / 2);
+            // exactly n, not n plus headroom: lengths grow to the batch limit within the first batches, and every
+            // slot's headroom would stay resident for the rest of the run
             release();
-            backing = Nd4j.createUninitialized(DataType.FLOAT, capacity);
+            backing = Nd4j.createUninitialized(DataType.FLOAT, n);
         }
         this.shape = shape.clone();
         view = backing.get(NDArrayIndex.interval(0, n)).reshape('c', shape);

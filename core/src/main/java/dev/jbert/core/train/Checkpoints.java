@@ -53,7 +53,7 @@ public final class Checkpoints {
             FileTrees.delete(partial);
             Files.createDirectories(partial);
             model.save(partial);
-            writeOptimizer(partial.resolve(OPTIMIZER), optimizer.exportState());
+            writeOptimizer(partial.resolve(OPTIMIZER), optimizer.stateView());
             Files.writeString(partial.resolve(STATE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state.toJson()));
             if (Files.exists(target)) FileTrees.delete(target);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);

@@ -178,6 +178,17 @@ public final class AdamW {
     }
 
     /**
+     * The optimizer state by parameter name in sorted order, as {@link #exportState()} gives it but without
+     * copies: the arrays are the optimizer's own and change at its next step. For writing a checkpoint at once,
+     * where copies would double the state's memory.
+     */
+    public Map<String, ParameterState> stateView() {
+        Map<String, ParameterState> out = new TreeMap<>();
+        moments.forEach((name, s) -> out.put(name, new ParameterState(s.step, s.m, s.v)));
+        return out;
+    }
+
+    /**
      * Replaces all optimizer state with a copy of {@code state}, as exported by {@link #exportState()},
      * so that the next step continues exactly where the exporting optimizer stopped. Parameters absent
      * from {@code state} start afresh at their next step.
