@@ -3,7 +3,7 @@
 users would otherwise run: the same model folder, data, batch size, learning rate, schedule, weight decay, length
 limit with dynamic padding, seed and epochs. Optional: jbert never needs Python (bench/sst2_epoch.sh runs both).
 
-Prints JSON on stdout: {"torch", "transformers", "threads", "steps", "train_seconds", "seconds_per_step",
+Prints JSON as the last line on stdout (Trainer logs there too): {"torch", "transformers", "threads", "steps", "train_seconds", "seconds_per_step",
 "eval_seconds", "accuracy", "f1_macro", "examples"}. Exits with status 3 when torch or transformers cannot be
 imported.
 """

@@ -55,9 +55,10 @@ public final class ClassifierEvaluator implements Evaluator {
         int examples = 0;
         List<INDArray> logits = new ArrayList<>();
         for (Batch b : batches) {
-            lossSum += model.evaluationLoss(b) * b.size();
+            INDArray l = model.predict(b);
+            lossSum += model.loss(b, l) * b.size();
             examples += b.size();
-            logits.add(model.predict(b));
+            logits.add(l);
         }
         MetricReport report = switch (spec.task()) {
             case SINGLE_LABEL -> singleLabel(logits);

@@ -120,4 +120,9 @@ public final class ClassifierModel implements TrainableModel {
     public double evaluationLoss(Batch batch) {
         return classifier.loss(classifier.logits(batch, Pass.inference()), batch.labels());
     }
+
+    @Override
+    public double loss(Batch batch, INDArray logits) {
+        return classifier.loss(logits, batch.labels());
+    }
 }

@@ -34,6 +34,14 @@ public interface TrainableModel {
     /** The loss of a batch with dropout off, for evaluation. */
     double evaluationLoss(Batch batch);
 
+    /**
+     * The loss of a batch whose {@link #predict} gave {@code logits}: a model that can take the loss from them
+     * saves evaluation a second forward pass. By default, {@link #evaluationLoss}.
+     */
+    default double loss(Batch batch, INDArray logits) {
+        return evaluationLoss(batch);
+    }
+
     /** Writes the model into {@code dir} so that it loads back by itself (config and weights). */
     void save(Path dir);
 
