@@ -238,7 +238,7 @@ public final class BertModel {
             // transformers adds token types to the words first, then positions
             TableRows.sum(x, new TableRows.Lookup(words, ids, 0), new TableRows.Lookup(tokenTypes, types, 0),
                     new TableRows.Lookup(positions, null, seq));
-            INDArray out = layerNorm.forward(x, null);
+            INDArray out = layerNorm.forward(x, null, null, null, pass);
             dropout.apply(out, pass);
             return out;
         }
@@ -382,10 +382,10 @@ public final class BertModel {
         }
 
         /** The dense layer's bias is added in the activation's pass. */
-        INDArray forward(INDArray x) {
+        INDArray forward(INDArray x, Pass pass) {
             preActivation = dense.forwardWithoutBias(x);
             INDArray y = activated.get(preActivation.shape());
-            act.forward(preActivation, dense.bias(), y);
+            act.forward(preActivation, dense.bias(), y, pass);
             return y;
         }
 
@@ -415,7 +415,7 @@ public final class BertModel {
 
         INDArray forward(INDArray hidden, AttentionMask mask, Pass pass) {
             INDArray attended = attention.forward(hidden, mask, pass);
-            return output.forward(intermediate.forward(attended), attended, pass);
+            return output.forward(intermediate.forward(attended, pass), attended, pass);
         }
 
         INDArray backward(INDArray dOut, Pass pass) {

@@ -25,15 +25,16 @@ public enum ActivationFunction {
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
 
     /**
-     * {@code x += bias} row by row, then {@code y = f(x)}, in one pass over {@code x [N, W]}: a Linear's bias added
-     * here rather than in a pass of its own; {@code x} keeps the biased values the backward pass needs.
+     * {@code y = f(x + bias)} row by row, in one pass over {@code x [N, W]}: a Linear's bias added here rather than
+     * in a pass of its own. In training {@code x} keeps the biased values the backward pass needs; otherwise it is
+     * left alone, which saves writing it back.
      */
-    public void forward(INDArray x, INDArray bias, INDArray y) {
+    public void forward(INDArray x, INDArray bias, INDArray y, Pass pass) {
         long started = Profiler.start();
         float[] b = new float[(int) bias.length()];
         Floats.of(bias).get(0, b, 0, b.length);
         Floats.Unary f = unary();
-        Floats.rows(x, y, true, (in, out, rows, width) -> {
+        Floats.rows(x, y, pass.training(), (in, out, rows, width) -> {
             for (int r = 0; r < rows; r++) {
                 int o = r * width;
                 for (int j = 0; j < width; j++) in[o + j] += b[j];

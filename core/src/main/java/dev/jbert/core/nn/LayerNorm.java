@@ -41,14 +41,10 @@ public final class LayerNorm {
         if (beta.length() != width) throw new IllegalArgumentException(biasName + " has " + beta.length() + " elements, expected " + width);
     }
 
-    /** {@code LayerNorm(x + residual)} of {@code [N, H]} rows; residual may be null. */
-    public INDArray forward(INDArray x, INDArray residual) {
-        return forward(x, null, null, residual, Pass.inference());
-    }
-
     /**
      * {@code LayerNorm(dropout(x + bias) + residual)} of {@code [N, H]} rows into this module's output slot; bias
-     * ({@code [H]}), dropout and residual ({@code [N, H]}) may each be null.
+     * ({@code [H]}), dropout and residual ({@code [N, H]}) may each be null. Only a training pass keeps what the
+     * backward pass needs.
      */
     public INDArray forward(INDArray x, INDArray bias, Dropout dropout, INDArray residual, Pass pass) {
         int rows = (int) x.size(0), h = width;
@@ -58,6 +54,7 @@ public final class LayerNorm {
         INDArray rstd = inverseStd.get(rows);
         FloatBuffer in = Floats.of(x), res = residual == null ? null : Floats.of(residual);
         FloatBuffer out = Floats.of(y), hat = Floats.of(xHat), inv = Floats.of(rstd);
+        boolean keep = pass.training();
         float[] g = heap(gamma), b = heap(beta), added = bias == null ? null : heap(bias);
         boolean drop = dropout != null && dropout.active(pass);
         int key = drop ? dropout.key(pass) : 0;
@@ -80,9 +77,11 @@ public final class LayerNorm {
                 float s = (float) (1.0 / Math.sqrt((float) (sum(o, h) / h) + epsilon));
                 for (int j = 0; j < h; j++) v[j] *= s;
                 for (int j = 0; j < h; j++) o[j] = v[j] * g[j] + b[j];
-                hat.put(at, v, 0, h);
+                if (keep) {
+                    hat.put(at, v, 0, h);
+                    inv.put(row, s);
+                }
                 out.put(at, o, 0, h);
-                inv.put(row, s);
             }
         });
         Profiler.stop(Profiler.Section.LAYER_NORM, t);

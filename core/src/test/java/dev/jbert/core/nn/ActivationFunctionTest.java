@@ -72,8 +72,11 @@ class ActivationFunctionTest {
     void theBiasedForwardAddsTheBiasIntoItsInput() {
         INDArray x = Nd4j.linspace(-3, 3, 12, DataType.FLOAT).reshape(3, 4), bias = Nd4j.createFromArray(0.5f, -1f, 2f, 0f);
         INDArray expected = x.addRowVector(bias), y = x.ulike(), reference = x.ulike();
-        ActivationFunction.GELU.forward(x, bias, y);
-        assertEquals(expected, x, "x holds x + bias for the backward pass");
+        INDArray untouched = x.dup();
+        ActivationFunction.GELU.forward(x, bias, y, Pass.inference());
+        assertEquals(untouched, x, "evaluation leaves x alone");
+        ActivationFunction.GELU.forward(x, bias, y, Pass.training(0, java.util.Map.of()));
+        assertEquals(expected, x, "training keeps x + bias for the backward pass");
         ActivationFunction.GELU.forward(expected, reference);
         assertEquals(reference, y);
     }
