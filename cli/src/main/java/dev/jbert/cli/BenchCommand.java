@@ -65,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--pytorch-script", defaultValue = "bench/pytorch_bench.py", description = "Default: ${DEFAULT-VALUE}.")
     Path pytorchScript;
 
-    @Option(names = "--profile", description = "Also time each SameDiff op type, garbage collection and the optimizer.")
+    @Option(names = "--profile", description = "Also time each kind of kernel, garbage collection and the optimizer.")
     boolean profile;
 
     @Option(names = "--output", defaultValue = "runs/bench", description = "Folder for results.json and results.md. Default: ${DEFAULT-VALUE}.")

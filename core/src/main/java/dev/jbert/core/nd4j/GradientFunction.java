@@ -7,7 +7,7 @@ import java.io.PrintStream;
 
 /**
  * Builds a SameDiff gradient function without its console noise: SameDiff 1.0.0-M2.1 prints one
- * "Added differentiated op" line per op to {@code System.out} (about 660 for BERT-base) and has
+ * "Added differentiated op" line per op to {@code System.out} (a few dozen for a loss graph) and has
  * no switch to turn that off, so standard output is muted for the duration of the build.
  */
 public final class GradientFunction {

@@ -17,8 +17,8 @@ import java.util.function.Function;
  * until {@code maxBatchSize} items are gathered, then runs them in one call and hands each caller its
  * share of the results.
  *
- * <p>The model is only ever touched by the worker (SameDiff's {@code output} is not documented to be
- * thread-safe, and it keeps one inference session, with its cached arrays, per calling thread). Memory is
+ * <p>The model is only ever touched by the worker (a model reuses its activation buffers from pass to pass, so
+ * two passes at once would overwrite each other's). Memory is
  * bounded by {@code capacity}: items waiting or running at once, over all callers; a submission that would
  * exceed it is refused at once with a {@link RejectedExecutionException}, so an overloaded service sheds
  * load instead of queueing without limit.
