@@ -81,7 +81,7 @@ public final class Harness {
     public BenchReport run(Path pytorchScript, String python) {
         Machine machine = Machine.current();
         log.println("machine: " + machine.describe());
-        GemmPeak gemm = GemmPeak.measure(options.gemmSize(), 10);
+        GemmPeak gemm = GemmPeak.measure(options.gemmSize(), 30);
         log.printf("GEMM %d³: %.1f GFLOP/s best, %.1f median%n", gemm.size(), gemm.gflops(), gemm.medianGflops());
         BertTokenizer tokenizer = BertTokenizer.fromDirectory(options.tokenizerFolder());
         List<String> texts = readTexts(options.texts());
