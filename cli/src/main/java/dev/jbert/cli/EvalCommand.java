@@ -6,6 +6,7 @@ import dev.jbert.core.data.LabelSet;
 import dev.jbert.core.data.SubwordLabels;
 import dev.jbert.core.data.Task;
 import dev.jbert.heads.ClassifierEvaluator;
+import dev.jbert.heads.predict.Thresholds;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -32,7 +34,9 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--per-device-eval-batch-size", defaultValue = "32") int batchSize;
 
-    @Option(names = "--threshold", defaultValue = "0.5", description = "Multi-label decision threshold.") double threshold;
+    @Option(names = "--threshold", description = "Multi-label: one decision threshold for every label, instead of the tuned per-class "
+            + "thresholds saved with the model (0.5 where there are none).")
+    Double threshold;
 
     @Mixin
     DataOptions data;
@@ -45,10 +49,17 @@ final class EvalCommand implements Callable<Integer> {
         Task task = Task.valueOf(spec.task().name());
         LabelSet labels = spec.task() == TaskType.REGRESSION ? null : LabelSet.of(spec.labels());
         EncodedDataset set = Datasets.labelled(file, task, data, labels, classifier.tokenizer(), SubwordLabels.FIRST_SUBWORD);
-        ClassifierEvaluator.Result result = new ClassifierEvaluator(spec, set.batches(batchSize), threshold).evaluateWithReport(classifier);
+        ClassifierEvaluator.Result result = new ClassifierEvaluator(spec, set.batches(batchSize), thresholds()).evaluateWithReport(classifier);
         String title = "Evaluation of " + model.getFileName() + " on " + file.getFileName();
         System.out.println(output == null ? Report.markdown(title, result.metrics(), result.report())
                 : Report.write(title, result.metrics(), result.report(), output));
         return 0;
+    }
+
+    /** What predict and serve would decide with: the saved per-class thresholds unless one is given. */
+    private Thresholds thresholds() {
+        if (threshold != null) return Thresholds.global(threshold);
+        Path saved = model.resolve(Thresholds.FILE_NAME);
+        return Files.isRegularFile(saved) ? Thresholds.read(saved) : Thresholds.global(Thresholds.DEFAULT);
     }
 }

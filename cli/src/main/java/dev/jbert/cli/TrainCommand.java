@@ -20,6 +20,7 @@ import dev.jbert.core.train.TrainingArguments;
 import dev.jbert.core.train.TrainingListener;
 import dev.jbert.core.train.optim.ScheduleType;
 import dev.jbert.heads.ClassifierEvaluator;
+import dev.jbert.heads.predict.Thresholds;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.HeadSpec;
@@ -144,7 +145,7 @@ final class TrainCommand implements Callable<Integer> {
 
         var trainBatches = EpochBatches.of(trainSet, batchSize, Sampling.valueOf(sampling.toUpperCase(java.util.Locale.ROOT)), groupByLength);
         var validBatches = validSet == null ? null : validSet.batches(evalBatchSize);
-        ClassifierEvaluator evaluator = validSet == null ? null : new ClassifierEvaluator(spec, validBatches, threshold);
+        ClassifierEvaluator evaluator = validSet == null ? null : new ClassifierEvaluator(spec, validBatches, Thresholds.global(threshold));
 
         Files.createDirectories(output);
         TrainerState state;
@@ -191,7 +192,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         ThresholdTuning tuning = ThresholdTuner.tuneFromLogits(spec.labels(), logits.toArray(float[][]::new),
                 gold.toArray(int[][]::new), threshold);
-        tuning.thresholds().write(output.resolve(dev.jbert.heads.predict.Thresholds.FILE_NAME));
+        tuning.thresholds().write(output.resolve(Thresholds.FILE_NAME));
         LOG.info("tuned per-class thresholds: macro F1 {} -> {}", tuning.macroF1Before(), tuning.macroF1After());
         return Map.of("f1_macro_tuned_thresholds", tuning.macroF1After(), "f1_micro_tuned_thresholds", tuning.microF1After());
     }

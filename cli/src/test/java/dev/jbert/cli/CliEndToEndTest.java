@@ -98,6 +98,19 @@ class CliEndToEndTest {
                 "--max-seq-length", "32", "--save-strategy", "no", "--eval-strategy", "no"));
         assertTrue(Files.isRegularFile(ge.resolve("thresholds.json")), "tuned thresholds saved with the model");
         assertEquals("multi_label_classification", JSON.readTree(ge.resolve("config.json").toFile()).get("problem_type").asText());
+        JsonNode trained = JSON.readTree(ge.resolve("report.json").toFile()).get("metrics");
+        String[] evalGoEmotions = {"eval", "--model", ge.toString(), "--data", sample("goemotions/dev.tsv"), "--no-header",
+                "--text-column", "0", "--label-column", "1", "--max-seq-length", "32"};
+        Path tunedEval = runs.resolve("goemotions-eval-tuned");
+        assertEquals(0, Main.run(concat(evalGoEmotions, "--output", tunedEval.toString())));
+        assertEquals(trained.get("f1_macro_tuned_thresholds").asDouble(),
+                JSON.readTree(tunedEval.resolve("report.json").toFile()).get("metrics").get("f1_macro").asDouble(), 1e-12,
+                "eval decides with the thresholds saved with the model");
+        Path globalEval = runs.resolve("goemotions-eval-global");
+        assertEquals(0, Main.run(concat(evalGoEmotions, "--threshold", "0.5", "--output", globalEval.toString())));
+        assertEquals(trained.get("f1_macro").asDouble(),
+                JSON.readTree(globalEval.resolve("report.json").toFile()).get("metrics").get("f1_macro").asDouble(), 1e-12,
+                "--threshold overrides them");
 
         Path rte = runs.resolve("rte");
         assertEquals(0, Main.run("train", "--train", sample("rte/train.tsv"), "--validation", sample("rte/dev.tsv"),
@@ -124,6 +137,10 @@ class CliEndToEndTest {
         assertEquals(2, Main.run("train", "--train", runs.resolve("missing.tsv").toString(), "--output", runs.resolve("x").toString()));
         assertEquals(2, Main.run("train", "--train", sample("sst2/train.tsv"), "--text-column", "nope", "--output", runs.resolve("y").toString()));
         assertEquals(2, Main.run("train", "--train", sample("sst2/train.tsv"), "--head", "cnn", "--output", runs.resolve("z").toString()));
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(head), java.util.Arrays.stream(tail)).toArray(String[]::new);
     }
 
     private static List<String> iterate(java.util.Iterator<String> it) {

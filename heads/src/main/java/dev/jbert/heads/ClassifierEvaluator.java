@@ -9,6 +9,7 @@ import dev.jbert.core.metrics.RegressionMetrics;
 import dev.jbert.core.train.Evaluator;
 import dev.jbert.core.train.TrainableModel;
 import dev.jbert.heads.loss.Loss;
+import dev.jbert.heads.predict.Thresholds;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import java.util.Map;
 
 /**
  * Validation metrics for a classifier, chosen by its task: accuracy, F1, MCC and the rest for
- * single-label; micro/macro/samples F1, hamming loss and subset accuracy at a threshold for
+ * single-label; micro/macro/samples F1, hamming loss and subset accuracy at thresholds (per label or one for all) for
  * multi-label; Pearson and Spearman for regression; conlleval's entity-level scores over the
  * labelled (non -100) positions for token classification. {@code loss} is the mean over examples.
  */
@@ -26,7 +27,7 @@ public final class ClassifierEvaluator implements Evaluator {
 
     private final ClassifierSpec spec;
     private final List<Batch> batches;
-    private final double threshold;
+    private final Thresholds thresholds;
 
     /** The metrics and the full report of one evaluation. */
     public record Result(Map<String, Double> metrics, MetricReport report) {
@@ -34,14 +35,14 @@ public final class ClassifierEvaluator implements Evaluator {
 
     /**
      * @param validation labelled batches
-     * @param threshold  multi-label decision threshold on the sigmoid probability
+     * @param thresholds multi-label decision thresholds on the sigmoid probability, per label or one for all
      */
-    public ClassifierEvaluator(ClassifierSpec spec, List<Batch> validation, double threshold) {
+    public ClassifierEvaluator(ClassifierSpec spec, List<Batch> validation, Thresholds thresholds) {
         if (validation.isEmpty()) throw new IllegalArgumentException("the validation set is empty");
-        if (!(threshold > 0 && threshold < 1)) throw new IllegalArgumentException("threshold must be in (0, 1), got " + threshold);
+        if (thresholds == null) throw new IllegalArgumentException("thresholds must not be null");
         this.spec = spec;
         this.batches = List.copyOf(validation);
-        this.threshold = threshold;
+        this.thresholds = spec.task() == TaskType.MULTI_LABEL ? thresholds.requireLabels(spec.labels()) : thresholds;
     }
 
     @Override
@@ -87,7 +88,11 @@ public final class ClassifierEvaluator implements Evaluator {
 
     private MetricReport multiLabel(List<INDArray> logits) {
         // sigmoid(x) > t  ⇔  x > log(t / (1 − t)): no need to take the sigmoid
-        double cut = Math.log(threshold / (1 - threshold));
+        double[] cut = new double[spec.labels().size()];
+        for (int c = 0; c < cut.length; c++) {
+            double t = thresholds.forLabel(spec.labels().get(c));
+            cut[c] = Math.log(t / (1 - t));
+        }
         List<int[]> yTrue = new ArrayList<>(), yPred = new ArrayList<>();
         for (int i = 0; i < batches.size(); i++) {
             float[][] labels = batches.get(i).labels().toFloatMatrix();
@@ -96,7 +101,7 @@ public final class ClassifierEvaluator implements Evaluator {
                 int[] t = new int[labels[j].length], p = new int[labels[j].length];
                 for (int c = 0; c < t.length; c++) {
                     t[c] = labels[j][c] > 0.5f ? 1 : 0;
-                    p[c] = scores[j][c] > cut ? 1 : 0;
+                    p[c] = scores[j][c] > cut[c] ? 1 : 0;
                 }
                 yTrue.add(t);
                 yPred.add(p);

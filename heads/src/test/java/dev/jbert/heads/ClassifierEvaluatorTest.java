@@ -1,6 +1,7 @@
 package dev.jbert.heads;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jbert.heads.predict.Thresholds;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.metrics.NerReport;
 import dev.jbert.testdata.Fixtures;
@@ -24,7 +25,7 @@ class ClassifierEvaluatorTest {
         ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, List.of("negative", "neutral", "positive"));
         ClassifierModel model = SavedClassifier.open(Fixtures.folder("seq-cls"), spec, 0, false);
         Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.classLabels(ref.get("labels")));
-        Map<String, Double> metrics = new ClassifierEvaluator(spec, List.of(batch), 0.5).evaluate(model);
+        Map<String, Double> metrics = new ClassifierEvaluator(spec, List.of(batch), Thresholds.global(0.5)).evaluate(model);
 
         int correct = 0;
         JsonNode logits = ref.get("logits");
@@ -47,7 +48,7 @@ class ClassifierEvaluatorTest {
         ClassifierSpec spec = SavedClassifier.specOf(dir);
         ClassifierModel model = SavedClassifier.open(dir, spec, 0, false);
         Batch batch = FixtureModels.batch(inputs, FixtureModels.tokenLabels(inputs));
-        ClassifierEvaluator.Result result = new ClassifierEvaluator(spec, List.of(batch), 0.5).evaluateWithReport(model);
+        ClassifierEvaluator.Result result = new ClassifierEvaluator(spec, List.of(batch), Thresholds.global(0.5)).evaluateWithReport(model);
 
         List<List<String>> gold = new ArrayList<>(), predicted = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
@@ -68,7 +69,7 @@ class ClassifierEvaluatorTest {
     @Test
     void emptyValidationSetIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ClassifierEvaluator(ClassifierSpec.of(TaskType.SINGLE_LABEL, 2), List.of(), 0.5));
+                () -> new ClassifierEvaluator(ClassifierSpec.of(TaskType.SINGLE_LABEL, 2), List.of(), Thresholds.global(0.5)));
         assertTrue(e.getMessage().contains("empty"), e.getMessage());
     }
 }
