@@ -9,6 +9,8 @@ import dev.jbert.core.tokenizer.BertTokenizer;
 import dev.jbert.core.tokenizer.Encoding;
 import dev.jbert.core.nn.Pass;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -27,6 +29,8 @@ import java.util.function.Predicate;
  * }</pre>
  */
 public final class PretrainedBert {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PretrainedBert.class);
 
     private final BertConfig config;
     private final BertTokenizer tokenizer;
@@ -79,6 +83,26 @@ public final class PretrainedBert {
                     + " tokens but config.json's vocab_size, the rows of the word embedding table, is "
                     + config.vocabSize() + ": the tokenizer files belong to another model");
         }
+    }
+
+    /**
+     * The longest input the model takes, special tokens included: the smaller of the tokenizer's
+     * {@code model_max_length} and the position table's {@code max_position_embeddings}.
+     */
+    public static int maxInputLength(BertConfig config, BertTokenizer tokenizer) {
+        return Math.min(tokenizer.config().modelMaxLength(), config.maxPositionEmbeddings());
+    }
+
+    /**
+     * {@code asked} tokens, or the model's limit when that is smaller, with a warning saying so: the position table has
+     * no rows beyond its limit, and truncating to it is what transformers' tokenizers do too.
+     */
+    public static int lengthWithinLimit(int asked, BertConfig config, BertTokenizer tokenizer) {
+        int limit = maxInputLength(config, tokenizer);
+        if (asked <= limit) return asked;
+        LOG.warn("a maximum length of {} tokens is beyond the model's limit of {} (the smaller of model_max_length and "
+                + "max_position_embeddings): inputs are truncated to {}", asked, limit, limit);
+        return limit;
     }
 
     public BertConfig config() {

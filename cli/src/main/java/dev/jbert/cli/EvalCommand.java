@@ -5,6 +5,8 @@ import dev.jbert.core.data.EncodedDataset;
 import dev.jbert.core.data.LabelSet;
 import dev.jbert.core.data.SubwordLabels;
 import dev.jbert.core.data.Task;
+import dev.jbert.bert.PretrainedBert;
+import dev.jbert.bert.config.BertConfig;
 import dev.jbert.heads.ClassifierEvaluator;
 import dev.jbert.heads.predict.Thresholds;
 import dev.jbert.heads.ClassifierModel;
@@ -46,6 +48,8 @@ final class EvalCommand implements Callable<Integer> {
         NativeBackend.init();
         ClassifierSpec spec = SavedClassifier.specOf(model);
         ClassifierModel classifier = SavedClassifier.open(model, spec, 0, false);
+        data.maxSeqLength = PretrainedBert.lengthWithinLimit(data.maxSeqLength, BertConfig.load(model.resolve("config.json")),
+                classifier.tokenizer());
         Task task = Task.valueOf(spec.task().name());
         LabelSet labels = spec.task() == TaskType.REGRESSION ? null : LabelSet.of(spec.labels());
         EncodedDataset set = Datasets.labelled(file, task, data, labels, classifier.tokenizer(), SubwordLabels.FIRST_SUBWORD);

@@ -1,7 +1,9 @@
 package dev.jbert.cli;
 
 import dev.jbert.core.nd4j.NativeBackend;
+import dev.jbert.bert.PretrainedBert;
 import dev.jbert.bert.config.Activation;
+import dev.jbert.bert.config.BertConfig;
 import dev.jbert.core.data.EncodedDataset;
 import dev.jbert.core.data.EpochBatches;
 import dev.jbert.core.data.Sampling;
@@ -105,7 +107,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--focal-gamma", defaultValue = "2.0") double focalGamma;
     @Option(names = "--focal-alpha", description = "Softmax focal: comma-separated per-class alphas; sigmoid focal: one alpha (default 0.25).") String focalAlpha;
     @Option(names = "--pos-weight", description = "BCE: comma-separated per-class positive weights, or 'auto' (negatives / positives per class).") String posWeight;
-    @Option(names = "--sampling", defaultValue = "none", description = "over, under or none: rebalance single-label training data each epoch.") String sampling;
+    @Option(names = "--sampling", defaultValue = "none", description = "over, under or none: rebalance the training data each epoch (over: single-label, or multi-label by each example's rarest label; under: single-label).") String sampling;
     @Option(names = "--group-by-length", description = "Batch examples of similar lengths together (transformers' group_by_length): less padding, faster epochs; off by default, as there.") boolean groupByLength;
     @Option(names = "--head", defaultValue = "linear", description = "linear or mlp.") String head;
     @Option(names = "--mlp-hidden-size", defaultValue = "256") int mlpHidden;
@@ -121,6 +123,7 @@ final class TrainCommand implements Callable<Integer> {
         TaskType taskType = TaskType.valueOf(dataTask.name());
         Path folder = Models.folder(model);
         BertTokenizer tokenizer = BertTokenizer.fromDirectory(folder);
+        data.maxSeqLength = PretrainedBert.lengthWithinLimit(data.maxSeqLength, BertConfig.load(folder.resolve("config.json")), tokenizer);
         SubwordLabels subwords = labelAllTokens ? SubwordLabels.ALL_SUBWORDS : SubwordLabels.FIRST_SUBWORD;
         EncodedDataset trainSet = Datasets.labelled(train, dataTask, data, null, tokenizer, subwords);
         EncodedDataset validSet = validation == null ? null

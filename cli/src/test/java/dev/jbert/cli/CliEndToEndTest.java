@@ -132,6 +132,19 @@ class CliEndToEndTest {
         assertTrue(JSON.readTree(Files.readAllLines(predictions).get(0)).get("entities").isArray());
     }
 
+    /** RTE's pairs run past the fixture's 64 positions at the default length of 128: train and eval truncate to 64, as predict does. */
+    @Test
+    void aLengthBeyondTheModelsPositionsIsLoweredToItsLimit() throws IOException {
+        Path model = dev.jbert.testdata.Fixtures.folder("seq-cls");
+        int positions = JSON.readTree(model.resolve("config.json").toFile()).get("max_position_embeddings").asInt();
+        assertTrue(positions < 128, "the fixture is shorter than the default length");
+        Path out = runs.resolve("short-positions");
+        assertEquals(0, Main.run("train", "--model", model.toString(), "--replace-head", "--train", sample("rte/train.tsv"),
+                "--validation", sample("rte/dev.tsv"), "--output", out.toString(), "--max-steps", "1", "--save-strategy", "no",
+                "--eval-strategy", "no"));
+        assertEquals(0, Main.run("eval", "--model", out.toString(), "--data", sample("rte/dev.tsv"), "--max-seq-length", "512"));
+    }
+
     @Test
     void badInputIsAClearErrorNotAStackTrace() {
         assertEquals(2, Main.run("train", "--train", runs.resolve("missing.tsv").toString(), "--output", runs.resolve("x").toString()));

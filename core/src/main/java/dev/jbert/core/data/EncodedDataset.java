@@ -236,6 +236,21 @@ public final class EncodedDataset {
     }
 
     /**
+     * The multi-label class ids of every example, in order, for the sampler.
+     *
+     * @throws IllegalStateException for any other task, or unlabelled data
+     */
+    public int[][] classSets() {
+        if (classSets == null) {
+            throw new IllegalStateException("class sets exist for labelled multi-label data only; this is "
+                    + task + (isLabelled() ? "" : ", unlabelled"));
+        }
+        int[][] out = new int[classSets.length][];
+        for (int i = 0; i < out.length; i++) out[i] = classSets[i].clone();
+        return out;
+    }
+
+    /**
      * The examples in file order, {@code batchSize} per batch (the last may be smaller): batch {@code k}
      * holds examples {@code k * batchSize} onwards. For evaluation and prediction.
      */

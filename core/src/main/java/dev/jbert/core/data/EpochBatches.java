@@ -21,7 +21,8 @@ import java.util.SplittableRandom;
  * each padded as the dataset's encode options say.
  *
  * <p>{@link Sampling#NONE} shuffles every example once per epoch; {@link Sampling#OVER} draws as many
- * examples as the dataset holds with replacement, classes balanced; {@link Sampling#UNDER} keeps the
+ * examples as the dataset holds with replacement, classes balanced (multi-label data: weighed by each example's
+ * rarest label); {@link Sampling#UNDER} keeps the
  * rarest class's size of every class. Either way each epoch has the same number of batches.
  *
  * <p>With length grouping (transformers' {@code group_by_length}, in version 5 {@code train_sampling_strategy=
@@ -46,8 +47,10 @@ public final class EpochBatches implements TrainingData {
         if (data == null || sampling == null) throw new IllegalArgumentException("data and sampling must not be null");
         if (batchSize < 1) throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
         if (!data.isLabelled()) throw new IllegalArgumentException("training data must be labelled");
-        if (sampling != Sampling.NONE && data.task() != Task.SINGLE_LABEL) {
-            throw new IllegalArgumentException("sampling " + sampling.name().toLowerCase(Locale.ROOT) + " balances classes of single-label data; this is "
+        boolean balanceable = data.task() == Task.SINGLE_LABEL || (sampling == Sampling.OVER && data.task() == Task.MULTI_LABEL);
+        if (sampling != Sampling.NONE && !balanceable) {
+            throw new IllegalArgumentException("sampling " + sampling.name().toLowerCase(Locale.ROOT) + " balances classes of "
+                    + (sampling == Sampling.OVER ? "single-label or multi-label" : "single-label") + " data; this is "
                     + data.task().name().toLowerCase(Locale.ROOT).replace('_', '-') + " data: use --sampling none (or class weights / a loss for imbalance)");
         }
         this.data = data;
@@ -55,7 +58,8 @@ public final class EpochBatches implements TrainingData {
         this.sampling = sampling;
         this.sampler = switch (sampling) {
             case NONE -> null;
-            case OVER -> OverSampler.balanced(data.classIds(), data.size());
+            case OVER -> data.task() == Task.MULTI_LABEL ? OverSampler.balancedByRarestLabel(data.classSets(), data.size())
+                    : OverSampler.balanced(data.classIds(), data.size());
             case UNDER -> UnderSampler.of(data.classIds());
         };
         this.groupByLength = groupByLength;

@@ -37,6 +37,39 @@ public final class OverSampler implements EpochSampler {
     }
 
     /**
+     * The multi-label counterpart of {@link #balanced}: each example is weighed by {@code 1 / count} of its rarest
+     * label (examples with no label count as one more class), so comments carrying a rare emotion come round as
+     * often as those carrying a common one. Labels that share examples cannot all be balanced at once; the rarest
+     * label decides because that is the one a model otherwise never learns to predict.
+     *
+     * @param labelSets  the label ids {@code >= 0} of each example
+     * @param numSamples indices per epoch, usually {@code labelSets.length}
+     */
+    public static OverSampler balancedByRarestLabel(int[][] labelSets, int numSamples) {
+        if (labelSets == null || labelSets.length == 0) throw new IllegalArgumentException("label sets must not be null or empty");
+        int numLabels = 0;
+        for (int i = 0; i < labelSets.length; i++) {
+            if (labelSets[i] == null) throw new IllegalArgumentException("the label set of example " + i + " is null");
+            for (int c : labelSets[i]) {
+                if (c < 0) throw new IllegalArgumentException("example " + i + " has label id " + c + "; expected ids >= 0");
+                numLabels = Math.max(numLabels, c + 1);
+            }
+        }
+        long[] counts = new long[numLabels + 1];
+        for (int[] set : labelSets) {
+            if (set.length == 0) counts[numLabels]++;
+            for (int c : set) counts[c]++;
+        }
+        double[] weights = new double[labelSets.length];
+        for (int i = 0; i < labelSets.length; i++) {
+            long rarest = labelSets[i].length == 0 ? counts[numLabels] : Long.MAX_VALUE;
+            for (int c : labelSets[i]) rarest = Math.min(rarest, counts[c]);
+            weights[i] = 1.0 / rarest;
+        }
+        return weighted(weights, numSamples);
+    }
+
+    /**
      * A sampler with the given weight per example; weights need not sum to 1.
      *
      * @throws IllegalArgumentException if a weight is negative or not finite, all are 0, or numSamples < 1

@@ -108,13 +108,19 @@ class EpochBatchesTest {
     }
 
     @Test
-    void samplingNeedsSingleLabelData() {
+    void samplingNeedsDataWithClasses() {
         EncodedDataset multi = EncodedDataset.ofText(
                 List.of(new TextExample("a", null, Label.classSet(List.of(0)), SourceLine.inMemory(1))),
                 Task.MULTI_LABEL, LabelSet.of(List.of("x", "y")), TOKENIZER, EncodeOptions.dynamicPadding(8));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EpochBatches.of(multi, 4, Sampling.OVER));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EpochBatches.of(multi, 4, Sampling.UNDER));
         assertTrue(e.getMessage().contains("single-label") && e.getMessage().contains("multi-label"), e.getMessage());
         assertEquals(1, EpochBatches.of(multi, 4, Sampling.NONE).batchesPerEpoch(), "no sampling is fine");
+        assertEquals(1, EpochBatches.of(multi, 4, Sampling.OVER).batchesPerEpoch(), "multi-label oversampling by the rarest label");
+        EncodedDataset values = EncodedDataset.ofText(
+                List.of(new TextExample("a", null, Label.value(1.5f), SourceLine.inMemory(1))),
+                Task.REGRESSION, null, TOKENIZER, EncodeOptions.dynamicPadding(8));
+        e = assertThrows(IllegalArgumentException.class, () -> EpochBatches.of(values, 4, Sampling.OVER));
+        assertTrue(e.getMessage().contains("single-label or multi-label") && e.getMessage().contains("regression"), e.getMessage());
         EncodedDataset unlabelled = EncodedDataset.ofText(List.of(TextExample.unlabelled("a", 1)), Task.SINGLE_LABEL, null,
                 TOKENIZER, EncodeOptions.dynamicPadding(8));
         assertThrows(IllegalArgumentException.class, () -> EpochBatches.of(unlabelled, 4, Sampling.NONE));

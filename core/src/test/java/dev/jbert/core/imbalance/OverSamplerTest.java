@@ -53,6 +53,24 @@ class OverSamplerTest {
         assertEquals(0.75, hits[2] / (double) draws, 0.005);
     }
 
+    /** Example 0 alone carries the rare label 2; example 3 carries nothing, a class of one of its own. */
+    @Test
+    void multiLabelExamplesAreWeighedByTheirRarestLabel() {
+        int[][] sets = {{0, 2}, {0, 1}, {0, 1}, {}, {1}, {0}};
+        int draws = 70_000;
+        int[] hits = new int[sets.length];
+        for (int i : OverSampler.balancedByRarestLabel(sets, draws).sample(5L)) hits[i]++;
+        // weights: 1/count of the rarest label, counts 0:4, 1:3, 2:1, none:1 -> 1, 1/3, 1/3, 1, 1/3, 1/4
+        double[] expected = {1, 1 / 3.0, 1 / 3.0, 1, 1 / 3.0, 1 / 4.0};
+        double total = java.util.Arrays.stream(expected).sum();
+        for (int i = 0; i < sets.length; i++) {
+            assertEquals(expected[i] / total, hits[i] / (double) draws, 0.01, "example " + i);
+        }
+        assertThrows(IllegalArgumentException.class, () -> OverSampler.balancedByRarestLabel(new int[][] {{-1}}, 4));
+        assertThrows(IllegalArgumentException.class, () -> OverSampler.balancedByRarestLabel(new int[0][], 4));
+        assertThrows(IllegalArgumentException.class, () -> OverSampler.balancedByRarestLabel(new int[][] {null}, 4));
+    }
+
     @Test
     void drawsWithReplacementCoverRareExamplesSeveralTimes() {
         OverSampler sampler = OverSampler.balanced(LABELS, LABELS.length);

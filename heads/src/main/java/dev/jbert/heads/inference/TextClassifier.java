@@ -149,14 +149,8 @@ public final class TextClassifier implements AutoCloseable {
         BertTokenizer tokenizer = BertTokenizer.fromDirectory(folder);
         PretrainedBert.checkVocabulary(config, tokenizer, folder);
 
-        int modelMax = Math.min(tokenizer.config().modelMaxLength(), config.maxPositionEmbeddings());
-        int maxLength = modelMax;
-        if (options.maxLength() != null && options.maxLength() > modelMax) {
-            LOG.warn("maxLength {} is beyond the model's limit of {} tokens (the smaller of model_max_length and "
-                    + "max_position_embeddings): inputs are truncated to {}", options.maxLength(), modelMax, modelMax);
-        } else if (options.maxLength() != null) {
-            maxLength = options.maxLength();
-        }
+        int maxLength = options.maxLength() == null ? PretrainedBert.maxInputLength(config, tokenizer)
+                : PretrainedBert.lengthWithinLimit(options.maxLength(), config, tokenizer);
         SequencePredictor predictor = spec.task() == TaskType.TOKEN_CLASSIFICATION ? null : predictor(spec, folder, options);
 
         BertClassifier classifier;
