@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
 /** Speed, efficiency and memory of training and inference on standard BERT shapes, beside PyTorch's. */
 @Command(name = "bench", description = {
         "Benchmark training and inference throughput, latency, memory and load time on standard BERT shapes,",
-        "with the machine's measured matrix-multiply peak, and PyTorch's figures for the same shapes beside them."})
+        "with the machine's measured matrix-multiply peak, and PyTorch's figures for the same shapes beside them.",
+        "'jbert bench accuracy' runs the accuracy suite instead."}, subcommands = AccuracyCommand.class)
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--shapes", split = ",", defaultValue = "tiny,mini,minilm,base",
