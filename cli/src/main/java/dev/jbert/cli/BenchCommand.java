@@ -63,7 +63,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--python", defaultValue = "python3", description = "Python command for the PyTorch side. Default: ${DEFAULT-VALUE}.")
     String python;
 
-    @Option(names = "--pytorch-script", defaultValue = "bench/pytorch_bench.py", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--pytorch-script", defaultValue = "bench/pytorch_bench.py", description = "The PyTorch side's script. Default: ${DEFAULT-VALUE}.")
     Path pytorchScript;
 
     @Option(names = "--profile", description = "Also time each kind of kernel, garbage collection and the optimizer.")

@@ -34,7 +34,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--output", description = "Folder for report.md and report.json (default: print only).")
     Path output;
 
-    @Option(names = "--per-device-eval-batch-size", defaultValue = "32") int batchSize;
+    @Option(names = "--per-device-eval-batch-size", defaultValue = "32", description = "Examples per batch (default: ${DEFAULT-VALUE}).") int batchSize;
 
     @Option(names = "--threshold", description = "Multi-label: one decision threshold for every label, instead of the tuned per-class "
             + "thresholds saved with the model (0.5 where there are none).")

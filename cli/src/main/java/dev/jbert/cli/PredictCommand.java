@@ -52,7 +52,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--aggregation", defaultValue = "simple", description = "Token models: none, simple, first, average or max (default: ${DEFAULT-VALUE}).")
     String aggregation;
 
-    @Option(names = "--per-device-eval-batch-size", defaultValue = "32") int batchSize;
+    @Option(names = "--per-device-eval-batch-size", defaultValue = "32", description = "Examples per batch (default: ${DEFAULT-VALUE}).") int batchSize;
 
     @Mixin
     DataOptions data;
