@@ -53,6 +53,18 @@ class AccuracyCommandTest {
         assertTrue(md.contains("| SST-2 sample |") && md.contains("| jbert, focal loss |  |  |  | not run yet |"), md);
     }
 
+    /** The shipped RTE recipe, every flag of it, on the bundled RTE sample: the recipes cannot drift from what train takes. */
+    @Test
+    void aShippedRecipeRunsOnTheBundledSamples() throws IOException {
+        Path root = Fixtures.repositoryRoot();
+        Path runs = dir.resolve("shipped");
+        assertEquals(0, Main.run("bench", "accuracy", "rte", "--recipes", root.resolve("bench/accuracy").toString(),
+                "--data", root.resolve("samples").toString(), "--runs", runs.toString(), "--max-steps", "1"));
+        JsonNode recorded = JSON.readTree(runs.resolve(AccuracyReport.JSON_FILE).toFile());
+        assertEquals("rte", recorded.get(0).get("recipe").asText(), "a capped run reports beside its models, not into the suite's record");
+        assertTrue(recorded.get(0).get("metrics").has("accuracy"), recorded.toString());
+    }
+
     @Test
     void badRequestsFailBeforeAnythingRuns() throws IOException {
         Path recipes = recipes();
