@@ -49,8 +49,8 @@ final class AccuracyCommand implements Callable<Integer> {
     @Option(names = "--recipes", defaultValue = "bench/accuracy", description = "Folder of recipe files. Default: ${DEFAULT-VALUE}.")
     Path recipeFolder;
 
-    @Option(names = "--data", defaultValue = "../shared/data",
-            description = "Folder of the datasets the recipes name as ${data}. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--data", required = true,
+            description = "Folder of the datasets the recipes name as ${data}: sst2/, conll2003/, rte/, stsb/, goemotions/ as their SOURCE.md lay them out.")
     Path data;
 
     @Option(names = "--runs", defaultValue = "runs/accuracy", description = "Where the trained models go. Default: ${DEFAULT-VALUE}.")

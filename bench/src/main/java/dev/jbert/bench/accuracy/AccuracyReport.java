@@ -87,8 +87,8 @@ public final class AccuracyReport {
         md.append("# Accuracy on real data beside Hugging Face Trainer\n\n")
                 .append("Written by `./jbert bench accuracy` from the recipes in `bench/accuracy/*.json` (one per task: data, model, every\n")
                 .append("flag of `jbert train`) and the runs recorded in `").append(JSON_FILE).append("`. Rerun one task with\n")
-                .append("`./jbert bench accuracy NAME`, all of them with `./jbert bench accuracy`; `--data` points at the datasets\n")
-                .append("(default `../shared/data`). Metrics are on the validation file unless marked *test*. Trainer's figures are\n")
+                .append("`./jbert bench accuracy NAME --data DATA`, all of them without a name; `--data` names the datasets'\n")
+                .append("folder. Metrics are on the validation file unless marked *test*. Trainer's figures are\n")
                 .append("the ones each recipe records, with their source. \"Level\" means at most the recipe's noise below Trainer\n")
                 .append("(half a point of accuracy or F1, 0.005 of correlation).\n\n");
         md.append("## Summary\n\n")

@@ -20,8 +20,7 @@ import java.util.stream.Stream;
  * to report, Hugging Face Trainer's figures on the same recipe, and variants that change a few flags (imbalance
  * tools, say). Read from one JSON file in the recipes folder; the file's name, less {@code .json}, names it.
  *
- * <p>Paths and flags may say {@code ${data}} (the data folder the suite is given, {@code ../shared/data} by
- * default) and {@code ${recipes}} (the recipes folder, for splits kept beside the recipes).
+ * <p>Paths and flags may say {@code ${data}} (the data folder the suite is given with {@code --data}) and {@code ${recipes}} (the recipes folder, for splits kept beside the recipes).
  *
  * @param name        the file's name without {@code .json}
  * @param task        what the task is called in the report, e.g. "SST-2"
