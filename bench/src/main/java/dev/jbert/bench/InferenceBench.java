@@ -5,7 +5,7 @@ import dev.jbert.bench.harness.ProcessMemory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbert.bert.config.BertConfig;
 import dev.jbert.bert.model.RandomWeights;
-import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.TokenizerConfig;
 import dev.jbert.core.tokenizer.Vocabulary;
 import dev.jbert.heads.BertClassifier;
@@ -59,7 +59,7 @@ public final class InferenceBench {
         Path folder = args.length > 0 && !args[0].equals("-") ? Path.of(args[0]) : null;
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
         Path modelDir = folder == null ? tinyModel() : withHead(folder);
-        List<String> texts = sampleTexts(BertTokenizer.fromDirectory(modelDir), 512, new Random(11));
+        List<String> texts = sampleTexts(Tokenizer.fromDirectory(modelDir), 512, new Random(11));
 
         System.out.printf("model %s; backend %s, %d cores; %.0f s per configuration after 1 s warm-up%n",
                 folder == null ? "random BERT-tiny (2 layers, hidden 128)" : folder, backend(),
@@ -166,7 +166,7 @@ public final class InferenceBench {
         BertClassifier classifier = BertClassifier.build(config, new RandomWeights(1, 0.02), spec, 1);
         List<String> tokens = new ArrayList<>(Arrays.asList("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
         for (int i = tokens.size(); i < vocab; i++) tokens.add("w" + i);
-        BertTokenizer tokenizer = BertTokenizer.of(Vocabulary.of(tokens), TokenizerConfig.uncased());
+        Tokenizer tokenizer = Tokenizer.of(Vocabulary.of(tokens), TokenizerConfig.uncased());
         new ClassifierModel(classifier, tokenizer, name -> true).save(dir);
     }
 
@@ -186,10 +186,10 @@ public final class InferenceBench {
     }
 
     /** Texts of 8 to 48 random whole-word vocabulary entries. */
-    private static List<String> sampleTexts(BertTokenizer tokenizer, int count, Random random) {
+    private static List<String> sampleTexts(Tokenizer tokenizer, int count, Random random) {
         List<String> words = new ArrayList<>();
-        for (int id = 0; id < tokenizer.vocabulary().size(); id++) {
-            String token = tokenizer.vocabulary().token(id);
+        for (int id = 0; id < tokenizer.size(); id++) {
+            String token = tokenizer.idToToken(id);
             if (token.matches("[a-z]\\w*") && !token.startsWith("##")) words.add(token);
         }
         List<String> texts = new ArrayList<>(count);

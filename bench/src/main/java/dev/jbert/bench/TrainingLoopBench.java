@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbert.bert.config.BertConfig;
 import dev.jbert.bert.model.RandomWeights;
 import dev.jbert.core.data.Batch;
-import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.TokenizerConfig;
 import dev.jbert.core.tokenizer.Vocabulary;
 import dev.jbert.core.train.IntervalStrategy;
@@ -101,9 +101,9 @@ public final class TrainingLoopBench {
         return new Batch(ids, types, mask, Nd4j.createFromArray(labels));
     }
 
-    private static BertTokenizer syntheticTokenizer(int size) {
+    private static Tokenizer syntheticTokenizer(int size) {
         List<String> tokens = new ArrayList<>(Arrays.asList("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
         for (int i = tokens.size(); i < size; i++) tokens.add("tok" + i);
-        return BertTokenizer.of(Vocabulary.of(tokens), TokenizerConfig.uncased());
+        return Tokenizer.of(Vocabulary.of(tokens), TokenizerConfig.uncased());
     }
 }

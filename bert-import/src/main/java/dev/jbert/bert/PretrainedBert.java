@@ -5,7 +5,7 @@ import dev.jbert.bert.config.BertConfig;
 import dev.jbert.bert.model.BertModel;
 import dev.jbert.bert.model.CheckpointWeights;
 import dev.jbert.core.ModelFileException;
-import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.Encoding;
 import dev.jbert.core.nn.Pass;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -33,14 +33,14 @@ public final class PretrainedBert {
     private static final Logger LOG = LoggerFactory.getLogger(PretrainedBert.class);
 
     private final BertConfig config;
-    private final BertTokenizer tokenizer;
+    private final Tokenizer tokenizer;
     private final BertModel model;
 
     /** The encoder's outputs for one batch. */
     public record Output(INDArray lastHiddenState, Optional<INDArray> pooledOutput) {
     }
 
-    private PretrainedBert(BertConfig config, BertTokenizer tokenizer, BertModel model) {
+    private PretrainedBert(BertConfig config, Tokenizer tokenizer, BertModel model) {
         this.config = config;
         this.tokenizer = tokenizer;
         this.model = model;
@@ -62,7 +62,7 @@ public final class PretrainedBert {
      */
     public static PretrainedBert load(Path dir, Path weights, Predicate<String> leftForHeads) {
         BertConfig config = BertConfig.load(dir.resolve("config.json"));
-        BertTokenizer tokenizer = BertTokenizer.fromDirectory(dir);
+        Tokenizer tokenizer = Tokenizer.fromDirectory(dir);
         checkVocabulary(config, tokenizer, dir);
         try (BertCheckpoint checkpoint = BertCheckpoint.open(weights)) {
             CheckpointWeights w = new CheckpointWeights(checkpoint);
@@ -76,9 +76,9 @@ public final class PretrainedBert {
      * Every id the tokenizer can produce must be a row of the embedding table, and a table with
      * rows no token reaches means the vocabulary belongs to another model.
      */
-    public static void checkVocabulary(BertConfig config, BertTokenizer tokenizer, Path dir) {
+    public static void checkVocabulary(BertConfig config, Tokenizer tokenizer, Path dir) {
         if (tokenizer.size() != config.vocabSize()) {
-            Path vocab = tokenizer.vocabulary().source() != null ? tokenizer.vocabulary().source() : dir;
+            Path vocab = tokenizer.source() != null ? tokenizer.source() : dir;
             throw new ModelFileException(vocab, "the vocabulary has " + tokenizer.size()
                     + " tokens but config.json's vocab_size, the rows of the word embedding table, is "
                     + config.vocabSize() + ": the tokenizer files belong to another model");
@@ -89,15 +89,15 @@ public final class PretrainedBert {
      * The longest input the model takes, special tokens included: the smaller of the tokenizer's
      * {@code model_max_length} and the position table's {@code max_position_embeddings}.
      */
-    public static int maxInputLength(BertConfig config, BertTokenizer tokenizer) {
-        return Math.min(tokenizer.config().modelMaxLength(), config.maxPositionEmbeddings());
+    public static int maxInputLength(BertConfig config, Tokenizer tokenizer) {
+        return Math.min(tokenizer.modelMaxLength(), config.maxPositionEmbeddings());
     }
 
     /**
      * {@code asked} tokens, or the model's limit when that is smaller, with a warning saying so: the position table has
      * no rows beyond its limit, and truncating to it is what transformers' tokenizers do too.
      */
-    public static int lengthWithinLimit(int asked, BertConfig config, BertTokenizer tokenizer) {
+    public static int lengthWithinLimit(int asked, BertConfig config, Tokenizer tokenizer) {
         int limit = maxInputLength(config, tokenizer);
         if (asked <= limit) return asked;
         LOG.warn("a maximum length of {} tokens is beyond the model's limit of {} (the smaller of model_max_length and "
@@ -109,7 +109,7 @@ public final class PretrainedBert {
         return config;
     }
 
-    public BertTokenizer tokenizer() {
+    public Tokenizer tokenizer() {
         return tokenizer;
     }
 

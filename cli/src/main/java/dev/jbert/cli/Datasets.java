@@ -7,7 +7,7 @@ import dev.jbert.core.data.SubwordLabels;
 import dev.jbert.core.data.Task;
 import dev.jbert.core.data.TextReader;
 import dev.jbert.core.data.TokenReader;
-import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.EncodeOptions;
 
 import dev.jbert.core.data.TextExample;
@@ -22,7 +22,7 @@ final class Datasets {
     }
 
     /** A labelled file, with its label set (given, inferred, or the training file's when {@code labels} is not null). */
-    static EncodedDataset labelled(Path file, Task task, DataOptions options, LabelSet labels, BertTokenizer tokenizer,
+    static EncodedDataset labelled(Path file, Task task, DataOptions options, LabelSet labels, Tokenizer tokenizer,
                                    SubwordLabels subwords) {
         EncodeOptions enc = EncodeOptions.dynamicPadding(options.maxSeqLength);
         if (task == Task.TOKEN_CLASSIFICATION) {

@@ -1,6 +1,6 @@
 package dev.jbert.cli;
 
-import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.Encoding;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +23,7 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BertTokenizer tokenizer = BertTokenizer.fromDirectory(Models.folder(model));
+        Tokenizer tokenizer = Tokenizer.fromDirectory(Models.folder(model));
         Encoding e = pair == null ? tokenizer.encode(text) : tokenizer.encode(text, pair);
         System.out.printf("%-5s %-20s %8s %5s %5s %-12s %s%n", "pos", "token", "id", "type", "word", "offsets", "text");
         for (int i = 0; i < e.length(); i++) {

@@ -12,7 +12,7 @@ import dev.jbert.core.data.Task;
 import dev.jbert.core.imbalance.ClassWeightStrategy;
 import dev.jbert.core.imbalance.ClassWeights;
 import dev.jbert.core.imbalance.ClassWeightsFile;
-import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.train.Checkpoints;
 import dev.jbert.core.train.IntervalStrategy;
 import dev.jbert.core.train.LoggingListener;
@@ -122,7 +122,7 @@ final class TrainCommand implements Callable<Integer> {
         Task dataTask = Task.parse(task);
         TaskType taskType = TaskType.valueOf(dataTask.name());
         Path folder = Models.folder(model);
-        BertTokenizer tokenizer = BertTokenizer.fromDirectory(folder);
+        Tokenizer tokenizer = Tokenizer.fromDirectory(folder);
         data.maxSeqLength = PretrainedBert.lengthWithinLimit(data.maxSeqLength, BertConfig.load(folder.resolve("config.json")), tokenizer);
         SubwordLabels subwords = labelAllTokens ? SubwordLabels.ALL_SUBWORDS : SubwordLabels.FIRST_SUBWORD;
         EncodedDataset trainSet = Datasets.labelled(train, dataTask, data, null, tokenizer, subwords);

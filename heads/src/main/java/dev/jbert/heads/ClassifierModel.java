@@ -7,7 +7,7 @@ import dev.jbert.core.ModelFileException;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.nn.Floats;
 import dev.jbert.core.nn.Pass;
-import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.train.TrainableModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -32,14 +32,14 @@ public final class ClassifierModel implements TrainableModel {
     public static final String WORD_EMBEDDINGS = "bert.embeddings.word_embeddings.weight";
 
     private final BertClassifier classifier;
-    private final BertTokenizer tokenizer;
+    private final Tokenizer tokenizer;
     private final Map<String, INDArray> trainable;
 
     /**
      * @param tokenizer saved with the model, so the folder is complete
      * @param trainable which parameters train (all, or only the head's to freeze the encoder)
      */
-    public ClassifierModel(BertClassifier classifier, BertTokenizer tokenizer, Predicate<String> trainable) {
+    public ClassifierModel(BertClassifier classifier, Tokenizer tokenizer, Predicate<String> trainable) {
         this.classifier = classifier;
         this.tokenizer = tokenizer;
         Map<String, INDArray> params = new LinkedHashMap<>();
@@ -58,7 +58,7 @@ public final class ClassifierModel implements TrainableModel {
         return classifier;
     }
 
-    public BertTokenizer tokenizer() {
+    public Tokenizer tokenizer() {
         return tokenizer;
     }
 

@@ -10,7 +10,7 @@ import dev.jbert.bert.config.BertConfig;
 import dev.jbert.bert.config.ProblemType;
 import dev.jbert.bert.model.CheckpointWeights;
 import dev.jbert.core.ModelFileException;
-import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Tokenizer;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ public final class SavedClassifier {
      */
     public static ClassifierModel open(Path dir, ClassifierSpec spec, long seed, boolean freezeEncoder) {
         BertConfig config = BertConfig.load(dir.resolve("config.json"));
-        BertTokenizer tokenizer = BertTokenizer.fromDirectory(dir);
+        Tokenizer tokenizer = Tokenizer.fromDirectory(dir);
         PretrainedBert.checkVocabulary(config, tokenizer, dir);
         try (BertCheckpoint checkpoint = BertCheckpoint.open(dir)) {
             CheckpointWeights weights = new CheckpointWeights(checkpoint);

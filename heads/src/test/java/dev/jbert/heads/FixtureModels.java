@@ -5,7 +5,7 @@ import dev.jbert.bert.checkpoint.BertCheckpoint;
 import dev.jbert.bert.config.BertConfig;
 import dev.jbert.bert.model.CheckpointWeights;
 import dev.jbert.core.data.Batch;
-import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.testdata.Fixtures;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -29,8 +29,8 @@ final class FixtureModels {
         }
     }
 
-    static BertTokenizer tokenizer(String fixture) {
-        return BertTokenizer.fromDirectory(Fixtures.folder(fixture));
+    static Tokenizer tokenizer(String fixture) {
+        return Tokenizer.fromDirectory(Fixtures.folder(fixture));
     }
 
     static JsonNode reference(String fixture) {

@@ -13,7 +13,7 @@ import dev.jbert.core.data.Task;
 import dev.jbert.core.data.TextExample;
 import dev.jbert.core.data.TextReadOptions;
 import dev.jbert.core.data.TextReader;
-import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.Encoding;
 import dev.jbert.core.train.IntervalStrategy;
 import dev.jbert.core.train.StepLog;
@@ -83,7 +83,7 @@ public final class Harness {
         log.println("machine: " + machine.describe());
         GemmPeak gemm = GemmPeak.measure(options.gemmSize(), 30);
         log.printf("GEMM %d³: %.1f GFLOP/s best, %.1f median%n", gemm.size(), gemm.gflops(), gemm.medianGflops());
-        BertTokenizer tokenizer = BertTokenizer.fromDirectory(options.tokenizerFolder());
+        Tokenizer tokenizer = Tokenizer.fromDirectory(options.tokenizerFolder());
         List<String> texts = readTexts(options.texts());
         TokenizerThroughput tokenizing = tokenizerThroughput(tokenizer, texts);
         log.printf("tokenizer: %.0f texts/s, %.0f tokens/s (%d texts of %s)%n", tokenizing.textsPerSecond(),
@@ -104,7 +104,7 @@ public final class Harness {
         return new BenchReport(LocalDate.now().toString(), machine, settings, gemm, tokenizing, shapes, pytorch);
     }
 
-    private ShapeResult measure(ModelShape shape, BertTokenizer tokenizer, String longText, GemmPeak gemm) {
+    private ShapeResult measure(ModelShape shape, Tokenizer tokenizer, String longText, GemmPeak gemm) {
         log.printf("%s (%s): inference, batch %d × %d%n", shape.name(), shape.dimensions(), options.inferenceBatch(shape), options.length());
         KernelProfile inferenceOps = options.profile() ? new KernelProfile() : null;
         Measured inference = inference(shape, inferenceOps);
@@ -302,7 +302,7 @@ public final class Harness {
     }
 
     /** Single-threaded, over every text once for warm-up, then again for at least a second. */
-    private static TokenizerThroughput tokenizerThroughput(BertTokenizer tokenizer, List<String> texts) {
+    private static TokenizerThroughput tokenizerThroughput(Tokenizer tokenizer, List<String> texts) {
         for (String t : texts) tokenizer.encode(t);
         long tokens = 0, encoded = 0, start = System.nanoTime();
         while (System.nanoTime() - start < 1_000_000_000L) {
@@ -317,7 +317,7 @@ public final class Harness {
     }
 
     /** Real sentences joined until they tokenize to more than the benchmark length, so a request fills it exactly. */
-    private String longText(List<String> texts, BertTokenizer tokenizer) {
+    private String longText(List<String> texts, Tokenizer tokenizer) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; tokenizer.encode(sb.toString()).length() <= options.length(); i++) {
             sb.append(i == 0 ? "" : " ").append(texts.get(i % texts.size()));

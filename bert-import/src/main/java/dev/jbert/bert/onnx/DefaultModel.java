@@ -80,7 +80,7 @@ public final class DefaultModel {
               "pad_token": "[PAD]",
               "cls_token": "[CLS]",
               "mask_token": "[MASK]",
-              "tokenizer_class": "BertTokenizer"
+              "tokenizer_class": "Tokenizer"
             }
             """;
 

@@ -9,7 +9,7 @@ import dev.jbert.bert.checkpoint.SafetensorsWriter;
 import dev.jbert.bert.checkpoint.TensorInfo;
 import dev.jbert.bert.config.BertConfig;
 import dev.jbert.core.ModelFileException;
-import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Tokenizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,7 +141,7 @@ public final class OnnxModelFolder {
             throw new ModelFileException(dir, "cannot write the model folder: " + e.getMessage(), e);
         }
         BertConfig written = BertConfig.load(dir.resolve("config.json"));
-        PretrainedBert.checkVocabulary(written, BertTokenizer.fromDirectory(dir), dir);
+        PretrainedBert.checkVocabulary(written, Tokenizer.fromDirectory(dir), dir);
     }
 
     /**

@@ -8,7 +8,7 @@ import dev.jbert.bert.config.BertConfig;
 import dev.jbert.bert.model.BertModel;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.core.ModelFileException;
-import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.Encoding;
 import dev.jbert.testdata.Fixtures;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,7 +73,7 @@ class DefaultModelTest {
         assertEquals(6, config.numHiddenLayers());
         assertEquals(384, config.hiddenSize());
         assertEquals(12, config.numAttentionHeads());
-        BertTokenizer tokenizer = BertTokenizer.fromDirectory(folder);
+        Tokenizer tokenizer = Tokenizer.fromDirectory(folder);
         assertEquals(30522, tokenizer.size());
         assertEquals(30522, Files.readAllLines(folder.resolve("vocab.txt")).size());
         try (BertCheckpoint c = BertCheckpoint.open(folder)) {

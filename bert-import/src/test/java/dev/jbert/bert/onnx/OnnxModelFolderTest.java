@@ -3,7 +3,7 @@ package dev.jbert.bert.onnx;
 import dev.jbert.bert.checkpoint.BertCheckpoint;
 import dev.jbert.bert.config.BertConfig;
 import dev.jbert.core.ModelFileException;
-import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Tokenizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +62,7 @@ class OnnxModelFolderTest {
         assertEquals(known(), BertConfig.load(out.resolve("config.json")));
         assertTrue(Files.isRegularFile(out.resolve("vocab.txt")));
         assertFalse(Files.exists(out.resolve("tokenizer.json")));
-        assertEquals(30522, BertTokenizer.fromDirectory(out).size());
+        assertEquals(30522, Tokenizer.fromDirectory(out).size());
         try (BertCheckpoint c = BertCheckpoint.open(out)) {
             assertEquals(out.resolve("model.safetensors"), c.source());
             assertEquals(new TreeSet<>(SharedMiniLm.canonicalNames()), c.names());

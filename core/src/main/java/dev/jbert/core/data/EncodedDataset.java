@@ -1,6 +1,6 @@
 package dev.jbert.core.data;
 
-import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.EncodeOptions;
 import dev.jbert.core.tokenizer.Encoding;
 import dev.jbert.core.tokenizer.TokenizerConfig;
@@ -50,7 +50,7 @@ public final class EncodedDataset {
 
     private EncodedDataset(Task task, LabelSet labels, List<Encoding> encodings, List<SourceLine> sources,
                            int[] classIds, int[][] classSets, float[] values, int[][] tokenLabels,
-                           BertTokenizer tokenizer, EncodeOptions options, String settings) {
+                           Tokenizer tokenizer, EncodeOptions options, String settings) {
         this.task = task;
         this.labels = labels;
         this.encodings = List.copyOf(encodings);
@@ -59,7 +59,7 @@ public final class EncodedDataset {
         this.classSets = classSets;
         this.values = values;
         this.tokenLabels = tokenLabels;
-        this.padId = tokenizer.tokenToId(tokenizer.config().padToken());
+        this.padId = tokenizer.padId();
         this.fixedLength = fixedLength(tokenizer, options, encodings);
         this.fingerprint = digest(settings + " max_length=" + options.maxLength() + " truncation=" + options.truncation()
                 + " padding=" + options.padding());
@@ -73,7 +73,7 @@ public final class EncodedDataset {
      * @param labels the label set class ids index (null for regression or unlabelled examples)
      * @throws IllegalArgumentException if labels and task disagree
      */
-    public static EncodedDataset ofText(List<TextExample> examples, Task task, LabelSet labels, BertTokenizer tokenizer,
+    public static EncodedDataset ofText(List<TextExample> examples, Task task, LabelSet labels, Tokenizer tokenizer,
                                         EncodeOptions options) {
         requireArguments(examples, task, tokenizer, options);
         boolean labelled = examples.get(0).isLabelled();
@@ -129,7 +129,7 @@ public final class EncodedDataset {
      *
      * @param labels the tag set (null only when no sentence is tagged)
      */
-    public static EncodedDataset ofTokens(List<TokenExample> examples, LabelSet labels, BertTokenizer tokenizer,
+    public static EncodedDataset ofTokens(List<TokenExample> examples, LabelSet labels, Tokenizer tokenizer,
                                           EncodeOptions options, SubwordLabels subwords) {
         requireArguments(examples, Task.TOKEN_CLASSIFICATION, tokenizer, options);
         if (subwords == null) throw new IllegalArgumentException("subwords must not be null");
@@ -364,10 +364,10 @@ public final class EncodedDataset {
         }
     }
 
-    private static int fixedLength(BertTokenizer tokenizer, EncodeOptions options, List<Encoding> encodings) {
+    private static int fixedLength(Tokenizer tokenizer, EncodeOptions options, List<Encoding> encodings) {
         if (options.padding() != EncodeOptions.Padding.MAX_LENGTH) return 0;
         if (options.maxLength() != null) return options.maxLength();
-        int model = tokenizer.config().modelMaxLength();
+        int model = tokenizer.modelMaxLength();
         if (model == TokenizerConfig.NO_MAX_LENGTH) {
             throw new IllegalArgumentException("padding to MAX_LENGTH needs a maxLength: the tokenizer has no model_max_length");
         }
@@ -404,7 +404,7 @@ public final class EncodedDataset {
         return (float) v.value();
     }
 
-    private static void requireArguments(List<?> examples, Task task, BertTokenizer tokenizer, EncodeOptions options) {
+    private static void requireArguments(List<?> examples, Task task, Tokenizer tokenizer, EncodeOptions options) {
         if (examples == null || examples.isEmpty()) throw new IllegalArgumentException("examples must not be null or empty");
         if (task == null || tokenizer == null || options == null) {
             throw new IllegalArgumentException("task, tokenizer and options must not be null");

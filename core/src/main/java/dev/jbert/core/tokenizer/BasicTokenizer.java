@@ -7,16 +7,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * BERT's text splitting before WordPiece: Hugging Face's {@code BertNormalizer} followed by
- * {@code BertPreTokenizer}, with added tokens ({@code [CLS]}, {@code [SEP]}, ...) pulled out first.
+ * The stages before the model: added tokens pulled out, the normalizer, the pre-tokenizer. BERT's are
+ * {@code BertNormalizer} and {@code BertPreTokenizer}; other families bring their own from {@code tokenizer.json}.
  *
  * <ol>
  *   <li>Added tokens with {@code normalized = false} are found in the raw text and kept verbatim.</li>
- *   <li>Every other stretch is normalised: {@code clean_text} (drop control characters, whitespace to
- *       spaces), {@code handle_chinese_chars} (spaces around CJK ideographs), {@code strip_accents}
- *       (NFD, then drop non-spacing marks), {@code lowercase}. Then added tokens with
- *       {@code normalized = true} are found in the normalised text.</li>
- *   <li>The rest is split on whitespace (dropped) and punctuation (each character its own word).</li>
+ *   <li>Every other stretch is normalised (for BERT: {@code clean_text}, {@code handle_chinese_chars},
+ *       {@code strip_accents}, {@code lowercase}). Then added tokens with {@code normalized = true} are found in the
+ *       normalised text.</li>
+ *   <li>The rest is cut into words by the pre-tokenizer (for BERT: on whitespace, which is dropped, and
+ *       punctuation, each character its own word).</li>
  * </ol>
  *
  * <p>Every word keeps the span of original text it came from; see {@link PreToken}. Instances are
@@ -24,14 +24,14 @@ import java.util.Map;
  */
 public final class BasicTokenizer {
 
-    private final boolean cleanText;
-    private final boolean handleChineseChars;
-    private final boolean stripAccents;
-    private final boolean lowercase;
+    private final Normalizer normalizer;
+    private final PreTokenizer preTokenizer;
     private final AddedTokenMatcher rawTokens;
     private final AddedTokenMatcher normalizedTokens;
 
     /**
+     * BERT's stages.
+     *
      * @param cleanText          drop control characters and map whitespace to spaces
      * @param handleChineseChars split CJK ideographs into one word each
      * @param stripAccents       remove accents; null means "when lower-casing", the BERT default
@@ -40,13 +40,20 @@ public final class BasicTokenizer {
      */
     public BasicTokenizer(boolean cleanText, boolean handleChineseChars, Boolean stripAccents, boolean lowercase,
                           Collection<AddedToken> addedTokens) {
+        this(new Normalizer.Bert(cleanText, handleChineseChars, stripAccents == null ? lowercase : stripAccents, lowercase),
+                new PreTokenizer.Bert(), addedTokens);
+    }
+
+    /**
+     * @param normalizer   null for none
+     * @param preTokenizer null for none: the whole text is one word
+     */
+    BasicTokenizer(Normalizer normalizer, PreTokenizer preTokenizer, Collection<AddedToken> addedTokens) {
         if (addedTokens == null) {
             throw new IllegalArgumentException("addedTokens must not be null; pass an empty list for none");
         }
-        this.cleanText = cleanText;
-        this.handleChineseChars = handleChineseChars;
-        this.stripAccents = stripAccents == null ? lowercase : stripAccents;
-        this.lowercase = lowercase;
+        this.normalizer = normalizer;
+        this.preTokenizer = preTokenizer;
         Map<String, AddedToken> raw = new LinkedHashMap<>();
         Map<String, AddedToken> normalized = new LinkedHashMap<>();
         for (AddedToken token : addedTokens) {
@@ -67,6 +74,20 @@ public final class BasicTokenizer {
                 config.doLowerCase(), config.allAddedTokens());
     }
 
+    /** These stages with another pre-tokenizer. */
+    BasicTokenizer withPreTokenizer(PreTokenizer other, Collection<AddedToken> addedTokens) {
+        return new BasicTokenizer(normalizer, other, addedTokens);
+    }
+
+    PreTokenizer preTokenizer() {
+        return preTokenizer;
+    }
+
+    /** Whether the normalizer lower-cases. */
+    boolean lowercases() {
+        return normalizer != null && normalizer.lowercases();
+    }
+
     /** Splits {@code text} into words with their offsets in {@code text}. */
     public List<PreToken> tokenize(String text) {
         if (text == null) {
@@ -80,12 +101,16 @@ public final class BasicTokenizer {
                 continue;
             }
             NormalizedString piece = whole.slice(raw.from(), raw.to());
-            normalize(piece);
+            if (normalizer != null) normalizer.normalize(piece);
             for (AddedTokenMatcher.Segment segment : normalizedTokens.split(piece)) {
                 if (segment.token() != null) {
                     words.add(PreToken.of(piece, segment.from(), segment.to(), segment.token()));
-                } else {
-                    splitWords(piece, segment.from(), segment.to(), words);
+                    continue;
+                }
+                NormalizedString rest = piece.slice(segment.from(), segment.to());
+                List<NormalizedString> parts = preTokenizer == null ? List.of(rest) : preTokenizer.split(rest);
+                for (NormalizedString w : parts) {
+                    if (!w.isEmpty()) words.add(PreToken.of(w, 0, w.size(), null));
                 }
             }
         }
@@ -98,45 +123,7 @@ public final class BasicTokenizer {
             throw new IllegalArgumentException("text must not be null");
         }
         NormalizedString s = NormalizedString.of(text);
-        normalize(s);
+        if (normalizer != null) normalizer.normalize(s);
         return s.text();
-    }
-
-    private void normalize(NormalizedString s) {
-        if (cleanText) {
-            s.cleanText();
-        }
-        if (handleChineseChars) {
-            s.padChineseChars();
-        }
-        if (stripAccents) {
-            s.stripAccents();
-        }
-        if (lowercase) {
-            s.lowercase();
-        }
-    }
-
-    /** BertPreTokenizer: whitespace separates words and is dropped; punctuation is a word on its own. */
-    private static void splitWords(NormalizedString s, int from, int to, List<PreToken> out) {
-        int wordStart = -1;
-        for (int i = from; i < to; i++) {
-            int c = s.codePointAt(i);
-            boolean space = CharClasses.isWhitespace(c);
-            if (space || CharClasses.isPunctuation(c)) {
-                if (wordStart >= 0) {
-                    out.add(PreToken.of(s, wordStart, i, null));
-                    wordStart = -1;
-                }
-                if (!space) {
-                    out.add(PreToken.of(s, i, i + 1, null));
-                }
-            } else if (wordStart < 0) {
-                wordStart = i;
-            }
-        }
-        if (wordStart >= 0) {
-            out.add(PreToken.of(s, wordStart, to, null));
-        }
     }
 }

@@ -1,7 +1,7 @@
 package dev.jbert.core.tokenizer;
 
 /**
- * Length handling for {@link BertTokenizer#encode}: the {@code max_length}, {@code truncation} and
+ * Length handling for {@link Tokenizer#encode}: the {@code max_length}, {@code truncation} and
  * {@code padding} arguments of a Hugging Face tokenizer call.
  *
  * @param maxLength  the length limit including special tokens, or null for the tokenizer's

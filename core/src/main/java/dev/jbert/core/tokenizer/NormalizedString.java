@@ -225,7 +225,140 @@ final class NormalizedString {
         return out;
     }
 
-    private void append(int cp, int start, int end) {
+    /** Whether nothing is left. */
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    /**
+     * Replaces the whole text by {@code next}, as Rust's {@code NormalizedString::transform}: {@code changes[i]} is 0
+     * when {@code next[i]} replaces the next old code point (and takes its span), 1 when it is inserted (taking the
+     * span of the old code point before it, or (0, 0) at the start), and -N when it replaces one and the N after it are
+     * removed. The first {@code initialOffset} old code points are removed.
+     */
+    void transform(int[] next, int[] changes, int count, int initialOffset) {
+        NormalizedString out = new NormalizedString(count);
+        int offset = initialOffset;
+        for (int i = 0; i < count; i++) {
+            int change = changes[i];
+            if (change > 0) {
+                if (offset < 1) out.append(next[i], 0, 0);
+                else out.append(next[i], starts[offset - 1], ends[offset - 1]);
+            } else {
+                out.append(next[i], starts[offset], ends[offset]);
+                offset += 1 - change;
+            }
+        }
+        replaceWith(out);
+    }
+
+    /**
+     * Every match of {@code pattern} replaced by {@code content}, whose code points take the span of the match's last
+     * code point, as Rust's {@code NormalizedString::replace}.
+     */
+    void replaceAll(java.util.regex.Pattern pattern, String content) {
+        String text = text();
+        java.util.regex.Matcher m = pattern.matcher(text);
+        NormalizedString out = new NormalizedString(size);
+        int[] inserted = content.codePoints().toArray();
+        int copied = 0;
+        while (m.find()) {
+            if (m.start() == m.end()) continue;
+            int from = text.codePointCount(0, m.start());
+            int to = from + text.codePointCount(m.start(), m.end());
+            for (int i = copied; i < from; i++) out.append(codePoints[i], starts[i], ends[i]);
+            for (int c : inserted) {
+                if (to < 1) out.append(c, 0, 0);
+                else out.append(c, starts[to - 1], ends[to - 1]);
+            }
+            copied = to;
+        }
+        for (int i = copied; i < size; i++) out.append(codePoints[i], starts[i], ends[i]);
+        replaceWith(out);
+    }
+
+    /** Every occurrence of code point {@code from} replaced by {@code to}, keeping spans. */
+    void replaceCodePoint(int from, int to) {
+        for (int i = 0; i < size; i++) {
+            if (codePoints[i] == from) codePoints[i] = to;
+        }
+    }
+
+    /** {@code prefix} before the text, with the span of the first code point (nothing when the text is empty). */
+    void prepend(String prefix) {
+        if (size == 0 || prefix.isEmpty()) return;
+        int[] added = prefix.codePoints().toArray();
+        NormalizedString out = new NormalizedString(size + added.length);
+        for (int c : added) out.append(c, starts[0], ends[0]);
+        for (int i = 0; i < size; i++) out.append(codePoints[i], starts[i], ends[i]);
+        replaceWith(out);
+    }
+
+    /** {@code suffix} after the text, with the span of the last code point. */
+    void append(String suffix) {
+        if (size == 0) return;
+        int s = starts[size - 1], e = ends[size - 1];
+        suffix.codePoints().forEach(c -> append(c, s, e));
+    }
+
+    /** Leading and/or trailing whitespace removed. */
+    void strip(boolean left, boolean right) {
+        int from = 0, to = size;
+        if (left) while (from < to && CharClasses.isWhitespace(codePoints[from])) from++;
+        if (right) while (to > from && CharClasses.isWhitespace(codePoints[to - 1])) to--;
+        if (from == 0 && to == size) return;
+        replaceWith(slice(from, to));
+    }
+
+    /**
+     * A Unicode normalisation form with spans: each stretch that changes (a starter and the marks after it) is replaced
+     * as sentencepiece's rules replace text: the first code points take over spans one for one, extra ones are
+     * inserted, and a shorter result drops the remaining old code points after its last one.
+     */
+    void normalizeUnicode(Normalizer.Form form) {
+        if (form == Normalizer.Form.NFD) {
+            decompose();
+            return;
+        }
+        String before = text();
+        if (Normalizer.isNormalized(before, form)) return;
+        int[] next = new int[size * 3 + 4];
+        int[] changes = new int[next.length];
+        int n = 0;
+        int i = 0;
+        while (i < size) {
+            int j = i + 1;
+            while (j < size && isNonStarter(codePoints[j])) j++;
+            int[] old = Arrays.copyOfRange(codePoints, i, j);
+            int[] replaced = Normalizer.normalize(new String(old, 0, old.length), form).codePoints().toArray();
+            if (n + replaced.length > next.length) {
+                next = Arrays.copyOf(next, (n + replaced.length) * 2);
+                changes = Arrays.copyOf(changes, next.length);
+            }
+            int diff = replaced.length - old.length;
+            for (int k = 0; k < replaced.length; k++) {
+                next[n + k] = replaced[k];
+                changes[n + k] = diff > 0 && k >= replaced.length - diff ? 1 : 0;
+            }
+            if (diff < 0) {
+                if (replaced.length == 0) {
+                    throw new IllegalStateException("Unicode normalisation removed a whole stretch of text");
+                }
+                changes[n + replaced.length - 1] += diff;
+            }
+            n += replaced.length;
+            i = j;
+        }
+        transform(next, changes, n, 0);
+    }
+
+    private static boolean isNonStarter(int c) {
+        int type = Character.getType(c);
+        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
+                || type == Character.ENCLOSING_MARK;
+    }
+
+        private void append(int cp, int start, int end) {
         if (size == codePoints.length) {
             int capacity = size * 2;
             codePoints = Arrays.copyOf(codePoints, capacity);

@@ -3,14 +3,16 @@ package dev.jbert.core.tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
- * What {@code tokenizers} does after WordPiece: truncate, then apply BERT's template
- * ({@code [CLS] A [SEP]} or {@code [CLS] A [SEP] B [SEP]}, type ids 0 then 1), then pad.
+ * What {@code tokenizers} does after the model: truncate, then apply the template (TemplateProcessing, or the
+ * fixed templates of BertProcessing and RobertaProcessing), then pad. BERT's is {@code [CLS] A [SEP]} and
+ * {@code [CLS] A [SEP] B [SEP]} with type ids 0 then 1; RoBERTa's {@code <s> A </s>} and {@code <s> A </s></s> B </s>}.
  */
 final class PostProcessor {
 
-    /** One sequence's WordPiece tokens and, per token, the index of its word. */
+    /** One sequence's tokens and, per token, the index of its word. */
     record Sequence(List<Token> tokens, int[] wordIds) {
 
         Sequence {
@@ -24,25 +26,96 @@ final class PostProcessor {
         }
     }
 
-    private final String clsToken;
-    private final int clsId;
-    private final String sepToken;
-    private final int sepId;
+    /**
+     * One element of a template: a special token (by its key in the special-token table), or sequence A (0) or B (1).
+     */
+    record Piece(String special, int sequence, int typeId) {
+        static Piece special(String id, int typeId) {
+            return new Piece(id, -1, typeId);
+        }
+
+        static Piece sequence(int which, int typeId) {
+            return new Piece(null, which, typeId);
+        }
+    }
+
+    /** A special token of the template: the ids and token strings it stands for. */
+    record Special(int[] ids, List<String> tokens) {
+        Special {
+            if (ids.length != tokens.size()) throw new IllegalArgumentException("a special token needs one string per id");
+        }
+
+        static Special of(String token, int id) {
+            return new Special(new int[] {id}, List.of(token));
+        }
+    }
+
+    private final List<Piece> single;
+    private final List<Piece> pair;
+    private final Map<String, Special> specials;
+    private final boolean trimOffsets;
+    private final boolean prefixSpace;
     private final String padToken;
     private final int padId;
 
-    PostProcessor(String clsToken, int clsId, String sepToken, int sepId, String padToken, int padId) {
-        this.clsToken = clsToken;
-        this.clsId = clsId;
-        this.sepToken = sepToken;
-        this.sepId = sepId;
+    /**
+     * @param trimOffsets byte-level {@code trim_offsets}: spaces leave the offsets of the sequences' tokens
+     * @param prefixSpace whether the byte-level pre-tokenizer added a prefix space (which trimming keeps)
+     * @param padToken    the padding token, or null when the tokenizer has none
+     */
+    PostProcessor(List<Piece> single, List<Piece> pair, Map<String, Special> specials, boolean trimOffsets, boolean prefixSpace,
+                  String padToken, int padId) {
+        this.single = List.copyOf(single);
+        this.pair = List.copyOf(pair);
+        this.specials = Map.copyOf(specials);
+        for (Piece p : single) requireSpecial(p);
+        for (Piece p : pair) requireSpecial(p);
+        this.trimOffsets = trimOffsets;
+        this.prefixSpace = prefixSpace;
         this.padToken = padToken;
         this.padId = padId;
     }
 
+    private void requireSpecial(Piece p) {
+        if (p.special() != null && !specials.containsKey(p.special())) {
+            throw new IllegalArgumentException("the template uses the special token " + p.special() + " but the special_tokens table lacks it");
+        }
+    }
+
+    /** BertProcessing: {@code [CLS] A [SEP]} and {@code [CLS] A [SEP] B [SEP]}, B's part of type 1. */
+    static PostProcessor bert(String cls, int clsId, String sep, int sepId, String padToken, int padId) {
+        return new PostProcessor(
+                List.of(Piece.special(cls, 0), Piece.sequence(0, 0), Piece.special(sep, 0)),
+                List.of(Piece.special(cls, 0), Piece.sequence(0, 0), Piece.special(sep, 0), Piece.sequence(1, 1), Piece.special(sep, 1)),
+                Map.of(cls, Special.of(cls, clsId), sep, Special.of(sep, sepId)), false, false, padToken, padId);
+    }
+
+    /**
+     * RobertaProcessing: {@code <s> A </s>} and {@code <s> A </s></s> B </s>}. Its type ids are all 0: RoBERTa's
+     * tokenizers return none, so the model sees zeros.
+     */
+    static PostProcessor roberta(String cls, int clsId, String sep, int sepId, boolean trimOffsets, boolean prefixSpace,
+                                 String padToken, int padId) {
+        return new PostProcessor(
+                List.of(Piece.special(cls, 0), Piece.sequence(0, 0), Piece.special(sep, 0)),
+                List.of(Piece.special(cls, 0), Piece.sequence(0, 0), Piece.special(sep, 0), Piece.special(sep, 0), Piece.sequence(1, 0),
+                        Piece.special(sep, 0)),
+                cls.equals(sep) ? Map.of(cls, Special.of(cls, clsId)) : Map.of(cls, Special.of(cls, clsId), sep, Special.of(sep, sepId)),
+                trimOffsets, prefixSpace, padToken, padId);
+    }
+
+    /** This processor with byte-level offset trimming switched on or off. */
+    PostProcessor withTrimOffsets(boolean trim, boolean addedPrefixSpace) {
+        return new PostProcessor(single, pair, specials, trim, addedPrefixSpace, padToken, padId);
+    }
+
     /** Number of special tokens the template adds. */
-    static int addedTokens(boolean pair) {
-        return pair ? 3 : 2;
+    int addedTokens(boolean isPair) {
+        int n = 0;
+        for (Piece p : isPair ? pair : single) {
+            if (p.special() != null) n += specials.get(p.special()).ids().length;
+        }
+        return n;
     }
 
     /**
@@ -55,11 +128,11 @@ final class PostProcessor {
         int n1 = first.size();
         int n2 = second == null ? 0 : second.size();
         boolean truncated = false;
+        int added = addedTokens(second != null);
         if (maxLength != null) {
-            int budget = maxLength - addedTokens(second != null);
+            int budget = maxLength - added;
             if (budget < 0) {
-                throw new IllegalArgumentException("maxLength " + maxLength + " leaves no room for the "
-                        + addedTokens(second != null) + " special tokens");
+                throw new IllegalArgumentException("maxLength " + maxLength + " leaves no room for the " + added + " special tokens");
             }
             if (n1 + n2 > budget) {
                 truncated = true;
@@ -72,15 +145,28 @@ final class PostProcessor {
                 }
             }
         }
-        Builder b = new Builder(n1 + n2 + addedTokens(second != null));
-        b.special(clsToken, clsId, 0);
-        b.sequence(first, n1, 0);
-        b.special(sepToken, sepId, 0);
-        if (second != null) {
-            b.sequence(second, n2, 1);
-            b.special(sepToken, sepId, 1);
+        Builder b = new Builder(n1 + n2 + added);
+        for (Piece p : second == null ? single : pair) {
+            if (p.special() != null) {
+                Special s = specials.get(p.special());
+                for (int k = 0; k < s.ids().length; k++) b.special(s.tokens().get(k), s.ids()[k], p.typeId());
+            } else if (p.sequence() == 0) {
+                b.sequence(first, n1, 0, p.typeId(), trimmed(first, n1));
+            } else {
+                b.sequence(second, n2, 1, p.typeId(), trimmed(second, n2));
+            }
         }
         return b.build(truncated);
+    }
+
+    private List<Offset> trimmed(Sequence s, int keep) {
+        List<Offset> offsets = new ArrayList<>(keep);
+        List<String> tokens = new ArrayList<>(keep);
+        for (int i = 0; i < keep; i++) {
+            offsets.add(s.tokens().get(i).offset());
+            tokens.add(s.tokens().get(i).value());
+        }
+        return trimOffsets ? ByteLevel.trimOffsets(tokens, offsets, prefixSpace) : offsets;
     }
 
     /**
@@ -106,6 +192,7 @@ final class PostProcessor {
         if (n >= length) {
             return encoding;
         }
+        if (padToken == null) throw new IllegalArgumentException("this tokenizer has no padding token (pad_token), so it cannot pad");
         List<String> tokens = new ArrayList<>(encoding.tokens());
         List<Offset> offsets = new ArrayList<>(encoding.offsets());
         for (int i = n; i < length; i++) {
@@ -147,10 +234,10 @@ final class PostProcessor {
             add(token, id, typeId, Encoding.NONE, Offset.NONE, Encoding.NONE);
         }
 
-        void sequence(Sequence sequence, int keep, int sequenceId) {
+        void sequence(Sequence sequence, int keep, int sequenceId, int typeId, List<Offset> offsets) {
             for (int i = 0; i < keep; i++) {
                 Token t = sequence.tokens().get(i);
-                add(t.value(), t.id(), sequenceId, sequence.wordIds()[i], t.offset(), sequenceId);
+                add(t.value(), t.id(), typeId, sequence.wordIds()[i], offsets.get(i), sequenceId);
             }
         }
 

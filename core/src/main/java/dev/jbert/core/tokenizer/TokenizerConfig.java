@@ -8,12 +8,12 @@ import java.util.Map;
 /**
  * How a BERT tokenizer normalises and which special tokens it uses: the settings of a Hugging Face
  * {@code tokenizer_config.json} (and of the {@code BertNormalizer} / {@code WordPiece} sections of a
- * {@code tokenizer.json}), with the same defaults as transformers' {@code BertTokenizer}.
+ * {@code tokenizer.json}), with the same defaults as transformers' {@code Tokenizer}.
  *
  * @param doLowerCase             lower-case the text ({@code do_lower_case}, default true)
  * @param stripAccents            remove accents; null means "when lower-casing" ({@code strip_accents}, default null)
  * @param tokenizeChineseChars    one word per CJK ideograph ({@code tokenize_chinese_chars}, default true)
- * @param cleanText               drop control characters, map whitespace to spaces (always on for BertTokenizer)
+ * @param cleanText               drop control characters, map whitespace to spaces (always on for Tokenizer)
  * @param unkToken                unknown token, {@code [UNK]}
  * @param sepToken                separator, {@code [SEP]}
  * @param padToken                padding, {@code [PAD]}

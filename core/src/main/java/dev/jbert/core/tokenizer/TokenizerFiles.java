@@ -14,11 +14,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a Hugging Face tokenizer folder ({@code tokenizer.json}, or {@code vocab.txt} plus
- * {@code tokenizer_config.json}) into a {@link BertTokenizer}. Every problem is reported as a
+ * Reads a Hugging Face tokenizer folder into a {@link Tokenizer}: {@code tokenizer.json} (see {@link TokenizerJson}),
+ * or, where that is all a folder has, {@code vocab.txt} (WordPiece) or {@code vocab.json} with {@code merges.txt}
+ * (byte-level BPE), each with an optional {@code tokenizer_config.json}. Every problem is reported as a
  * {@link ModelFileException} naming the file and what was expected there.
  */
 final class TokenizerFiles {
@@ -26,6 +28,11 @@ final class TokenizerFiles {
     static final String TOKENIZER_JSON = "tokenizer.json";
     static final String VOCAB_TXT = "vocab.txt";
     static final String TOKENIZER_CONFIG_JSON = "tokenizer_config.json";
+    static final String VOCAB_JSON = "vocab.json";
+    static final String MERGES_TXT = "merges.txt";
+    /** Files a tokenizer folder may hold besides tokenizer.json; saving copies those present. */
+    private static final List<String> COMPANIONS = List.of(TOKENIZER_CONFIG_JSON, "special_tokens_map.json", VOCAB_TXT, VOCAB_JSON,
+            MERGES_TXT, "sentencepiece.bpe.model", "spm.model");
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenizerFiles.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,7 +40,7 @@ final class TokenizerFiles {
     private TokenizerFiles() {
     }
 
-    static BertTokenizer load(Path directory) {
+    static Tokenizer load(Path directory) {
         if (directory == null) {
             throw new IllegalArgumentException("directory must not be null");
         }
@@ -47,120 +54,100 @@ final class TokenizerFiles {
                 : Settings.defaults();
         Path tokenizerJson = directory.resolve(TOKENIZER_JSON);
         if (Files.isRegularFile(tokenizerJson)) {
-            return fromTokenizerJson(tokenizerJson, settings);
+            List<Path> files = new ArrayList<>(List.of(tokenizerJson));
+            for (String name : COMPANIONS) {
+                if (Files.isRegularFile(directory.resolve(name))) files.add(directory.resolve(name));
+            }
+            return new Tokenizer(TokenizerJson.read(tokenizerJson, readJson(tokenizerJson), settings, files));
         }
         Path vocabFile = directory.resolve(VOCAB_TXT);
         if (Files.isRegularFile(vocabFile)) {
             Vocabulary vocabulary = Vocabulary.fromFile(vocabFile);
             LOG.debug("Loaded {} with {} tokens", vocabFile, vocabulary.size());
-            return new BertTokenizer(vocabulary, settings.config(), settings.addedTokenIds);
+            List<Path> files = new ArrayList<>(List.of(vocabFile));
+            if (Files.isRegularFile(configFile)) files.add(configFile);
+            return wordPiece(vocabulary, settings.config(), settings.addedTokenIds, files);
         }
-        throw new ModelFileException(directory, "no " + TOKENIZER_JSON + " or " + VOCAB_TXT
-                + " in this folder; expected a Hugging Face BERT tokenizer (" + VOCAB_TXT
-                + " with an optional " + TOKENIZER_CONFIG_JSON + ", or " + TOKENIZER_JSON + ")");
-    }
-
-    private static BertTokenizer fromTokenizerJson(Path file, Settings settings) {
-        JsonNode root = readJson(file);
-        JsonNode model = root.path("model");
-        if (!model.isObject()) {
-            throw new ModelFileException(file, "no \"model\" object; expected a Hugging Face tokenizers file with a WordPiece model");
+        Path vocabJson = directory.resolve(VOCAB_JSON);
+        Path merges = directory.resolve(MERGES_TXT);
+        if (Files.isRegularFile(vocabJson) && Files.isRegularFile(merges)) {
+            List<Path> files = new ArrayList<>(List.of(vocabJson, merges));
+            if (Files.isRegularFile(configFile)) files.add(configFile);
+            return new Tokenizer(TokenizerJson.byteLevelBpe(vocabJson, readJson(vocabJson), merges, settings, files));
         }
-        String type = modelType(model);
-        if (!"WordPiece".equals(type)) {
-            throw new ModelFileException(file, "model.type is \"" + type + "\", another model type; only BERT WordPiece"
-                    + " tokenizers (model.type \"WordPiece\") are supported");
-        }
-        JsonNode vocabNode = model.path("vocab");
-        if (!vocabNode.isObject() || vocabNode.isEmpty()) {
-            throw new ModelFileException(file, "model.vocab is missing or empty; expected a map from WordPiece token to id");
-        }
-        Map<String, Integer> vocab = new HashMap<>(vocabNode.size() * 2);
-        for (Iterator<Map.Entry<String, JsonNode>> it = vocabNode.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
-                throw new ModelFileException(file, "model.vocab maps \"" + e.getKey() + "\" to " + e.getValue()
-                        + "; expected a non-negative integer id");
+        for (String spm : List.of("sentencepiece.bpe.model", "spm.model")) {
+            if (Files.isRegularFile(directory.resolve(spm))) {
+                throw new ModelFileException(directory.resolve(spm), "a sentencepiece model without a " + TOKENIZER_JSON
+                        + " is not read here; save the tokenizer once with transformers (it writes " + TOKENIZER_JSON + ") or add that file");
             }
-            vocab.put(e.getKey(), e.getValue().asInt());
         }
-        Vocabulary vocabulary;
-        try {
-            vocabulary = Vocabulary.fromMap(vocab, file);
-        } catch (IllegalArgumentException e) {
-            throw new ModelFileException(file, "model.vocab is inconsistent: " + e.getMessage());
-        }
-        settings.unkToken = text(file, model, "unk_token", settings.unkToken);
-        settings.continuingSubwordPrefix = text(file, model, "continuing_subword_prefix", settings.continuingSubwordPrefix);
-        settings.maxInputCharsPerWord = integer(file, model, "max_input_chars_per_word", settings.maxInputCharsPerWord);
-        readNormalizer(file, root.path("normalizer"), settings);
-        requirePreTokenizer(file, root.path("pre_tokenizer"));
-        readAddedTokens(file, root.path("added_tokens"), settings);
-        if (root.hasNonNull("truncation") || root.hasNonNull("padding")) {
-            LOG.debug("Ignoring the fixed truncation/padding of {}; lengths come from EncodeOptions", file);
-        }
-        LOG.debug("Loaded {} with {} tokens and {} added tokens", file, vocabulary.size(), settings.addedTokens.size());
-        try {
-            return new BertTokenizer(vocabulary, settings.config(), settings.addedTokenIds);
-        } catch (IllegalArgumentException e) {
-            throw new ModelFileException(file, e.getMessage());
-        }
+        throw new ModelFileException(directory, "no " + TOKENIZER_JSON + ", " + VOCAB_TXT + " or " + VOCAB_JSON + " + " + MERGES_TXT
+                + " in this folder; expected a Hugging Face tokenizer (" + TOKENIZER_JSON + ", or " + VOCAB_TXT
+                + " with an optional " + TOKENIZER_CONFIG_JSON + ")");
     }
 
-    /** Files written by old versions of tokenizers have no model type; the fields tell the models apart. */
-    private static String modelType(JsonNode model) {
-        if (model.hasNonNull("type")) {
-            return model.get("type").asText();
+    /**
+     * A BERT WordPiece tokenizer: BertNormalizer, BertPreTokenizer, WordPiece and BERT's template.
+     *
+     * @param explicitIds ids the tokenizer files give to added tokens; the others get their vocabulary id,
+     *                    or failing that the next free id, as Hugging Face assigns them
+     * @param files       the files it was read from (copied on save), or null when built in code
+     */
+    static Tokenizer wordPiece(Vocabulary vocabulary, TokenizerConfig config, Map<String, Integer> explicitIds, List<Path> files) {
+        if (vocabulary == null || config == null) {
+            throw new IllegalArgumentException("vocabulary and config must not be null");
         }
-        if (model.has("merges")) {
-            return "BPE";
-        }
-        if (model.path("vocab").isArray()) {
-            return "Unigram";
-        }
-        return model.has("continuing_subword_prefix") || model.has("max_input_chars_per_word") ? "WordPiece" : "WordLevel";
+        Map<String, Integer> ids = assignAddedTokenIds(vocabulary, config, explicitIds);
+        // WordPiece itself needs [UNK]; the template and padding need ids the model was trained with.
+        requireInVocabulary(vocabulary, config, config.unkToken(), "unknown", vocabulary.contains(config.unkToken()));
+        requireInVocabulary(vocabulary, config, config.clsToken(), "classification", hasId(vocabulary, config.clsToken(), explicitIds));
+        requireInVocabulary(vocabulary, config, config.sepToken(), "separator", hasId(vocabulary, config.sepToken(), explicitIds));
+        requireInVocabulary(vocabulary, config, config.padToken(), "padding", hasId(vocabulary, config.padToken(), explicitIds));
+        WordPieceTokenizer model = new WordPieceTokenizer(vocabulary, config.unkToken(), config.continuingSubwordPrefix(),
+                config.maxInputCharsPerWord());
+        BasicTokenizer splitter = BasicTokenizer.of(config);
+        PostProcessor processor = PostProcessor.bert(config.clsToken(), ids.get(config.clsToken()), config.sepToken(),
+                ids.get(config.sepToken()), config.padToken(), ids.get(config.padToken()));
+        boolean inCode = files == null;
+        return new Tokenizer(new Tokenizer.Parts(model, splitter, splitter, processor, processor, ids, config.unkToken(),
+                config.padToken(), config.maskToken(), config.modelMaxLength(), vocabulary.source(), inCode ? List.of() : files,
+                inCode ? config : null));
     }
 
-    private static void readNormalizer(Path file, JsonNode normalizer, Settings settings) {
-        if (normalizer.isMissingNode() || normalizer.isNull()) {
-            settings.cleanText = false;
-            settings.tokenizeChineseChars = false;
-            settings.stripAccents = false;
-            settings.doLowerCase = false;
+    private static Map<String, Integer> assignAddedTokenIds(Vocabulary vocabulary, TokenizerConfig config,
+                                                            Map<String, Integer> explicitIds) {
+        Map<String, Integer> ids = new HashMap<>();
+        int next = vocabulary.size();
+        for (int id : explicitIds.values()) {
+            next = Math.max(next, id + 1);
+        }
+        for (AddedToken token : config.allAddedTokens()) {
+            String content = token.content();
+            Integer id = explicitIds.get(content);
+            if (id == null) {
+                int inVocabulary = vocabulary.idOrMinusOne(content);
+                id = inVocabulary >= 0 ? inVocabulary : next++;
+            }
+            ids.put(content, id);
+        }
+        return Map.copyOf(ids);
+    }
+
+    private static boolean hasId(Vocabulary vocabulary, String token, Map<String, Integer> explicitIds) {
+        return vocabulary.contains(token) || explicitIds.containsKey(token);
+    }
+
+    private static void requireInVocabulary(Vocabulary vocabulary, TokenizerConfig config, String token, String role, boolean present) {
+        if (present) {
             return;
         }
-        String type = normalizer.path("type").asText("");
-        if (!"BertNormalizer".equals(type)) {
-            throw new ModelFileException(file, "normalizer.type \"" + type + "\" is not supported; expected"
-                    + " \"BertNormalizer\" (or no normalizer)");
+        String message = "the vocabulary has no " + role + " token " + token
+                + "; a BERT vocabulary must contain " + config.unkToken() + ", " + config.clsToken() + ", "
+                + config.sepToken() + " and " + config.padToken();
+        if (vocabulary.source() != null) {
+            throw new ModelFileException(vocabulary.source(), message);
         }
-        settings.cleanText = bool(file, normalizer, "clean_text", true);
-        settings.tokenizeChineseChars = bool(file, normalizer, "handle_chinese_chars", true);
-        settings.stripAccents = optionalBool(file, normalizer, "strip_accents", null);
-        settings.doLowerCase = bool(file, normalizer, "lowercase", true);
-    }
-
-    private static void requirePreTokenizer(Path file, JsonNode preTokenizer) {
-        String type = preTokenizer.path("type").asText("none");
-        if (!"BertPreTokenizer".equals(type)) {
-            throw new ModelFileException(file, "pre_tokenizer.type \"" + type + "\" is not supported; expected"
-                    + " \"BertPreTokenizer\"");
-        }
-    }
-
-    private static void readAddedTokens(Path file, JsonNode addedTokens, Settings settings) {
-        if (addedTokens.isMissingNode() || addedTokens.isNull()) {
-            return;
-        }
-        if (!addedTokens.isArray()) {
-            throw new ModelFileException(file, "added_tokens must be a list of {id, content, ...} objects");
-        }
-        for (JsonNode node : addedTokens) {
-            if (!node.path("id").canConvertToInt()) {
-                throw new ModelFileException(file, "added token " + node + " has no integer id");
-            }
-            settings.addAddedToken(addedToken(file, node, false), node.get("id").asInt());
-        }
+        throw new IllegalArgumentException(message);
     }
 
     /** An added token object: {@code {"content": ..., "special": ..., "normalized": ..., ...}}. */
@@ -235,7 +222,7 @@ final class TokenizerFiles {
     }
 
     /** The settings gathered from the files, mutable while reading. */
-    private static final class Settings {
+    static final class Settings {
         boolean doLowerCase = true;
         Boolean stripAccents;
         boolean tokenizeChineseChars = true;
@@ -250,6 +237,10 @@ final class TokenizerFiles {
         int maxInputCharsPerWord = WordPieceTokenizer.DEFAULT_MAX_INPUT_CHARS_PER_WORD;
         final Map<String, AddedToken> addedTokens = new LinkedHashMap<>();
         final Map<String, Integer> addedTokenIds = new HashMap<>();
+        /** Which of the special token names the config file set (the others are BERT's defaults). */
+        final java.util.Set<String> named = new java.util.HashSet<>();
+        Boolean addPrefixSpace;
+        Boolean trimOffsets;
 
         static Settings defaults() {
             return new Settings();
@@ -265,6 +256,11 @@ final class TokenizerFiles {
             s.padToken = text(file, json, "pad_token", s.padToken);
             s.clsToken = text(file, json, "cls_token", s.clsToken);
             s.maskToken = text(file, json, "mask_token", s.maskToken);
+            for (String field : List.of("unk_token", "sep_token", "pad_token", "cls_token", "mask_token")) {
+                if (json.hasNonNull(field)) s.named.add(field);
+            }
+            s.addPrefixSpace = optionalBool(file, json, "add_prefix_space", null);
+            s.trimOffsets = optionalBool(file, json, "trim_offsets", null);
             s.modelMaxLength = modelMaxLength(file, json.get("model_max_length"));
             JsonNode decoder = json.path("added_tokens_decoder");
             for (Iterator<Map.Entry<String, JsonNode>> it = decoder.fields(); it.hasNext(); ) {
@@ -311,7 +307,7 @@ final class TokenizerFiles {
 
     /**
      * Writes {@code vocab.txt} (one token per line, in id order) and {@code tokenizer_config.json}
-     * as transformers' BertTokenizer saves them, so the folder loads here and in transformers.
+     * as transformers' Tokenizer saves them, so the folder loads here and in transformers.
      */
     static void save(Vocabulary vocabulary, TokenizerConfig config, Path dir) {
         Path vocabFile = dir.resolve(VOCAB_TXT);
@@ -321,7 +317,7 @@ final class TokenizerFiles {
             for (int id = 0; id < vocabulary.size(); id++) lines.append(vocabulary.token(id)).append('\n');
             Files.writeString(vocabFile, lines);
             var json = new ObjectMapper().createObjectNode()
-                    .put("tokenizer_class", "BertTokenizer")
+                    .put("tokenizer_class", "Tokenizer")
                     .put("do_lower_case", config.doLowerCase())
                     .put("tokenize_chinese_chars", config.tokenizeChineseChars())
                     .put("unk_token", config.unkToken())

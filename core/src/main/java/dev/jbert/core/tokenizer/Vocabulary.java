@@ -153,6 +153,11 @@ public final class Vocabulary {
         return tokens[id];
     }
 
+    /** The token with id {@code id}, or null when no token has it. */
+    public String tokenOrNull(int id) {
+        return id >= 0 && id < tokens.length ? tokens[id] : null;
+    }
+
     /** The file this vocabulary was read from, or null when built in code. */
     public Path source() {
         return source;

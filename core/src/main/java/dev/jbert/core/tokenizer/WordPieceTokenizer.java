@@ -10,7 +10,7 @@ import java.util.List;
  * <p>A word that cannot be covered entirely becomes a single unknown token, never a partial split, and so
  * does a word longer than {@code maxInputCharsPerWord} code points. Immutable and thread-safe.
  */
-public final class WordPieceTokenizer {
+public final class WordPieceTokenizer implements SubwordModel {
 
     /** The Hugging Face default for {@code max_input_chars_per_word}. */
     public static final int DEFAULT_MAX_INPUT_CHARS_PER_WORD = 100;
@@ -63,6 +63,7 @@ public final class WordPieceTokenizer {
     }
 
     /** The pieces of one pre-tokenized word with their ids and offsets in the original text. */
+    @Override
     public List<Token> tokenize(PreToken word) {
         if (word == null) {
             throw new IllegalArgumentException("word must not be null");
@@ -120,5 +121,25 @@ public final class WordPieceTokenizer {
     private String pieceText(String word, int start, int end) {
         String sub = word.substring(start, end);
         return start > 0 ? continuingSubwordPrefix + sub : sub;
+    }
+
+    @Override
+    public int idOf(String token) {
+        return vocabulary.idOrMinusOne(token);
+    }
+
+    @Override
+    public String tokenOf(int id) {
+        return vocabulary.tokenOrNull(id);
+    }
+
+    @Override
+    public int size() {
+        return vocabulary.size();
+    }
+
+    /** The vocabulary, for saving as {@code vocab.txt}. */
+    Vocabulary vocabulary() {
+        return vocabulary;
     }
 }

@@ -1,7 +1,7 @@
 package dev.jbert.core.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.EncodeOptions;
 import dev.jbert.core.tokenizer.Encoding;
 import dev.jbert.testdata.Fixtures;
@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EncodedDatasetTest {
 
-    private static final BertTokenizer UNCASED = BertTokenizer.fromDirectory(Fixtures.folder("seq-cls"));
-    private static final BertTokenizer CASED = BertTokenizer.fromDirectory(Fixtures.folder("token-cls"));
+    private static final Tokenizer UNCASED = Tokenizer.fromDirectory(Fixtures.folder("seq-cls"));
+    private static final Tokenizer CASED = Tokenizer.fromDirectory(Fixtures.folder("token-cls"));
     private static final List<String> NER_TAGS = List.of("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC");
 
     private static JsonNode reference(String folder) {

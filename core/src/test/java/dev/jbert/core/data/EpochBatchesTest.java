@@ -1,6 +1,6 @@
 package dev.jbert.core.data;
 
-import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.EncodeOptions;
 import dev.jbert.testdata.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EpochBatchesTest {
 
-    private static final BertTokenizer TOKENIZER = BertTokenizer.fromDirectory(Fixtures.folder("seq-cls"));
+    private static final Tokenizer TOKENIZER = Tokenizer.fromDirectory(Fixtures.folder("seq-cls"));
     private static final String[] WORDS = {"good", "bad", "film", "the", "story", "was", "very", "not", "at", "all"};
 
     /** {@code n} texts of varying length; every {@code minorityEvery}th is class 1, the rest class 0. */

@@ -62,19 +62,23 @@ final class Fixtures {
         return out;
     }
 
-    static BertTokenizer uncased() {
+    static Tokenizer uncased() {
         return Holder.UNCASED;
     }
 
-    static BertTokenizer cased() {
+    static Vocabulary uncasedVocabulary() {
+        return Vocabulary.fromFile(path("bert-base-uncased-vocab.txt"));
+    }
+
+    static Tokenizer cased() {
         return Holder.CASED;
     }
 
     /** The full bert-base vocabularies, loaded once for all tests. */
     private static final class Holder {
-        static final BertTokenizer UNCASED = BertTokenizer.of(
+        static final Tokenizer UNCASED = Tokenizer.of(
                 Vocabulary.fromFile(path("bert-base-uncased-vocab.txt")), TokenizerConfig.uncased());
-        static final BertTokenizer CASED = BertTokenizer.of(
+        static final Tokenizer CASED = Tokenizer.of(
                 Vocabulary.fromFile(path("bert-base-cased-vocab.txt")), TokenizerConfig.cased());
     }
 }

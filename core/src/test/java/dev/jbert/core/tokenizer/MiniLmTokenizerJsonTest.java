@@ -18,18 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MiniLmTokenizerJsonTest {
 
-    private final BertTokenizer tokenizer = BertTokenizer.fromDirectory(Fixtures.path("all-MiniLM-L6-v2"));
+    private final Tokenizer tokenizer = Tokenizer.fromDirectory(Fixtures.path("all-MiniLM-L6-v2"));
 
     @Test
     void readsTheNormalizerAndModelSettings() {
-        TokenizerConfig config = tokenizer.config();
-        assertTrue(config.doLowerCase());
-        assertNull(config.stripAccents());
-        assertTrue(config.tokenizeChineseChars());
-        assertTrue(config.cleanText());
+        assertTrue(tokenizer.lowercases());
+        assertEquals("naive cafe", tokenizer.basicTokenizer().normalize("Naïve Café"));
         assertEquals(30522, tokenizer.size());
         // tokenizer_config.json sets 512; the fixed 128 in tokenizer.json's truncation section is ignored.
-        assertEquals(512, config.modelMaxLength());
+        assertEquals(512, tokenizer.modelMaxLength());
     }
 
     @Test

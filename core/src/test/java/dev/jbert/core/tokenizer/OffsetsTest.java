@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** Offsets into the original text, checked by hand (Java char indices). */
 class OffsetsTest {
 
-    private final BertTokenizer uncased = Fixtures.uncased();
+    private final Tokenizer uncased = Fixtures.uncased();
 
     @Test
     void accentedWordKeepsItsOriginalSpan() {

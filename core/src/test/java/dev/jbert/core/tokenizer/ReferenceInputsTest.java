@@ -21,7 +21,7 @@ class ReferenceInputsTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"base", "seq-cls", "multi-label", "pair-regression"})
     void textInputsMatch(String fixture) {
-        BertTokenizer tokenizer = BertTokenizer.fromDirectory(Fixtures.path("tiny-uncased"));
+        Tokenizer tokenizer = Tokenizer.fromDirectory(Fixtures.path("tiny-uncased"));
         JsonNode inputs = Fixtures.json("reference_inputs/" + fixture + ".json").get("inputs");
         assertFalse(inputs.isEmpty());
         for (JsonNode input : inputs) {
@@ -36,7 +36,7 @@ class ReferenceInputsTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"inputs_continuation_I", "inputs_continuation_ignore"})
     void preSplitWordsMatchWithWordIds(String key) {
-        BertTokenizer tokenizer = BertTokenizer.fromDirectory(Fixtures.path("tiny-cased"));
+        Tokenizer tokenizer = Tokenizer.fromDirectory(Fixtures.path("tiny-cased"));
         JsonNode inputs = Fixtures.json("reference_inputs/token-cls.json").get(key);
         assertFalse(inputs.isEmpty());
         for (JsonNode input : inputs) {
@@ -49,9 +49,9 @@ class ReferenceInputsTest {
 
     @Test
     void tinyFolderConfigsAreRead() {
-        assertTrue(BertTokenizer.fromDirectory(Fixtures.path("tiny-uncased")).config().doLowerCase());
-        assertFalse(BertTokenizer.fromDirectory(Fixtures.path("tiny-cased")).config().doLowerCase());
-        assertEquals(512, BertTokenizer.fromDirectory(Fixtures.path("tiny-cased")).config().modelMaxLength());
+        assertTrue(Tokenizer.fromDirectory(Fixtures.path("tiny-uncased")).lowercases());
+        assertFalse(Tokenizer.fromDirectory(Fixtures.path("tiny-cased")).lowercases());
+        assertEquals(512, Tokenizer.fromDirectory(Fixtures.path("tiny-cased")).modelMaxLength());
     }
 
     private static void assertEncoding(JsonNode expected, Encoding e, String label) {

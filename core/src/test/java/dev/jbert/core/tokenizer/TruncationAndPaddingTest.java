@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TruncationAndPaddingTest {
 
-    private final BertTokenizer tokenizer = Fixtures.uncased();
+    private final Tokenizer tokenizer = Fixtures.uncased();
 
     @Test
     void longestFirstFollowsTheRustArithmetic() {
@@ -115,7 +115,7 @@ class TruncationAndPaddingTest {
                 () -> tokenizer.encode("a", "b", EncodeOptions.fixedLength(2)));
         assertTrue(tooShort.getMessage().contains("special tokens"), tooShort.getMessage());
         assertThrows(IllegalArgumentException.class, () -> tokenizer.encode("a", (EncodeOptions) null));
-        BertTokenizer unlimited = BertTokenizer.of(tokenizer.vocabulary(),
+        Tokenizer unlimited = Tokenizer.of(Fixtures.uncasedVocabulary(),
                 TokenizerConfig.uncased().withModelMaxLength(TokenizerConfig.NO_MAX_LENGTH));
         IllegalArgumentException noLength = assertThrows(IllegalArgumentException.class,
                 () -> unlimited.encode("a", EncodeOptions.NONE.withPadding(EncodeOptions.Padding.MAX_LENGTH)));

@@ -6,7 +6,7 @@ import dev.jbert.bert.config.BertConfig;
 import dev.jbert.bert.model.CheckpointWeights;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.nn.Pass;
-import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.EncodeOptions;
 import dev.jbert.core.tokenizer.Encoding;
 import dev.jbert.heads.BertClassifier;
@@ -105,7 +105,7 @@ public final class TextClassifier implements AutoCloseable {
 
     private final ModelInfo info;
     private final InferenceOptions options;
-    private final BertTokenizer tokenizer;
+    private final Tokenizer tokenizer;
     private final EncodeOptions encodeOptions;
     private final SequencePredictor predictor;            // sequence tasks
     private final TokenClassificationDecoder decoder;     // token classification: entities
@@ -114,7 +114,7 @@ public final class TextClassifier implements AutoCloseable {
     private final int padId;
     private final MicroBatcher<Encoding, float[][]> batcher;
 
-    private TextClassifier(ModelInfo info, InferenceOptions options, BertTokenizer tokenizer, SequencePredictor predictor,
+    private TextClassifier(ModelInfo info, InferenceOptions options, Tokenizer tokenizer, SequencePredictor predictor,
                            BertClassifier classifier) {
         this.info = info;
         this.options = options;
@@ -122,10 +122,10 @@ public final class TextClassifier implements AutoCloseable {
         this.encodeOptions = new EncodeOptions(info.maxLength(), EncodeOptions.Truncation.LONGEST_FIRST, EncodeOptions.Padding.NONE);
         this.predictor = predictor;
         boolean tokens = info.task() == TaskType.TOKEN_CLASSIFICATION;
-        this.decoder = tokens ? TokenClassificationDecoder.of(info.labels()).withUnkToken(tokenizer.config().unkToken()) : null;
+        this.decoder = tokens ? TokenClassificationDecoder.of(info.labels()).withUnkToken(tokenizer.unkToken()) : null;
         this.everyToken = tokens ? decoder.withIgnoreLabels(List.of()) : null;
         this.classifier = classifier;
-        this.padId = tokenizer.tokenToId(tokenizer.config().padToken());
+        this.padId = tokenizer.padId();
         this.batcher = new MicroBatcher<>("jbert-inference-" + info.folder().getFileName(), options.maxBatchSize(),
                 options.maxWait(), options.queueCapacity(), this::forward, this::freeNativeMemory);
     }
@@ -146,7 +146,7 @@ public final class TextClassifier implements AutoCloseable {
         if (options == null) throw new IllegalArgumentException("options must not be null");
         ClassifierSpec spec = SavedClassifier.specOf(folder);
         BertConfig config = BertConfig.load(folder.resolve("config.json"));
-        BertTokenizer tokenizer = BertTokenizer.fromDirectory(folder);
+        Tokenizer tokenizer = Tokenizer.fromDirectory(folder);
         PretrainedBert.checkVocabulary(config, tokenizer, folder);
 
         int maxLength = options.maxLength() == null ? PretrainedBert.maxInputLength(config, tokenizer)
@@ -173,7 +173,7 @@ public final class TextClassifier implements AutoCloseable {
         ModelInfo info = new ModelInfo(folder, spec.task(), spec.labels(),
                 spec.task() != TaskType.TOKEN_CLASSIFICATION && config.typeVocabSize() >= 2, maxLength, thresholds,
                 config.vocabSize(), config.hiddenSize(), config.numHiddenLayers(), config.numAttentionHeads(),
-                config.maxPositionEmbeddings(), tokenizer.config().doLowerCase());
+                config.maxPositionEmbeddings(), tokenizer.lowercases());
         LOG.info("loaded {} model {} ({} labels, {} layers, hidden {}, max length {})", spec.task(), folder,
                 spec.numLabels(), config.numHiddenLayers(), config.hiddenSize(), maxLength);
         return new TextClassifier(info, options, tokenizer, predictor, classifier);

@@ -1,6 +1,6 @@
 package dev.jbert.heads.predict;
 
-import dev.jbert.core.tokenizer.BertTokenizer;
+import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.EncodeOptions;
 import dev.jbert.core.tokenizer.Encoding;
 import dev.jbert.core.tokenizer.Offset;
@@ -37,12 +37,12 @@ class TokenClassificationDecoderTest {
     private static final String TEXT = "Hugging Face Inc. is in New York";
     private static final List<String> WORDS = List.of("Hugging", "Face", "Inc.", "is", "in", "New", "York");
 
-    private static BertTokenizer tokenizer;
+    private static Tokenizer tokenizer;
     private static final TokenClassificationDecoder DECODER = TokenClassificationDecoder.of(LABELS);
 
     @BeforeAll
     static void loadTokenizer() {
-        tokenizer = BertTokenizer.fromDirectory(Fixtures.folder("token-cls"));
+        tokenizer = Tokenizer.fromDirectory(Fixtures.folder("token-cls"));
     }
 
     /** A logits row where {@code label} has weight {@code weight} and every other label weight 1. */

@@ -2,61 +2,67 @@ package dev.jbert.core.tokenizer;
 
 import dev.jbert.core.ModelFileException;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A BERT tokenizer that produces exactly what Hugging Face transformers' {@code BertTokenizer} (the Rust
- * {@code tokenizers} pipeline: BertNormalizer, BertPreTokenizer, WordPiece, TemplateProcessing) produces:
- * the same tokens, ids, type ids, attention masks, word ids and truncation.
+ * A Hugging Face tokenizer, stage by stage as the Rust {@code tokenizers} library runs a {@code tokenizer.json}: added
+ * tokens pulled out, the normalizer, the pre-tokenizer, the model (WordPiece, byte-level BPE or Unigram), then the
+ * template, truncation and padding. It produces what transformers produces: the same tokens, ids, type ids, attention
+ * masks, word ids, offsets and truncation.
  *
  * <pre>{@code
- * BertTokenizer tokenizer = BertTokenizer.fromDirectory(Path.of("bert-base-uncased"));
+ * Tokenizer tokenizer = Tokenizer.fromDirectory(Path.of("roberta-base"));
  * Encoding e = tokenizer.encode("The cat sat.", "It was tired.", EncodeOptions.fixedLength(128));
  * }</pre>
  *
  * <p>Offsets are Java {@code char} indices, where Hugging Face counts code points; they differ only after
  * characters outside the Basic Multilingual Plane. Instances are immutable and thread-safe.
  */
-public final class BertTokenizer {
-
-    private final Vocabulary vocabulary;
-    private final TokenizerConfig config;
-    private final BasicTokenizer basicTokenizer;
-    private final WordPieceTokenizer wordPiece;
-    private final Map<String, Integer> addedTokenIds;
-    private final Map<Integer, String> addedTokensById;
-    private final PostProcessor postProcessor;
-    private final int size;
+public final class Tokenizer {
 
     /**
-     * @param explicitIds ids the tokenizer files give to added tokens; the others get their vocabulary id,
-     *                    or failing that the next free id, as Hugging Face assigns them
+     * The stages and settings a tokenizer is built from.
+     *
+     * @param wordSplitter   the splitting of pre-split words, which for byte-level BPE always adds the prefix space
+     *                       (transformers requires {@code add_prefix_space} for them)
+     * @param wordProcessor  the template for pre-split words (its offset trimming knows about that space)
+     * @param addedTokenIds  ids of the added and special tokens
+     * @param files          the files to copy when saving; empty when {@code wordPieceConfig} is written instead
+     * @param wordPieceConfig the settings of a WordPiece tokenizer without a {@code tokenizer.json}, or null
      */
-    BertTokenizer(Vocabulary vocabulary, TokenizerConfig config, Map<String, Integer> explicitIds) {
-        if (vocabulary == null || config == null) {
-            throw new IllegalArgumentException("vocabulary and config must not be null");
-        }
-        this.vocabulary = vocabulary;
-        this.config = config;
-        this.addedTokenIds = assignAddedTokenIds(vocabulary, config, explicitIds);
+    record Parts(SubwordModel model, BasicTokenizer splitter, BasicTokenizer wordSplitter, PostProcessor processor,
+                 PostProcessor wordProcessor, Map<String, Integer> addedTokenIds, String unkToken, String padToken,
+                 String maskToken, int modelMaxLength, Path source, List<Path> files, TokenizerConfig wordPieceConfig) {
+    }
+
+    private final SubwordModel model;
+    private final BasicTokenizer splitter;
+    private final BasicTokenizer wordSplitter;
+    private final PostProcessor postProcessor;
+    private final PostProcessor wordPostProcessor;
+    private final Map<String, Integer> addedTokenIds;
+    private final Map<Integer, String> addedTokensById;
+    private final Parts parts;
+    private final int size;
+
+    Tokenizer(Parts parts) {
+        this.parts = parts;
+        this.model = parts.model();
+        this.splitter = parts.splitter();
+        this.wordSplitter = parts.wordSplitter();
+        this.postProcessor = parts.processor();
+        this.wordPostProcessor = parts.wordProcessor();
+        this.addedTokenIds = Map.copyOf(parts.addedTokenIds());
         this.addedTokensById = new HashMap<>();
         addedTokenIds.forEach((token, id) -> addedTokensById.put(id, token));
-        // WordPiece itself needs [UNK]; the template and padding need ids the model was trained with.
-        requireInVocabulary(config.unkToken(), "unknown", vocabulary.contains(config.unkToken()));
-        requireInVocabulary(config.clsToken(), "classification", hasId(config.clsToken(), explicitIds));
-        requireInVocabulary(config.sepToken(), "separator", hasId(config.sepToken(), explicitIds));
-        requireInVocabulary(config.padToken(), "padding", hasId(config.padToken(), explicitIds));
-        this.basicTokenizer = BasicTokenizer.of(config);
-        this.wordPiece = new WordPieceTokenizer(vocabulary, config.unkToken(), config.continuingSubwordPrefix(),
-                config.maxInputCharsPerWord());
-        this.postProcessor = new PostProcessor(config.clsToken(), addedTokenIds.get(config.clsToken()),
-                config.sepToken(), addedTokenIds.get(config.sepToken()),
-                config.padToken(), addedTokenIds.get(config.padToken()));
-        int maxId = vocabulary.size() - 1;
+        int maxId = model.size() - 1;
         for (int id : addedTokenIds.values()) {
             maxId = Math.max(maxId, id);
         }
@@ -64,24 +70,24 @@ public final class BertTokenizer {
     }
 
     /**
-     * Loads a Hugging Face tokenizer folder: {@code tokenizer.json} when present (it must hold a WordPiece
-     * model with a BertNormalizer and BertPreTokenizer; its fixed truncation and padding are ignored),
-     * otherwise {@code vocab.txt} with the settings of an optional {@code tokenizer_config.json}
-     * ({@code do_lower_case} defaults to true). {@code model_max_length} and special token names come from
-     * {@code tokenizer_config.json} in both cases.
+     * Loads a Hugging Face tokenizer folder: {@code tokenizer.json} when present, read stage by stage (its fixed
+     * truncation and padding are ignored; lengths come from {@link EncodeOptions}); otherwise {@code vocab.txt}
+     * (WordPiece), or {@code vocab.json} with {@code merges.txt} (byte-level BPE), with the settings of an optional
+     * {@code tokenizer_config.json}. {@code model_max_length} and special token names come from
+     * {@code tokenizer_config.json} in every case.
      *
-     * @throws ModelFileException naming the offending file if the folder holds no usable tokenizer
+     * @throws ModelFileException naming the offending file, and the component, if the folder holds no usable tokenizer
      */
-    public static BertTokenizer fromDirectory(Path directory) {
+    public static Tokenizer fromDirectory(Path directory) {
         return TokenizerFiles.load(directory);
     }
 
-    /** A tokenizer over {@code vocabulary} configured in code. */
-    public static BertTokenizer of(Vocabulary vocabulary, TokenizerConfig config) {
-        return new BertTokenizer(vocabulary, config, Map.of());
+    /** A BERT WordPiece tokenizer over {@code vocabulary} configured in code. */
+    public static Tokenizer of(Vocabulary vocabulary, TokenizerConfig config) {
+        return TokenizerFiles.wordPiece(vocabulary, config, Map.of(), null);
     }
 
-    /** The WordPiece tokens of {@code text}, without special tokens: Hugging Face {@code tokenize}. */
+    /** The tokens of {@code text}, without special tokens: Hugging Face {@code tokenize}. */
     public List<String> tokenize(String text) {
         List<String> out = new ArrayList<>();
         for (Token t : sequenceOfText(text).tokens()) {
@@ -121,7 +127,7 @@ public final class BertTokenizer {
 
     /** Pre-split words, truncated and padded as {@code options} say. */
     public Encoding encodeWords(List<String> words, EncodeOptions options) {
-        return finish(sequenceOfWords(words), null, options);
+        return finish(sequenceOfWords(words), null, options, wordPostProcessor);
     }
 
     /** A pair of pre-split word lists; word ids of the second list also start at 0. */
@@ -134,7 +140,7 @@ public final class BertTokenizer {
         if (pairWords == null) {
             throw new IllegalArgumentException("pairWords must not be null");
         }
-        return finish(sequenceOfWords(words), sequenceOfWords(pairWords), options);
+        return finish(sequenceOfWords(words), sequenceOfWords(pairWords), options, wordPostProcessor);
     }
 
     /** Encodes texts; with {@link EncodeOptions.Padding#LONGEST} all are padded to the longest. */
@@ -171,14 +177,16 @@ public final class BertTokenizer {
         return padToLongest(out, options);
     }
 
-    /** The id of {@code token}, an added token or a vocabulary entry, or the unknown token's id. */
+    /** The id of {@code token}, an added token or a vocabulary entry, or the unknown token's id (-1 without one). */
     public int tokenToId(String token) {
         Integer added = addedTokenIds.get(token);
         if (added != null) {
             return added;
         }
-        int id = vocabulary.idOrMinusOne(token);
-        return id >= 0 ? id : vocabulary.idOrMinusOne(config.unkToken());
+        int id = model.idOf(token);
+        if (id >= 0 || parts.unkToken() == null) return id;
+        Integer unk = addedTokenIds.get(parts.unkToken());
+        return unk != null ? unk : model.idOf(parts.unkToken());
     }
 
     /**
@@ -188,7 +196,10 @@ public final class BertTokenizer {
      */
     public String idToToken(int id) {
         String added = addedTokensById.get(id);
-        return added != null ? added : vocabulary.token(id);
+        if (added != null) return added;
+        String token = model.tokenOf(id);
+        if (token == null) throw new IllegalArgumentException("no token with id " + id + " in a vocabulary of " + size);
+        return token;
     }
 
     /** Number of ids including added tokens: the rows the word embedding needs (Hugging Face {@code len(tokenizer)}). */
@@ -196,29 +207,69 @@ public final class BertTokenizer {
         return size;
     }
 
-    /** The WordPiece vocabulary. */
-    /** Writes {@code vocab.txt} and {@code tokenizer_config.json} into {@code dir}, as transformers saves them. */
+    /** The unknown token, or null when the model has none (byte-level BPE needs none). */
+    public String unkToken() {
+        return parts.unkToken();
+    }
+
+    /** The padding token, or null. */
+    public String padToken() {
+        return parts.padToken();
+    }
+
+    /** The id inputs are padded with, or -1 when there is no padding token. */
+    public int padId() {
+        return parts.padToken() == null ? -1 : tokenToId(parts.padToken());
+    }
+
+    /** The mask token, or null. */
+    public String maskToken() {
+        return parts.maskToken();
+    }
+
+    /** {@code model_max_length}, or {@link TokenizerConfig#NO_MAX_LENGTH}. */
+    public int modelMaxLength() {
+        return parts.modelMaxLength();
+    }
+
+    /** Whether the normalizer lower-cases the text. */
+    public boolean lowercases() {
+        return splitter.lowercases();
+    }
+
+    /** The file the vocabulary was read from, or null when built in code. */
+    public Path source() {
+        return parts.source();
+    }
+
+    /**
+     * Writes the tokenizer files into {@code dir} so the folder loads here and in transformers: the files it was read
+     * from, copied as they are, or {@code vocab.txt} and {@code tokenizer_config.json} for one built in code.
+     */
     public void save(Path dir) {
-        TokenizerFiles.save(vocabulary(), config(), dir);
+        if (parts.wordPieceConfig() != null) {
+            TokenizerFiles.save(((WordPieceTokenizer) model).vocabulary(), parts.wordPieceConfig(), dir);
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+            for (Path file : parts.files()) {
+                Path target = dir.resolve(file.getFileName().toString());
+                if (!Files.exists(target) || !Files.isSameFile(file, target)) Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new ModelFileException(dir, "cannot write the tokenizer files: " + e.getMessage(), e);
+        }
     }
 
-    public Vocabulary vocabulary() {
-        return vocabulary;
-    }
-
-    /** The settings this tokenizer runs with. */
-    public TokenizerConfig config() {
-        return config;
-    }
-
-    /** The normaliser and pre-tokenizer stage, for inspecting words and offsets. */
+    /** The normaliser, added-token and pre-tokenizer stages, for inspecting words and offsets. */
     public BasicTokenizer basicTokenizer() {
-        return basicTokenizer;
+        return splitter;
     }
 
     private PostProcessor.Sequence sequenceOfText(String text) {
         requireText(text, "text");
-        List<PreToken> words = basicTokenizer.tokenize(text);
+        List<PreToken> words = splitter.tokenize(text);
         List<Token> tokens = new ArrayList<>(words.size() + 8);
         List<Integer> wordIds = new ArrayList<>(words.size() + 8);
         for (int w = 0; w < words.size(); w++) {
@@ -237,7 +288,7 @@ public final class BertTokenizer {
                 throw new IllegalArgumentException("word " + w + " is null");
             }
             // Hugging Face treats each given word as a separate text, so offsets are within the word.
-            for (PreToken piece : basicTokenizer.tokenize(word)) {
+            for (PreToken piece : wordSplitter.tokenize(word)) {
                 addWord(piece, w, tokens, wordIds);
             }
         }
@@ -251,25 +302,30 @@ public final class BertTokenizer {
             wordIds.add(wordId);
             return;
         }
-        for (Token t : wordPiece.tokenize(word)) {
+        for (Token t : model.tokenize(word)) {
             tokens.add(t);
             wordIds.add(wordId);
         }
     }
 
     private Encoding finish(PostProcessor.Sequence first, PostProcessor.Sequence second, EncodeOptions options) {
+        return finish(first, second, options, postProcessor);
+    }
+
+    private Encoding finish(PostProcessor.Sequence first, PostProcessor.Sequence second, EncodeOptions options,
+                            PostProcessor processor) {
         if (options == null) {
             throw new IllegalArgumentException("options must not be null; use EncodeOptions.NONE");
         }
         Integer limit = null;
         if (options.truncation() == EncodeOptions.Truncation.LONGEST_FIRST) {
-            int max = options.maxLength() != null ? options.maxLength() : config.modelMaxLength();
+            int max = options.maxLength() != null ? options.maxLength() : parts.modelMaxLength();
             // transformers does not truncate when the model declares no limit.
             limit = max == TokenizerConfig.NO_MAX_LENGTH ? null : max;
         }
-        Encoding encoding = postProcessor.process(first, second, limit);
+        Encoding encoding = processor.process(first, second, limit);
         if (options.padding() == EncodeOptions.Padding.MAX_LENGTH) {
-            encoding = postProcessor.pad(encoding, paddingLength(options));
+            encoding = processor.pad(encoding, paddingLength(options));
         }
         return encoding;
     }
@@ -278,10 +334,10 @@ public final class BertTokenizer {
         if (options.maxLength() != null) {
             return options.maxLength();
         }
-        if (config.modelMaxLength() == TokenizerConfig.NO_MAX_LENGTH) {
+        if (parts.modelMaxLength() == TokenizerConfig.NO_MAX_LENGTH) {
             throw new IllegalArgumentException("padding to MAX_LENGTH needs a maxLength: this tokenizer has no model_max_length");
         }
-        return config.modelMaxLength();
+        return parts.modelMaxLength();
     }
 
     private List<Encoding> padToLongest(List<Encoding> batch, EncodeOptions options) {
@@ -297,42 +353,6 @@ public final class BertTokenizer {
             out.add(postProcessor.pad(e, longest));
         }
         return out;
-    }
-
-    private static Map<String, Integer> assignAddedTokenIds(Vocabulary vocabulary, TokenizerConfig config,
-                                                            Map<String, Integer> explicitIds) {
-        Map<String, Integer> ids = new HashMap<>();
-        int next = vocabulary.size();
-        for (int id : explicitIds.values()) {
-            next = Math.max(next, id + 1);
-        }
-        for (AddedToken token : config.allAddedTokens()) {
-            String content = token.content();
-            Integer id = explicitIds.get(content);
-            if (id == null) {
-                int inVocabulary = vocabulary.idOrMinusOne(content);
-                id = inVocabulary >= 0 ? inVocabulary : next++;
-            }
-            ids.put(content, id);
-        }
-        return Map.copyOf(ids);
-    }
-
-    private boolean hasId(String token, Map<String, Integer> explicitIds) {
-        return vocabulary.contains(token) || explicitIds.containsKey(token);
-    }
-
-    private void requireInVocabulary(String token, String role, boolean present) {
-        if (present) {
-            return;
-        }
-        String message = "the vocabulary has no " + role + " token " + token
-                + "; a BERT vocabulary must contain " + config.unkToken() + ", " + config.clsToken() + ", "
-                + config.sepToken() + " and " + config.padToken();
-        if (vocabulary.source() != null) {
-            throw new ModelFileException(vocabulary.source(), message);
-        }
-        throw new IllegalArgumentException(message);
     }
 
     private static void requireText(String text, String name) {

@@ -1,0 +1,119 @@
+package dev.jbert.core.tokenizer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jbert.testdata.Fixtures;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Every family's {@code tokenizer_cases.json} (transformers 5.18, tokenizers 0.23), read through each family's own
+ * {@code tokenizer.json}: ids, tokens and offsets of texts, truncated and padded pairs, and pre-split words with word
+ * ids (through the token classifier's tokenizer). Exact.
+ */
+class FamilyTokenizerCasesTest {
+
+    private static final List<String> FAMILIES = List.of("distilbert", "electra", "roberta", "xlm-roberta", "deberta-v2", "modernbert");
+    private static final Map<Path, Tokenizer> LOADED = new ConcurrentHashMap<>();
+
+    private static Path family(String name) {
+        return Fixtures.folder("families/" + name);
+    }
+
+    private static Tokenizer tokenizer(String family, String model) {
+        return LOADED.computeIfAbsent(family(family).resolve(model), Tokenizer::fromDirectory);
+    }
+
+    private static JsonNode cases(String family) {
+        return Fixtures.json(family(family).resolve("tokenizer_cases.json"));
+    }
+
+    static Stream<Arguments> texts() {
+        List<Arguments> out = new ArrayList<>();
+        for (String f : FAMILIES) {
+            int i = 0;
+            for (JsonNode c : cases(f).get("cases")) out.add(Arguments.of(f, i++, c));
+        }
+        return out.stream();
+    }
+
+    static Stream<Arguments> pairs() {
+        List<Arguments> out = new ArrayList<>();
+        for (String f : FAMILIES) {
+            int i = 0;
+            for (JsonNode c : cases(f).get("pairs")) out.add(Arguments.of(f, i++, c));
+        }
+        return out.stream();
+    }
+
+    static Stream<Arguments> words() {
+        List<Arguments> out = new ArrayList<>();
+        for (String f : FAMILIES) {
+            int i = 0;
+            for (JsonNode c : cases(f).get("split_words")) out.add(Arguments.of(f, i++, c));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} text {1}")
+    @MethodSource("texts")
+    void textsTokenizeAsTransformers(String family, int index, JsonNode c) {
+        String text = c.get("text").asText();
+        Encoding e = tokenizer(family, "seq-cls").encode(text);
+        assertEquals(strings(c.get("tokens")), e.tokens(), text);
+        assertArrayEquals(Fixtures.ints(c.get("ids")), e.inputIds(), text);
+        assertEquals(charOffsets(text, c.get("offsets")), e.offsets(), text);
+    }
+
+    @ParameterizedTest(name = "{0} pair {1}")
+    @MethodSource("pairs")
+    void pairsTruncateAndPadAsTransformers(String family, int index, JsonNode c) {
+        Encoding e = tokenizer(family, "seq-cls").encode(c.get("text").asText(), c.get("text_pair").asText(),
+                EncodeOptions.fixedLength(c.get("max_length").asInt()));
+        assertArrayEquals(Fixtures.ints(c.get("input_ids")), e.inputIds());
+        assertArrayEquals(Fixtures.ints(c.get("attention_mask")), e.attentionMask());
+        if (c.has("token_type_ids")) assertArrayEquals(Fixtures.ints(c.get("token_type_ids")), e.tokenTypeIds());
+    }
+
+    @ParameterizedTest(name = "{0} words {1}")
+    @MethodSource("words")
+    void preSplitWordsKeepTheirWordIds(String family, int index, JsonNode c) {
+        Encoding e = tokenizer(family, "token-cls").encodeWords(strings(c.get("words")));
+        assertEquals(strings(c.get("tokens")), e.tokens());
+        assertArrayEquals(Fixtures.ints(c.get("ids")), e.inputIds());
+        assertArrayEquals(wordIds(c.get("word_ids")), e.wordIds());
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static int[] wordIds(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) out[i] = array.get(i).isNull() ? Encoding.NONE : array.get(i).asInt();
+        return out;
+    }
+
+    /** Python's code point offsets as the Java char offsets an {@link Encoding} reports. */
+    private static List<Offset> charOffsets(String text, JsonNode offsets) {
+        List<Offset> out = new ArrayList<>();
+        int codePoints = text.codePointCount(0, text.length());
+        for (JsonNode o : offsets) {
+            int s = o.get(0).asInt(), e = o.get(1).asInt();
+            out.add(new Offset(text.offsetByCodePoints(0, Math.min(s, codePoints)), text.offsetByCodePoints(0, Math.min(e, codePoints))));
+        }
+        return out;
+    }
+}
