@@ -3,12 +3,12 @@ package dev.jbert.bench;
 import dev.jbert.bench.harness.ProcessMemory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.bert.model.RandomWeights;
 import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.TokenizerConfig;
 import dev.jbert.core.tokenizer.Vocabulary;
-import dev.jbert.heads.BertClassifier;
+import dev.jbert.heads.EncoderClassifier;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
@@ -159,11 +159,11 @@ public final class InferenceBench {
 
     private static void saveTinyModel(Path dir) throws IOException {
         int vocab = 30522;
-        BertConfig config = BertConfig.fromJson(new ObjectMapper().readTree("""
+        EncoderConfig config = EncoderConfig.fromJson(new ObjectMapper().readTree("""
                 {"vocab_size": %d, "hidden_size": 128, "num_hidden_layers": 2, "num_attention_heads": 2,
                  "intermediate_size": 512, "max_position_embeddings": 512}""".formatted(vocab)));
         ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, List.of("negative", "positive"));
-        BertClassifier classifier = BertClassifier.build(config, new RandomWeights(1, 0.02), spec, 1);
+        EncoderClassifier classifier = EncoderClassifier.build(config, new RandomWeights(1, 0.02), spec, 1);
         List<String> tokens = new ArrayList<>(Arrays.asList("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
         for (int i = tokens.size(); i < vocab; i++) tokens.add("w" + i);
         Tokenizer tokenizer = Tokenizer.of(Vocabulary.of(tokens), TokenizerConfig.uncased());

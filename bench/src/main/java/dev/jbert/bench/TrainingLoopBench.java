@@ -3,7 +3,7 @@ package dev.jbert.bench;
 import dev.jbert.bench.harness.ProcessMemory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.bert.model.RandomWeights;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.tokenizer.Tokenizer;
@@ -18,7 +18,7 @@ import dev.jbert.core.train.TrainerState;
 import dev.jbert.core.train.TrainingArguments;
 import dev.jbert.core.train.TrainingData;
 import dev.jbert.core.train.TrainingListener;
-import dev.jbert.heads.BertClassifier;
+import dev.jbert.heads.EncoderClassifier;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.TaskType;
@@ -49,11 +49,11 @@ public final class TrainingLoopBench {
         int batchSize = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         int seqLen = args.length > 2 ? Integer.parseInt(args[2]) : 128;
         int vocab = 30522;
-        BertConfig config = BertConfig.fromJson(new ObjectMapper().readTree("""
+        EncoderConfig config = EncoderConfig.fromJson(new ObjectMapper().readTree("""
                 {"vocab_size": %d, "hidden_size": 128, "num_hidden_layers": 2, "num_attention_heads": 2,
                  "intermediate_size": 512, "max_position_embeddings": 512}""".formatted(vocab)));
         ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, 2);
-        BertClassifier classifier = BertClassifier.build(config, new RandomWeights(1, 0.02), spec, 1);
+        EncoderClassifier classifier = EncoderClassifier.build(config, new RandomWeights(1, 0.02), spec, 1);
         ClassifierModel model = new ClassifierModel(classifier, syntheticTokenizer(vocab), name -> true);
 
         Random random = new Random(7);

@@ -5,8 +5,8 @@ import dev.jbert.core.data.EncodedDataset;
 import dev.jbert.core.data.LabelSet;
 import dev.jbert.core.data.SubwordLabels;
 import dev.jbert.core.data.Task;
-import dev.jbert.bert.PretrainedBert;
-import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.PretrainedEncoder;
+import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.heads.ClassifierEvaluator;
 import dev.jbert.heads.predict.Thresholds;
 import dev.jbert.heads.ClassifierModel;
@@ -48,7 +48,7 @@ final class EvalCommand implements Callable<Integer> {
         NativeBackend.init();
         ClassifierSpec spec = SavedClassifier.specOf(model);
         ClassifierModel classifier = SavedClassifier.open(model, spec, 0, false);
-        data.maxSeqLength = PretrainedBert.lengthWithinLimit(data.maxSeqLength, BertConfig.load(model.resolve("config.json")),
+        data.maxSeqLength = PretrainedEncoder.lengthWithinLimit(data.maxSeqLength, EncoderConfig.load(model.resolve("config.json")),
                 classifier.tokenizer());
         Task task = Task.valueOf(spec.task().name());
         LabelSet labels = spec.task() == TaskType.REGRESSION ? null : LabelSet.of(spec.labels());

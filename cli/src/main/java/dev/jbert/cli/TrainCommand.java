@@ -1,9 +1,9 @@
 package dev.jbert.cli;
 
 import dev.jbert.core.nd4j.NativeBackend;
-import dev.jbert.bert.PretrainedBert;
+import dev.jbert.bert.PretrainedEncoder;
 import dev.jbert.bert.config.Activation;
-import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.core.data.EncodedDataset;
 import dev.jbert.core.data.EpochBatches;
 import dev.jbert.core.data.Sampling;
@@ -109,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--pos-weight", description = "BCE: comma-separated per-class positive weights, or 'auto' (negatives / positives per class).") String posWeight;
     @Option(names = "--sampling", defaultValue = "none", description = "over, under or none: rebalance the training data each epoch (over: single-label, or multi-label by each example's rarest label; under: single-label).") String sampling;
     @Option(names = "--group-by-length", description = "Batch examples of similar lengths together (transformers' group_by_length): less padding, faster epochs; off by default, as there.") boolean groupByLength;
-    @Option(names = "--head", defaultValue = "linear", description = "Classifier head on the pooled output: linear, or mlp (one hidden layer) (default: ${DEFAULT-VALUE}).") String head;
+    @Option(names = "--head", defaultValue = "native", description = "Classifier head: native (the model family's own, as transformers has it), or mlp (one hidden layer on BERT's pooler) (default: ${DEFAULT-VALUE}).") String head;
     @Option(names = "--mlp-hidden-size", defaultValue = "256", description = "Hidden width of --head mlp (default: ${DEFAULT-VALUE}).") int mlpHidden;
     @Option(names = "--replace-head", description = "Discard a checkpoint head with another number of labels and train a new one.") boolean replaceHead;
     @Option(names = "--freeze-encoder", description = "Train the head only.") boolean freezeEncoder;
@@ -123,7 +123,7 @@ final class TrainCommand implements Callable<Integer> {
         TaskType taskType = TaskType.valueOf(dataTask.name());
         Path folder = Models.folder(model);
         Tokenizer tokenizer = Tokenizer.fromDirectory(folder);
-        data.maxSeqLength = PretrainedBert.lengthWithinLimit(data.maxSeqLength, BertConfig.load(folder.resolve("config.json")), tokenizer);
+        data.maxSeqLength = PretrainedEncoder.lengthWithinLimit(data.maxSeqLength, EncoderConfig.load(folder.resolve("config.json")), tokenizer);
         SubwordLabels subwords = labelAllTokens ? SubwordLabels.ALL_SUBWORDS : SubwordLabels.FIRST_SUBWORD;
         EncodedDataset trainSet = Datasets.labelled(train, dataTask, data, null, tokenizer, subwords);
         EncodedDataset validSet = validation == null ? null
@@ -211,9 +211,9 @@ final class TrainCommand implements Callable<Integer> {
 
     private HeadSpec headSpec() {
         return switch (head) {
-            case "linear" -> HeadSpec.linear();
+            case "native" -> HeadSpec.nativeHead();
             case "mlp" -> HeadSpec.mlp(mlpHidden, Activation.TANH);
-            default -> throw new IllegalArgumentException("--head " + head + ": expected linear or mlp");
+            default -> throw new IllegalArgumentException("--head " + head + ": expected native or mlp");
         };
     }
 

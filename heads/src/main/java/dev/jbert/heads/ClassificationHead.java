@@ -12,16 +12,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The layers between the encoder's features and the logits, as {@link HeadSpec} describes them: dropout then
- * {@code classifier} (transformers' BERT heads), or dropout, {@code classifier.dense}, the activation, dropout and
- * {@code classifier.out_proj}.
+ * The layers between the encoder's features and the logits, as a {@link HeadLayout} lays them out: optional
+ * dropout, an optional dense layer with its activation and dropout, then the output layer.
  */
 final class ClassificationHead {
 
-    private final Dropout inputDropout;
-    private final Linear dense;               // MLP only
-    private final ActivationFunction act;     // MLP only
-    private final Dropout hiddenDropout;      // MLP only
+    private final Dropout inputDropout;       // null when the layout has none
+    private final Linear dense;               // null without a hidden layer
+    private final ActivationFunction act;
+    private final Dropout hiddenDropout;
     private final Linear out;
     private final Map<String, INDArray> parameters = new LinkedHashMap<>();
     private final Slot dropped = new Slot();
@@ -32,19 +31,18 @@ final class ClassificationHead {
     /**
      * @param firstDropoutSite the first dropout site number free after the encoder's
      */
-    ClassificationHead(HeadSpec spec, int hidden, int numLabels, double dropout, int firstDropoutSite, Weights weights) {
-        this.inputDropout = new Dropout(dropout, firstDropoutSite);
-        if (spec.kind() == HeadSpec.Kind.LINEAR) {
+    ClassificationHead(HeadLayout layout, int hidden, int numLabels, int firstDropoutSite, Weights weights) {
+        this.inputDropout = layout.inputDropout() ? new Dropout(layout.dropout(), firstDropoutSite) : null;
+        if (layout.dense() == null) {
             this.dense = null;
             this.act = null;
             this.hiddenDropout = null;
-            this.out = linear("classifier", hidden, numLabels, weights);
+            this.out = linear(layout.out(), hidden, numLabels, weights);
         } else {
-            int mid = spec.mlpHiddenSize();
-            this.dense = linear("classifier.dense", hidden, mid, weights);
-            this.act = spec.mlpActivation().function();
-            this.hiddenDropout = new Dropout(dropout, firstDropoutSite + 1);
-            this.out = linear("classifier.out_proj", mid, numLabels, weights);
+            this.dense = linear(layout.dense(), hidden, layout.denseWidth(), weights);
+            this.act = layout.activation().function();
+            this.hiddenDropout = new Dropout(layout.dropout(), firstDropoutSite + 1);
+            this.out = linear(layout.out(), layout.denseWidth(), numLabels, weights);
         }
     }
 
@@ -62,7 +60,7 @@ final class ClassificationHead {
     /** {@code features [N, H]} → logits {@code [N, C]}; the features are not modified. */
     INDArray forward(INDArray features, Pass pass) {
         INDArray x = features;
-        if (inputDropout.active(pass)) {
+        if (inputDropout != null && inputDropout.active(pass)) {
             x = dropped.get(features.shape());
             inputDropout.apply(features, x, pass);
         }
@@ -82,7 +80,7 @@ final class ClassificationHead {
             act.backward(preActivation, activated.get(preActivation.shape()), d, d);
             d = dense.backward(d, pass);
         }
-        if (inputDropout.active(pass)) {
+        if (inputDropout != null && inputDropout.active(pass)) {
             INDArray dx = droppedGradient.get(d.shape());
             inputDropout.apply(d, dx, pass);
             d = dx;

@@ -1,6 +1,6 @@
 package dev.jbert.heads;
 
-import dev.jbert.bert.checkpoint.BertCheckpoint;
+import dev.jbert.bert.checkpoint.Checkpoint;
 import dev.jbert.bert.checkpoint.SafetensorsWriter;
 import dev.jbert.bert.model.CheckpointWeights;
 import dev.jbert.core.ModelFileException;
@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * A {@link BertClassifier} driven by the training loop: it runs a batch forward and backward and leaves one
+ * A {@link EncoderClassifier} driven by the training loop: it runs a batch forward and backward and leaves one
  * gradient per trainable parameter in the loop's arrays.
  *
  * <p>The word-embedding table's gradient is dense, as torch's is (zero rows included), so AdamW moves every row
@@ -28,10 +28,7 @@ import java.util.function.Predicate;
  */
 public final class ClassifierModel implements TrainableModel {
 
-    /** The word-embedding table, the largest parameter: its gradient is dense over all rows, as torch's. */
-    public static final String WORD_EMBEDDINGS = "bert.embeddings.word_embeddings.weight";
-
-    private final BertClassifier classifier;
+    private final EncoderClassifier classifier;
     private final Tokenizer tokenizer;
     private final Map<String, INDArray> trainable;
 
@@ -39,7 +36,7 @@ public final class ClassifierModel implements TrainableModel {
      * @param tokenizer saved with the model, so the folder is complete
      * @param trainable which parameters train (all, or only the head's to freeze the encoder)
      */
-    public ClassifierModel(BertClassifier classifier, Tokenizer tokenizer, Predicate<String> trainable) {
+    public ClassifierModel(EncoderClassifier classifier, Tokenizer tokenizer, Predicate<String> trainable) {
         this.classifier = classifier;
         this.tokenizer = tokenizer;
         Map<String, INDArray> params = new LinkedHashMap<>();
@@ -54,7 +51,7 @@ public final class ClassifierModel implements TrainableModel {
         return classifier.parameters();
     }
 
-    public BertClassifier classifier() {
+    public EncoderClassifier classifier() {
         return classifier;
     }
 
@@ -64,13 +61,24 @@ public final class ClassifierModel implements TrainableModel {
 
     /** Parameters of the head only: what trains when the encoder is frozen. */
     public static boolean isHeadParameter(String name) {
-        return name.startsWith("classifier.");
+        return HeadLayout.isHeadParameter(name);
+    }
+
+    /** The word-embedding table's key, the largest parameter: its gradient is dense over all rows, as torch's. */
+    public String wordEmbeddingsKey() {
+        return classifier.encoder().wordEmbeddingsKey();
+    }
+
+    /** No decay for biases and for LayerNorm parameters, whatever the family names them. */
+    @Override
+    public boolean decays(String parameterName) {
+        return !(parameterName.endsWith(".bias") || classifier.encoder().isNormParameter(parameterName));
     }
 
     /**
-     * Saves in Hugging Face layout: {@code config.json} (with id2label, label2id, problem_type),
-     * {@code model.safetensors} (float32, {@code bert.*} and {@code classifier.*}), {@code vocab.txt}
-     * and {@code tokenizer_config.json}. A Linear head loads in transformers unchanged.
+     * Saves in Hugging Face layout: {@code config.json} (the encoder's own, with architectures, id2label,
+     * label2id, problem_type), {@code model.safetensors} (float32, the family's keys) and the tokenizer files.
+     * A native head loads in transformers' class of the family unchanged.
      */
     @Override
     public void save(Path dir) {
@@ -89,7 +97,7 @@ public final class ClassifierModel implements TrainableModel {
     /** Sets every parameter, in place, from a folder {@link #save} wrote; names and shapes must match. */
     @Override
     public void load(Path dir) {
-        try (BertCheckpoint checkpoint = BertCheckpoint.open(dir)) {
+        try (Checkpoint checkpoint = Checkpoint.open(dir, classifier.encoder().family().checkpointKeys())) {
             CheckpointWeights weights = new CheckpointWeights(checkpoint);
             Map<String, INDArray> params = allParameters();
             Map<String, INDArray> loaded = new LinkedHashMap<>();

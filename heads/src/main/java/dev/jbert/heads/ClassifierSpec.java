@@ -41,9 +41,9 @@ public record ClassifierSpec(TaskType task, List<String> labels, HeadSpec head, 
         }
     }
 
-    /** The task with transformers' default loss, a Linear head and the given label names. */
+    /** The task with transformers' default loss, the family's own head and the given label names. */
     public static ClassifierSpec of(TaskType task, List<String> labels) {
-        return new ClassifierSpec(task, labels, HeadSpec.linear(), defaultLoss(task), false);
+        return new ClassifierSpec(task, labels, HeadSpec.nativeHead(), defaultLoss(task), false);
     }
 
     /** As {@link #of(TaskType, List)}, with transformers' default names {@code LABEL_0, LABEL_1, ...}. */

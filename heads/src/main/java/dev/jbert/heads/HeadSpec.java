@@ -5,21 +5,22 @@ import dev.jbert.bert.config.Activation;
 /**
  * The shape of the classification head.
  *
- * @param kind          a single Linear, or a small MLP
- * @param mlpHiddenSize width of the MLP's hidden layer (ignored for LINEAR)
- * @param mlpActivation the MLP's activation (ignored for LINEAR)
+ * @param kind          the family's own head, or a small MLP on BERT's pooler
+ * @param mlpHiddenSize width of the MLP's hidden layer (ignored for NATIVE)
+ * @param mlpActivation the MLP's activation (ignored for NATIVE)
  */
 public record HeadSpec(Kind kind, int mlpHiddenSize, Activation mlpActivation) {
 
     /** Head architectures. */
     public enum Kind {
         /**
-         * {@code classifier.weight}, {@code classifier.bias}: transformers' own heads, so the saved
-         * model loads in BertForSequenceClassification / BertForTokenClassification.
+         * The head transformers' own class of the encoder's family has ({@link HeadLayout}): for BERT one Linear
+         * {@code classifier} on the pooler, for RoBERTa {@code classifier.dense} and {@code classifier.out_proj} on
+         * the first token, and so on. The saved model loads in that class.
          */
-        LINEAR,
+        NATIVE,
         /**
-         * {@code classifier.dense} → activation → dropout → {@code classifier.out_proj}, named as
+         * On BERT's pooler: {@code classifier.dense} → activation → dropout → {@code classifier.out_proj}, named as
          * transformers' RoBERTa classification head; loads here, not in a BERT class of transformers.
          */
         MLP
@@ -33,9 +34,9 @@ public record HeadSpec(Kind kind, int mlpHiddenSize, Activation mlpActivation) {
         if (kind == Kind.MLP && mlpActivation == null) throw new IllegalArgumentException("an MLP head needs an activation");
     }
 
-    /** transformers' head: one Linear. */
-    public static HeadSpec linear() {
-        return new HeadSpec(Kind.LINEAR, 0, null);
+    /** transformers' own head for the encoder's family. */
+    public static HeadSpec nativeHead() {
+        return new HeadSpec(Kind.NATIVE, 0, null);
     }
 
     /** A one-hidden-layer MLP head. */

@@ -3,12 +3,13 @@ package dev.jbert.heads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jbert.bert.PretrainedBert;
-import dev.jbert.bert.checkpoint.BertCheckpoint;
+import dev.jbert.bert.PretrainedEncoder;
+import dev.jbert.bert.checkpoint.Checkpoint;
 import dev.jbert.bert.config.Activation;
-import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.bert.config.ProblemType;
 import dev.jbert.bert.model.CheckpointWeights;
+import dev.jbert.bert.model.Family;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.tokenizer.Tokenizer;
 
@@ -40,16 +41,18 @@ public final class SavedClassifier {
      * @param freezeEncoder train the head only
      */
     public static ClassifierModel open(Path dir, ClassifierSpec spec, long seed, boolean freezeEncoder) {
-        BertConfig config = BertConfig.load(dir.resolve("config.json"));
+        EncoderConfig config = EncoderConfig.load(dir.resolve("config.json"));
         Tokenizer tokenizer = Tokenizer.fromDirectory(dir);
-        PretrainedBert.checkVocabulary(config, tokenizer, dir);
-        try (BertCheckpoint checkpoint = BertCheckpoint.open(dir)) {
+        PretrainedEncoder.checkVocabulary(config, tokenizer, dir);
+        try (Checkpoint checkpoint = Checkpoint.open(dir, Family.of(config).checkpointKeys())) {
             CheckpointWeights weights = new CheckpointWeights(checkpoint);
-            BertClassifier classifier = BertClassifier.build(config, weights, spec, seed);
-            // a replaced head's old tensors are deliberately left unused, and token classification
-            // drops a pretrained pooler, as transformers' BertForTokenClassification does
-            weights.verify(name -> (spec.replaceHead() && ClassifierModel.isHeadParameter(name))
-                    || (spec.task() == TaskType.TOKEN_CLASSIFICATION && name.startsWith("bert.pooler.")));
+            EncoderClassifier classifier;
+            try {
+                classifier = EncoderClassifier.build(config, weights, spec, seed);
+            } catch (IllegalArgumentException e) {
+                throw new ModelFileException(dir, e.getMessage());
+            }
+            weights.verify(name -> EncoderClassifier.mayLeaveUnused(name, spec, config));
             Predicate<String> trainable = freezeEncoder ? ClassifierModel::isHeadParameter : name -> true;
             return new ClassifierModel(classifier, tokenizer, trainable);
         }
@@ -61,16 +64,16 @@ public final class SavedClassifier {
      */
     public static ClassifierSpec specOf(Path dir) {
         Path file = dir.resolve("config.json");
-        BertConfig config = BertConfig.load(file);
+        EncoderConfig config = EncoderConfig.load(file);
         JsonNode raw = readRaw(file);
-        TaskType task = config.architectures().contains("BertForTokenClassification")
+        TaskType task = config.architectures().stream().anyMatch(a -> a.endsWith("ForTokenClassification"))
                 ? TaskType.TOKEN_CLASSIFICATION
                 : TaskType.forSequences(config.problemType(), config.numLabels(), true);
         if (config.id2label().isEmpty()) {
             throw new ModelFileException(file, "has no id2label: it is not a fine-tuned classifier (expected labels to predict)");
         }
         List<String> labels = new ArrayList<>(config.id2label().values());
-        HeadSpec head = HeadSpec.linear();
+        HeadSpec head = HeadSpec.nativeHead();
         JsonNode h = raw.get(HEAD_KEY);
         if (h != null && "mlp".equals(h.path("kind").asText())) {
             String act = h.path("activation").asText();
@@ -80,9 +83,10 @@ public final class SavedClassifier {
         return ClassifierSpec.of(task, labels).withHead(head);
     }
 
-    static ObjectNode configJson(BertClassifier classifier) {
+    static ObjectNode configJson(EncoderClassifier classifier) {
         ClassifierSpec spec = classifier.spec();
-        String architecture = spec.task() == TaskType.TOKEN_CLASSIFICATION ? "BertForTokenClassification" : "BertForSequenceClassification";
+        String architecture = classifier.encoder().family().className(spec.task() == TaskType.TOKEN_CLASSIFICATION
+                ? "ForTokenClassification" : "ForSequenceClassification");
         Optional<ProblemType> problem = spec.task().problemType();
         ObjectNode json = classifier.encoder().config().withClassifier(spec.labels(), problem, architecture).toJson();
         if (spec.head().kind() == HeadSpec.Kind.MLP) {

@@ -1,8 +1,8 @@
 package dev.jbert.heads;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jbert.bert.checkpoint.BertCheckpoint;
-import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.checkpoint.Checkpoint;
+import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.bert.model.CheckpointWeights;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.tokenizer.Tokenizer;
@@ -18,12 +18,12 @@ final class FixtureModels {
     private FixtureModels() {
     }
 
-    static BertClassifier classifier(String fixture, ClassifierSpec spec) {
+    static EncoderClassifier classifier(String fixture, ClassifierSpec spec) {
         Path dir = Fixtures.folder(fixture);
-        BertConfig config = BertConfig.load(dir.resolve("config.json"));
-        try (BertCheckpoint checkpoint = BertCheckpoint.open(dir)) {
+        EncoderConfig config = EncoderConfig.load(dir.resolve("config.json"));
+        try (Checkpoint checkpoint = Checkpoint.open(dir)) {
             CheckpointWeights weights = new CheckpointWeights(checkpoint);
-            BertClassifier c = BertClassifier.build(config, weights, spec, 42);
+            EncoderClassifier c = EncoderClassifier.build(config, weights, spec, 42);
             weights.verify(n -> false);
             return c;
         }

@@ -23,7 +23,7 @@ class LossParityTest {
     private static final double RELATIVE = 1e-5;
 
     private static double loss(String fixture, ClassifierSpec spec, Batch batch) {
-        BertClassifier c = FixtureModels.classifier(fixture, spec);
+        EncoderClassifier c = FixtureModels.classifier(fixture, spec);
         return c.loss(c.logits(batch, Pass.inference()), batch.labels());
     }
 

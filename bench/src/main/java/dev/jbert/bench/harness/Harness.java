@@ -25,7 +25,7 @@ import dev.jbert.core.train.TrainingData;
 import dev.jbert.core.train.TrainingListener;
 import dev.jbert.core.train.optim.AdamW;
 import dev.jbert.core.train.optim.AdamWConfig;
-import dev.jbert.heads.BertClassifier;
+import dev.jbert.heads.EncoderClassifier;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.TaskType;
@@ -113,7 +113,7 @@ public final class Harness {
         try {
             dir = Files.createTempDirectory("jbert-bench-" + shape.name());
             ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, LABELS);
-            BertClassifier graph = BertClassifier.build(shape.config(), new RandomWeights(1, 0.02), spec, 1);
+            EncoderClassifier graph = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02), spec, 1);
             ClassifierModel model = new ClassifierModel(graph, tokenizer, name -> true);
             long parameters = model.trainableParameters().values().stream().mapToLong(INDArray::length).sum();
             KernelProfile trainingOps = options.profile() ? new KernelProfile() : null;
@@ -170,7 +170,7 @@ public final class Harness {
 
     private Measured inference(ModelShape shape, KernelProfile kernels) {
         int batch = options.inferenceBatch(shape), length = options.length();
-        BertClassifier classifier = BertClassifier.build(shape.config(), new RandomWeights(1, 0.02),
+        EncoderClassifier classifier = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02),
                 ClassifierSpec.of(TaskType.SINGLE_LABEL, LABELS), 0);
         Batch input = randomBatch(new Random(5), batch, length);
         PhaseMeter meter = new PhaseMeter(options.steps());

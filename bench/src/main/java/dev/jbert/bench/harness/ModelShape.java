@@ -2,7 +2,7 @@ package dev.jbert.bench.harness;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.config.EncoderConfig;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -47,7 +47,7 @@ public record ModelShape(String name, int layers, int hidden, int heads) {
     }
 
     /** A BERT configuration of this shape; dropout 0.1 as in every released BERT. */
-    public BertConfig config() {
+    public EncoderConfig config() {
         ObjectNode json = new ObjectMapper().createObjectNode();
         json.put("vocab_size", VOCAB_SIZE);
         json.put("hidden_size", hidden);
@@ -55,7 +55,7 @@ public record ModelShape(String name, int layers, int hidden, int heads) {
         json.put("num_attention_heads", heads);
         json.put("intermediate_size", intermediate());
         json.put("max_position_embeddings", 512);
-        return BertConfig.fromJson(json);
+        return EncoderConfig.fromJson(json);
     }
 
     /** Forward-pass FLOPs for one sequence of {@code length} tokens through encoder, pooler and a classifier. */

@@ -1,41 +1,48 @@
 package dev.jbert.bert.checkpoint;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
- * The one place where a checkpoint's tensor names become the names our graph uses: transformers'
- * keys for a model with a head ({@code bert.encoder.layer.0...}, {@code classifier.weight}).
- * A bare {@code BertModel} checkpoint has no {@code bert.} prefix; TensorFlow-era checkpoints call
- * LayerNorm parameters {@code gamma} and {@code beta}.
+ * Where a checkpoint's tensor names become the names the graph uses, for one family: transformers' keys for a model
+ * with a head ({@code roberta.encoder.layer.0...}, {@code classifier.weight}). A bare base-model checkpoint has no
+ * family prefix before its roots ({@code embeddings.}, {@code encoder.}, ...); TensorFlow-era checkpoints call
+ * LayerNorm parameters {@code gamma} and {@code beta}. Pre-training heads and constant buffers are skipped.
+ *
+ * @param prefix           the base model's prefix, {@code bert}
+ * @param roots            the first segments of a bare base model's keys
+ * @param pretrainingHeads true for keys of pre-training heads, which classification leaves unused
  */
-public final class CheckpointKeys {
+public record CheckpointKeys(String prefix, List<String> roots, Predicate<String> pretrainingHeads) {
 
-    /** Encoder parameters live under this prefix. */
-    public static final String ENCODER_PREFIX = "bert.";
-
-    private CheckpointKeys() {
-    }
+    /** BERT's keys, with {@code cls.*} (the pre-training heads) skipped. */
+    public static final CheckpointKeys BERT = new CheckpointKeys("bert", List.of("embeddings.", "encoder.", "pooler."), k -> k.startsWith("cls."));
 
     /**
-     * The canonical name of a checkpoint key, or empty for keys we deliberately skip:
-     * {@code cls.*} (pre-training heads, unused for classification) and
-     * {@code embeddings.position_ids} (a constant buffer 0..max-1, recomputed in the graph).
+     * The canonical name of a checkpoint key, or empty for keys deliberately skipped: pre-training heads, and the
+     * constant {@code position_ids} / {@code token_type_ids} buffers older checkpoints store (recomputed in the graph).
      */
-    public static Optional<String> canonical(String key) {
+    public Optional<String> canonical(String key) {
         String k = key;
-        if (k.startsWith("embeddings.") || k.startsWith("encoder.") || k.startsWith("pooler.")) {
-            k = ENCODER_PREFIX + k;
+        for (String root : roots) {
+            if (k.startsWith(root)) {
+                k = prefix + "." + k;
+                break;
+            }
         }
         if (k.endsWith(".gamma")) k = k.substring(0, k.length() - ".gamma".length()) + ".weight";
         else if (k.endsWith(".beta")) k = k.substring(0, k.length() - ".beta".length()) + ".bias";
-        if (k.startsWith("cls.") || k.equals("bert.embeddings.position_ids")) return Optional.empty();
+        if (pretrainingHeads.test(k) || isBuffer(k)) return Optional.empty();
         return Optional.of(k);
     }
 
     /** Why {@link #canonical} skipped a key, for the debug log. */
-    public static String reasonIgnored(String key) {
-        return key.startsWith("cls.")
-                ? "pre-training head, not used for classification"
-                : "constant position ids buffer, recomputed in the graph";
+    public String reasonIgnored(String key) {
+        return isBuffer(key) ? "constant buffer, recomputed in the graph" : "pre-training head, not used for classification";
+    }
+
+    private static boolean isBuffer(String key) {
+        return key.endsWith("embeddings.position_ids") || key.endsWith("embeddings.token_type_ids");
     }
 }

@@ -1,6 +1,6 @@
 package dev.jbert.bert.model;
 
-import dev.jbert.bert.checkpoint.BertCheckpoint;
+import dev.jbert.bert.checkpoint.Checkpoint;
 import dev.jbert.bert.checkpoint.TensorInfo;
 import dev.jbert.core.ModelFileException;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,12 +24,12 @@ import java.util.function.Predicate;
  */
 public final class CheckpointWeights implements Weights {
 
-    private final BertCheckpoint checkpoint;
+    private final Checkpoint checkpoint;
     private final Set<String> used = new HashSet<>();
     private final List<String> missing = new ArrayList<>();
     private final List<String> wrongShape = new ArrayList<>();
 
-    public CheckpointWeights(BertCheckpoint checkpoint) {
+    public CheckpointWeights(Checkpoint checkpoint) {
         this.checkpoint = checkpoint;
     }
 

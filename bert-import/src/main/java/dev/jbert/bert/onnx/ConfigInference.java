@@ -2,7 +2,7 @@ package dev.jbert.bert.onnx;
 
 import dev.jbert.bert.checkpoint.TensorInfo;
 import dev.jbert.bert.config.Activation;
-import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.core.ModelFileException;
 
 import java.nio.file.Path;
@@ -48,11 +48,11 @@ final class ConfigInference {
         }
     }
 
-    static BertConfig infer(OnnxCheckpointFile file) {
+    static EncoderConfig infer(OnnxCheckpointFile file) {
         return new ConfigInference(file).infer();
     }
 
-    private BertConfig infer() {
+    private EncoderConfig infer() {
         Map<String, TensorInfo> t = file.tensors();
         String prefix = t.keySet().stream().filter(k -> k.endsWith(WORD_EMBEDDINGS))
                 .map(k -> k.substring(0, k.length() - WORD_EMBEDDINGS.length())).findFirst()
@@ -73,7 +73,7 @@ final class ConfigInference {
         int heads = heads(prefix, hidden);
         double eps = layerNormEps();
         Activation act = activation();
-        return new BertConfig(vocab, hidden, layers, heads, intermediate, act, 0.1, 0.1, null, positions, types, eps, 0.02,
+        return EncoderConfig.bert(vocab, hidden, layers, heads, intermediate, act, 0.1, 0.1, null, positions, types, eps, 0.02,
                 0, new TreeMap<>(), Optional.empty(), List.of("BertModel"));
     }
 

@@ -27,7 +27,7 @@ import java.util.Properties;
  * memory-mapped) and deleted afterwards.
  *
  * <pre>{@code
- * PretrainedBert bert = PretrainedBert.load(DefaultModel.folder());
+ * PretrainedEncoder bert = PretrainedEncoder.load(DefaultModel.folder());
  * }</pre>
  */
 public final class DefaultModel {

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 
 /**
  * The weights of a BERT model exported to ONNX (by {@code torch.onnx.export}, optimum, or
- * similar), under Hugging Face's tensor names, so {@link dev.jbert.bert.checkpoint.BertCheckpoint}
+ * similar), under Hugging Face's tensor names, so {@link dev.jbert.bert.checkpoint.Checkpoint}
  * reads an {@code .onnx} file as it reads {@code model.safetensors}.
  *
  * <p>An export keeps the module path of most parameters as the initializer's name

@@ -3,11 +3,11 @@ package dev.jbert.bert.onnx;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.jbert.bert.PretrainedBert;
+import dev.jbert.bert.PretrainedEncoder;
 import dev.jbert.bert.checkpoint.CheckpointKeys;
 import dev.jbert.bert.checkpoint.SafetensorsWriter;
 import dev.jbert.bert.checkpoint.TensorInfo;
-import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.tokenizer.Tokenizer;
 import org.slf4j.Logger;
@@ -25,7 +25,7 @@ import java.util.Map;
 
 /**
  * Turns a BERT exported to ONNX into a Hugging Face model folder ({@code config.json}, the
- * tokenizer files, {@code model.safetensors}) that {@link PretrainedBert#load(Path)}, the trainer
+ * tokenizer files, {@code model.safetensors}) that {@link PretrainedEncoder#load(Path)}, the trainer
  * and transformers itself all read, for users who only have an ONNX export.
  *
  * <p>The weights are converted once to safetensors rather than read from the {@code .onnx} each
@@ -34,7 +34,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * Path dir = OnnxModelFolder.cached(Path.of("model.onnx"), Path.of("vocab.txt"), null);
- * PretrainedBert bert = PretrainedBert.load(dir);
+ * PretrainedEncoder bert = PretrainedEncoder.load(dir);
  * }</pre>
  */
 public final class OnnxModelFolder {
@@ -115,7 +115,7 @@ public final class OnnxModelFolder {
      * What {@code config.json} the export implies, read from its tensor shapes and graph (see the
      * class comment of the inference for what is read where).
      */
-    public static BertConfig inferConfig(Path onnxFile) {
+    public static EncoderConfig inferConfig(Path onnxFile) {
         try (OnnxCheckpointFile f = OnnxCheckpointFile.open(onnxFile)) {
             return ConfigInference.infer(f);
         }
@@ -125,10 +125,10 @@ public final class OnnxModelFolder {
     static void write(Path onnx, Path tokenizer, Path config, Path dir) {
         try (OnnxCheckpointFile weights = OnnxCheckpointFile.open(onnx)) {
             if (config != null) {
-                BertConfig.load(config); // validate before copying it verbatim (it may hold labels)
+                EncoderConfig.load(config); // validate before copying it verbatim (it may hold labels)
                 copy(config, dir.resolve("config.json"));
             } else {
-                BertConfig derived = ConfigInference.infer(weights);
+                EncoderConfig derived = ConfigInference.infer(weights);
                 LOG.info("{} came without config.json; derived from the graph: {} layers, hidden {}, {} heads, intermediate {},"
                                 + " vocabulary {}, {} positions, layer_norm_eps {}, {}", onnx, derived.numHiddenLayers(),
                         derived.hiddenSize(), derived.numAttentionHeads(), derived.intermediateSize(), derived.vocabSize(),
@@ -140,8 +140,8 @@ public final class OnnxModelFolder {
         } catch (IOException e) {
             throw new ModelFileException(dir, "cannot write the model folder: " + e.getMessage(), e);
         }
-        BertConfig written = BertConfig.load(dir.resolve("config.json"));
-        PretrainedBert.checkVocabulary(written, Tokenizer.fromDirectory(dir), dir);
+        EncoderConfig written = EncoderConfig.load(dir.resolve("config.json"));
+        PretrainedEncoder.checkVocabulary(written, Tokenizer.fromDirectory(dir), dir);
     }
 
     /**
@@ -151,7 +151,7 @@ public final class OnnxModelFolder {
     static void writeSafetensors(OnnxCheckpointFile weights, Path target) {
         Map<String, SafetensorsWriter.Tensor> out = new LinkedHashMap<>();
         for (TensorInfo info : weights.tensors().values()) {
-            if (CheckpointKeys.canonical(info.name()).isEmpty()) continue;
+            if (CheckpointKeys.BERT.canonical(info.name()).isEmpty()) continue;
             out.put(info.name(), new SafetensorsWriter.Tensor(weights.readFloat32(info.name()), info.shape()));
         }
         SafetensorsWriter.write(target, out);

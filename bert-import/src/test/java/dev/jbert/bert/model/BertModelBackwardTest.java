@@ -2,8 +2,8 @@ package dev.jbert.bert.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jbert.bert.checkpoint.BertCheckpoint;
-import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.checkpoint.Checkpoint;
+import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.testdata.Fixtures;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +32,7 @@ class BertModelBackwardTest {
     private static final Path DIR = Fixtures.folder("base");
     private static final long SEED = 7;
     private static JsonNode ref;
-    private static BertModel model;
+    private static Encoder model;
     private static int[][] ids, types, mask;
     private static INDArray weightsOfSum;                     // [B·T, H]
 
@@ -41,12 +41,12 @@ class BertModelBackwardTest {
         ref = Fixtures.json(DIR.resolve("reference.json"));
         ObjectNode json = (ObjectNode) Fixtures.json(DIR.resolve("config.json"));
         json.put("hidden_dropout_prob", 0.1).put("attention_probs_dropout_prob", 0.1);
-        BertConfig config = BertConfig.fromJson(json);
+        EncoderConfig config = EncoderConfig.fromJson(json);
         ids = Fixtures.ints(ref.get("inputs"), "input_ids");
         types = Fixtures.ints(ref.get("inputs"), "token_type_ids");
         mask = Fixtures.ints(ref.get("inputs"), "attention_mask");
-        try (BertCheckpoint checkpoint = BertCheckpoint.open(DIR)) {
-            model = BertModel.build(config, new CheckpointWeights(checkpoint));
+        try (Checkpoint checkpoint = Checkpoint.open(DIR)) {
+            model = BertModel.build(config, new CheckpointWeights(checkpoint), true);
         }
         long rows = (long) ids.length * ids[0].length;
         weightsOfSum = Nd4j.linspace(-1.0, 1.0, rows * config.hiddenSize(), DataType.FLOAT).reshape(rows, config.hiddenSize());
@@ -57,7 +57,7 @@ class BertModelBackwardTest {
      * the sum's own rounding does not swamp the differences.
      */
     private static double loss(Pass pass) {
-        BertModel.Output out = model.forward(ids, types, mask, pass);
+        Encoder.Output out = model.forward(ids, types, mask, pass);
         return out.lastHiddenState().castTo(DataType.DOUBLE).mul(weightsOfSum.castTo(DataType.DOUBLE)).sumNumber().doubleValue()
                 + 0.5 * out.pooledOutput().castTo(DataType.DOUBLE).sumNumber().doubleValue();
     }
@@ -66,7 +66,7 @@ class BertModelBackwardTest {
         Map<String, INDArray> grads = new LinkedHashMap<>();
         model.parameters().forEach((name, p) -> grads.put(name, p.ulike().assign(0)));
         Pass pass = Pass.training(SEED, grads);
-        BertModel.Output out = model.forward(ids, types, mask, pass);
+        Encoder.Output out = model.forward(ids, types, mask, pass);
         INDArray dPooled = out.pooledOutput().ulike().assign(0.5);
         model.backward(weightsOfSum, dPooled, pass);
         return grads;
@@ -80,7 +80,7 @@ class BertModelBackwardTest {
 
     @Test
     void evaluationPassesLeaveDropoutOut() {
-        BertModel.Output out = model.forward(ids, types, mask, Pass.inference());
+        Encoder.Output out = model.forward(ids, types, mask, Pass.inference());
         double d = Fixtures.maxAbsDiff(Fixtures.flatten(ref.get("last_hidden_state")), out.lastHiddenState().dup().data().asFloat());
         assertTrue(d < 1e-5, "max |Δ| " + d);
     }

@@ -2,8 +2,8 @@ package dev.jbert.bert.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbert.testdata.Fixtures;
-import dev.jbert.bert.checkpoint.BertCheckpoint;
-import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.checkpoint.Checkpoint;
+import dev.jbert.bert.config.EncoderConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -102,9 +102,9 @@ class BertModelParityTest {
         int[][] ids = Fixtures.ints(ref.get("inputs"), "input_ids");
         int[][] types = Fixtures.ints(ref.get("inputs"), "token_type_ids");
         int[][] mask = Fixtures.ints(ref.get("inputs"), "attention_mask");
-        BertConfig config = BertConfig.load(dir.resolve("config.json"));
-        try (BertCheckpoint checkpoint = BertCheckpoint.open(dir)) {
-            BertModel model = BertModel.build(config, new CheckpointWeights(checkpoint));
+        EncoderConfig config = EncoderConfig.load(dir.resolve("config.json"));
+        try (Checkpoint checkpoint = Checkpoint.open(dir)) {
+            Encoder model = BertModel.build(config, new CheckpointWeights(checkpoint), true);
             model.forward(ids, types, mask, Pass.inference());
             // the first example alone, cut to its 8 real tokens: the same states as in the padded batch
             int len = 8;
@@ -119,17 +119,17 @@ class BertModelParityTest {
         }
     }
 
-    record Run(BertModel model, BertModel.Output out, Path checkpointDir) {
+    record Run(Encoder model, Encoder.Output out, Path checkpointDir) {
     }
 
     /** Builds the inference graph from a weights file and runs the reference inputs through it. */
     static Run run(Path dir, Path weights, JsonNode inputs) {
-        BertConfig config = BertConfig.load(dir.resolve("config.json"));
-        try (BertCheckpoint checkpoint = BertCheckpoint.open(weights)) {
+        EncoderConfig config = EncoderConfig.load(dir.resolve("config.json"));
+        try (Checkpoint checkpoint = Checkpoint.open(weights)) {
             CheckpointWeights w = new CheckpointWeights(checkpoint);
-            BertModel model = BertModel.build(config, w);
+            Encoder model = BertModel.build(config, w, true);
             w.verify(n -> n.startsWith("classifier."));
-            BertModel.Output out = model.forward(Fixtures.ints(inputs, "input_ids"), Fixtures.ints(inputs, "token_type_ids"),
+            Encoder.Output out = model.forward(Fixtures.ints(inputs, "input_ids"), Fixtures.ints(inputs, "token_type_ids"),
                     Fixtures.ints(inputs, "attention_mask"), Pass.inference());
             return new Run(model, out, dir);
         }
@@ -142,7 +142,7 @@ class BertModelParityTest {
 
     /** The checkpoint's own {@code classifier} Linear, applied eagerly: {@code x·Wᵀ + b}. */
     private static INDArray classifier(Path weights, INDArray features) {
-        try (BertCheckpoint checkpoint = BertCheckpoint.open(weights)) {
+        try (Checkpoint checkpoint = Checkpoint.open(weights)) {
             long[] ws = checkpoint.info("classifier.weight").shape();
             INDArray w = Nd4j.create(checkpoint.readFloat32("classifier.weight"), ws, 'c');
             INDArray b = Nd4j.create(checkpoint.readFloat32("classifier.bias"), new long[]{ws[0]}, 'c');

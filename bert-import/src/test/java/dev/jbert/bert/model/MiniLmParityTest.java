@@ -2,8 +2,8 @@ package dev.jbert.bert.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbert.testdata.Fixtures;
-import dev.jbert.bert.checkpoint.BertCheckpoint;
-import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.checkpoint.Checkpoint;
+import dev.jbert.bert.config.EncoderConfig;
 import org.junit.jupiter.api.Test;
 import dev.jbert.core.nn.Pass;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,15 +47,15 @@ class MiniLmParityTest {
         assumeTrue(dir.isPresent() && Files.isRegularFile(dir.get().resolve("model.safetensors")),
                 "all-MiniLM-L6-v2 not found: set -Djbert.minilm.dir or JBERT_MINILM_DIR to a folder with its model.safetensors");
         JsonNode ref = Fixtures.json(dir.get().resolve("reference_outputs.json"));
-        BertConfig config = BertConfig.load(dir.get().resolve("config.json"));
+        EncoderConfig config = EncoderConfig.load(dir.get().resolve("config.json"));
         double worstHidden = 0, worstPooled = 0;
-        try (BertCheckpoint checkpoint = BertCheckpoint.open(dir.get())) {
+        try (Checkpoint checkpoint = Checkpoint.open(dir.get())) {
             CheckpointWeights w = new CheckpointWeights(checkpoint);
-            BertModel model = BertModel.build(config, w);
+            Encoder model = BertModel.build(config, w, true);
             w.verify(n -> false);
             for (JsonNode c : ref.get("cases")) {
                 int[][] ids = {Fixtures.ints(c.get("input_ids"))};
-                BertModel.Output out = model.forward(ids, new int[][]{Fixtures.ints(c.get("token_type_ids"))},
+                Encoder.Output out = model.forward(ids, new int[][]{Fixtures.ints(c.get("token_type_ids"))},
                         new int[][]{Fixtures.ints(c.get("attention_mask"))}, Pass.inference());
                 INDArray hidden = out.lastHiddenState().reshape(1, ids[0].length, config.hiddenSize());   // [1, T, 384]
                 float[] cls = hidden.get(point(0), point(0),

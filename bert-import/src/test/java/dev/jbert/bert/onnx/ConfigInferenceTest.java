@@ -1,7 +1,7 @@
 package dev.jbert.bert.onnx;
 
 import dev.jbert.bert.config.Activation;
-import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.core.ModelFileException;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +37,7 @@ class ConfigInferenceTest {
         return t;
     }
 
-    private static BertConfig infer(List<Proto> nodes) {
+    private static EncoderConfig infer(List<Proto> nodes) {
         byte[] bytes = model(nodes.toArray(Proto[]::new), parameters().toArray(Proto[]::new));
         try (OnnxCheckpointFile f = OnnxCheckpointFile.of(Path.of("tiny.onnx"), ByteBuffer.wrap(bytes))) {
             return ConfigInference.infer(f);
@@ -50,7 +50,7 @@ class ConfigInferenceTest {
 
     @Test
     void headsFromTheQueryReshapeAndEpsilonFromLayerNormalization() {
-        BertConfig c = infer(List.of(
+        EncoderConfig c = infer(List.of(
                 node("LayerNormalization", names("x", "s", "b"), names("ln"),
                         new Proto().string(1, "epsilon").fixed32(2, Float.floatToIntBits(1e-5f)).varint(20, 1)),
                 node("Add", names("encoder.layer.0.attention.self.query.bias", "mm"), names("q")),
@@ -73,7 +73,7 @@ class ConfigInferenceTest {
     @Test
     void headsFromTheScoreScaleAndEpsilonUnderTheSquareRoot() {
         // 4 = 4 heads x 1: scores / sqrt(1); epsilon added to ReduceMean under Sqrt; tanh GELU
-        BertConfig c = infer(List.of(
+        EncoderConfig c = infer(List.of(
                 node("ReduceMean", names("d"), names("var")),
                 constant("eps", floatTensor("", dims(), 1e-12f)),
                 node("Add", names("var", "eps"), names("ve")),

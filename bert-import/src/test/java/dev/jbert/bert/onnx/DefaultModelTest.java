@@ -2,10 +2,11 @@ package dev.jbert.bert.onnx;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jbert.bert.PretrainedBert;
-import dev.jbert.bert.checkpoint.BertCheckpoint;
-import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.PretrainedEncoder;
+import dev.jbert.bert.checkpoint.Checkpoint;
+import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.bert.model.BertModel;
+import dev.jbert.bert.model.Encoder;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.tokenizer.Tokenizer;
@@ -69,14 +70,14 @@ class DefaultModelTest {
         for (String f : List.of("config.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt", "model.safetensors", "SOURCE.md")) {
             assertTrue(Files.isRegularFile(folder.resolve(f)), f);
         }
-        BertConfig config = BertConfig.load(folder.resolve("config.json"));
+        EncoderConfig config = EncoderConfig.load(folder.resolve("config.json"));
         assertEquals(6, config.numHiddenLayers());
         assertEquals(384, config.hiddenSize());
         assertEquals(12, config.numAttentionHeads());
         Tokenizer tokenizer = Tokenizer.fromDirectory(folder);
         assertEquals(30522, tokenizer.size());
         assertEquals(30522, Files.readAllLines(folder.resolve("vocab.txt")).size());
-        try (BertCheckpoint c = BertCheckpoint.open(folder)) {
+        try (Checkpoint c = Checkpoint.open(folder)) {
             assertEquals(folder.resolve("model.safetensors"), c.source());
             assertEquals(new TreeSet<>(SharedMiniLm.canonicalNames()), c.names());
         }
@@ -133,7 +134,7 @@ class DefaultModelTest {
         try (InputStream in = DefaultModelTest.class.getResourceAsStream("/onnx/minilm-reference.json")) {
             ref = new ObjectMapper().readTree(in);
         }
-        double[] worst = run(PretrainedBert.load(folder), ref.get("cases"));
+        double[] worst = run(PretrainedEncoder.load(folder), ref.get("cases"));
         System.out.printf("default model vs onnxruntime (bundled cases): last_hidden_state %.3g, pooler_output %.3g%n", worst[0], worst[1]);
         assertTrue(worst[0] < TOLERANCE, "last_hidden_state max |Δ| " + worst[0]);
         assertTrue(worst[1] < TOLERANCE, "pooler_output max |Δ| " + worst[1]);
@@ -145,7 +146,7 @@ class DefaultModelTest {
         assumeTrue(shared.isPresent() && Files.isRegularFile(shared.get().resolve("reference_outputs.json")), SharedMiniLm.SKIP_REASON);
         JsonNode ref = Fixtures.json(shared.get().resolve("reference_outputs.json"));
         assertEquals(4, ref.get("cases").size());
-        double[] worst = run(PretrainedBert.load(folder), ref.get("cases"));
+        double[] worst = run(PretrainedEncoder.load(folder), ref.get("cases"));
         System.out.printf("default model vs onnxruntime (all shared cases): last_hidden_state %.3g, pooler_output %.3g%n", worst[0], worst[1]);
         assertTrue(worst[0] < TOLERANCE, "last_hidden_state max |Δ| " + worst[0]);
         assertTrue(worst[1] < TOLERANCE, "pooler_output max |Δ| " + worst[1]);
@@ -157,11 +158,11 @@ class DefaultModelTest {
         assumeTrue(shared.isPresent(), SharedMiniLm.SKIP_REASON);
         assertArrayEquals(Files.readAllBytes(shared.get().resolve("vocab.txt")), Files.readAllBytes(folder.resolve("vocab.txt")));
         assertArrayEquals(Files.readAllBytes(shared.get().resolve("tokenizer.json")), Files.readAllBytes(folder.resolve("tokenizer.json")));
-        assertEquals(BertConfig.load(shared.get().resolve("config.json")), BertConfig.load(folder.resolve("config.json")));
+        assertEquals(EncoderConfig.load(shared.get().resolve("config.json")), EncoderConfig.load(folder.resolve("config.json")));
     }
 
     /** Worst |Δ| of last_hidden_state (CLS row and first 8 dims per real token) and pooler_output. */
-    private static double[] run(PretrainedBert bert, JsonNode cases) {
+    private static double[] run(PretrainedEncoder bert, JsonNode cases) {
         double worstHidden = 0, worstPooled = 0;
         for (JsonNode c : cases) {
             int[] ids = Fixtures.ints(c.get("input_ids"));
@@ -171,7 +172,7 @@ class DefaultModelTest {
                     ? bert.tokenizer().encode(c.get("text").get(0).asText(), c.get("text").get(1).asText())
                     : bert.tokenizer().encode(c.get("text").asText());
             assertArrayEquals(Arrays.copyOf(ids, real), e.inputIds(), "the folder's tokenizer gives the reference ids");
-            BertModel.Output out = bert.model().forward(new int[][]{ids}, new int[][]{Fixtures.ints(c.get("token_type_ids"))},
+            Encoder.Output out = bert.model().forward(new int[][]{ids}, new int[][]{Fixtures.ints(c.get("token_type_ids"))},
                     new int[][]{mask}, Pass.inference());
             INDArray hidden = out.lastHiddenState().reshape(1, ids.length, bert.config().hiddenSize());
             float[] cls = hidden.get(point(0), point(0), all()).dup().data().asFloat();

@@ -1,6 +1,6 @@
 package dev.jbert.bert.onnx;
 
-import dev.jbert.bert.checkpoint.BertCheckpoint;
+import dev.jbert.bert.checkpoint.Checkpoint;
 import dev.jbert.bert.checkpoint.DType;
 import dev.jbert.bert.checkpoint.TensorInfo;
 import dev.jbert.core.ModelFileException;
@@ -232,7 +232,7 @@ class OnnxCheckpointFileTest {
                         floatTensor("encoder.layer.0.output.dense.bias", dims(2), 5, 6),
                         floatTensor("onnx::MatMul_7", dims(2, 2), 1, 2, 3, 4)});
         Files.write(file, bytes);
-        try (BertCheckpoint c = BertCheckpoint.open(file)) {
+        try (Checkpoint c = Checkpoint.open(file)) {
             assertEquals(Set.of("bert.encoder.layer.0.output.dense.bias", "bert.encoder.layer.0.output.dense.weight"), c.names(),
                     "position_ids is dropped as in any checkpoint");
             assertArrayEquals(new float[]{1, 3, 2, 4}, c.readFloat32("bert.encoder.layer.0.output.dense.weight"));

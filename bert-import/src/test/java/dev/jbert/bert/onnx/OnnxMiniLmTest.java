@@ -1,8 +1,8 @@
 package dev.jbert.bert.onnx;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jbert.bert.checkpoint.BertCheckpoint;
-import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.checkpoint.Checkpoint;
+import dev.jbert.bert.config.EncoderConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,8 +36,8 @@ class OnnxMiniLmTest {
 
     @Test
     void namesAreHuggingFacesWithLinearShapes() {
-        BertConfig config = BertConfig.fromJson(json(DefaultModel.CONFIG_JSON));
-        try (BertCheckpoint c = BertCheckpoint.open(onnx)) {
+        EncoderConfig config = EncoderConfig.fromJson(json(DefaultModel.CONFIG_JSON));
+        try (Checkpoint c = Checkpoint.open(onnx)) {
             assertEquals(new TreeSet<>(SharedMiniLm.canonicalNames()), c.names());
             assertEquals(103, c.names().size());
             long h = config.hiddenSize(), i = config.intermediateSize();
@@ -58,7 +58,7 @@ class OnnxMiniLmTest {
 
     @Test
     void derivedConfigIsTheModelsOwn() {
-        assertEquals(BertConfig.fromJson(json(DefaultModel.CONFIG_JSON)), OnnxModelFolder.inferConfig(onnx));
+        assertEquals(EncoderConfig.fromJson(json(DefaultModel.CONFIG_JSON)), OnnxModelFolder.inferConfig(onnx));
     }
 
     @Test
@@ -66,8 +66,8 @@ class OnnxMiniLmTest {
         Optional<Path> shared = SharedMiniLm.folder();
         assumeTrue(shared.isPresent(), SharedMiniLm.SKIP_REASON);
         List<String> different = new ArrayList<>();
-        try (BertCheckpoint fromOnnx = BertCheckpoint.open(onnx);
-             BertCheckpoint fromHf = BertCheckpoint.open(shared.get().resolve("model.safetensors"))) {
+        try (Checkpoint fromOnnx = Checkpoint.open(onnx);
+             Checkpoint fromHf = Checkpoint.open(shared.get().resolve("model.safetensors"))) {
             assertEquals(fromHf.names(), fromOnnx.names());
             assertEquals(103, fromOnnx.names().size());
             for (String name : fromHf.names()) {

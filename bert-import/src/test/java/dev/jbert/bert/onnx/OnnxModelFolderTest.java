@@ -1,7 +1,7 @@
 package dev.jbert.bert.onnx;
 
-import dev.jbert.bert.checkpoint.BertCheckpoint;
-import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.checkpoint.Checkpoint;
+import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.tokenizer.Tokenizer;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,19 +51,19 @@ class OnnxModelFolderTest {
         knownConfig = Files.writeString(work.resolve("known-config.json"), DefaultModel.CONFIG_JSON);
     }
 
-    private static BertConfig known() {
-        return BertConfig.load(knownConfig);
+    private static EncoderConfig known() {
+        return EncoderConfig.load(knownConfig);
     }
 
     @Test
     void vocabOnlyAndNoConfigDerivesTheConfig() throws IOException {
         Path bare = work.resolve("bare");
         Path out = OnnxModelFolder.create(onnxWithoutNeighbours(bare), work.resolve("vocab.txt"), null, bare.resolve("out"));
-        assertEquals(known(), BertConfig.load(out.resolve("config.json")));
+        assertEquals(known(), EncoderConfig.load(out.resolve("config.json")));
         assertTrue(Files.isRegularFile(out.resolve("vocab.txt")));
         assertFalse(Files.exists(out.resolve("tokenizer.json")));
         assertEquals(30522, Tokenizer.fromDirectory(out).size());
-        try (BertCheckpoint c = BertCheckpoint.open(out)) {
+        try (Checkpoint c = Checkpoint.open(out)) {
             assertEquals(out.resolve("model.safetensors"), c.source());
             assertEquals(new TreeSet<>(SharedMiniLm.canonicalNames()), c.names());
         }
@@ -101,7 +101,7 @@ class OnnxModelFolderTest {
     @Test
     void explicitTokenizerAndConfig() throws Exception {
         Path out = OnnxModelFolder.create(onnx, export.resolve("tokenizer.json"), knownConfig, work.resolve("explicit"));
-        assertEquals(known(), BertConfig.load(out.resolve("config.json")));
+        assertEquals(known(), EncoderConfig.load(out.resolve("config.json")));
         assertTrue(Files.isRegularFile(out.resolve("tokenizer.json")));
         ModelFileException exists = assertThrows(ModelFileException.class,
                 () -> OnnxModelFolder.create(onnx, export.resolve("tokenizer.json"), knownConfig, out));

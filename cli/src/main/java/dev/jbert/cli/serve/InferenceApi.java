@@ -138,7 +138,8 @@ public final class InferenceApi {
                 .put("num_hidden_layers", info.numHiddenLayers())
                 .put("num_attention_heads", info.numAttentionHeads())
                 .put("max_position_embeddings", info.maxPositionEmbeddings())
-                .put("do_lower_case", info.lowerCase());
+                .put("do_lower_case", info.lowerCase())
+                .put("model_type", info.modelType());
         json.putObject("batching")
                 .put("max_batch_size", options.maxBatchSize())
                 .put("max_wait_ms", options.maxWait().toNanos() / 1e6)

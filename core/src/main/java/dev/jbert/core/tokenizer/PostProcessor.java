@@ -109,6 +109,11 @@ final class PostProcessor {
         return new PostProcessor(single, pair, specials, trim, addedPrefixSpace, padToken, padId);
     }
 
+    /** The largest token type id a pair's encoding holds. */
+    int maxPairTypeId() {
+        return pair.stream().mapToInt(Piece::typeId).max().orElse(0);
+    }
+
     /** Number of special tokens the template adds. */
     int addedTokens(boolean isPair) {
         int n = 0;

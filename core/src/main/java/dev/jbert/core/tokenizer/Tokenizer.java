@@ -207,6 +207,11 @@ public final class Tokenizer {
         return size;
     }
 
+    /** The largest token type id the encoding of a pair holds (1 for BERT's template, 0 for RoBERTa's). */
+    public int maxPairTypeId() {
+        return postProcessor.maxPairTypeId();
+    }
+
     /** The unknown token, or null when the model has none (byte-level BPE needs none). */
     public String unkToken() {
         return parts.unkToken();

@@ -1,5 +1,6 @@
 package dev.jbert.core.train;
 
+import dev.jbert.core.train.optim.AdamW;
 import dev.jbert.core.data.Batch;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -40,6 +41,14 @@ public interface TrainableModel {
      */
     default double loss(Batch batch, INDArray logits) {
         return evaluationLoss(batch);
+    }
+
+    /**
+     * Whether AdamW's weight decay applies to a parameter. Trainer exempts biases and LayerNorm parameters, found by
+     * module type; a model whose norms are not named {@code LayerNorm} (DistilBERT's {@code sa_layer_norm}) says so here.
+     */
+    default boolean decays(String parameterName) {
+        return AdamW.huggingFaceDecays(parameterName);
     }
 
     /** Writes the model into {@code dir} so that it loads back by itself (config and weights). */

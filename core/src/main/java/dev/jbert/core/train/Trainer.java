@@ -58,7 +58,7 @@ public final class Trainer {
         this.listeners.addAll(listeners);
         this.checkpoints = new Checkpoints(args.outputDir());
         this.optimizer = new AdamW(new AdamWConfig(args.adamBeta1(), args.adamBeta2(), args.adamEpsilon(), args.weightDecay()),
-                AdamW::huggingFaceDecays);
+                model::decays);
         model.trainableParameters().forEach((name, p) -> gradients.put(name, p.ulike().assign(0)));
     }
 

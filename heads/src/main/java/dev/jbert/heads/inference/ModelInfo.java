@@ -13,7 +13,7 @@ import java.util.Map;
  * @param task                  what it predicts
  * @param labels                label names by class index (one name for regression)
  * @param acceptsPairs          whether {@link TextClassifier#classify(String, String)} takes text pairs: sequence
- *                              models whose config has two token types
+ *                              models whose token-type table has a row for every type id the pair template uses
  * @param maxLength             the token limit inputs are truncated to, special tokens included
  * @param thresholds            multi-label: the threshold of each label (saved per-class ones, a global override,
  *                              or 0.5); empty for other tasks
@@ -23,10 +23,11 @@ import java.util.Map;
  * @param numAttentionHeads     attention heads per layer
  * @param maxPositionEmbeddings position embeddings, the hard length limit
  * @param lowerCase             whether the tokenizer lower-cases (an uncased model)
+ * @param modelType             the encoder family, config.json's {@code model_type}
  */
 public record ModelInfo(Path folder, TaskType task, List<String> labels, boolean acceptsPairs, int maxLength,
                         Map<String, Double> thresholds, int vocabSize, int hiddenSize, int numHiddenLayers,
-                        int numAttentionHeads, int maxPositionEmbeddings, boolean lowerCase) {
+                        int numAttentionHeads, int maxPositionEmbeddings, boolean lowerCase, String modelType) {
 
     public ModelInfo {
         labels = List.copyOf(labels);

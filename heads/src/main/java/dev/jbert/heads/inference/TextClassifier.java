@@ -1,15 +1,17 @@
 package dev.jbert.heads.inference;
 
-import dev.jbert.bert.PretrainedBert;
-import dev.jbert.bert.checkpoint.BertCheckpoint;
-import dev.jbert.bert.config.BertConfig;
+import dev.jbert.bert.PretrainedEncoder;
+import dev.jbert.bert.checkpoint.Checkpoint;
+import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.bert.model.CheckpointWeights;
+import dev.jbert.bert.model.Family;
+import dev.jbert.heads.HeadLayout;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.EncodeOptions;
 import dev.jbert.core.tokenizer.Encoding;
-import dev.jbert.heads.BertClassifier;
+import dev.jbert.heads.EncoderClassifier;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.HeadSpec;
 import dev.jbert.heads.SavedClassifier;
@@ -110,12 +112,12 @@ public final class TextClassifier implements AutoCloseable {
     private final SequencePredictor predictor;            // sequence tasks
     private final TokenClassificationDecoder decoder;     // token classification: entities
     private final TokenClassificationDecoder everyToken;  // token classification: every token, O included
-    private final BertClassifier classifier;              // touched by the inference thread only
+    private final EncoderClassifier classifier;              // touched by the inference thread only
     private final int padId;
     private final MicroBatcher<Encoding, float[][]> batcher;
 
     private TextClassifier(ModelInfo info, InferenceOptions options, Tokenizer tokenizer, SequencePredictor predictor,
-                           BertClassifier classifier) {
+                           EncoderClassifier classifier) {
         this.info = info;
         this.options = options;
         this.tokenizer = tokenizer;
@@ -145,22 +147,27 @@ public final class TextClassifier implements AutoCloseable {
         if (folder == null) throw new IllegalArgumentException("folder must not be null");
         if (options == null) throw new IllegalArgumentException("options must not be null");
         ClassifierSpec spec = SavedClassifier.specOf(folder);
-        BertConfig config = BertConfig.load(folder.resolve("config.json"));
+        EncoderConfig config = EncoderConfig.load(folder.resolve("config.json"));
         Tokenizer tokenizer = Tokenizer.fromDirectory(folder);
-        PretrainedBert.checkVocabulary(config, tokenizer, folder);
+        PretrainedEncoder.checkVocabulary(config, tokenizer, folder);
 
-        int maxLength = options.maxLength() == null ? PretrainedBert.maxInputLength(config, tokenizer)
-                : PretrainedBert.lengthWithinLimit(options.maxLength(), config, tokenizer);
+        int maxLength = options.maxLength() == null ? PretrainedEncoder.maxInputLength(config, tokenizer)
+                : PretrainedEncoder.lengthWithinLimit(options.maxLength(), config, tokenizer);
         SequencePredictor predictor = spec.task() == TaskType.TOKEN_CLASSIFICATION ? null : predictor(spec, folder, options);
 
-        BertClassifier classifier;
-        try (BertCheckpoint checkpoint = BertCheckpoint.open(folder)) {
-            requireHead(checkpoint, spec, folder);
+        EncoderClassifier classifier;
+        HeadLayout layout;
+        try {
+            layout = HeadLayout.of(config, spec);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(folder.resolve("config.json"), e.getMessage());
+        }
+        try (Checkpoint checkpoint = Checkpoint.open(folder, Family.of(config).checkpointKeys())) {
+            requireHead(checkpoint, layout, folder);
             CheckpointWeights weights = new CheckpointWeights(checkpoint);
-            classifier = BertClassifier.build(config, weights, spec, 0);
+            classifier = EncoderClassifier.build(config, weights, spec, 0);
             try {
-                // transformers builds no pooler for token classification, so a pretrained one goes unused
-                weights.verify(name -> spec.task() == TaskType.TOKEN_CLASSIFICATION && name.startsWith("bert.pooler."));
+                weights.verify(name -> EncoderClassifier.mayLeaveUnused(name, spec, config));
             } catch (RuntimeException e) {
                 classifier.free();
                 throw e;
@@ -171,9 +178,9 @@ public final class TextClassifier implements AutoCloseable {
             for (String label : spec.labels()) thresholds.put(label, predictor.thresholds().forLabel(label));
         }
         ModelInfo info = new ModelInfo(folder, spec.task(), spec.labels(),
-                spec.task() != TaskType.TOKEN_CLASSIFICATION && config.typeVocabSize() >= 2, maxLength, thresholds,
+                spec.task() != TaskType.TOKEN_CLASSIFICATION && tokenizer.maxPairTypeId() < config.typeVocabSize(), maxLength, thresholds,
                 config.vocabSize(), config.hiddenSize(), config.numHiddenLayers(), config.numAttentionHeads(),
-                config.maxPositionEmbeddings(), tokenizer.lowercases());
+                config.maxPositionEmbeddings(), tokenizer.lowercases(), config.modelType());
         LOG.info("loaded {} model {} ({} labels, {} layers, hidden {}, max length {})", spec.task(), folder,
                 spec.numLabels(), config.numHiddenLayers(), config.hiddenSize(), maxLength);
         return new TextClassifier(info, options, tokenizer, predictor, classifier);
@@ -188,11 +195,8 @@ public final class TextClassifier implements AutoCloseable {
     }
 
     /** Without this check a missing head would be drawn at random, as for fine-tuning, and predict noise. */
-    private static void requireHead(BertCheckpoint checkpoint, ClassifierSpec spec, Path folder) {
-        List<String> names = spec.head().kind() == HeadSpec.Kind.LINEAR
-                ? List.of("classifier.weight", "classifier.bias")
-                : List.of("classifier.dense.weight", "classifier.dense.bias", "classifier.out_proj.weight", "classifier.out_proj.bias");
-        List<String> missing = names.stream().filter(n -> !checkpoint.contains(n)).toList();
+    private static void requireHead(Checkpoint checkpoint, HeadLayout layout, Path folder) {
+        List<String> missing = layout.parameterNames().stream().filter(n -> !checkpoint.contains(n)).toList();
         if (!missing.isEmpty()) {
             throw new ModelFileException(checkpoint.source(), "has no trained classification head (missing " + missing
                     + "): " + folder + " is not a fine-tuned classifier; fine-tune it first (jbert train)");

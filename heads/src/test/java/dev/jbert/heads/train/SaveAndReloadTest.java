@@ -57,7 +57,7 @@ class SaveAndReloadTest {
         ClassifierSpec reread = SavedClassifier.specOf(dir);
         assertEquals(TaskType.SINGLE_LABEL, reread.task());
         assertEquals(List.of("neg", "neu", "pos"), reread.labels());
-        assertEquals(HeadSpec.Kind.LINEAR, reread.head().kind());
+        assertEquals(HeadSpec.Kind.NATIVE, reread.head().kind());
         ClassifierModel reloaded = SavedClassifier.open(dir, reread, 0, false);
         assertArrayEquals(before, logits(reloaded, batch), "logits after reload");
         TrainFixtures.assertSameParameters(TrainFixtures.snapshot(model), TrainFixtures.snapshot(reloaded), "parameters after reload");
@@ -95,7 +95,7 @@ class SaveAndReloadTest {
         }
         assertEquals(new TreeSet<>(model.allParameters().keySet()), keys, "safetensors keys are the model's parameter names");
         assertTrue(keys.stream().allMatch(k -> k.startsWith("bert.") || k.startsWith("classifier.")), keys.toString());
-        assertTrue(keys.containsAll(Set.of("classifier.weight", "classifier.bias", ClassifierModel.WORD_EMBEDDINGS,
+        assertTrue(keys.containsAll(Set.of("classifier.weight", "classifier.bias", "bert.embeddings.word_embeddings.weight",
                 "bert.pooler.dense.weight")), keys.toString());
     }
 

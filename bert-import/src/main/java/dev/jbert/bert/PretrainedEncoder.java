@@ -1,9 +1,10 @@
 package dev.jbert.bert;
 
-import dev.jbert.bert.checkpoint.BertCheckpoint;
-import dev.jbert.bert.config.BertConfig;
-import dev.jbert.bert.model.BertModel;
+import dev.jbert.bert.checkpoint.Checkpoint;
+import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.bert.model.CheckpointWeights;
+import dev.jbert.bert.model.Encoder;
+import dev.jbert.bert.model.Family;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.Encoding;
@@ -18,40 +19,41 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * A Hugging Face BERT folder loaded for inference: {@code config.json}, the tokenizer
- * ({@code tokenizer.json}, or {@code vocab.txt} with {@code tokenizer_config.json}) and the
- * weights, checked against each other, built into an encoder graph.
+ * A Hugging Face encoder folder loaded for inference: {@code config.json} (its {@code model_type} picks the family,
+ * as AutoModel does), the tokenizer and the weights, checked against each other, built into an encoder graph.
  *
  * <pre>{@code
- * PretrainedBert bert = PretrainedBert.load(Path.of("all-MiniLM-L6-v2"));
+ * PretrainedEncoder bert = PretrainedEncoder.load(Path.of("all-MiniLM-L6-v2"));
  * List<Encoding> batch = bert.tokenizer().encodeBatch(texts, EncodeOptions.dynamicPadding(128));
- * PretrainedBert.Output out = bert.forward(batch);   // last_hidden_state [B, T, H], pooler_output [B, H]
+ * PretrainedEncoder.Output out = bert.forward(batch);   // last_hidden_state [B, T, H], pooler_output [B, H]
  * }</pre>
  */
-public final class PretrainedBert {
+public final class PretrainedEncoder {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PretrainedBert.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PretrainedEncoder.class);
 
-    private final BertConfig config;
+    private final EncoderConfig config;
     private final Tokenizer tokenizer;
-    private final BertModel model;
+    private final Encoder model;
 
     /** The encoder's outputs for one batch. */
     public record Output(INDArray lastHiddenState, Optional<INDArray> pooledOutput) {
     }
 
-    private PretrainedBert(BertConfig config, Tokenizer tokenizer, BertModel model) {
+    private PretrainedEncoder(EncoderConfig config, Tokenizer tokenizer, Encoder model) {
         this.config = config;
         this.tokenizer = tokenizer;
         this.model = model;
     }
 
     /**
-     * Loads a model folder. Tensors under {@code classifier.} are left for a head and not checked
-     * here; any other tensor the encoder does not use is an error.
+     * Loads a model folder. Tensors of a classification head ({@code classifier.}, DistilBERT's
+     * {@code pre_classifier.}) are left for a head and not checked here, nor is a RoBERTa pooler its
+     * classifiers never build; any other tensor the encoder does not use is an error.
      */
-    public static PretrainedBert load(Path dir) {
-        return load(dir, dir, name -> name.startsWith("classifier."));
+    public static PretrainedEncoder load(Path dir) {
+        return load(dir, dir, name -> name.startsWith("classifier.") || name.startsWith("pre_classifier.")
+                || name.startsWith("roberta.pooler."));
     }
 
     /**
@@ -60,15 +62,16 @@ public final class PretrainedBert {
      *
      * @param leftForHeads names of tensors a head will claim later
      */
-    public static PretrainedBert load(Path dir, Path weights, Predicate<String> leftForHeads) {
-        BertConfig config = BertConfig.load(dir.resolve("config.json"));
+    public static PretrainedEncoder load(Path dir, Path weights, Predicate<String> leftForHeads) {
+        EncoderConfig config = EncoderConfig.load(dir.resolve("config.json"));
         Tokenizer tokenizer = Tokenizer.fromDirectory(dir);
         checkVocabulary(config, tokenizer, dir);
-        try (BertCheckpoint checkpoint = BertCheckpoint.open(weights)) {
+        Family family = Family.of(config);
+        try (Checkpoint checkpoint = Checkpoint.open(weights, family.checkpointKeys())) {
             CheckpointWeights w = new CheckpointWeights(checkpoint);
-            BertModel model = BertModel.build(config, w);
+            Encoder model = family.build(config, w, true);
             w.verify(leftForHeads);
-            return new PretrainedBert(config, tokenizer, model);
+            return new PretrainedEncoder(config, tokenizer, model);
         }
     }
 
@@ -76,7 +79,7 @@ public final class PretrainedBert {
      * Every id the tokenizer can produce must be a row of the embedding table, and a table with
      * rows no token reaches means the vocabulary belongs to another model.
      */
-    public static void checkVocabulary(BertConfig config, Tokenizer tokenizer, Path dir) {
+    public static void checkVocabulary(EncoderConfig config, Tokenizer tokenizer, Path dir) {
         if (tokenizer.size() != config.vocabSize()) {
             Path vocab = tokenizer.source() != null ? tokenizer.source() : dir;
             throw new ModelFileException(vocab, "the vocabulary has " + tokenizer.size()
@@ -87,17 +90,17 @@ public final class PretrainedBert {
 
     /**
      * The longest input the model takes, special tokens included: the smaller of the tokenizer's
-     * {@code model_max_length} and the position table's {@code max_position_embeddings}.
+     * {@code model_max_length} and what the position table covers ({@link EncoderConfig#maxSequenceLength}).
      */
-    public static int maxInputLength(BertConfig config, Tokenizer tokenizer) {
-        return Math.min(tokenizer.modelMaxLength(), config.maxPositionEmbeddings());
+    public static int maxInputLength(EncoderConfig config, Tokenizer tokenizer) {
+        return Math.min(tokenizer.modelMaxLength(), config.maxSequenceLength());
     }
 
     /**
      * {@code asked} tokens, or the model's limit when that is smaller, with a warning saying so: the position table has
      * no rows beyond its limit, and truncating to it is what transformers' tokenizers do too.
      */
-    public static int lengthWithinLimit(int asked, BertConfig config, Tokenizer tokenizer) {
+    public static int lengthWithinLimit(int asked, EncoderConfig config, Tokenizer tokenizer) {
         int limit = maxInputLength(config, tokenizer);
         if (asked <= limit) return asked;
         LOG.warn("a maximum length of {} tokens is beyond the model's limit of {} (the smaller of model_max_length and "
@@ -105,7 +108,7 @@ public final class PretrainedBert {
         return limit;
     }
 
-    public BertConfig config() {
+    public EncoderConfig config() {
         return config;
     }
 
@@ -113,7 +116,7 @@ public final class PretrainedBert {
         return tokenizer;
     }
 
-    public BertModel model() {
+    public Encoder model() {
         return model;
     }
 
@@ -134,7 +137,7 @@ public final class PretrainedBert {
         int[][] types = batch.stream().map(Encoding::tokenTypeIds).toArray(int[][]::new);
         int[][] mask = batch.stream().map(Encoding::attentionMask).toArray(int[][]::new);
         synchronized (model) {
-            BertModel.Output out = model.forward(ids, types, mask, Pass.inference());
+            Encoder.Output out = model.forward(ids, types, mask, Pass.inference());
             INDArray hidden = out.lastHiddenState().dup().reshape(batch.size(), length, config.hiddenSize());
             return new Output(hidden, Optional.ofNullable(out.pooledOutput()).map(INDArray::dup));
         }

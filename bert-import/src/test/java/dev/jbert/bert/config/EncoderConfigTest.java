@@ -17,14 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class BertConfigTest {
+class EncoderConfigTest {
 
     @TempDir
     Path tmp;
 
     @Test
     void readsEveryFieldOfTheSequenceClassificationFixture() {
-        BertConfig c = BertConfig.load(Fixtures.folder("seq-cls").resolve("config.json"));
+        EncoderConfig c = EncoderConfig.load(Fixtures.folder("seq-cls").resolve("config.json"));
         assertEquals(10000, c.vocabSize());
         assertEquals(32, c.hiddenSize());
         assertEquals(2, c.numHiddenLayers());
@@ -46,7 +46,7 @@ class BertConfigTest {
 
     @Test
     void defaultsAreTransformers() {
-        BertConfig c = BertConfig.load(write("{}"));
+        EncoderConfig c = EncoderConfig.load(write("{}"));
         assertEquals(768, c.hiddenSize());
         assertEquals(2, c.numLabels());
         assertEquals(0.1, c.effectiveClassifierDropout());
@@ -55,7 +55,7 @@ class BertConfigTest {
 
     @Test
     void missingFile() {
-        ModelFileException e = assertThrows(ModelFileException.class, () -> BertConfig.load(tmp.resolve("config.json")));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> EncoderConfig.load(tmp.resolve("config.json")));
         assertTrue(e.getMessage().contains("config.json not found"), e.getMessage());
     }
 
@@ -77,7 +77,7 @@ class BertConfigTest {
             "{oops|not valid JSON"})
     void rejectsWithTheFileAndTheReason(String json, String expected) {
         Path file = write(json);
-        ModelFileException e = assertThrows(ModelFileException.class, () -> BertConfig.load(file));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> EncoderConfig.load(file));
         assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }

@@ -3,6 +3,7 @@ package dev.jbert.bert.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jbert.core.ModelFileException;
 
 import java.io.IOException;
@@ -20,7 +21,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * A BERT {@code config.json}, as transformers' {@code BertConfig} reads it, validated on
+ * A BERT {@code config.json}, as transformers' {@code EncoderConfig} reads it, validated on
  * construction. Field names follow the JSON keys; defaults are transformers' defaults for a key
  * that is absent.
  *
@@ -41,8 +42,11 @@ import java.util.TreeMap;
  * @param id2label                   label names by class index (empty when the config has none)
  * @param problemType                the config's problem_type, if it names one
  * @param architectures              the transformers class names that wrote the checkpoint
+ * @param raw                        the file's JSON, or null for a config made in code
  */
-public record BertConfig(
+public record EncoderConfig(
+        String modelType,
+        int embeddingSize,
         int vocabSize,
         int hiddenSize,
         int numHiddenLayers,
@@ -59,11 +63,17 @@ public record BertConfig(
         int padTokenId,
         SortedMap<Integer, String> id2label,
         Optional<ProblemType> problemType,
-        List<String> architectures) {
+        List<String> architectures,
+        ObjectNode raw) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> MODEL_TYPES = List.of("bert", "distilbert", "electra", "roberta", "xlm-roberta");
 
-    public BertConfig {
+    public EncoderConfig {
+        if (!MODEL_TYPES.contains(modelType)) {
+            throw new IllegalArgumentException("model_type is '" + modelType + "'; supported encoders are " + String.join(", ", MODEL_TYPES));
+        }
+        positive("embedding_size", embeddingSize);
         positive("vocab_size", vocabSize);
         positive("hidden_size", hiddenSize);
         positive("num_hidden_layers", numHiddenLayers);
@@ -93,6 +103,14 @@ public record BertConfig(
         architectures = List.copyOf(architectures);
     }
 
+    /**
+     * The longest input the position table covers: {@code max_position_embeddings}, less RoBERTa's and
+     * XLM-RoBERTa's {@code padding_idx + 1} rows that real tokens never use.
+     */
+    public int maxSequenceLength() {
+        return modelType.equals("roberta") || modelType.equals("xlm-roberta") ? maxPositionEmbeddings - padTokenId - 1 : maxPositionEmbeddings;
+    }
+
     /** Dimensions per attention head. */
     public int headSize() {
         return hiddenSize / numAttentionHeads;
@@ -119,20 +137,36 @@ public record BertConfig(
      * This config with a classification head's labels and problem type, for saving a fine-tuned
      * model: transformers reads id2label, label2id, problem_type and architectures from it.
      */
-    public BertConfig withClassifier(List<String> labels, Optional<ProblemType> problem, String architecture) {
+    public EncoderConfig withClassifier(List<String> labels, Optional<ProblemType> problem, String architecture) {
         SortedMap<Integer, String> names = new TreeMap<>();
         for (int i = 0; i < labels.size(); i++) names.put(i, labels.get(i));
-        return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct,
-                hiddenDropoutProb, attentionProbsDropoutProb, classifierDropout, maxPositionEmbeddings, typeVocabSize,
-                layerNormEps, initializerRange, padTokenId, names, problem, List.of(architecture));
+        return new EncoderConfig(modelType, embeddingSize, vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
+                hiddenAct, hiddenDropoutProb, attentionProbsDropoutProb, classifierDropout, maxPositionEmbeddings, typeVocabSize,
+                layerNormEps, initializerRange, padTokenId, names, problem, List.of(architecture), raw);
     }
 
-    /** {@code config.json} as transformers' {@code save_pretrained} writes it for a BERT model. */
-    public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
-        var n = JSON.createObjectNode();
+    /**
+     * {@code config.json} for saving: the file's own JSON with this config's architectures, labels and problem type,
+     * or, for a config made in code, the keys transformers' {@code BertConfig} writes.
+     */
+    public ObjectNode toJson() {
+        ObjectNode n = raw != null ? raw.deepCopy() : bertJson();
+        n.remove(List.of("id2label", "label2id", "problem_type", "num_labels"));
         var arch = n.putArray("architectures");
         architectures.forEach(arch::add);
-        n.put("model_type", "bert")
+        if (!id2label.isEmpty()) {
+            var i2l = n.putObject("id2label");
+            id2label.forEach((id, name) -> i2l.put(String.valueOf(id), name));
+            var l2i = n.putObject("label2id");
+            label2id().forEach(l2i::put);
+        }
+        problemType.ifPresent(p -> n.put("problem_type", p.configName()));
+        return n;
+    }
+
+    private ObjectNode bertJson() {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("model_type", modelType)
                 .put("vocab_size", vocabSize)
                 .put("hidden_size", hiddenSize)
                 .put("num_hidden_layers", numHiddenLayers)
@@ -149,18 +183,22 @@ public record BertConfig(
                 .put("position_embedding_type", "absolute");
         if (classifierDropout == null) n.putNull("classifier_dropout");
         else n.put("classifier_dropout", classifierDropout);
-        if (!id2label.isEmpty()) {
-            var i2l = n.putObject("id2label");
-            id2label.forEach((id, name) -> i2l.put(String.valueOf(id), name));
-            var l2i = n.putObject("label2id");
-            label2id().forEach(l2i::put);
-        }
-        problemType.ifPresent(p -> n.put("problem_type", p.configName()));
         return n;
     }
 
+    /** A BERT config made in code (tests, benchmarks, ONNX imports). */
+    public static EncoderConfig bert(int vocabSize, int hiddenSize, int numHiddenLayers, int numAttentionHeads, int intermediateSize,
+                                     Activation hiddenAct, double hiddenDropoutProb, double attentionProbsDropoutProb,
+                                     Double classifierDropout, int maxPositionEmbeddings, int typeVocabSize, double layerNormEps,
+                                     double initializerRange, int padTokenId, SortedMap<Integer, String> id2label,
+                                     Optional<ProblemType> problemType, List<String> architectures) {
+        return new EncoderConfig("bert", hiddenSize, vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct,
+                hiddenDropoutProb, attentionProbsDropoutProb, classifierDropout, maxPositionEmbeddings, typeVocabSize, layerNormEps,
+                initializerRange, padTokenId, id2label, problemType, architectures, null);
+    }
+
     /** Reads and validates {@code config.json}; every problem is reported against the file. */
-    public static BertConfig load(Path file) {
+    public static EncoderConfig load(Path file) {
         JsonNode root;
         try {
             root = JSON.readTree(Files.readString(file));
@@ -178,21 +216,13 @@ public record BertConfig(
         }
     }
 
-    /** Builds a config from parsed {@code config.json} content. */
-    public static BertConfig fromJson(JsonNode root) {
+    /** Builds a config from parsed {@code config.json} content, reading the keys of its {@code model_type}. */
+    public static EncoderConfig fromJson(JsonNode root) {
         if (root == null || !root.isObject()) throw new IllegalArgumentException("expected a JSON object");
         String modelType = text(root, "model_type", "bert");
-        if (!modelType.equals("bert")) {
-            throw new IllegalArgumentException("model_type is '" + modelType + "', expected 'bert': only BERT checkpoints are supported");
+        if (!MODEL_TYPES.contains(modelType)) {
+            throw new IllegalArgumentException("model_type is '" + modelType + "'; supported encoders are " + String.join(", ", MODEL_TYPES));
         }
-        String positionType = text(root, "position_embedding_type", "absolute");
-        if (!positionType.equals("absolute")) {
-            throw new IllegalArgumentException("position_embedding_type '" + positionType
-                    + "' is not supported: only 'absolute' position embeddings are implemented");
-        }
-        String act = text(root, "hidden_act", "gelu");
-        Activation activation = Activation.fromConfigName(act).orElseThrow(() -> new IllegalArgumentException(
-                "hidden_act '" + act + "' is not supported; expected one of " + Activation.supportedNames()));
         Optional<ProblemType> problemType = Optional.empty();
         JsonNode pt = root.get("problem_type");
         if (pt != null && !pt.isNull()) {
@@ -203,14 +233,37 @@ public record BertConfig(
         List<String> architectures = new ArrayList<>();
         JsonNode arch = root.get("architectures");
         if (arch != null && arch.isArray()) arch.forEach(a -> architectures.add(a.asText()));
+        ObjectNode raw = ((ObjectNode) root).deepCopy();
+        if (modelType.equals("distilbert")) {
+            if (root.path("sinusoidal_pos_embds").asBoolean(false)) {
+                throw new IllegalArgumentException("sinusoidal_pos_embds is true: only learned DistilBERT position embeddings are implemented");
+            }
+            double dropout = number(root, "dropout", 0.1);
+            int dim = integer(root, "dim", 768);
+            // DistilBERT's LayerNorms use eps 1e-12 and its heads the seq_classif_dropout (sequences) or dropout (tokens)
+            return new EncoderConfig(modelType, dim, integer(root, "vocab_size", 30522), dim, integer(root, "n_layers", 6),
+                    integer(root, "n_heads", 12), integer(root, "hidden_dim", 3072), activation(root, "activation"), dropout,
+                    number(root, "attention_dropout", 0.1), number(root, "seq_classif_dropout", 0.2),
+                    integer(root, "max_position_embeddings", 512), 1, 1e-12, number(root, "initializer_range", 0.02),
+                    integer(root, "pad_token_id", 0), labels(root), problemType, architectures, raw);
+        }
+        String positionType = text(root, "position_embedding_type", "absolute");
+        if (!positionType.equals("absolute")) {
+            throw new IllegalArgumentException("position_embedding_type '" + positionType
+                    + "' is not supported: only 'absolute' position embeddings are implemented");
+        }
+        boolean roberta = modelType.equals("roberta") || modelType.equals("xlm-roberta");
         JsonNode cd = root.get("classifier_dropout");
-        return new BertConfig(
-                integer(root, "vocab_size", 30522),
-                integer(root, "hidden_size", 768),
+        int hidden = integer(root, "hidden_size", modelType.equals("electra") ? 256 : 768);
+        return new EncoderConfig(
+                modelType,
+                modelType.equals("electra") ? integer(root, "embedding_size", 128) : hidden,
+                integer(root, "vocab_size", modelType.equals("electra") ? 30522 : roberta ? 50265 : 30522),
+                hidden,
                 integer(root, "num_hidden_layers", 12),
-                integer(root, "num_attention_heads", 12),
-                integer(root, "intermediate_size", 3072),
-                activation,
+                integer(root, "num_attention_heads", modelType.equals("electra") ? 4 : 12),
+                integer(root, "intermediate_size", modelType.equals("electra") ? 1024 : 3072),
+                activation(root, "hidden_act"),
                 number(root, "hidden_dropout_prob", 0.1),
                 number(root, "attention_probs_dropout_prob", 0.1),
                 cd == null || cd.isNull() ? null : number(root, "classifier_dropout", 0),
@@ -218,10 +271,17 @@ public record BertConfig(
                 integer(root, "type_vocab_size", 2),
                 number(root, "layer_norm_eps", 1e-12),
                 number(root, "initializer_range", 0.02),
-                integer(root, "pad_token_id", 0),
+                integer(root, "pad_token_id", roberta ? 1 : 0),
                 labels(root),
                 problemType,
-                architectures);
+                architectures,
+                raw);
+    }
+
+    private static Activation activation(JsonNode root, String key) {
+        String act = text(root, key, "gelu");
+        return Activation.fromConfigName(act).orElseThrow(() -> new IllegalArgumentException(
+                key + " '" + act + "' is not supported; expected one of " + Activation.supportedNames()));
     }
 
     /**

@@ -18,7 +18,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class PretrainedBertTest {
+class PretrainedEncoderTest {
 
     @TempDir
     Path tmp;
@@ -28,7 +28,7 @@ class PretrainedBertTest {
     void textsToHiddenStatesMatchTransformers() {
         Path dir = Fixtures.folder("base");
         JsonNode ref = Fixtures.json(dir.resolve("reference.json"));
-        PretrainedBert bert = PretrainedBert.load(dir);
+        PretrainedEncoder bert = PretrainedEncoder.load(dir);
         List<Encoding> batch = new ArrayList<>();
         for (JsonNode in : ref.get("inputs")) {
             JsonNode pair = in.get("text_pair");
@@ -36,7 +36,7 @@ class PretrainedBertTest {
                     ? bert.tokenizer().encode(in.get("text").asText(), EncodeOptions.fixedLength(24))
                     : bert.tokenizer().encode(in.get("text").asText(), pair.asText(), EncodeOptions.fixedLength(24)));
         }
-        PretrainedBert.Output out = bert.forward(batch);
+        PretrainedEncoder.Output out = bert.forward(batch);
         double hidden = Fixtures.maxAbsDiff(Fixtures.flatten(ref.get("last_hidden_state")), out.lastHiddenState().data().asFloat());
         double pooled = Fixtures.maxAbsDiff(Fixtures.flatten(ref.get("pooler_output")), out.pooledOutput().orElseThrow().data().asFloat());
         assertTrue(hidden < 1e-5, "last_hidden_state max |Δ| " + hidden);
@@ -48,7 +48,7 @@ class PretrainedBertTest {
         Path dir = copyOf("base");
         List<String> lines = Files.readAllLines(dir.resolve("vocab.txt"));
         Files.write(dir.resolve("vocab.txt"), lines.subList(0, lines.size() - 1));
-        ModelFileException e = assertThrows(ModelFileException.class, () -> PretrainedBert.load(dir));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> PretrainedEncoder.load(dir));
         assertTrue(e.getMessage().startsWith(dir.resolve("vocab.txt").toString()), e.getMessage());
         assertTrue(e.getMessage().contains("9999 tokens") && e.getMessage().contains("vocab_size") && e.getMessage().contains("10000"),
                 e.getMessage());
@@ -58,7 +58,7 @@ class PretrainedBertTest {
     void folderWithoutConfig() throws IOException {
         Path dir = copyOf("base");
         Files.delete(dir.resolve("config.json"));
-        ModelFileException e = assertThrows(ModelFileException.class, () -> PretrainedBert.load(dir));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> PretrainedEncoder.load(dir));
         assertTrue(e.getMessage().contains("config.json not found"), e.getMessage());
     }
 
@@ -67,13 +67,13 @@ class PretrainedBertTest {
         Path dir = copyOf("base");
         Files.delete(dir.resolve("model.safetensors"));
         Files.delete(dir.resolve("pytorch_model.bin"));
-        ModelFileException e = assertThrows(ModelFileException.class, () -> PretrainedBert.load(dir));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> PretrainedEncoder.load(dir));
         assertTrue(e.getMessage().startsWith(dir.toString()) && e.getMessage().contains("no weights found"), e.getMessage());
     }
 
     @Test
     void batchOfUnequalLengths() {
-        PretrainedBert bert = PretrainedBert.load(Fixtures.folder("base"));
+        PretrainedEncoder bert = PretrainedEncoder.load(Fixtures.folder("base"));
         List<Encoding> batch = List.of(bert.tokenizer().encode("short"), bert.tokenizer().encode("a longer text"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bert.forward(batch));
         assertTrue(e.getMessage().contains("padding"), e.getMessage());

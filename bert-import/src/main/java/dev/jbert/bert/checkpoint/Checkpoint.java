@@ -27,9 +27,9 @@ import java.util.TreeSet;
  * {@code model.safetensors.index.json} / {@code pytorch_model.bin.index.json}. Tensors are
  * addressed by canonical name (see {@link CheckpointKeys}); data is read one tensor at a time.
  */
-public final class BertCheckpoint implements Closeable {
+public final class Checkpoint implements Closeable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(BertCheckpoint.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpoint.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Looked for in this order, as transformers prefers safetensors. */
     private static final List<String> WEIGHT_FILES = List.of(
@@ -42,7 +42,7 @@ public final class BertCheckpoint implements Closeable {
     private record Located(CheckpointFile file, TensorInfo info) {
     }
 
-    private BertCheckpoint(Path source, List<CheckpointFile> files, Map<String, Located> tensors) {
+    private Checkpoint(Path source, List<CheckpointFile> files, Map<String, Located> tensors) {
         this.source = source;
         this.files = files;
         this.tensors = tensors;
@@ -52,28 +52,33 @@ public final class BertCheckpoint implements Closeable {
      * Opens the weights of a model folder, or a single weights file given directly
      * ({@code model.f16.safetensors}, say).
      */
-    public static BertCheckpoint open(Path folderOrFile) {
+    public static Checkpoint open(Path folderOrFile) {
+        return open(folderOrFile, CheckpointKeys.BERT);
+    }
+
+    /** As {@link #open(Path)}, naming tensors as {@code keys} says (the encoder family's layout). */
+    public static Checkpoint open(Path folderOrFile, CheckpointKeys keys) {
         NativeBackend.init();
         if (Files.isRegularFile(folderOrFile)) {
             String name = folderOrFile.getFileName().toString();
-            return name.endsWith(".index.json") ? openIndex(folderOrFile) : openSingle(folderOrFile);
+            return name.endsWith(".index.json") ? openIndex(folderOrFile, keys) : openSingle(folderOrFile, keys);
         }
         if (!Files.isDirectory(folderOrFile)) {
             throw new ModelFileException(folderOrFile, "no such model folder or weights file");
         }
         for (String name : WEIGHT_FILES) {
             Path p = folderOrFile.resolve(name);
-            if (Files.isRegularFile(p)) return name.endsWith(".index.json") ? openIndex(p) : openSingle(p);
+            if (Files.isRegularFile(p)) return name.endsWith(".index.json") ? openIndex(p, keys) : openSingle(p, keys);
         }
         throw new ModelFileException(folderOrFile, "no weights found: expected one of " + WEIGHT_FILES);
     }
 
-    private static BertCheckpoint openSingle(Path file) {
+    private static Checkpoint openSingle(Path file, CheckpointKeys keys) {
         CheckpointFile f = openFile(file);
         try {
             Map<String, Located> tensors = new LinkedHashMap<>();
-            addTensors(file, f, null, tensors);
-            return new BertCheckpoint(file, List.of(f), tensors);
+            addTensors(file, f, null, keys, tensors);
+            return new Checkpoint(file, List.of(f), tensors);
         } catch (RuntimeException e) {
             f.close();
             throw e;
@@ -81,7 +86,7 @@ public final class BertCheckpoint implements Closeable {
     }
 
     /** A sharded checkpoint: {@code weight_map} names the shard of every tensor. */
-    private static BertCheckpoint openIndex(Path index) {
+    private static Checkpoint openIndex(Path index, CheckpointKeys keys) {
         JsonNode weightMap;
         try {
             JsonNode root = JSON.readTree(Files.readString(index));
@@ -114,13 +119,13 @@ public final class BertCheckpoint implements Closeable {
                         throw new ModelFileException(shardPath, "the index says it holds tensor '" + name + "', but it does not");
                     }
                 }
-                addTensors(shardPath, f, Set.copyOf(shard.getValue()), tensors);
+                addTensors(shardPath, f, Set.copyOf(shard.getValue()), keys, tensors);
             }
         } catch (RuntimeException e) {
             opened.forEach(CheckpointFile::close);
             throw e;
         }
-        return new BertCheckpoint(index, List.copyOf(opened), tensors);
+        return new Checkpoint(index, List.copyOf(opened), tensors);
     }
 
     private static CheckpointFile openFile(Path file) {
@@ -131,18 +136,18 @@ public final class BertCheckpoint implements Closeable {
         throw new ModelFileException(file, "unknown weights format: expected .safetensors, a PyTorch .bin/.pt/.pth zip, or an .onnx export");
     }
 
-    private static void addTensors(Path file, CheckpointFile f, Set<String> only, Map<String, Located> out) {
+    private static void addTensors(Path file, CheckpointFile f, Set<String> only, CheckpointKeys keys, Map<String, Located> out) {
         for (TensorInfo info : f.tensors().values()) {
             if (only != null && !only.contains(info.name())) continue;
-            var canonical = CheckpointKeys.canonical(info.name());
+            var canonical = keys.canonical(info.name());
             if (canonical.isEmpty()) {
-                LOG.debug("{}: ignoring '{}' ({})", file, info.name(), CheckpointKeys.reasonIgnored(info.name()));
+                LOG.debug("{}: ignoring '{}' ({})", file, info.name(), keys.reasonIgnored(info.name()));
                 continue;
             }
             Located previous = out.put(canonical.get(), new Located(f, info));
             if (previous != null) {
                 throw new ModelFileException(file, "tensors '" + previous.info.name() + "' and '" + info.name()
-                        + "' both map to '" + canonical.get() + "': a checkpoint may use the bert. prefix or not, but not both");
+                        + "' both map to '" + canonical.get() + "': a checkpoint may use the " + keys.prefix() + ". prefix or not, but not both");
             }
         }
     }

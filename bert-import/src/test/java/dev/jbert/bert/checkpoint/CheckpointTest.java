@@ -19,14 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class BertCheckpointTest {
+class CheckpointTest {
 
     @TempDir
     Path tmp;
 
     @Test
     void ignoresPretrainingHeadsAndPositionIds() {
-        try (BertCheckpoint c = BertCheckpoint.open(Fixtures.folder("base"))) {
+        try (Checkpoint c = Checkpoint.open(Fixtures.folder("base"))) {
             assertTrue(c.contains("bert.pooler.dense.weight"));
             assertFalse(c.names().stream().anyMatch(n -> n.startsWith("cls.")), c.names().toString());
             assertFalse(c.contains("bert.embeddings.position_ids"));
@@ -36,7 +36,7 @@ class BertCheckpointTest {
 
     @Test
     void prefersSafetensorsOverPytorchBin() {
-        try (BertCheckpoint c = BertCheckpoint.open(Fixtures.folder("token-cls"))) {
+        try (Checkpoint c = Checkpoint.open(Fixtures.folder("token-cls"))) {
             assertTrue(c.source().getFileName().toString().endsWith(".safetensors"));
         }
     }
@@ -49,7 +49,7 @@ class BertCheckpointTest {
         tensors.put("embeddings.LayerNorm.beta", new SafetensorsWriter.Tensor(new float[]{3, 4}, new long[]{2}));
         tensors.put("pooler.dense.bias", new SafetensorsWriter.Tensor(new float[]{5, 6}, new long[]{2}));
         SafetensorsWriter.write(tmp.resolve("model.safetensors"), tensors);
-        try (BertCheckpoint c = BertCheckpoint.open(tmp)) {
+        try (Checkpoint c = Checkpoint.open(tmp)) {
             assertEquals(java.util.Set.of("bert.embeddings.LayerNorm.weight", "bert.embeddings.LayerNorm.bias",
                     "bert.pooler.dense.bias"), c.names());
             assertArrayEquals(new float[]{1, 2}, c.readFloat32("bert.embeddings.LayerNorm.weight"));
@@ -63,7 +63,7 @@ class BertCheckpointTest {
         tensors.put("pooler.dense.bias", new SafetensorsWriter.Tensor(new float[]{1}, new long[]{1}));
         tensors.put("bert.pooler.dense.bias", new SafetensorsWriter.Tensor(new float[]{2}, new long[]{1}));
         SafetensorsWriter.write(tmp.resolve("model.safetensors"), tensors);
-        ModelFileException e = assertThrows(ModelFileException.class, () -> BertCheckpoint.open(tmp));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> Checkpoint.open(tmp));
         assertTrue(e.getMessage().contains("both map to 'bert.pooler.dense.bias'"), e.getMessage());
     }
 
@@ -84,8 +84,8 @@ class BertCheckpointTest {
             SafetensorsWriter.write(tmp.resolve("model-00002-of-00002.safetensors"), second);
             Files.writeString(tmp.resolve("model.safetensors.index.json"), index.toString());
 
-            try (BertCheckpoint sharded = BertCheckpoint.open(tmp);
-                 BertCheckpoint single = BertCheckpoint.open(Fixtures.folder("base"))) {
+            try (Checkpoint sharded = Checkpoint.open(tmp);
+                 Checkpoint single = Checkpoint.open(Fixtures.folder("base"))) {
                 assertEquals(single.names(), sharded.names());
                 for (String n : single.names()) assertArrayEquals(single.readFloat32(n), sharded.readFloat32(n), n);
                 assertEquals(tmp.resolve("model-00002-of-00002.safetensors"),
@@ -98,7 +98,7 @@ class BertCheckpointTest {
     void indexNamingAMissingShard() throws IOException {
         Files.writeString(tmp.resolve("pytorch_model.bin.index.json"),
                 "{\"weight_map\": {\"bert.pooler.dense.bias\": \"pytorch_model-00001-of-00002.bin\"}}");
-        ModelFileException e = assertThrows(ModelFileException.class, () -> BertCheckpoint.open(tmp));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> Checkpoint.open(tmp));
         assertTrue(e.getMessage().contains("pytorch_model-00001-of-00002.bin") && e.getMessage().contains("does not exist"),
                 e.getMessage());
     }
@@ -110,14 +110,14 @@ class BertCheckpointTest {
         SafetensorsWriter.write(tmp.resolve("shard.safetensors"), t);
         Files.writeString(tmp.resolve("model.safetensors.index.json"),
                 "{\"weight_map\": {\"bert.pooler.dense.weight\": \"shard.safetensors\"}}");
-        ModelFileException e = assertThrows(ModelFileException.class, () -> BertCheckpoint.open(tmp));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> Checkpoint.open(tmp));
         assertTrue(e.getMessage().contains("'bert.pooler.dense.weight'"), e.getMessage());
     }
 
     @Test
     void folderWithoutWeights() throws IOException {
         Files.writeString(tmp.resolve("config.json"), "{}");
-        ModelFileException e = assertThrows(ModelFileException.class, () -> BertCheckpoint.open(tmp));
+        ModelFileException e = assertThrows(ModelFileException.class, () -> Checkpoint.open(tmp));
         assertTrue(e.getMessage().startsWith(tmp.toString()) && e.getMessage().contains("model.safetensors"), e.getMessage());
     }
 }

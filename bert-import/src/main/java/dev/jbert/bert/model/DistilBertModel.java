@@ -1,0 +1,29 @@
+package dev.jbert.bert.model;
+
+import dev.jbert.bert.config.EncoderConfig;
+import dev.jbert.core.nd4j.NativeBackend;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * DistilBERT ({@code modeling_distilbert.py}): {@code distilbert.embeddings} with words and absolute positions but
+ * no token types, and {@code distilbert.transformer.layer.N} blocks ({@link LayerNames#DISTILBERT}: {@code q_lin},
+ * {@code sa_layer_norm}, {@code ffn.lin1}, {@code output_layer_norm}). No pooler.
+ */
+public final class DistilBertModel {
+
+    private DistilBertModel() {
+    }
+
+    public static Encoder build(EncoderConfig config, Weights weights) {
+        NativeBackend.requireCpu("the DistilBERT encoder");
+        ModuleBuilder b = new ModuleBuilder(config, weights);
+        Embeddings embeddings = new Embeddings(b, "distilbert.embeddings", Embeddings.Positions.ABSOLUTE, false);
+        List<TransformerLayer> layers = new ArrayList<>();
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            layers.add(new TransformerLayer(b, "distilbert.transformer.layer." + i, LayerNames.DISTILBERT));
+        }
+        return new Encoder(Family.DISTILBERT, b, embeddings, null, layers, null);
+    }
+}

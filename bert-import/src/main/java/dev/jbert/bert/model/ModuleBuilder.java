@@ -1,0 +1,72 @@
+package dev.jbert.bert.model;
+
+import dev.jbert.bert.config.EncoderConfig;
+import dev.jbert.core.nn.Dropout;
+import dev.jbert.core.nn.LayerNorm;
+import dev.jbert.core.nn.Linear;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads parameters by checkpoint key while an encoder's modules are built, remembers which are LayerNorm parameters
+ * (the optimizer exempts them from weight decay, as Trainer does by module type) and numbers the dropout sites.
+ */
+public final class ModuleBuilder {
+
+    private final EncoderConfig config;
+    private final Weights weights;
+    private final Map<String, INDArray> parameters = new LinkedHashMap<>();
+    private final Set<String> norms = new LinkedHashSet<>();
+    private int dropoutSites;
+
+    public ModuleBuilder(EncoderConfig config, Weights weights) {
+        this.config = config;
+        this.weights = weights;
+    }
+
+    public EncoderConfig config() {
+        return config;
+    }
+
+    /** Whether the checkpoint holds {@code name} (optional modules such as the pooler). */
+    public boolean has(String name) {
+        return weights.has(name);
+    }
+
+    public INDArray param(String name, long... shape) {
+        INDArray p = weights.get(name, shape);
+        parameters.put(name, p);
+        return p;
+    }
+
+    public Linear linear(String prefix, int in, int out) {
+        return new Linear(prefix, param(prefix + ".weight", out, in), param(prefix + ".bias", out));
+    }
+
+    public LayerNorm layerNorm(String prefix, int width) {
+        LayerNorm norm = new LayerNorm(prefix, param(prefix + ".weight", width), param(prefix + ".bias", width), config.layerNormEps());
+        norms.add(prefix + ".weight");
+        norms.add(prefix + ".bias");
+        return norm;
+    }
+
+    public Dropout dropout(double p) {
+        return new Dropout(p, dropoutSites++);
+    }
+
+    Map<String, INDArray> parameters() {
+        return parameters;
+    }
+
+    Set<String> norms() {
+        return norms;
+    }
+
+    int dropoutSites() {
+        return dropoutSites;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.jbert.bert.model;
+
+import dev.jbert.core.nn.ActivationFunction;
+import dev.jbert.core.nn.FirstToken;
+import dev.jbert.core.nn.Linear;
+import dev.jbert.core.nn.Pass;
+import dev.jbert.core.nn.Slot;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** BERT's pooler: tanh of a dense layer on the first token's state. */
+public final class Pooler {
+    private final Linear dense;
+    private final Slot first = new Slot();
+    private final Slot pooled = new Slot();
+    private final Slot tanhGradient = new Slot();
+
+    public Pooler(ModuleBuilder b, String prefix) {
+        int h = b.config().hiddenSize();
+        this.dense = b.linear(prefix + ".dense", h, h);
+    }
+
+    /** {@code hidden [B·T, H]} → {@code [B, H]}. */
+    public INDArray forward(INDArray hidden, int batch, int seq) {
+        int h = (int) hidden.size(1);
+        INDArray cls = first.get(batch, h);
+        FirstToken.gather(hidden, cls, seq);
+        INDArray y = dense.forward(cls);
+        INDArray out = pooled.get(batch, h);
+        ActivationFunction.TANH.forward(y, out);
+        return out;
+    }
+
+    /** Adds the gradient of the [CLS] rows into {@code dHidden [B·T, H]}. */
+    public void backward(INDArray dPooled, INDArray dHidden, int seq, Pass pass) {
+        INDArray out = pooled.get(dPooled.shape());
+        INDArray d = tanhGradient.get(dPooled.shape());
+        ActivationFunction.TANH.backward(out, out, dPooled, d);
+        INDArray dCls = dense.backward(d, pass);
+        FirstToken.addTo(dCls, dHidden, seq);
+    }
+
+    public void release() {
+        dense.release();
+        first.release();
+        pooled.release();
+        tanhGradient.release();
+    }
+}

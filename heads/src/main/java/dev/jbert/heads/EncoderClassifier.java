@@ -1,0 +1,162 @@
+package dev.jbert.heads;
+
+import dev.jbert.bert.config.EncoderConfig;
+import dev.jbert.bert.model.Encoder;
+import dev.jbert.bert.model.Family;
+import dev.jbert.bert.model.Weights;
+import dev.jbert.core.data.Batch;
+import dev.jbert.core.nn.FirstToken;
+import dev.jbert.core.nn.Pass;
+import dev.jbert.core.nn.Slot;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An encoder of any family with its family's classification head and a loss, as transformers'
+ * {@code <Family>ForSequenceClassification} and {@code <Family>ForTokenClassification} (see {@link HeadLayout}).
+ *
+ * <p>{@link #logits} runs the encoder and the head; {@link #backward} runs both backwards from the logits'
+ * gradient, which {@link #loss}'s graph supplies. Not thread-safe: one pass at a time.
+ */
+public final class EncoderClassifier {
+
+    private final Encoder encoder;
+    private final ClassifierSpec spec;
+    private final HeadLayout layout;
+    private final ClassificationHead head;
+    private final LossGraph loss;
+    private final Map<String, INDArray> parameters;
+    private final Slot logitsGradient = new Slot();
+    private final Slot firstTokens = new Slot();
+    private final Slot featuresGradient = new Slot();
+    private int lastBatch;
+    private int lastSeq;
+
+    private EncoderClassifier(Encoder encoder, ClassifierSpec spec, HeadLayout layout, ClassificationHead head) {
+        this.encoder = encoder;
+        this.spec = spec;
+        this.layout = layout;
+        this.head = head;
+        this.loss = new LossGraph(spec);
+        Map<String, INDArray> all = new LinkedHashMap<>(encoder.parameters());
+        all.putAll(head.parameters());
+        this.parameters = Collections.unmodifiableMap(all);
+    }
+
+    /**
+     * Builds encoder, head and loss.
+     *
+     * @param weights encoder weights, and the head's when the checkpoint has one
+     * @param seed    seeds the initialisation of a new head
+     */
+    public static EncoderClassifier build(EncoderConfig config, Weights weights, ClassifierSpec spec, long seed) {
+        HeadLayout layout = HeadLayout.of(config, spec);
+        Family family = Family.of(config);
+        Encoder encoder = family.build(config, weights, layout.features() == HeadLayout.Features.POOLED);
+        if (layout.features() == HeadLayout.Features.POOLED && !encoder.hasPooler()) {
+            throw new IllegalArgumentException("this checkpoint has no pooler (no bert.pooler.dense.weight/bias), as token-classification"
+                    + " checkpoints do not: a sequence classifier reads the pooled [CLS] state");
+        }
+        HeadWeights headWeights = new HeadWeights(weights, config.initializerRange(), seed, spec.replaceHead());
+        ClassificationHead head = new ClassificationHead(layout, config.hiddenSize(), spec.numLabels(), encoder.dropoutSites(), headWeights);
+        return new EncoderClassifier(encoder, spec, layout, head);
+    }
+
+    /**
+     * Whether a checkpoint tensor may go unused by this classifier: a replaced head's old tensors, the pooler that
+     * transformers' token classifiers (and every RoBERTa classifier) never build.
+     */
+    public static boolean mayLeaveUnused(String name, ClassifierSpec spec, EncoderConfig config) {
+        String prefix = Family.of(config).basePrefix();
+        return (spec.replaceHead() && HeadLayout.isHeadParameter(name))
+                || (name.startsWith(prefix + ".pooler.") && (spec.task() == TaskType.TOKEN_CLASSIFICATION || !prefix.equals("bert")));
+    }
+
+    public Encoder encoder() {
+        return encoder;
+    }
+
+    public ClassifierSpec spec() {
+        return spec;
+    }
+
+    public HeadLayout layout() {
+        return layout;
+    }
+
+    /** Every parameter, encoder's then head's, by checkpoint name. */
+    public Map<String, INDArray> parameters() {
+        return parameters;
+    }
+
+    /**
+     * The logits of a batch: {@code [B, C]}, or {@code [B·T, C]} for token classification; valid until the next
+     * pass.
+     */
+    public INDArray logits(Batch batch, Pass pass) {
+        return logits(batch.inputIds(), batch.tokenTypeIds(), batch.attentionMask(), pass);
+    }
+
+    /** As {@link #logits(Batch, Pass)} from the input matrices ({@code [B][T]} each; token types may be null). */
+    public INDArray logits(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMask, Pass pass) {
+        Encoder.Output out = encoder.forward(inputIds, tokenTypeIds, attentionMask, pass);
+        lastBatch = out.batch();
+        lastSeq = out.seq();
+        INDArray features = switch (layout.features()) {
+            case POOLED -> out.pooledOutput();
+            case EVERY_TOKEN -> out.lastHiddenState();
+            case FIRST_TOKEN -> {
+                INDArray first = firstTokens.get(out.batch(), out.lastHiddenState().size(1));
+                FirstToken.gather(out.lastHiddenState(), first, out.seq());
+                yield first;
+            }
+        };
+        return head.forward(features, pass);
+    }
+
+    /** The loss of logits from {@link #logits} against labels in the layout the task's loss takes. */
+    public double loss(INDArray logits, INDArray labels) {
+        return loss.loss(logits, labels);
+    }
+
+    /**
+     * The backward pass of the last {@link #logits} for the loss against {@code labels}, its gradient scaled by
+     * {@code scale} (1/accumulation steps), adding into the gradients {@code pass} names. Returns the loss.
+     */
+    public double backward(INDArray logits, INDArray labels, double scale, Pass pass) {
+        INDArray dLogits = logitsGradient.get(logits.shape());
+        double value = loss.lossAndGradient(logits, labels, scale, dLogits);
+        String encoderPrefix = encoder.family().basePrefix() + ".";
+        if (!pass.trainsAny("classifier.") && !pass.trainsAny("pre_classifier.") && !pass.trainsAny(encoderPrefix)) return value;
+        INDArray dFeatures = head.backward(dLogits, pass);
+        switch (layout.features()) {
+            case POOLED -> encoder.backward(null, dFeatures, pass);
+            case EVERY_TOKEN -> encoder.backward(dFeatures, null, pass);
+            case FIRST_TOKEN -> {
+                if (!pass.trainsAny(encoderPrefix)) return value;
+                INDArray dHidden = featuresGradient.zeros((long) lastBatch * lastSeq, dFeatures.size(1));
+                FirstToken.addTo(dFeatures, dHidden, lastSeq);
+                encoder.backward(dHidden, null, pass);
+            }
+        }
+        return value;
+    }
+
+    /**
+     * Frees the native memory of activations and gradients kept between passes, and of the parameters: the
+     * classifier cannot be used afterwards.
+     */
+    public void free() {
+        encoder.release();
+        head.release();
+        logitsGradient.release();
+        firstTokens.release();
+        featuresGradient.release();
+        for (INDArray p : parameters.values()) {
+            if (p.closeable() && !p.wasClosed()) p.close();
+        }
+    }
+}
