@@ -111,6 +111,23 @@ public record EncoderConfig(
         return modelType.equals("roberta") || modelType.equals("xlm-roberta") ? maxPositionEmbeddings - padTokenId - 1 : maxPositionEmbeddings;
     }
 
+    /** Equal hyper-parameters, labels and architectures make equal configs; the file's JSON is provenance, not identity. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EncoderConfig c && withoutRaw().equals(c.withoutRaw());
+    }
+
+    @Override
+    public int hashCode() {
+        return withoutRaw().hashCode();
+    }
+
+    private List<Object> withoutRaw() {
+        return List.of(modelType, embeddingSize, vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct,
+                hiddenDropoutProb, attentionProbsDropoutProb, Optional.ofNullable(classifierDropout), maxPositionEmbeddings, typeVocabSize,
+                layerNormEps, initializerRange, padTokenId, id2label, problemType, architectures);
+    }
+
     /** Dimensions per attention head. */
     public int headSize() {
         return hiddenSize / numAttentionHeads;

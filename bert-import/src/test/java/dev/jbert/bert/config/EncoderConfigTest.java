@@ -64,7 +64,7 @@ class EncoderConfigTest {
             "{\"hidden_size\": 30, \"num_attention_heads\": 4}|hidden_size (30) is not a multiple of num_attention_heads (4)",
             "{\"position_embedding_type\": \"relative_key\"}|position_embedding_type 'relative_key' is not supported",
             "{\"hidden_act\": \"mish\"}|hidden_act 'mish' is not supported",
-            "{\"model_type\": \"roberta\"}|model_type is 'roberta'",
+            "{\"model_type\": \"gpt2\"}|model_type is 'gpt2'; supported encoders are bert, distilbert",
             "{\"hidden_dropout_prob\": 1.5}|hidden_dropout_prob must be in [0, 1)",
             "{\"vocab_size\": 0}|vocab_size must be > 0",
             "{\"hidden_size\": \"big\"}|hidden_size must be an integer",

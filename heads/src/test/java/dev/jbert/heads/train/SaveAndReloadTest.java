@@ -11,6 +11,7 @@ import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.HeadSpec;
 import dev.jbert.heads.SavedClassifier;
 import dev.jbert.heads.TaskType;
+import dev.jbert.core.ModelFileException;
 import dev.jbert.testdata.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,7 +130,7 @@ class SaveAndReloadTest {
 
     @Test
     void headOfAnotherLabelCountNeedsReplaceHead() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SavedClassifier.open(
+        ModelFileException e = assertThrows(ModelFileException.class, () -> SavedClassifier.open(
                 Fixtures.folder(TrainFixtures.SEQ_CLS), ClassifierSpec.of(TaskType.SINGLE_LABEL, 5), 42, false));
         assertTrue(e.getMessage().contains("classifier.weight"), e.getMessage());
         assertTrue(e.getMessage().contains("[3, 32]") && e.getMessage().contains("[5, 32]"), "names both shapes: " + e.getMessage());
