@@ -2,6 +2,7 @@ package dev.jbert.bert.onnx;
 
 import dev.jbert.bert.checkpoint.DType;
 import dev.jbert.core.ModelFileException;
+import dev.jbert.core.proto.ProtoReader;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -71,7 +72,7 @@ final class OnnxGraph {
 
     /** Parses a whole {@code ModelProto} held in {@code data} (position to limit). */
     static OnnxGraph parse(Path file, ByteBuffer data) {
-        ProtoReader model = new ProtoReader(file, data, "ModelProto");
+        ProtoReader model = new ProtoReader(file, data, "ModelProto", "an ONNX model");
         List<Node> nodes = new ArrayList<>();
         Map<String, OnnxTensor> initializers = new LinkedHashMap<>();
         boolean sawGraph = false;

@@ -1,5 +1,6 @@
 package dev.jbert.bert.onnx;
 
+import dev.jbert.core.proto.Proto;
 import dev.jbert.bert.config.Activation;
 import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.core.ModelFileException;
@@ -10,13 +11,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.jbert.bert.onnx.Proto.dims;
-import static dev.jbert.bert.onnx.Proto.floatTensor;
-import static dev.jbert.bert.onnx.Proto.int64Tensor;
-import static dev.jbert.bert.onnx.Proto.model;
-import static dev.jbert.bert.onnx.Proto.names;
-import static dev.jbert.bert.onnx.Proto.node;
-import static dev.jbert.bert.onnx.Proto.tensorAttribute;
+import static dev.jbert.bert.onnx.OnnxProto.dims;
+import static dev.jbert.bert.onnx.OnnxProto.floatTensor;
+import static dev.jbert.bert.onnx.OnnxProto.int64Tensor;
+import static dev.jbert.bert.onnx.OnnxProto.model;
+import static dev.jbert.bert.onnx.OnnxProto.names;
+import static dev.jbert.bert.onnx.OnnxProto.node;
+import static dev.jbert.bert.onnx.OnnxProto.tensorAttribute;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

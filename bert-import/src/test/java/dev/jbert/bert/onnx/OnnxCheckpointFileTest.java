@@ -1,5 +1,6 @@
 package dev.jbert.bert.onnx;
 
+import dev.jbert.core.proto.Proto;
 import dev.jbert.bert.checkpoint.Checkpoint;
 import dev.jbert.bert.checkpoint.DType;
 import dev.jbert.bert.checkpoint.TensorInfo;
@@ -15,13 +16,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
-import static dev.jbert.bert.onnx.Proto.dims;
-import static dev.jbert.bert.onnx.Proto.floatTensor;
-import static dev.jbert.bert.onnx.Proto.int64Tensor;
-import static dev.jbert.bert.onnx.Proto.intAttribute;
-import static dev.jbert.bert.onnx.Proto.model;
-import static dev.jbert.bert.onnx.Proto.names;
-import static dev.jbert.bert.onnx.Proto.node;
+import static dev.jbert.bert.onnx.OnnxProto.dims;
+import static dev.jbert.bert.onnx.OnnxProto.floatTensor;
+import static dev.jbert.bert.onnx.OnnxProto.int64Tensor;
+import static dev.jbert.bert.onnx.OnnxProto.intAttribute;
+import static dev.jbert.bert.onnx.OnnxProto.model;
+import static dev.jbert.bert.onnx.OnnxProto.names;
+import static dev.jbert.bert.onnx.OnnxProto.node;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

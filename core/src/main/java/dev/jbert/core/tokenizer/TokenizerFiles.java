@@ -75,15 +75,26 @@ final class TokenizerFiles {
             if (Files.isRegularFile(configFile)) files.add(configFile);
             return new Tokenizer(TokenizerJson.byteLevelBpe(vocabJson, readJson(vocabJson), merges, settings, files));
         }
-        for (String spm : List.of("sentencepiece.bpe.model", "spm.model")) {
-            if (Files.isRegularFile(directory.resolve(spm))) {
-                throw new ModelFileException(directory.resolve(spm), "a sentencepiece model without a " + TOKENIZER_JSON
-                        + " is not read here; save the tokenizer once with transformers (it writes " + TOKENIZER_JSON + ") or add that file");
+        for (String spm : SentencePieceFiles.MODEL_FILES) {
+            Path spmFile = directory.resolve(spm);
+            if (Files.isRegularFile(spmFile)) {
+                List<Path> files = new ArrayList<>(List.of(spmFile));
+                if (Files.isRegularFile(configFile)) files.add(configFile);
+                String tokenizerClass = settings.tokenizerClass != null ? settings.tokenizerClass : modelTypeClass(directory);
+                return new Tokenizer(SentencePieceFiles.read(spmFile, tokenizerClass, settings, files));
             }
         }
-        throw new ModelFileException(directory, "no " + TOKENIZER_JSON + ", " + VOCAB_TXT + " or " + VOCAB_JSON + " + " + MERGES_TXT
-                + " in this folder; expected a Hugging Face tokenizer (" + TOKENIZER_JSON + ", or " + VOCAB_TXT
+        throw new ModelFileException(directory, "no " + TOKENIZER_JSON + ", " + VOCAB_TXT + ", " + VOCAB_JSON + " + " + MERGES_TXT
+                + " or SentencePiece model in this folder; expected a Hugging Face tokenizer (" + TOKENIZER_JSON + ", or " + VOCAB_TXT
                 + " with an optional " + TOKENIZER_CONFIG_JSON + ")");
+    }
+
+    /** What a folder's config.json model_type implies for a bare SentencePiece model, as AutoTokenizer reads it. */
+    private static String modelTypeClass(Path directory) {
+        Path config = directory.resolve("config.json");
+        if (!Files.isRegularFile(config)) return null;
+        JsonNode modelType = readJson(config).get("model_type");
+        return modelType != null && modelType.isTextual() ? SentencePieceFiles.classForModelType(modelType.asText()) : null;
     }
 
     /**
@@ -241,6 +252,12 @@ final class TokenizerFiles {
         final java.util.Set<String> named = new java.util.HashSet<>();
         Boolean addPrefixSpace;
         Boolean trimOffsets;
+        /** do_lower_case as the file gives it, null when absent (families other than BERT default to false). */
+        Boolean lowercase;
+        String bosToken;
+        String eosToken;
+        String tokenizerClass;
+        boolean splitByPunct;
 
         static Settings defaults() {
             return new Settings();
@@ -248,7 +265,13 @@ final class TokenizerFiles {
 
         static Settings fromTokenizerConfig(Path file, JsonNode json) {
             Settings s = new Settings();
-            s.doLowerCase = bool(file, json, "do_lower_case", true);
+            s.lowercase = optionalBool(file, json, "do_lower_case", null);
+            s.doLowerCase = s.lowercase == null || s.lowercase;
+            s.bosToken = text(file, json, "bos_token", null);
+            s.eosToken = text(file, json, "eos_token", null);
+            s.splitByPunct = bool(file, json, "split_by_punct", false);
+            JsonNode tokenizerClass = json.get("tokenizer_class");
+            if (tokenizerClass != null && tokenizerClass.isTextual()) s.tokenizerClass = tokenizerClass.asText();
             s.stripAccents = optionalBool(file, json, "strip_accents", null);
             s.tokenizeChineseChars = bool(file, json, "tokenize_chinese_chars", true);
             s.unkToken = text(file, json, "unk_token", s.unkToken);
@@ -291,6 +314,11 @@ final class TokenizerFiles {
                 throw new ModelFileException(file, "model_max_length is " + node + "; expected a positive number");
             }
             return node.asDouble() >= TokenizerConfig.NO_MAX_LENGTH ? TokenizerConfig.NO_MAX_LENGTH : node.asInt();
+        }
+
+        /** The special token a config field named, or the family's default name when the file did not set it. */
+        String named(String field, String value, String fallback) {
+            return this.named.contains(field) ? value : fallback;
         }
 
         void addAddedToken(AddedToken token, int id) {

@@ -102,11 +102,11 @@ final class TokenizerJson {
         }
         boolean prefixSpace = settings.addPrefixSpace != null && settings.addPrefixSpace;
         boolean trim = settings.trimOffsets == null || settings.trimOffsets;
-        String cls = name(settings, "cls_token", settings.clsToken, "<s>");
-        String sep = name(settings, "sep_token", settings.sepToken, "</s>");
-        String pad = name(settings, "pad_token", settings.padToken, "<pad>");
-        String unk = name(settings, "unk_token", settings.unkToken, "<unk>");
-        String mask = name(settings, "mask_token", settings.maskToken, "<mask>");
+        String cls = settings.named("cls_token", settings.clsToken, "<s>");
+        String sep = settings.named("sep_token", settings.sepToken, "</s>");
+        String pad = settings.named("pad_token", settings.padToken, "<pad>");
+        String unk = settings.named("unk_token", settings.unkToken, "<unk>");
+        String mask = settings.named("mask_token", settings.maskToken, "<mask>");
         SubwordModel model;
         try {
             model = new BytePairEncoding(vocab, merges, vocab.containsKey(unk) ? unk : null, null, null, false, false);
@@ -133,10 +133,6 @@ final class TokenizerJson {
         PostProcessor processor = PostProcessor.roberta(cls, ids.get(cls), sep, ids.get(sep), trim, prefixSpace, padToken, padId);
         return new Tokenizer.Parts(model, splitter, wordSplitter, processor, processor.withTrimOffsets(trim, true), ids,
                 ids.containsKey(unk) ? unk : null, padToken, ids.containsKey(mask) ? mask : null, settings.modelMaxLength, vocabFile, files, null);
-    }
-
-    private static String name(TokenizerFiles.Settings settings, String field, String value, String fallback) {
-        return settings.named.contains(field) ? value : fallback;
     }
 
     /**

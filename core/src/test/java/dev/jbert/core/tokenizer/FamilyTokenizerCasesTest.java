@@ -2,10 +2,14 @@ package dev.jbert.core.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbert.testdata.Fixtures;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,19 +23,40 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Every family's {@code tokenizer_cases.json} (transformers 5.18, tokenizers 0.23), read through each family's own
  * {@code tokenizer.json}: ids, tokens and offsets of texts, truncated and padded pairs, and pre-split words with word
- * ids (through the token classifier's tokenizer). Exact.
+ * ids (through the token classifier's tokenizer). The SentencePiece families run a second time from their
+ * {@code .model} file alone, as a folder without tokenizer.json loads. Exact.
  */
 class FamilyTokenizerCasesTest {
 
-    private static final List<String> FAMILIES = List.of("distilbert", "electra", "roberta", "xlm-roberta", "deberta-v2", "modernbert");
+    /** A family name with this suffix loads from a copy of its folder without tokenizer.json. */
+    private static final String SPM_ONLY = " (spm model only)";
+    private static final List<String> FAMILIES = List.of("distilbert", "electra", "roberta", "xlm-roberta", "deberta-v2", "modernbert",
+            "xlm-roberta" + SPM_ONLY, "deberta-v2" + SPM_ONLY);
     private static final Map<Path, Tokenizer> LOADED = new ConcurrentHashMap<>();
 
+    @TempDir
+    static Path copies;
+
     private static Path family(String name) {
-        return Fixtures.folder("families/" + name);
+        return Fixtures.folder("families/" + name.replace(SPM_ONLY, ""));
     }
 
     private static Tokenizer tokenizer(String family, String model) {
-        return LOADED.computeIfAbsent(family(family).resolve(model), Tokenizer::fromDirectory);
+        Path folder = family(family).resolve(model);
+        if (!family.endsWith(SPM_ONLY)) return LOADED.computeIfAbsent(folder, Tokenizer::fromDirectory);
+        return LOADED.computeIfAbsent(copies.resolve(family + "-" + model), copy -> Tokenizer.fromDirectory(withoutTokenizerJson(folder, copy)));
+    }
+
+    private static Path withoutTokenizerJson(Path folder, Path copy) {
+        try {
+            Files.createDirectories(copy);
+            for (String name : List.of("tokenizer_config.json", "sentencepiece.bpe.model", "spm.model")) {
+                if (Files.exists(folder.resolve(name))) Files.copy(folder.resolve(name), copy.resolve(name));
+            }
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static JsonNode cases(String family) {

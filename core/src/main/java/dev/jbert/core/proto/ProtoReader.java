@@ -1,4 +1,4 @@
-package dev.jbert.bert.onnx;
+package dev.jbert.core.proto;
 
 import dev.jbert.core.ModelFileException;
 
@@ -9,7 +9,8 @@ import java.nio.file.Path;
 
 /**
  * A reader of the protobuf wire format over a byte range of a buffer (usually a memory-mapped
- * file), just enough to walk ONNX messages without the protobuf runtime. Each message is read
+ * file), just enough to walk the messages of ONNX and SentencePiece model files without the
+ * protobuf runtime and its generated classes. Each message is read
  * field by field: {@link #next()} reads a tag, then one typed read or {@link #skip()} consumes
  * its value. Nothing is copied: nested messages and byte fields are views of the same buffer.
  *
@@ -18,20 +19,21 @@ import java.nio.file.Path;
  * known field) is a {@link ModelFileException} naming the file, the message type and the byte
  * offset.
  */
-final class ProtoReader {
+public final class ProtoReader {
 
-    static final int VARINT = 0;
-    static final int FIXED64 = 1;
-    static final int LENGTH_DELIMITED = 2;
-    static final int START_GROUP = 3;
-    static final int END_GROUP = 4;
-    static final int FIXED32 = 5;
+    public static final int VARINT = 0;
+    public static final int FIXED64 = 1;
+    public static final int LENGTH_DELIMITED = 2;
+    public static final int START_GROUP = 3;
+    public static final int END_GROUP = 4;
+    public static final int FIXED32 = 5;
 
     private static final int MAX_FIELD_NUMBER = (1 << 29) - 1;
-    /** Nested groups deeper than this are certainly not ONNX; the limit bounds the recursion. */
+    /** Nested groups deeper than this are in no format read here; the limit bounds the recursion. */
     private static final int MAX_GROUP_DEPTH = 64;
 
     private final Path file;
+    private final String format;
     private final ByteBuffer buf;
     private final String message;
     private final int end;
@@ -40,13 +42,18 @@ final class ProtoReader {
     private int wireType = -1;
     private int tagOffset;
 
-    /** Reads {@code buf} from its position to its limit as one message of type {@code message}. */
-    ProtoReader(Path file, ByteBuffer buf, String message) {
-        this(file, buf.duplicate().order(ByteOrder.LITTLE_ENDIAN), buf.position(), buf.limit(), message);
+    /**
+     * Reads {@code buf} from its position to its limit as one message of type {@code message}.
+     *
+     * @param format what the file should be, for error messages ("an ONNX model")
+     */
+    public ProtoReader(Path file, ByteBuffer buf, String message, String format) {
+        this(file, format, buf.duplicate().order(ByteOrder.LITTLE_ENDIAN), buf.position(), buf.limit(), message);
     }
 
-    private ProtoReader(Path file, ByteBuffer buf, int start, int end, String message) {
+    private ProtoReader(Path file, String format, ByteBuffer buf, int start, int end, String message) {
         this.file = file;
+        this.format = format;
         this.buf = buf;
         this.message = message;
         this.pos = start;
@@ -57,7 +64,7 @@ final class ProtoReader {
      * Reads the next tag; false at the end of the message. Call exactly one read or
      * {@link #skip()} after each true.
      */
-    boolean next() {
+    public boolean next() {
         if (pos >= end) return false;
         tagOffset = pos;
         long key = readRawVarint();
@@ -72,33 +79,33 @@ final class ProtoReader {
     }
 
     /** The file being read, for error messages. */
-    Path file() {
+    public Path file() {
         return file;
     }
 
     /** The field number of the current tag. */
-    int field() {
+    public int field() {
         return field;
     }
 
     /** The wire type of the current tag. */
-    int wireType() {
+    public int wireType() {
         return wireType;
     }
 
     /** Byte offset of the current tag in the buffer, for error messages. */
-    int tagOffset() {
+    public int tagOffset() {
         return tagOffset;
     }
 
     /** A varint field (int32, int64, uint64, enum, bool). int32 values come back sign-extended. */
-    long varint() {
+    public long varint() {
         expect(VARINT);
         return readRawVarint();
     }
 
     /** A 32-bit field (fixed32, sfixed32, float), as raw bits. */
-    int fixed32() {
+    public int fixed32() {
         expect(FIXED32);
         need(4);
         int v = buf.getInt(pos);
@@ -107,7 +114,7 @@ final class ProtoReader {
     }
 
     /** A 64-bit field (fixed64, sfixed64, double), as raw bits. */
-    long fixed64() {
+    public long fixed64() {
         expect(FIXED64);
         need(8);
         long v = buf.getLong(pos);
@@ -116,7 +123,7 @@ final class ProtoReader {
     }
 
     /** A length-delimited field as a little-endian view (position 0, no copy). */
-    ByteBuffer bytes() {
+    public ByteBuffer bytes() {
         expect(LENGTH_DELIMITED);
         int len = readLength();
         ByteBuffer slice = buf.duplicate();
@@ -126,7 +133,7 @@ final class ProtoReader {
     }
 
     /** A string field, decoded as UTF-8. */
-    String string() {
+    public String string() {
         ByteBuffer b = bytes();
         byte[] a = new byte[b.remaining()];
         b.get(a);
@@ -134,10 +141,10 @@ final class ProtoReader {
     }
 
     /** An embedded message field, read by a new reader over its bytes. */
-    ProtoReader message(String type) {
+    public ProtoReader message(String type) {
         expect(LENGTH_DELIMITED);
         int len = readLength();
-        ProtoReader r = new ProtoReader(file, buf, pos, pos + len, type);
+        ProtoReader r = new ProtoReader(file, format, buf, pos, pos + len, type);
         pos += len;
         return r;
     }
@@ -146,10 +153,10 @@ final class ProtoReader {
      * A repeated varint field, packed (one length-delimited run) or not (one value per tag);
      * protobuf parsers must accept both.
      */
-    void varints(java.util.function.LongConsumer out) {
+    public void varints(java.util.function.LongConsumer out) {
         if (wireType == LENGTH_DELIMITED) {
             int len = readLength();
-            ProtoReader run = new ProtoReader(file, buf, pos, pos + len, message);
+            ProtoReader run = new ProtoReader(file, format, buf, pos, pos + len, message);
             while (run.pos < run.end) out.accept(run.readRawVarint());
             pos += len;
         } else {
@@ -158,7 +165,7 @@ final class ProtoReader {
     }
 
     /** Skips the current field's value, whatever its wire type. */
-    void skip() {
+    public void skip() {
         skip(0);
     }
 
@@ -190,7 +197,7 @@ final class ProtoReader {
     }
 
     /** A ModelFileException about the current field, for callers that find its value wrong. */
-    ModelFileException invalid(String what) {
+    public ModelFileException invalid(String what) {
         return error(tagOffset, "field " + field + ": " + what);
     }
 
@@ -238,8 +245,8 @@ final class ProtoReader {
     }
 
     private ModelFileException error(int offset, String what) {
-        return new ModelFileException(file, "malformed ONNX protobuf in " + message + " at byte " + offset + ": " + what
-                + " (the file is truncated, corrupt, or not an ONNX model)");
+        return new ModelFileException(file, "malformed protobuf in " + message + " at byte " + offset + ": " + what
+                + " (the file is truncated, corrupt, or not " + format + ")");
     }
 
     private static String wireName(int wire) {

@@ -1,4 +1,4 @@
-package dev.jbert.bert.onnx;
+package dev.jbert.core.proto;
 
 import dev.jbert.core.ModelFileException;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ class ProtoReaderTest {
     private static final Path FILE = Path.of("hand-built.onnx");
 
     private static ProtoReader reader(byte[] bytes) {
-        return new ProtoReader(FILE, ByteBuffer.wrap(bytes), "TestMessage");
+        return new ProtoReader(FILE, ByteBuffer.wrap(bytes), "TestMessage", "an ONNX model");
     }
 
     private static long readVarintField(byte[] valueBytes) {
