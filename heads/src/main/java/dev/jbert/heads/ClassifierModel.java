@@ -72,7 +72,7 @@ public final class ClassifierModel implements TrainableModel {
     /** No decay for biases and for LayerNorm parameters, whatever the family names them. */
     @Override
     public boolean decays(String parameterName) {
-        return !(parameterName.endsWith(".bias") || classifier.encoder().isNormParameter(parameterName));
+        return !(parameterName.endsWith(".bias") || classifier.isNormParameter(parameterName));
     }
 
     /**

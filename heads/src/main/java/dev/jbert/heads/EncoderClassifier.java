@@ -6,6 +6,7 @@ import dev.jbert.bert.model.Family;
 import dev.jbert.bert.model.Weights;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.nn.FirstToken;
+import dev.jbert.core.nn.MeanPooling;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.core.nn.Slot;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -34,6 +35,7 @@ public final class EncoderClassifier {
     private final Slot featuresGradient = new Slot();
     private int lastBatch;
     private int lastSeq;
+    private int[][] lastAttentionMask;
 
     private EncoderClassifier(Encoder encoder, ClassifierSpec spec, HeadLayout layout, ClassificationHead head) {
         this.encoder = encoder;
@@ -61,18 +63,27 @@ public final class EncoderClassifier {
                     + " checkpoints do not: a sequence classifier reads the pooled [CLS] state");
         }
         HeadWeights headWeights = new HeadWeights(weights, config.initializerRange(), seed, spec.replaceHead());
-        ClassificationHead head = new ClassificationHead(layout, config.hiddenSize(), spec.numLabels(), encoder.dropoutSites(), headWeights);
+        ClassificationHead head = new ClassificationHead(layout, config.hiddenSize(), spec.numLabels(), encoder.dropoutSites(), config.layerNormEps(),
+                headWeights);
         return new EncoderClassifier(encoder, spec, layout, head);
     }
 
     /**
      * Whether a checkpoint tensor may go unused by this classifier: a replaced head's old tensors, the pooler that
-     * transformers' token classifiers (and every RoBERTa classifier) never build.
+     * transformers' token classifiers (and every RoBERTa classifier) never build, DeBERTa's unread position table.
      */
     public static boolean mayLeaveUnused(String name, ClassifierSpec spec, EncoderConfig config) {
         String prefix = Family.of(config).basePrefix();
         return (spec.replaceHead() && HeadLayout.isHeadParameter(name))
-                || (name.startsWith(prefix + ".pooler.") && (spec.task() == TaskType.TOKEN_CLASSIFICATION || !prefix.equals("bert")));
+                || (name.startsWith(prefix + ".pooler.") && (spec.task() == TaskType.TOKEN_CLASSIFICATION || !prefix.equals("bert")))
+                || (name.startsWith("pooler.") && spec.task() == TaskType.TOKEN_CLASSIFICATION)
+                // DeBERTa-v3 checkpoints may store a position table that position_biased_input=false leaves unread
+                || name.equals("deberta.embeddings.position_embeddings.weight");
+    }
+
+    /** Whether a parameter is a LayerNorm's, the encoder's or the head's: Trainer gives them no weight decay. */
+    public boolean isNormParameter(String name) {
+        return encoder.isNormParameter(name) || head.isNormParameter(name);
     }
 
     public Encoder encoder() {
@@ -113,7 +124,13 @@ public final class EncoderClassifier {
                 FirstToken.gather(out.lastHiddenState(), first, out.seq());
                 yield first;
             }
+            case MEAN -> {
+                INDArray mean = firstTokens.get(out.batch(), out.lastHiddenState().size(1));
+                MeanPooling.pool(out.lastHiddenState(), attentionMask, mean);
+                yield mean;
+            }
         };
+        lastAttentionMask = attentionMask;
         return head.forward(features, pass);
     }
 
@@ -130,7 +147,7 @@ public final class EncoderClassifier {
         INDArray dLogits = logitsGradient.get(logits.shape());
         double value = loss.lossAndGradient(logits, labels, scale, dLogits);
         String encoderPrefix = encoder.family().basePrefix() + ".";
-        if (!pass.trainsAny("classifier.") && !pass.trainsAny("pre_classifier.") && !pass.trainsAny(encoderPrefix)) return value;
+        if (layout.parameterNames().stream().noneMatch(n -> pass.gradient(n) != null) && !pass.trainsAny(encoderPrefix)) return value;
         INDArray dFeatures = head.backward(dLogits, pass);
         switch (layout.features()) {
             case POOLED -> encoder.backward(null, dFeatures, pass);
@@ -139,6 +156,12 @@ public final class EncoderClassifier {
                 if (!pass.trainsAny(encoderPrefix)) return value;
                 INDArray dHidden = featuresGradient.zeros((long) lastBatch * lastSeq, dFeatures.size(1));
                 FirstToken.addTo(dFeatures, dHidden, lastSeq);
+                encoder.backward(dHidden, null, pass);
+            }
+            case MEAN -> {
+                if (!pass.trainsAny(encoderPrefix)) return value;
+                INDArray dHidden = featuresGradient.zeros((long) lastBatch * lastSeq, dFeatures.size(1));
+                MeanPooling.addTo(dFeatures, lastAttentionMask, dHidden);
                 encoder.backward(dHidden, null, pass);
             }
         }

@@ -1,7 +1,9 @@
 package dev.jbert.heads;
 
 import dev.jbert.bert.config.Activation;
+import dev.jbert.bert.config.DebertaV2Settings;
 import dev.jbert.bert.config.EncoderConfig;
+import dev.jbert.bert.config.ModernBertSettings;
 import dev.jbert.bert.model.Family;
 
 import java.util.ArrayList;
@@ -9,8 +11,8 @@ import java.util.List;
 
 /**
  * The classification head a family's transformers class puts on its encoder, layer by layer and key by key:
- * which features it reads, whether dropout comes first, an optional dense layer with its activation and dropout,
- * and the output layer.
+ * which features it reads, whether dropout comes first, an optional dense layer with its activation, an optional
+ * LayerNorm after it and dropout, and the output layer.
  *
  * <ul>
  *   <li>BERT, sequences: dropout, {@code classifier} on the pooled output (or jbert's MLP head there).</li>
@@ -19,22 +21,30 @@ import java.util.List;
  *   <li>ELECTRA: the same with GELU.</li>
  *   <li>DistilBERT: {@code pre_classifier}, ReLU, dropout ({@code seq_classif_dropout}), {@code classifier} on the
  *       first token.</li>
- *   <li>Every family, tokens: dropout, {@code classifier} on every token.</li>
+ *   <li>DeBERTa-v2, sequences: dropout ({@code pooler_dropout}), {@code pooler.dense}, its activation (the
+ *       ContextPooler), dropout ({@code cls_dropout}), {@code classifier} on the first token.</li>
+ *   <li>ModernBERT, sequences and tokens: {@code head.dense}, {@code classifier_activation}, {@code head.norm},
+ *       dropout, {@code classifier}, on the first token or the mean of the unpadded ones
+ *       ({@code classifier_pooling}) or on every token.</li>
+ *   <li>Every other family, tokens: dropout, {@code classifier} on every token.</li>
  * </ul>
  *
- * @param features      what the head reads
- * @param inputDropout  dropout on the features first
- * @param dense         the hidden dense layer's prefix, or null
- * @param denseWidth    its output width
- * @param activation    its activation
- * @param out           the output layer's prefix
- * @param dropout       the probability of every dropout in the head
+ * @param features     what the head reads
+ * @param inputDropout the probability of dropout on the features first, or null for none
+ * @param dense        the hidden dense layer's prefix, or null
+ * @param denseWidth   its output width
+ * @param denseBias    whether it has a bias
+ * @param activation   its activation
+ * @param norm         the prefix of a LayerNorm after the activation, or null
+ * @param normBias     whether that LayerNorm has a bias
+ * @param out          the output layer's prefix
+ * @param dropout      the probability of the dropout before the output layer (after the hidden layer, if any)
  */
-public record HeadLayout(Features features, boolean inputDropout, String dense, int denseWidth, Activation activation, String out,
-                         double dropout) {
+public record HeadLayout(Features features, Double inputDropout, String dense, int denseWidth, boolean denseBias, Activation activation,
+                         String norm, boolean normBias, String out, double dropout) {
 
     /** What a head reads from the encoder. */
-    public enum Features { POOLED, FIRST_TOKEN, EVERY_TOKEN }
+    public enum Features { POOLED, FIRST_TOKEN, MEAN, EVERY_TOKEN }
 
     /** The head for {@code spec} on an encoder of {@code config}'s family. */
     public static HeadLayout of(EncoderConfig config, ClassifierSpec spec) {
@@ -45,22 +55,41 @@ public record HeadLayout(Features features, boolean inputDropout, String dense, 
             throw new IllegalArgumentException("the MLP head sits on BERT's pooler; a " + family.modelType()
                     + " model has its own head already (use the native head)");
         }
-        if (spec.task() == TaskType.TOKEN_CLASSIFICATION) {
-            if (mlp) throw new IllegalArgumentException("token classification takes the native head (one Linear on every token), not the MLP head");
-            // DistilBertForTokenClassification drops out with config.dropout, not seq_classif_dropout
-            return new HeadLayout(Features.EVERY_TOKEN, true, null, 0, null, "classifier",
-                    family == Family.DISTILBERT ? config.hiddenDropoutProb() : p);
-        }
+        boolean tokens = spec.task() == TaskType.TOKEN_CLASSIFICATION;
+        if (tokens && mlp) throw new IllegalArgumentException("token classification takes the native head (one Linear on every token), not the MLP head");
         int h = config.hiddenSize();
+        if (family == Family.MODERNBERT) {
+            ModernBertSettings s = ModernBertSettings.of(config);
+            Features features = tokens ? Features.EVERY_TOKEN : s.meanPooling() ? Features.MEAN : Features.FIRST_TOKEN;
+            return new HeadLayout(features, null, "head.dense", h, s.classifierBias(), s.classifierActivation(), "head.norm", s.normBias(),
+                    "classifier", p);
+        }
+        if (tokens) {
+            // DistilBERT's and DeBERTa's token classifiers drop out with the hidden dropout, not the classifier's
+            double tokenDropout = family == Family.DISTILBERT || family == Family.DEBERTA_V2 ? config.hiddenDropoutProb() : p;
+            return linear(Features.EVERY_TOKEN, tokenDropout, "classifier");
+        }
         return switch (family) {
             case BERT -> mlp
-                    ? new HeadLayout(Features.POOLED, true, "classifier.dense", spec.head().mlpHiddenSize(), spec.head().mlpActivation(),
-                    "classifier.out_proj", p)
-                    : new HeadLayout(Features.POOLED, true, null, 0, null, "classifier", p);
-            case ROBERTA, XLM_ROBERTA -> new HeadLayout(Features.FIRST_TOKEN, true, "classifier.dense", h, Activation.TANH, "classifier.out_proj", p);
-            case ELECTRA -> new HeadLayout(Features.FIRST_TOKEN, true, "classifier.dense", h, Activation.GELU, "classifier.out_proj", p);
-            case DISTILBERT -> new HeadLayout(Features.FIRST_TOKEN, false, "pre_classifier", h, Activation.RELU, "classifier", p);
+                    ? hidden(Features.POOLED, p, "classifier.dense", spec.head().mlpHiddenSize(), spec.head().mlpActivation(), "classifier.out_proj", p)
+                    : linear(Features.POOLED, p, "classifier");
+            case ROBERTA, XLM_ROBERTA -> hidden(Features.FIRST_TOKEN, p, "classifier.dense", h, Activation.TANH, "classifier.out_proj", p);
+            case ELECTRA -> hidden(Features.FIRST_TOKEN, p, "classifier.dense", h, Activation.GELU, "classifier.out_proj", p);
+            case DISTILBERT -> hidden(Features.FIRST_TOKEN, null, "pre_classifier", h, Activation.RELU, "classifier", p);
+            case DEBERTA_V2 -> {
+                DebertaV2Settings s = DebertaV2Settings.of(config);
+                yield hidden(Features.FIRST_TOKEN, s.poolerDropout(), "pooler.dense", h, s.poolerHiddenAct(), "classifier", p);
+            }
+            case MODERNBERT -> throw new AssertionError("handled above");
         };
+    }
+
+    private static HeadLayout linear(Features features, double dropout, String out) {
+        return new HeadLayout(features, dropout, null, 0, false, null, null, false, out, dropout);
+    }
+
+    private static HeadLayout hidden(Features features, Double inputDropout, String dense, int width, Activation act, String out, double dropout) {
+        return new HeadLayout(features, inputDropout, dense, width, true, act, null, false, out, dropout);
     }
 
     /** The head's parameters, by checkpoint key. */
@@ -68,7 +97,11 @@ public record HeadLayout(Features features, boolean inputDropout, String dense, 
         List<String> names = new ArrayList<>();
         if (dense != null) {
             names.add(dense + ".weight");
-            names.add(dense + ".bias");
+            if (denseBias) names.add(dense + ".bias");
+        }
+        if (norm != null) {
+            names.add(norm + ".weight");
+            if (normBias) names.add(norm + ".bias");
         }
         names.add(out + ".weight");
         names.add(out + ".bias");
@@ -77,6 +110,6 @@ public record HeadLayout(Features features, boolean inputDropout, String dense, 
 
     /** Whether a checkpoint key belongs to a classification head of any family. */
     public static boolean isHeadParameter(String name) {
-        return name.startsWith("classifier.") || name.startsWith("pre_classifier.");
+        return name.startsWith("classifier.") || name.startsWith("pre_classifier.") || name.startsWith("pooler.") || name.startsWith("head.");
     }
 }

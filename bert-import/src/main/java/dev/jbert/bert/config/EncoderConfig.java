@@ -21,8 +21,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * A BERT {@code config.json}, as transformers' {@code EncoderConfig} reads it, validated on
- * construction. Field names follow the JSON keys; defaults are transformers' defaults for a key
+ * An encoder's {@code config.json}, as transformers' config class of its {@code model_type} reads it, validated on
+ * construction: the settings every family has, under one name. Settings only one family has are read from
+ * {@link #raw} by that family ({@link ModernBertSettings}, {@link DebertaV2Settings}). Field names follow the JSON keys; defaults are transformers' defaults for a key
  * that is absent.
  *
  * @param vocabSize                  rows of the word embedding table
@@ -67,7 +68,10 @@ public record EncoderConfig(
         ObjectNode raw) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> MODEL_TYPES = List.of("bert", "distilbert", "electra", "roberta", "xlm-roberta");
+    private static final List<String> MODEL_TYPES = List.of("bert", "distilbert", "electra", "roberta", "xlm-roberta", "deberta-v2",
+            "modernbert");
+    /** Families whose embeddings may have no token-type table (type_vocab_size 0). */
+    private static final List<String> WITHOUT_TOKEN_TYPES = List.of("deberta-v2", "modernbert");
 
     public EncoderConfig {
         if (!MODEL_TYPES.contains(modelType)) {
@@ -80,7 +84,9 @@ public record EncoderConfig(
         positive("num_attention_heads", numAttentionHeads);
         positive("intermediate_size", intermediateSize);
         positive("max_position_embeddings", maxPositionEmbeddings);
-        positive("type_vocab_size", typeVocabSize);
+        if (typeVocabSize < 0 || typeVocabSize == 0 && !WITHOUT_TOKEN_TYPES.contains(modelType)) {
+            throw new IllegalArgumentException("type_vocab_size must be > 0, found " + typeVocabSize);
+        }
         if (hiddenSize % numAttentionHeads != 0) {
             throw new IllegalArgumentException("hidden_size (" + hiddenSize + ") is not a multiple of num_attention_heads ("
                     + numAttentionHeads + "): each head needs hidden_size / num_attention_heads dimensions");
@@ -264,6 +270,8 @@ public record EncoderConfig(
                     integer(root, "max_position_embeddings", 512), 1, 1e-12, number(root, "initializer_range", 0.02),
                     integer(root, "pad_token_id", 0), labels(root), problemType, architectures, raw);
         }
+        if (modelType.equals("modernbert")) return modernBert(root, problemType, architectures, raw);
+        if (modelType.equals("deberta-v2")) return debertaV2(root, problemType, architectures, raw);
         String positionType = text(root, "position_embedding_type", "absolute");
         if (!positionType.equals("absolute")) {
             throw new IllegalArgumentException("position_embedding_type '" + positionType
@@ -295,7 +303,33 @@ public record EncoderConfig(
                 raw);
     }
 
-    private static Activation activation(JsonNode root, String key) {
+    /** ModernBertConfig's keys and defaults; the rest of its settings are read by {@link ModernBertSettings}. */
+    private static EncoderConfig modernBert(JsonNode root, Optional<ProblemType> problemType, List<String> architectures, ObjectNode raw) {
+        int hidden = integer(root, "hidden_size", 768);
+        EncoderConfig c = new EncoderConfig("modernbert", hidden, integer(root, "vocab_size", 50368), hidden,
+                integer(root, "num_hidden_layers", 22), integer(root, "num_attention_heads", 12), integer(root, "intermediate_size", 1152),
+                activation(root, "hidden_activation"), number(root, "mlp_dropout", 0.0), number(root, "attention_dropout", 0.0),
+                number(root, "classifier_dropout", 0.0), integer(root, "max_position_embeddings", 8192), 0, number(root, "norm_eps", 1e-5),
+                number(root, "initializer_range", 0.02), integer(root, "pad_token_id", 50283), labels(root), problemType, architectures, raw);
+        ModernBertSettings.of(c);
+        return c;
+    }
+
+    /** DebertaV2Config's keys and defaults; the disentangled-attention settings are read by {@link DebertaV2Settings}. */
+    private static EncoderConfig debertaV2(JsonNode root, Optional<ProblemType> problemType, List<String> architectures, ObjectNode raw) {
+        int hidden = integer(root, "hidden_size", 1536);
+        JsonNode cd = root.get("cls_dropout");
+        EncoderConfig c = new EncoderConfig("deberta-v2", integer(root, "embedding_size", hidden), integer(root, "vocab_size", 128100), hidden,
+                integer(root, "num_hidden_layers", 24), integer(root, "num_attention_heads", 24), integer(root, "intermediate_size", 6144),
+                activation(root, "hidden_act"), number(root, "hidden_dropout_prob", 0.1), number(root, "attention_probs_dropout_prob", 0.1),
+                cd == null || cd.isNull() ? null : number(root, "cls_dropout", 0), integer(root, "max_position_embeddings", 512),
+                integer(root, "type_vocab_size", 0), number(root, "layer_norm_eps", 1e-7), number(root, "initializer_range", 0.02),
+                integer(root, "pad_token_id", 0), labels(root), problemType, architectures, raw);
+        DebertaV2Settings.of(c);
+        return c;
+    }
+
+    static Activation activation(JsonNode root, String key) {
         String act = text(root, key, "gelu");
         return Activation.fromConfigName(act).orElseThrow(() -> new IllegalArgumentException(
                 key + " '" + act + "' is not supported; expected one of " + Activation.supportedNames()));
@@ -342,7 +376,7 @@ public record EncoderConfig(
         return id2label;
     }
 
-    private static int integer(JsonNode root, String key, int dflt) {
+    static int integer(JsonNode root, String key, int dflt) {
         JsonNode n = root.get(key);
         if (n == null || n.isNull()) return dflt;
         if (!n.canConvertToInt() || !n.isIntegralNumber()) {
@@ -351,14 +385,21 @@ public record EncoderConfig(
         return n.asInt();
     }
 
-    private static double number(JsonNode root, String key, double dflt) {
+    static double number(JsonNode root, String key, double dflt) {
         JsonNode n = root.get(key);
         if (n == null || n.isNull()) return dflt;
         if (!n.isNumber()) throw new IllegalArgumentException(key + " must be a number, found " + n);
         return n.asDouble();
     }
 
-    private static String text(JsonNode root, String key, String dflt) {
+    static boolean bool(JsonNode root, String key, boolean dflt) {
+        JsonNode n = root.get(key);
+        if (n == null || n.isNull()) return dflt;
+        if (!n.isBoolean()) throw new IllegalArgumentException(key + " must be true or false, found " + n);
+        return n.asBoolean();
+    }
+
+    static String text(JsonNode root, String key, String dflt) {
         JsonNode n = root.get(key);
         if (n == null || n.isNull()) return dflt;
         if (!n.isTextual()) throw new IllegalArgumentException(key + " must be a string, found " + n);

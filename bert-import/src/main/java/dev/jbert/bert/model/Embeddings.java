@@ -1,22 +1,46 @@
 package dev.jbert.bert.model;
 
 import dev.jbert.bert.config.EncoderConfig;
+import dev.jbert.core.nn.AttentionMask;
 import dev.jbert.core.nn.Dropout;
+import dev.jbert.core.nn.Floats;
 import dev.jbert.core.nn.LayerNorm;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.core.nn.Slot;
 import dev.jbert.core.nn.TableRows;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Word, token-type and position embeddings, summed, normalised and dropped out: BertEmbeddings, and the variants
- * its descendants make of it. Tables are {@code embedding_size} wide (ELECTRA's may be narrower than the hidden
+ * its descendants make of it (ModernBertEmbeddings and DebertaV2Embeddings have no position table, DeBERTa zeroes
+ * padded rows after the norm). Tables are {@code embedding_size} wide (ELECTRA's may be narrower than the hidden
  * states).
  */
 public final class Embeddings {
 
+    /**
+     * A family's embeddings, under {@code prefix}.
+     *
+     * @param words       the word table's name ({@code word_embeddings}, ModernBERT's {@code tok_embeddings})
+     * @param norm        the LayerNorm's name ({@code LayerNorm}, ModernBERT's {@code norm})
+     * @param positions   how position ids are found, or {@link Positions#NONE} without a position table
+     * @param tokenTypes  whether there is a token-type table
+     * @param normBias    whether the LayerNorm has a bias
+     * @param zeroPadding whether padded rows are zeroed after the norm, as DebertaV2Embeddings multiplies by the mask
+     * @param dropout     the dropout after the norm
+     */
+    public record Layout(String words, String norm, Positions positions, boolean tokenTypes, boolean normBias, boolean zeroPadding,
+                         double dropout) {
+    }
+
     /** How a token's position id is found. */
     public enum Positions {
+        /** No position table: attention knows positions (relative terms, rotary embeddings). */
+        NONE,
         /** 0, 1, 2, ... along the sequence (BERT, ELECTRA, DistilBERT). */
         ABSOLUTE,
         /**
@@ -27,12 +51,14 @@ public final class Embeddings {
     }
 
     private final String prefix;
+    private final String wordsKey;
     private final INDArray words;             // [V, E]
-    private final INDArray positions;         // [P, E]
+    private final INDArray positions;         // [P, E], or null
     private final INDArray tokenTypes;        // [types, E], or null (DistilBERT)
     private final Positions positionIds;
     private final LayerNorm layerNorm;
     private final Dropout dropout;
+    private final boolean zeroPadding;
     private final int padTokenId;
     private final int maxLength;
     private final Slot sum = new Slot();
@@ -40,19 +66,33 @@ public final class Embeddings {
     private int[] types;
     private int[] positionRows;
     private int seq;
+    private AttentionMask mask;
 
+    /** BertEmbeddings' layout: {@code word_embeddings}, a position table, optional token types, {@code LayerNorm}. */
     public Embeddings(ModuleBuilder b, String prefix, Positions positionIds, boolean withTokenTypes) {
+        this(b, prefix, new Layout("word_embeddings", "LayerNorm", positionIds, withTokenTypes, true, false, b.config().hiddenDropoutProb()));
+    }
+
+    public Embeddings(ModuleBuilder b, String prefix, Layout layout) {
         EncoderConfig c = b.config();
         int e = c.embeddingSize();
         this.prefix = prefix;
-        this.words = b.param(prefix + ".word_embeddings.weight", c.vocabSize(), e);
-        this.positions = b.param(prefix + ".position_embeddings.weight", c.maxPositionEmbeddings(), e);
-        this.tokenTypes = withTokenTypes ? b.param(prefix + ".token_type_embeddings.weight", c.typeVocabSize(), e) : null;
-        this.positionIds = positionIds;
-        this.layerNorm = b.layerNorm(prefix + ".LayerNorm", e);
-        this.dropout = b.dropout(c.hiddenDropoutProb());
+        this.wordsKey = prefix + "." + layout.words() + ".weight";
+        this.words = b.param(wordsKey, c.vocabSize(), e);
+        this.positions = layout.positions() == Positions.NONE ? null
+                : b.param(prefix + ".position_embeddings.weight", c.maxPositionEmbeddings(), e);
+        this.tokenTypes = layout.tokenTypes() ? b.param(prefix + ".token_type_embeddings.weight", c.typeVocabSize(), e) : null;
+        this.positionIds = layout.positions();
+        this.layerNorm = b.layerNorm(prefix + "." + layout.norm(), e, layout.normBias());
+        this.dropout = b.dropout(layout.dropout());
+        this.zeroPadding = layout.zeroPadding();
         this.padTokenId = c.padTokenId();
         this.maxLength = c.maxSequenceLength();
+    }
+
+    /** The word table's checkpoint key. */
+    public String wordsKey() {
+        return wordsKey;
     }
 
     /** The longest sequence the position table covers. */
@@ -61,29 +101,30 @@ public final class Embeddings {
     }
 
     /** {@code ids, types [B·T]} (types ignored without a token-type table) → {@code [B·T, E]}. */
-    public INDArray forward(int[] ids, int[] types, int seq, Pass pass) {
+    public INDArray forward(int[] ids, int[] types, int seq, AttentionMask mask, Pass pass) {
         this.ids = ids;
         this.types = types;
         this.seq = seq;
+        this.mask = mask;
         this.positionRows = positionIds == Positions.AFTER_PADDING ? afterPadding(ids, seq, padTokenId) : null;
         INDArray x = sum.get(ids.length, words.size(1));
-        TableRows.Lookup position = new TableRows.Lookup(positions, positionRows, seq);
         // transformers adds token types to the words first, then positions
-        if (tokenTypes != null) {
-            TableRows.sum(x, new TableRows.Lookup(words, ids, 0), new TableRows.Lookup(tokenTypes, types, 0), position);
-        } else {
-            TableRows.sum(x, new TableRows.Lookup(words, ids, 0), position);
-        }
+        List<TableRows.Lookup> lookups = new ArrayList<>(List.of(new TableRows.Lookup(words, ids, 0)));
+        if (tokenTypes != null) lookups.add(new TableRows.Lookup(tokenTypes, types, 0));
+        if (positions != null) lookups.add(new TableRows.Lookup(positions, positionRows, seq));
+        TableRows.sum(x, lookups.toArray(TableRows.Lookup[]::new));
         INDArray out = layerNorm.forward(x, null, null, null, pass);
+        if (zeroPadding) zeroPadded(out, mask);
         dropout.apply(out, pass);
         return out;
     }
 
     public void backward(INDArray dOut, Pass pass) {
         dropout.apply(dOut, pass);
+        if (zeroPadding) zeroPadded(dOut, mask);
         INDArray d = layerNorm.backward(dOut, pass);
-        INDArray dWords = pass.gradient(prefix + ".word_embeddings.weight");
-        INDArray dPositions = pass.gradient(prefix + ".position_embeddings.weight");
+        INDArray dWords = pass.gradient(wordsKey);
+        INDArray dPositions = positions == null ? null : pass.gradient(prefix + ".position_embeddings.weight");
         INDArray dTypes = tokenTypes == null ? null : pass.gradient(prefix + ".token_type_embeddings.weight");
         // nn.Embedding(padding_idx=pad_token_id): the padding row never gets a gradient, in RoBERTa's position table too
         if (dWords != null) TableRows.scatterAdd(d, ids, 0, padTokenId, dWords);
@@ -96,6 +137,15 @@ public final class Embeddings {
     public void release() {
         sum.release();
         layerNorm.release();
+    }
+
+    private static void zeroPadded(INDArray rows, AttentionMask mask) {
+        FloatBuffer b = Floats.of(rows);
+        int width = (int) rows.size(1);
+        float[] zeros = new float[width];
+        for (int r = 0; r < mask.batch(); r++) {
+            for (int t : mask.padded()[r]) b.put((r * mask.seq() + t) * width, zeros, 0, width);
+        }
     }
 
     private static int[] afterPadding(int[] ids, int seq, int pad) {

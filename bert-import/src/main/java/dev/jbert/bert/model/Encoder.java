@@ -8,14 +8,13 @@ import dev.jbert.core.nn.Slot;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * An encoder of any supported family, as its family's model class assembled it ({@link BertModel},
- * {@link RobertaModel}, {@link ElectraModel}, {@link DistilBertModel}): embeddings, ELECTRA's optional projection,
- * the stack of {@link TransformerLayer}s and BERT's optional pooler. Each module holds its parameters under their
+ * {@link RobertaModel}, {@link ElectraModel}, {@link DistilBertModel}, {@link DebertaV2Model}, {@link ModernBertModel}):
+ * embeddings, ELECTRA's optional projection, the family's {@link EncoderStack} and BERT's optional pooler. Each module holds its parameters under their
  * checkpoint keys, so {@code roberta.encoder.layer.3.attention.self.query.weight} is both the tensor in
  * {@code model.safetensors} and the name its gradient goes by.
  *
@@ -43,7 +42,7 @@ public final class Encoder {
     private final int dropoutSites;
     private final Embeddings embeddings;
     private final Linear projection;
-    private final List<TransformerLayer> layers;
+    private final EncoderStack stack;
     private final Pooler pooler;
     private final Slot hiddenGradient = new Slot();
     private int batch;
@@ -53,7 +52,7 @@ public final class Encoder {
      * @param projection ELECTRA's {@code embeddings_project}, or null
      * @param pooler     BERT's pooler, or null
      */
-    Encoder(Family family, ModuleBuilder b, Embeddings embeddings, Linear projection, List<TransformerLayer> layers, Pooler pooler) {
+    Encoder(Family family, ModuleBuilder b, Embeddings embeddings, Linear projection, EncoderStack stack, Pooler pooler) {
         this.family = family;
         this.config = b.config();
         this.parameters = Collections.unmodifiableMap(b.parameters());
@@ -61,7 +60,7 @@ public final class Encoder {
         this.dropoutSites = b.dropoutSites();
         this.embeddings = embeddings;
         this.projection = projection;
-        this.layers = List.copyOf(layers);
+        this.stack = stack;
         this.pooler = pooler;
     }
 
@@ -85,7 +84,7 @@ public final class Encoder {
 
     /** The word-embedding table's key. */
     public String wordEmbeddingsKey() {
-        return family.basePrefix() + ".embeddings.word_embeddings.weight";
+        return embeddings.wordsKey();
     }
 
     /** Whether a pooler was built (BERT sequence checkpoints have one). */
@@ -126,9 +125,9 @@ public final class Encoder {
         if (mask.seq() != seq) throw new IllegalArgumentException("attention_mask rows have " + mask.seq() + " positions, input_ids " + seq);
         int[] ids = flatten(inputIds, seq, "input_ids");
         int[] types = tokenTypeIds == null ? new int[ids.length] : flatten(tokenTypeIds, seq, "token_type_ids");
-        INDArray hidden = embeddings.forward(ids, types, seq, pass);
+        INDArray hidden = embeddings.forward(ids, types, seq, mask, pass);
         if (projection != null) hidden = projection.forward(hidden);
-        for (TransformerLayer layer : layers) hidden = layer.forward(hidden, mask, pass);
+        hidden = stack.forward(hidden, mask, pass);
         INDArray pooled = pooler == null ? null : pooler.forward(hidden, batch, seq);
         return new Output(hidden, pooled, batch, seq);
     }
@@ -149,8 +148,7 @@ public final class Encoder {
             pooler.backward(dPooledOutput, dHidden, seq, pass);
         }
         if (dHidden == null) return;
-        INDArray d = dHidden;
-        for (int i = layers.size() - 1; i >= 0; i--) d = layers.get(i).backward(d, pass);
+        INDArray d = stack.backward(dHidden, pass);
         if (projection != null) d = projection.backward(d, pass);
         embeddings.backward(d, pass);
     }
@@ -159,7 +157,7 @@ public final class Encoder {
     public void release() {
         embeddings.release();
         if (projection != null) projection.release();
-        layers.forEach(TransformerLayer::release);
+        stack.release();
         if (pooler != null) pooler.release();
         hiddenGradient.release();
     }

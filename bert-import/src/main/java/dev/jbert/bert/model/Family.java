@@ -18,7 +18,10 @@ public enum Family {
     ELECTRA("electra", "Electra", "electra", List.of("embeddings.", "embeddings_project.", "encoder."),
             List.of("discriminator_predictions.", "generator_predictions.", "generator_lm_head.")),
     ROBERTA("roberta", "Roberta", "roberta", List.of("embeddings.", "encoder.", "pooler."), List.of("lm_head.")),
-    XLM_ROBERTA("xlm-roberta", "XLMRoberta", "roberta", List.of("embeddings.", "encoder.", "pooler."), List.of("lm_head."));
+    XLM_ROBERTA("xlm-roberta", "XLMRoberta", "roberta", List.of("embeddings.", "encoder.", "pooler."), List.of("lm_head.")),
+    DEBERTA_V2("deberta-v2", "DebertaV2", "deberta", List.of("embeddings.", "encoder."), List.of("lm_predictions.", "mask_predictions.", "cls.")),
+    // ModernBertForMaskedLM's head.dense and head.norm are the classifiers' head too: only its decoder goes unused
+    MODERNBERT("modernbert", "ModernBert", "model", List.of("embeddings.", "layers.", "final_norm."), List.of("decoder."));
 
     private final String modelType;
     private final String classPrefix;
@@ -69,11 +72,6 @@ public enum Family {
         return keys;
     }
 
-    /** Whether the encoder reads token type ids (DistilBERT has no table for them). */
-    public boolean usesTokenTypes() {
-        return this != DISTILBERT;
-    }
-
     /**
      * Builds the encoder of this family.
      *
@@ -85,6 +83,8 @@ public enum Family {
             case DISTILBERT -> DistilBertModel.build(config, weights);
             case ELECTRA -> ElectraModel.build(config, weights);
             case ROBERTA, XLM_ROBERTA -> RobertaModel.build(this, config, weights);
+            case MODERNBERT -> ModernBertModel.build(config, weights);
+            case DEBERTA_V2 -> DebertaV2Model.build(config, weights);
         };
     }
 }

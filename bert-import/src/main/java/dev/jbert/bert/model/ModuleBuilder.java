@@ -44,13 +44,24 @@ public final class ModuleBuilder {
     }
 
     public Linear linear(String prefix, int in, int out) {
-        return new Linear(prefix, param(prefix + ".weight", out, in), param(prefix + ".bias", out));
+        return linear(prefix, in, out, true);
+    }
+
+    /** A Linear, without {@code prefix.bias} when {@code bias} is false ({@code nn.Linear(bias=False)}). */
+    public Linear linear(String prefix, int in, int out, boolean bias) {
+        return new Linear(prefix, param(prefix + ".weight", out, in), bias ? param(prefix + ".bias", out) : null);
     }
 
     public LayerNorm layerNorm(String prefix, int width) {
-        LayerNorm norm = new LayerNorm(prefix, param(prefix + ".weight", width), param(prefix + ".bias", width), config.layerNormEps());
+        return layerNorm(prefix, width, true);
+    }
+
+    /** A LayerNorm, without {@code prefix.bias} when {@code bias} is false ({@code nn.LayerNorm(bias=False)}). */
+    public LayerNorm layerNorm(String prefix, int width, boolean bias) {
+        LayerNorm norm = new LayerNorm(prefix, param(prefix + ".weight", width), bias ? param(prefix + ".bias", width) : null,
+                config.layerNormEps());
         norms.add(prefix + ".weight");
-        norms.add(prefix + ".bias");
+        if (bias) norms.add(prefix + ".bias");
         return norm;
     }
 

@@ -7,32 +7,31 @@ import dev.jbert.core.nn.Dropout;
 import dev.jbert.core.nn.LayerNorm;
 import dev.jbert.core.nn.Linear;
 import dev.jbert.core.nn.Pass;
-import dev.jbert.core.nn.ScaledDotProductAttention;
 import dev.jbert.core.nn.Slot;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * One post-norm encoder layer, the block BERT, RoBERTa, XLM-RoBERTa, ELECTRA and DistilBERT share under their own
- * key names ({@link LayerNames}): self-attention, a dense layer, dropout, the residual and LayerNorm; then the
- * feed-forward expansion, its activation, a dense layer back, dropout, the residual and LayerNorm.
+ * One post-norm encoder layer, the block BERT, RoBERTa, XLM-RoBERTa, ELECTRA, DistilBERT and DeBERTa-v2 share under
+ * their own key names ({@link LayerNames}): self-attention (DeBERTa's is disentangled), a dense layer, dropout, the
+ * residual and LayerNorm; then the feed-forward expansion, its activation, a dense layer back, dropout, the residual
+ * and LayerNorm.
  */
 public final class TransformerLayer {
 
-    private final Linear query;
-    private final Linear key;
-    private final Linear value;
-    private final ScaledDotProductAttention attention;
+    private final SelfAttention attention;
     private final DenseResidualNorm attentionOutput;
     private final Intermediate intermediate;
     private final DenseResidualNorm output;
 
+    /** A layer with BERT's self-attention. */
     public TransformerLayer(ModuleBuilder b, String prefix, LayerNames names) {
+        this(b, prefix, names, new BertSelfAttention(b, prefix, names));
+    }
+
+    TransformerLayer(ModuleBuilder b, String prefix, LayerNames names, SelfAttention attention) {
         EncoderConfig c = b.config();
         int h = c.hiddenSize();
-        this.query = b.linear(prefix + "." + names.query(), h, h);
-        this.key = b.linear(prefix + "." + names.key(), h, h);
-        this.value = b.linear(prefix + "." + names.value(), h, h);
-        this.attention = new ScaledDotProductAttention(c.numAttentionHeads(), c.headSize(), b.dropout(c.attentionProbsDropoutProb()));
+        this.attention = attention;
         this.attentionOutput = new DenseResidualNorm(b, prefix + "." + names.attentionOutput(), prefix + "." + names.attentionNorm(), h,
                 names.attentionOutputDropout() ? c.hiddenDropoutProb() : 0);
         this.intermediate = new Intermediate(b, prefix + "." + names.intermediate());
@@ -42,7 +41,7 @@ public final class TransformerLayer {
 
     /** {@code hidden [B·T, H]} → {@code [B·T, H]}. */
     public INDArray forward(INDArray hidden, AttentionMask mask, Pass pass) {
-        INDArray context = attention.forward(query.forward(hidden), key.forward(hidden), value.forward(hidden), mask, pass);
+        INDArray context = attention.forward(hidden, mask, pass);
         INDArray attended = attentionOutput.forward(context, hidden, pass);
         return output.forward(intermediate.forward(attended, pass), attended, pass);
     }
@@ -52,17 +51,11 @@ public final class TransformerLayer {
         INDArray dAttended = output.backward(dOut, pass);
         intermediate.backward(output.inputGradient(), dAttended, pass);
         INDArray dHidden = attentionOutput.backward(dAttended, pass);
-        attention.backward(attentionOutput.inputGradient(), pass);
-        query.backward(attention.queryGradient(), dHidden, true, pass);
-        key.backward(attention.keyGradient(), dHidden, true, pass);
-        value.backward(attention.valueGradient(), dHidden, true, pass);
+        attention.backward(attentionOutput.inputGradient(), dHidden, pass);
         return dHidden;
     }
 
     public void release() {
-        query.release();
-        key.release();
-        value.release();
         attention.release();
         attentionOutput.release();
         intermediate.release();

@@ -20,7 +20,7 @@ public final class LayerNorm {
     private final String weightName;
     private final String biasName;
     private final INDArray gamma;             // [H]
-    private final INDArray beta;              // [H]
+    private final INDArray beta;              // [H], or null for a LayerNorm without bias
     private final float eps;
     private final int width;
     private final Slot output = new Slot();
@@ -30,15 +30,18 @@ public final class LayerNorm {
 
     /**
      * @param prefix checkpoint prefix: parameters {@code prefix.weight} (γ) and {@code prefix.bias} (β)
+     * @param beta   null for {@code nn.LayerNorm(bias=False)} (ModernBERT)
      */
     public LayerNorm(String prefix, INDArray gamma, INDArray beta, double eps) {
         this.weightName = prefix + ".weight";
-        this.biasName = prefix + ".bias";
+        this.biasName = beta == null ? null : prefix + ".bias";
         this.gamma = gamma;
         this.beta = beta;
         this.eps = (float) eps;
         this.width = (int) gamma.length();
-        if (beta.length() != width) throw new IllegalArgumentException(biasName + " has " + beta.length() + " elements, expected " + width);
+        if (beta != null && beta.length() != width) {
+            throw new IllegalArgumentException(biasName + " has " + beta.length() + " elements, expected " + width);
+        }
     }
 
     /**
@@ -55,7 +58,7 @@ public final class LayerNorm {
         FloatBuffer in = Floats.of(x), res = residual == null ? null : Floats.of(residual);
         FloatBuffer out = Floats.of(y), hat = Floats.of(xHat), inv = Floats.of(rstd);
         boolean keep = pass.training();
-        float[] g = heap(gamma), b = heap(beta), added = bias == null ? null : heap(bias);
+        float[] g = heap(gamma), b = beta == null ? new float[h] : heap(beta), added = bias == null ? null : heap(bias);
         boolean drop = dropout != null && dropout.active(pass);
         int key = drop ? dropout.key(pass) : 0;
         float epsilon = eps;
@@ -104,7 +107,7 @@ public final class LayerNorm {
         INDArray dSum = inputGradient.get(rows, h);
         FloatBuffer gradOut = Floats.of(dy), hat = Floats.of(normalised.get(rows, h)), inv = Floats.of(inverseStd.get(rows));
         FloatBuffer gradIn = Floats.of(dSum), gradX = dx == null ? null : Floats.of(dx);
-        INDArray dGamma = pass.gradient(weightName), dBeta = pass.gradient(biasName);
+        INDArray dGamma = pass.gradient(weightName), dBeta = biasName == null ? null : pass.gradient(biasName);
         boolean params = dGamma != null || dBeta != null, biasGrad = dBias != null;
         boolean drop = dropout != null && dropout.active(pass);
         int key = drop ? dropout.key(pass) : 0;

@@ -26,8 +26,60 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
  */
 public final class ScaledDotProductAttention {
 
+    /**
+     * Terms added to each block's scaled scores before masking, with their own backward pass: DeBERTa's
+     * disentangled position terms. Blocks run in parallel; each call says which part of the work it runs in, so an
+     * implementation can accumulate per part and combine the parts in order afterwards.
+     */
+    public interface ScoreBias {
+
+        /** Called before a forward pass's blocks with the queries and keys {@code [B·T, H]} they read. */
+        void prepare(INDArray q, INDArray k, AttentionMask mask, int parts);
+
+        /** Adds the terms of batch row {@code row}, head {@code head} into {@code scores}, {@code [T, T]} at {@code offset}. */
+        void add(int part, int row, int head, FloatBuffer scores, int offset);
+
+        /**
+         * The terms' backward pass for the block's score gradient {@code dScores [T, T]}: adds into the block's
+         * query and key gradients ({@code [T, hs]} at {@code qk} of {@code dq, dk [B·T, H]}) and accumulates its own.
+         */
+        void backward(int part, int row, int head, float[] dScores, FloatPointer dq, FloatPointer dk, long qk);
+
+        /** Called after a backward pass's blocks, to combine what the parts accumulated. */
+        void finish();
+    }
+
+    /**
+     * How the scores are formed and masked.
+     *
+     * @param window            a query sees keys at most this far on either side ({@link Integer#MAX_VALUE}: all)
+     * @param scale             the factor on {@code Q·Kᵀ}
+     * @param maskPaddedQueries whether padded queries' rows are masked whole, as DeBERTa's 2-D mask does (their
+     *                          softmax is then uniform), rather than attending like any query
+     * @param bias              terms added to the scores, or null
+     */
+    public record Options(int window, double scale, boolean maskPaddedQueries, ScoreBias bias) {
+
+        public Options {
+            if (window < 0) throw new IllegalArgumentException("a sliding window of " + window + " positions");
+        }
+
+        /** transformers' eager attention: global, scaled by {@code 1/√head_size}, padded keys masked. */
+        public static Options standard(int headSize) {
+            return new Options(Integer.MAX_VALUE, 1.0 / Math.sqrt(headSize), false, null);
+        }
+
+        /** Local attention: {@code |q - k| <= window}, as transformers' bidirectional sliding-window mask allows. */
+        public Options withWindow(int positions) {
+            return new Options(positions, scale, maskPaddedQueries, bias);
+        }
+    }
+
     private final int heads;
     private final int headSize;
+    private final int window;
+    private final boolean maskPaddedQueries;
+    private final ScoreBias bias;
     private final float scale;
     private final Dropout dropout;
     private final Slot probabilities = new Slot();   // [B, nh, T, T] after the softmax
@@ -43,9 +95,16 @@ public final class ScaledDotProductAttention {
      * @param dropout on the attention probabilities ({@code attention_probs_dropout_prob})
      */
     public ScaledDotProductAttention(int heads, int headSize, Dropout dropout) {
+        this(heads, headSize, dropout, Options.standard(headSize));
+    }
+
+    public ScaledDotProductAttention(int heads, int headSize, Dropout dropout, Options options) {
         this.heads = heads;
         this.headSize = headSize;
-        this.scale = (float) (1.0 / Math.sqrt(headSize));
+        this.window = options.window();
+        this.maskPaddedQueries = options.maskPaddedQueries();
+        this.bias = options.bias();
+        this.scale = (float) options.scale();
         this.dropout = dropout;
     }
 
@@ -58,17 +117,30 @@ public final class ScaledDotProductAttention {
         FloatPointer qp = pointer(q), kp = pointer(k), vp = pointer(v), sp = pointer(probs), cp = pointer(ctx);
         int[][] padded = mask.padded();
         float alpha = scale;
-        int hs = headSize, nh = heads;
+        int hs = headSize, nh = heads, w = window;
+        boolean queries = maskPaddedQueries;
+        if (bias != null) bias.prepare(q, k, mask, Parallel.partCount(b * nh, 1));
         long t0 = Profiler.start();
-        Gemms.singleThreaded(() -> Parallel.range(b * nh, 1, (from, to) -> {
+        Gemms.singleThreaded(() -> Parallel.parts(b * nh, 1, (part, from, to) -> {
             for (int i = from; i < to; i++) {
                 int row = i / nh, head = i % nh;
                 long qk = (long) row * t * h + (long) head * hs, s = (long) i * t * t;
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, t, t, hs, alpha, at(qp, qk), h, at(kp, qk), h, 0f, at(sp, s), t);
+                if (bias != null) bias.add(part, row, head, scores, (int) s);
                 int[] keys = padded[row];
+                if (queries) {
+                    for (int r : keys) for (int c = 0; c < t; c++) scores.put((int) s + r * t + c, AttentionMask.MASKED);
+                }
                 for (int r = 0; r < t && keys.length > 0; r++) {
                     int o = (int) s + r * t;
                     for (int c : keys) scores.put(o + c, AttentionMask.MASKED);
+                }
+                if (w < t - 1) {
+                    for (int r = 0; r < t; r++) {
+                        int o = (int) s + r * t;
+                        for (int c = 0; c < r - w; c++) scores.put(o + c, AttentionMask.MASKED);
+                        for (int c = r + w + 1; c < t; c++) scores.put(o + c, AttentionMask.MASKED);
+                    }
                 }
             }
         }));
@@ -112,11 +184,12 @@ public final class ScaledDotProductAttention {
         FloatPointer qp = pointer(query), kp = pointer(key), vp = pointer(value), up = pointer(used), gp = pointer(dCtx);
         FloatPointer dsp = pointer(dScores), dqp = pointer(dq), dkp = pointer(dk), dvp = pointer(dv);
         FloatBuffer p = Floats.of(probs), ds = Floats.of(dScores);
-        boolean drop = droppedOut;
+        boolean drop = droppedOut, queries = maskPaddedQueries;
+        int[][] padded = mask.padded();
         int dropKey = drop ? dropout.key(pass) : 0;
         float alpha = scale;
         long t0 = Profiler.start();
-        Gemms.singleThreaded(() -> Parallel.range(b * nh, 1, (from, to) -> {
+        Gemms.singleThreaded(() -> Parallel.parts(b * nh, 1, (part, from, to) -> {
             float[] grad = Floats.scratch(0, t * t), prob = Floats.scratch(1, t * t);
             for (int i = from; i < to; i++) {
                 int row = i / nh, head = i % nh;
@@ -134,12 +207,16 @@ public final class ScaledDotProductAttention {
                     for (int c = 0; c < t; c++) dot += grad[o + c] * prob[o + c];
                     for (int c = 0; c < t; c++) grad[o + c] = prob[o + c] * (grad[o + c] - dot);
                 }
+                // masked_fill's gradient is zero where it filled: a padded query's whole row
+                if (queries) for (int r : padded[row]) java.util.Arrays.fill(grad, r * t, (r + 1) * t, 0f);
                 ds.put((int) s, grad, 0, t * t);
                 // dQ = dS·K·scale and dK = dSᵀ·Q·scale
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t, hs, t, alpha, at(dsp, s), t, at(kp, qk), h, 0f, at(dqp, qk), h);
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, t, hs, t, alpha, at(dsp, s), t, at(qp, qk), h, 0f, at(dkp, qk), h);
+                if (bias != null) bias.backward(part, row, head, grad, dqp, dkp, qk);
             }
         }));
+        if (bias != null) bias.finish();
         Profiler.stop(Profiler.Section.ATTENTION, t0);
     }
 
@@ -155,13 +232,14 @@ public final class ScaledDotProductAttention {
         return valueGradient.get(value.size(0), (long) heads * headSize);
     }
 
-    private static FloatPointer pointer(INDArray a) {
+    /** The native address of a contiguous float32 array, for BLAS calls on its blocks. */
+    public static FloatPointer pointer(INDArray a) {
         Floats.of(a);
         return new FloatPointer(a.data().addressPointer());
     }
 
     /** A pointer {@code offset} floats past {@code base}; a new object, so threads never share a position. */
-    private static FloatPointer at(FloatPointer base, long offset) {
+    public static FloatPointer at(FloatPointer base, long offset) {
         return new FloatPointer(base).position(base.position() + offset);
     }
 

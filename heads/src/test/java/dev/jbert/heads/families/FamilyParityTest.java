@@ -40,10 +40,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FamilyParityTest {
 
     private static final double OUTPUTS = 1e-5;
+    /**
+     * The fixtures' README: ModernBERT's references come from eager attention, which transformers' own sdpa path
+     * differs from by up to 1.2e-5, so its outputs are held to 2e-5.
+     */
+    private static final double MODERNBERT_OUTPUTS = 2e-5;
+    /**
+     * ModernBERT's token logits are the one output no float32 implementation but torch's own kernels can hold to
+     * 2e-5: measured against the same model in float64, the fixture's float32 logits are 2.3e-5 from the exact
+     * values, torch 2.13's float32 eager on another machine 2.2e-5, and jbert's 2.7e-5 (hidden states after each
+     * layer are as close to float64 as torch's), so two float32 results can sit 4e-5 apart. Held to 5e-5.
+     */
+    private static final double MODERNBERT_TOKEN_LOGITS = 5e-5;
     private static final double RELATIVE = 1e-4;
 
     @TempDir
     Path out;
+
+    private static double outputs(String family) {
+        return family.equals("modernbert") ? MODERNBERT_OUTPUTS : OUTPUTS;
+    }
 
     private static Path folder(String family, String model) {
         return Fixtures.folder("families/" + family + "/" + model);
@@ -92,7 +108,7 @@ class FamilyParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"distilbert", "electra", "roberta", "xlm-roberta"})
+    @ValueSource(strings = {"distilbert", "electra", "roberta", "xlm-roberta", "deberta-v2", "modernbert"})
     void sequenceClassifierOutputsMatchTransformers(String family) {
         JsonNode ref = reference(family, "seq-cls");
         ClassifierModel model = open(family, "seq-cls");
@@ -100,33 +116,33 @@ class FamilyParityTest {
         INDArray logits = model.classifier().logits(batch, Pass.inference());
         INDArray hidden = model.classifier().encoder().forward(batch.inputIds(), batch.tokenTypeIds(), batch.attentionMask(),
                 Pass.inference()).lastHiddenState();
-        assertClose(Fixtures.flatten(ref.get("last_hidden_state")), hidden.dup().data().asFloat(), OUTPUTS, family + " last_hidden_state");
+        assertClose(Fixtures.flatten(ref.get("last_hidden_state")), hidden.dup().data().asFloat(), outputs(family), family + " last_hidden_state");
         logits = model.classifier().logits(batch, Pass.inference());
-        assertClose(Fixtures.flatten(ref.get("logits")), logits.dup().data().asFloat(), OUTPUTS, family + " logits");
-        assertEquals(ref.get("loss_cross_entropy").asDouble(), model.evaluationLoss(batch), OUTPUTS, family + " loss");
+        assertClose(Fixtures.flatten(ref.get("logits")), logits.dup().data().asFloat(), outputs(family), family + " logits");
+        assertEquals(ref.get("loss_cross_entropy").asDouble(), model.evaluationLoss(batch), outputs(family), family + " loss");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"distilbert", "electra", "roberta", "xlm-roberta"})
+    @ValueSource(strings = {"distilbert", "electra", "roberta", "xlm-roberta", "deberta-v2", "modernbert"})
     void sequenceClassifierGradientsMatchTorch(String family) {
         JsonNode ref = reference(family, "seq-cls");
         assertGradients(ref.get("gradients"), gradients(open(family, "seq-cls"), sequenceBatch(ref)), family + " seq-cls");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"distilbert", "electra", "roberta", "xlm-roberta"})
+    @ValueSource(strings = {"distilbert", "electra", "roberta", "xlm-roberta", "deberta-v2", "modernbert"})
     void tokenClassifierMatchesTransformers(String family) {
         JsonNode ref = reference(family, "token-cls");
         ClassifierModel model = open(family, "token-cls");
         Batch batch = tokenBatch(ref);
         INDArray logits = model.classifier().logits(batch, Pass.inference());
-        assertClose(Fixtures.flatten(ref.get("logits")), logits.dup().data().asFloat(), OUTPUTS, family + " token logits");
-        assertEquals(ref.get("loss_cross_entropy").asDouble(), model.evaluationLoss(batch), OUTPUTS, family + " token loss");
+        assertClose(Fixtures.flatten(ref.get("logits")), logits.dup().data().asFloat(), family.equals("modernbert") ? MODERNBERT_TOKEN_LOGITS : outputs(family), family + " token logits");
+        assertEquals(ref.get("loss_cross_entropy").asDouble(), model.evaluationLoss(batch), outputs(family), family + " token loss");
         assertGradients(ref.get("gradients"), gradients(model, batch), family + " token-cls");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"distilbert", "electra", "roberta", "xlm-roberta"})
+    @ValueSource(strings = {"distilbert", "electra", "roberta", "xlm-roberta", "deberta-v2", "modernbert"})
     void tenTrainerStepsTrackTransformers(String family) {
         JsonNode trajectory = Fixtures.json(folder(family, "seq-cls").resolve("train_trajectory.json"));
         JsonNode recipe = trajectory.get("recipe");
@@ -183,7 +199,7 @@ class FamilyParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"distilbert", "electra", "roberta", "xlm-roberta"})
+    @ValueSource(strings = {"distilbert", "electra", "roberta", "xlm-roberta", "deberta-v2", "modernbert"})
     void savedModelReloadsWithTheSameLogitsKeysAndClass(String family) throws Exception {
         JsonNode ref = reference(family, "seq-cls");
         ClassifierModel model = open(family, "seq-cls");
@@ -196,7 +212,7 @@ class FamilyParityTest {
         ClassifierModel reloaded = SavedClassifier.open(saved, SavedClassifier.specOf(saved), 7, false);
         assertEquals(model.allParameters().keySet(), reloaded.allParameters().keySet());
         INDArray logits = reloaded.classifier().logits(sequenceBatch(ref), Pass.inference());
-        assertClose(Fixtures.flatten(ref.get("logits")), logits.dup().data().asFloat(), OUTPUTS, family + " reloaded logits");
+        assertClose(Fixtures.flatten(ref.get("logits")), logits.dup().data().asFloat(), outputs(family), family + " reloaded logits");
     }
 
     private static Map<String, INDArray> gradients(ClassifierModel model, Batch batch) {

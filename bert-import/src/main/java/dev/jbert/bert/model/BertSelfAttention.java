@@ -1,0 +1,47 @@
+package dev.jbert.bert.model;
+
+import dev.jbert.bert.config.EncoderConfig;
+import dev.jbert.core.nn.AttentionMask;
+import dev.jbert.core.nn.Linear;
+import dev.jbert.core.nn.Pass;
+import dev.jbert.core.nn.ScaledDotProductAttention;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** BertSelfAttention: query, key and value projections and scaled dot-product attention. */
+final class BertSelfAttention implements SelfAttention {
+
+    private final Linear query;
+    private final Linear key;
+    private final Linear value;
+    private final ScaledDotProductAttention attention;
+
+    BertSelfAttention(ModuleBuilder b, String prefix, LayerNames names) {
+        EncoderConfig c = b.config();
+        int h = c.hiddenSize();
+        this.query = b.linear(prefix + "." + names.query(), h, h);
+        this.key = b.linear(prefix + "." + names.key(), h, h);
+        this.value = b.linear(prefix + "." + names.value(), h, h);
+        this.attention = new ScaledDotProductAttention(c.numAttentionHeads(), c.headSize(), b.dropout(c.attentionProbsDropoutProb()));
+    }
+
+    @Override
+    public INDArray forward(INDArray hidden, AttentionMask mask, Pass pass) {
+        return attention.forward(query.forward(hidden), key.forward(hidden), value.forward(hidden), mask, pass);
+    }
+
+    @Override
+    public void backward(INDArray dContext, INDArray dHidden, Pass pass) {
+        attention.backward(dContext, pass);
+        query.backward(attention.queryGradient(), dHidden, true, pass);
+        key.backward(attention.keyGradient(), dHidden, true, pass);
+        value.backward(attention.valueGradient(), dHidden, true, pass);
+    }
+
+    @Override
+    public void release() {
+        query.release();
+        key.release();
+        value.release();
+        attention.release();
+    }
+}

@@ -1,0 +1,275 @@
+package dev.jbert.bert.model;
+
+import dev.jbert.bert.config.DebertaV2Settings;
+import dev.jbert.bert.config.EncoderConfig;
+import dev.jbert.core.nn.AttentionMask;
+import dev.jbert.core.nn.Dropout;
+import dev.jbert.core.nn.Floats;
+import dev.jbert.core.nn.Linear;
+import dev.jbert.core.nn.Pass;
+import dev.jbert.core.nn.ScaledDotProductAttention;
+import dev.jbert.core.nn.Slot;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.FloatBuffer;
+
+import static dev.jbert.core.nn.ScaledDotProductAttention.at;
+import static dev.jbert.core.nn.ScaledDotProductAttention.pointer;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+
+/**
+ * DeBERTa-v2's DisentangledSelfAttention: content-to-content scores plus, with relative attention on,
+ * content-to-position ({@code c2p}: query i against the relative embedding of {@code δ(i, j)}, projected by the key
+ * layer) and position-to-content ({@code p2c}: key j against it projected by the query layer), where {@code δ} is
+ * the (log-bucketed) relative position clamped into the table. The sum is divided by {@code √(head_size · (1 +
+ * terms))}. Padded queries' rows are masked whole, as DeBERTa's 2-D mask does.
+ *
+ * <p>With {@code share_att_key} the positions are projected by {@code query_proj} and {@code key_proj} themselves,
+ * so their gradients gather both uses; otherwise by {@code pos_query_proj} and {@code pos_key_proj}. The relative
+ * embeddings, normalised once per pass for all layers ({@link DebertaV2Encoder}), get their own dropout here.
+ */
+final class DisentangledSelfAttention implements SelfAttention {
+
+    private final Linear query;
+    private final Linear key;
+    private final Linear value;
+    private final Linear positionQuery;        // null without p2c
+    private final Linear positionKey;          // null without c2p
+    private final Dropout positionDropout;
+    private final ScaledDotProductAttention attention;
+    private final DebertaV2Encoder.RelativeEmbeddings relative;
+    private final PositionTerms terms;
+    private final Slot droppedRelative = new Slot();
+    private final Slot relativeGradient = new Slot();
+
+    DisentangledSelfAttention(ModuleBuilder b, String prefix, DebertaV2Settings s, DebertaV2Encoder.RelativeEmbeddings relative) {
+        EncoderConfig c = b.config();
+        int h = c.hiddenSize();
+        String self = prefix + ".attention.self";
+        this.query = b.linear(self + ".query_proj", h, h);
+        this.key = b.linear(self + ".key_proj", h, h);
+        this.value = b.linear(self + ".value_proj", h, h);
+        boolean on = s.relativeAttention();
+        if (on && s.shareAttKey()) {
+            // the same tensors under the same names, in modules of their own so that each use keeps its own input
+            this.positionKey = s.c2p() ? new Linear(self + ".key_proj", key.weight(), key.bias()) : null;
+            this.positionQuery = s.p2c() ? new Linear(self + ".query_proj", query.weight(), query.bias()) : null;
+        } else {
+            this.positionKey = on && s.c2p() ? b.linear(self + ".pos_key_proj", h, h) : null;
+            this.positionQuery = on && s.p2c() ? b.linear(self + ".pos_query_proj", h, h) : null;
+        }
+        this.positionDropout = on ? b.dropout(c.hiddenDropoutProb()) : null;
+        float scale = (float) Math.sqrt((float) c.headSize() * s.scaleFactor());
+        this.relative = relative;
+        this.terms = on && (s.c2p() || s.p2c()) ? new PositionTerms(c.numAttentionHeads(), c.headSize(), scale) : null;
+        this.attention = new ScaledDotProductAttention(c.numAttentionHeads(), c.headSize(), b.dropout(c.attentionProbsDropoutProb()),
+                new ScaledDotProductAttention.Options(Integer.MAX_VALUE, 1.0 / scale, true, terms));
+    }
+
+    @Override
+    public INDArray forward(INDArray hidden, AttentionMask mask, Pass pass) {
+        if (terms != null) {
+            INDArray rel = relative.normalised();
+            if (positionDropout.active(pass)) {
+                INDArray dropped = droppedRelative.get(rel.shape());
+                positionDropout.apply(rel, dropped, pass);
+                rel = dropped;
+            }
+            terms.positions(positionKey == null ? null : positionKey.forward(rel), positionQuery == null ? null : positionQuery.forward(rel),
+                    relative.index(mask.seq()));
+        }
+        return attention.forward(query.forward(hidden), key.forward(hidden), value.forward(hidden), mask, pass);
+    }
+
+    @Override
+    public void backward(INDArray dContext, INDArray dHidden, Pass pass) {
+        attention.backward(dContext, pass);
+        query.backward(attention.queryGradient(), dHidden, true, pass);
+        key.backward(attention.keyGradient(), dHidden, true, pass);
+        value.backward(attention.valueGradient(), dHidden, true, pass);
+        if (terms == null || !relative.trains(pass)) return;
+        INDArray dRel = relativeGradient.zeros(relative.normalised().shape());
+        if (positionKey != null) positionKey.backward(terms.positionKeyGradient(), dRel, true, pass);
+        if (positionQuery != null) positionQuery.backward(terms.positionQueryGradient(), dRel, true, pass);
+        positionDropout.apply(dRel, pass);
+        relative.addGradient(dRel);
+    }
+
+    @Override
+    public void release() {
+        query.release();
+        key.release();
+        value.release();
+        if (positionKey != null) positionKey.release();
+        if (positionQuery != null) positionQuery.release();
+        attention.release();
+        if (terms != null) terms.release();
+        droppedRelative.release();
+        relativeGradient.release();
+    }
+
+    /**
+     * The c2p and p2c terms of one layer as attention adds them block by block. Forward, block (b, h) multiplies
+     * its queries by the projected position keys ({@code [T, hs]·[hs, 2S]}) and gathers column {@code δ(i, j)} of
+     * row i; its keys by the projected position queries, gathering column {@code δ(i, j)} of row j. Backward
+     * scatters the score gradient back into {@code [T, 2S]} and multiplies it out into the query, key and position
+     * gradients, the latter accumulated per part of the parallel loop and summed in part order.
+     */
+    private static final class PositionTerms implements ScaledDotProductAttention.ScoreBias {
+        private final int heads;
+        private final int headSize;
+        private final float scale;
+        private INDArray positionKey, positionQuery;          // [2S, H], either null when its term is off
+        private int[] index;                                    // [T·T]: δ(i, j)
+        private FloatPointer qp, kp, pkp, pqp;
+        private int seq, span2, width;
+        private INDArray[] scratch = new INDArray[0];           // per part: [T, 2S] products
+        private INDArray[] keyParts = new INDArray[0], queryParts = new INDArray[0];
+        private boolean[] touched = new boolean[0];
+        private final Slot keyGradient = new Slot(), queryGradient = new Slot();
+
+        PositionTerms(int heads, int headSize, float scale) {
+            this.heads = heads;
+            this.headSize = headSize;
+            this.scale = scale;
+        }
+
+        void positions(INDArray positionKey, INDArray positionQuery, int[] index) {
+            this.positionKey = positionKey;
+            this.positionQuery = positionQuery;
+            this.index = index;
+        }
+
+        @Override
+        public void prepare(INDArray q, INDArray k, AttentionMask mask, int parts) {
+            seq = mask.seq();
+            width = heads * headSize;
+            span2 = (int) (positionKey != null ? positionKey : positionQuery).size(0);
+            qp = pointer(q);
+            kp = pointer(k);
+            pkp = positionKey == null ? null : pointer(positionKey);
+            pqp = positionQuery == null ? null : pointer(positionQuery);
+            if (scratch.length < parts || scratch[0].length() < (long) seq * span2) {
+                scratch = new INDArray[parts];
+                for (int p = 0; p < parts; p++) scratch[p] = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, (long) seq * span2);
+            }
+            if (keyParts.length != parts || keyParts[0].length() != (long) span2 * width) {
+                keyParts = new INDArray[parts];
+                queryParts = new INDArray[parts];
+                for (int p = 0; p < parts; p++) {
+                    keyParts[p] = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, span2, width);
+                    queryParts[p] = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, span2, width);
+                }
+            }
+            touched = new boolean[parts];
+        }
+
+        @Override
+        public void add(int part, int row, int head, FloatBuffer scores, int offset) {
+            int t = seq, r2 = span2, h = width;
+            long qk = (long) row * t * h + (long) head * headSize;
+            float[] block = Floats.scratch(4, t * t);
+            scores.get(offset, block, 0, t * t);
+            float[] c2p = positionKey == null ? null : product(part, qp, qk, pkp, head, 2);
+            float[] p2c = positionQuery == null ? null : product(part, kp, qk, pqp, head, 3);
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j < t; j++) {
+                    int d = index[i * t + j];
+                    float v = 0;
+                    if (c2p != null) v += c2p[i * r2 + d] / scale;
+                    if (p2c != null) v += p2c[j * r2 + d] / scale;
+                    block[i * t + j] += v;
+                }
+            }
+            scores.put(offset, block, 0, t * t);
+        }
+
+        /** {@code rows [T, hs]} of the block times the head's projected positions transposed: {@code [T, 2S]} on the heap. */
+        private float[] product(int part, FloatPointer rows, long qk, FloatPointer positions, int head, int slot) {
+            int t = seq, r2 = span2, h = width;
+            INDArray out = scratch[part];
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, t, r2, headSize, 1f, at(rows, qk), h, at(positions, (long) head * headSize), h,
+                    0f, pointer(out), r2);
+            float[] heap = Floats.scratch(slot, t * r2);
+            Floats.of(out).get(0, heap, 0, t * r2);
+            return heap;
+        }
+
+        @Override
+        public void backward(int part, int row, int head, float[] dScores, FloatPointer dq, FloatPointer dk, long qk) {
+            int t = seq, r2 = span2, h = width;
+            if (!touched[part]) {
+                keyParts[part].assign(0);
+                queryParts[part].assign(0);
+                touched[part] = true;
+            }
+            long columns = (long) head * headSize;
+            if (positionKey != null) {
+                float[] dC = scattered(dScores, true);
+                INDArray native_ = scratch[part];
+                Floats.of(native_).put(0, dC, 0, t * r2);
+                FloatPointer dcp = pointer(native_);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t, headSize, r2, 1f, dcp, r2, at(pkp, columns), h, 1f, at(dq, qk), h);
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r2, headSize, t, 1f, dcp, r2, at(qp, qk), h, 1f,
+                        at(pointer(keyParts[part]), columns), h);
+            }
+            if (positionQuery != null) {
+                float[] dP = scattered(dScores, false);
+                INDArray native_ = scratch[part];
+                Floats.of(native_).put(0, dP, 0, t * r2);
+                FloatPointer dpp = pointer(native_);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t, headSize, r2, 1f, dpp, r2, at(pqp, columns), h, 1f, at(dk, qk), h);
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r2, headSize, t, 1f, dpp, r2, at(kp, qk), h, 1f,
+                        at(pointer(queryParts[part]), columns), h);
+            }
+        }
+
+        /**
+         * The score gradient summed by relative position, divided by the scale: per query row i for c2p
+         * ({@code [T, 2S]}, column δ(i, j)), per key row j for p2c.
+         */
+        private float[] scattered(float[] dScores, boolean byQuery) {
+            int t = seq, r2 = span2;
+            float[] out = Floats.scratch(5, t * r2);
+            java.util.Arrays.fill(out, 0, t * r2, 0f);
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j < t; j++) {
+                    int d = index[i * t + j];
+                    out[(byQuery ? i : j) * r2 + d] += dScores[i * t + j] / scale;
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public void finish() {
+            if (positionKey != null) keyGradient.zeros(span2, width);
+            if (positionQuery != null) queryGradient.zeros(span2, width);
+            for (int p = 0; p < touched.length; p++) {
+                if (!touched[p]) continue;
+                if (positionKey != null) keyGradient.get(span2, width).addi(keyParts[p]);
+                if (positionQuery != null) queryGradient.get(span2, width).addi(queryParts[p]);
+            }
+        }
+
+        INDArray positionKeyGradient() {
+            return keyGradient.get(span2, width);
+        }
+
+        INDArray positionQueryGradient() {
+            return queryGradient.get(span2, width);
+        }
+
+        void release() {
+            keyGradient.release();
+            queryGradient.release();
+            scratch = new INDArray[0];
+            keyParts = queryParts = new INDArray[0];
+        }
+    }
+}

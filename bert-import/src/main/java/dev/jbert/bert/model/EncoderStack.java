@@ -1,0 +1,22 @@
+package dev.jbert.bert.model;
+
+import dev.jbert.core.nn.AttentionMask;
+import dev.jbert.core.nn.Pass;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The layers between the embeddings and the last hidden state, with what they share across layers: BERT's stack
+ * of post-norm layers ({@link BertEncoder}), DeBERTa's with its relative embeddings, ModernBERT's pre-norm layers
+ * and final norm.
+ */
+public interface EncoderStack {
+
+    /** {@code hidden [B·T, H]} → the last hidden state {@code [B·T, H]}. */
+    INDArray forward(INDArray hidden, AttentionMask mask, Pass pass);
+
+    /** The gradient of the stack's input for its output's, adding into the gradients the pass names. */
+    INDArray backward(INDArray dOut, Pass pass);
+
+    /** Frees the native memory of the activations and gradients kept between passes. */
+    void release();
+}

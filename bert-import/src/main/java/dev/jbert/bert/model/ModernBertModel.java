@@ -1,0 +1,71 @@
+package dev.jbert.bert.model;
+
+import dev.jbert.bert.config.EncoderConfig;
+import dev.jbert.bert.config.ModernBertSettings;
+import dev.jbert.core.nd4j.NativeBackend;
+import dev.jbert.core.nn.AttentionMask;
+import dev.jbert.core.nn.LayerNorm;
+import dev.jbert.core.nn.Pass;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * ModernBERT ({@code modeling_modernbert.py}): {@code model.embeddings} (words and a norm, no positions), pre-norm
+ * {@code model.layers.N} with rotary embeddings, global attention on every {@code global_attn_every_n_layers}-th
+ * layer and a sliding window elsewhere, GeGLU feed-forwards, and {@code model.final_norm}. No pooler: the
+ * classifiers pool in their head.
+ */
+public final class ModernBertModel {
+
+    private ModernBertModel() {
+    }
+
+    public static Encoder build(EncoderConfig config, Weights weights) {
+        NativeBackend.requireCpu("the ModernBERT encoder");
+        ModernBertSettings s = ModernBertSettings.of(config);
+        ModuleBuilder b = new ModuleBuilder(config, weights);
+        Embeddings embeddings = new Embeddings(b, "model.embeddings", new Embeddings.Layout("tok_embeddings", "norm",
+                Embeddings.Positions.NONE, false, s.normBias(), false, s.embeddingDropout()));
+        List<ModernBertLayer> layers = new ArrayList<>();
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            boolean global = s.global().get(i);
+            layers.add(new ModernBertLayer(b, "model.layers." + i, i, s.normBias(), s.attentionBias(), s.mlpBias(),
+                    global ? s.globalTheta() : s.localTheta(), global ? Integer.MAX_VALUE : s.window()));
+        }
+        LayerNorm finalNorm = b.layerNorm("model.final_norm", config.hiddenSize(), s.normBias());
+        return new Encoder(Family.MODERNBERT, b, embeddings, null, new Stack(layers, finalNorm), null);
+    }
+
+    /** The layers and {@code final_norm}, which ModernBertModel applies after them. */
+    private static final class Stack implements EncoderStack {
+        private final List<ModernBertLayer> layers;
+        private final LayerNorm finalNorm;
+
+        Stack(List<ModernBertLayer> layers, LayerNorm finalNorm) {
+            this.layers = List.copyOf(layers);
+            this.finalNorm = finalNorm;
+        }
+
+        @Override
+        public INDArray forward(INDArray hidden, AttentionMask mask, Pass pass) {
+            INDArray h = hidden;
+            for (ModernBertLayer layer : layers) h = layer.forward(h, mask, pass);
+            return finalNorm.forward(h, null, null, null, pass);
+        }
+
+        @Override
+        public INDArray backward(INDArray dOut, Pass pass) {
+            INDArray d = finalNorm.backward(dOut, pass);
+            for (int i = layers.size() - 1; i >= 0; i--) d = layers.get(i).backward(d, pass);
+            return d;
+        }
+
+        @Override
+        public void release() {
+            layers.forEach(ModernBertLayer::release);
+            finalNorm.release();
+        }
+    }
+}

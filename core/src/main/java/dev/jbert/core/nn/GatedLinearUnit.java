@@ -1,0 +1,48 @@
+package dev.jbert.core.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * A gated feed-forward unit (GeGLU with GELU): the expansion's {@code [N, 2I]} output splits into an input half and
+ * a gate half, as {@code Wi(x).chunk(2, dim=-1)} splits it, and the unit returns {@code act(input) ⊙ gate}.
+ */
+public final class GatedLinearUnit {
+
+    private final ActivationFunction act;
+    private final Slot input = new Slot();
+    private final Slot gate = new Slot();
+    private final Slot activated = new Slot();
+    private final Slot output = new Slot();
+    private final Slot inputGradient = new Slot();
+
+    public GatedLinearUnit(ActivationFunction act) {
+        this.act = act;
+    }
+
+    /** {@code x [N, 2I]} → {@code [N, I]} in this module's slot. */
+    public INDArray forward(INDArray x) {
+        long n = x.size(0), width = x.size(1) / 2;
+        INDArray in = input.get(n, width).assign(x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, width)));
+        INDArray g = gate.get(n, width).assign(x.get(NDArrayIndex.all(), NDArrayIndex.interval(width, 2 * width)));
+        INDArray a = activated.get(n, width);
+        act.forward(in, a);
+        return output.get(n, width).assign(a).muli(g);
+    }
+
+    /** The gradient of the last forward pass's input for {@code dy [N, I]}, which is overwritten. */
+    public INDArray backward(INDArray dy) {
+        long n = dy.size(0), width = dy.size(1);
+        INDArray a = activated.get(n, width), g = gate.get(n, width);
+        INDArray dx = inputGradient.get(n, 2 * width);
+        dx.get(NDArrayIndex.all(), NDArrayIndex.interval(width, 2 * width)).assign(dy.mul(a));
+        dy.muli(g);
+        act.backward(input.get(n, width), a, dy, dy);
+        dx.get(NDArrayIndex.all(), NDArrayIndex.interval(0, width)).assign(dy);
+        return dx;
+    }
+
+    public void release() {
+        for (Slot s : new Slot[]{input, gate, activated, output, inputGradient}) s.release();
+    }
+}
