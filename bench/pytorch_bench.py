@@ -9,8 +9,9 @@ Prints JSON on stdout: {"torch", "transformers", "threads", "rows": [{"shape", "
 transformers cannot be imported.
 
 Training step = forward, backward, gradient clipping to norm 1, AdamW (as Hugging Face Trainer does);
-inference = a forward pass under torch.inference_mode(). Random weights, dropout 0.1 in training,
-every position a real token, float32.
+inference = a forward pass under torch.inference_mode(). Random weights, the released checkpoints'
+dropout in training, every position a real token, float32, transformers' default attention (sdpa).
+--long-context adds inference rows of one sequence at each length (batch 1).
 """
 import argparse
 import json
@@ -18,8 +19,33 @@ import statistics
 import sys
 import time
 
-SHAPES = {"tiny": (2, 128, 2), "mini": (4, 256, 4), "minilm": (6, 384, 12), "base": (12, 768, 12)}
-VOCAB = 30522
+BERT_VOCAB = 30522
+# name: (model_type, layers, hidden, heads, intermediate, vocab), as ModelShape.java has them
+SHAPES = {"tiny": ("bert", 2, 128, 2, 512, BERT_VOCAB), "mini": ("bert", 4, 256, 4, 1024, BERT_VOCAB),
+          "minilm": ("bert", 6, 384, 12, 1536, BERT_VOCAB), "base": ("bert", 12, 768, 12, 3072, BERT_VOCAB),
+          "deberta-v3-base": ("deberta-v2", 12, 768, 12, 3072, 128100),
+          "modernbert-base": ("modernbert", 22, 768, 12, 1152, 50368)}
+
+
+def model_for(name):
+    """The sequence classifier of a shape, configured as ModelShape.config() configures jbert's."""
+    import transformers
+    family, layers, hidden, heads, intermediate, vocab = SHAPES[name]
+    common = dict(vocab_size=vocab, hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
+                  intermediate_size=intermediate, num_labels=2)
+    if family == "deberta-v2":
+        config = transformers.DebertaV2Config(**common, max_position_embeddings=512, relative_attention=True,
+                                              position_buckets=256, max_relative_positions=-1, share_att_key=True,
+                                              norm_rel_ebd="layer_norm", position_biased_input=False, type_vocab_size=0,
+                                              pos_att_type=["p2c", "c2p"], pooler_hidden_size=hidden, pooler_hidden_act="gelu")
+        return transformers.DebertaV2ForSequenceClassification(config)
+    if family == "modernbert":
+        config = transformers.ModernBertConfig(**common, max_position_embeddings=8192, local_attention=128,
+                                               global_attn_every_n_layers=3, classifier_pooling="mean",
+                                               classifier_activation="gelu", pad_token_id=50283)
+        return transformers.ModernBertForSequenceClassification(config)
+    config = transformers.BertConfig(**common)
+    return transformers.BertForSequenceClassification(config)
 
 
 def batches(spec, shapes):
@@ -53,6 +79,7 @@ def main():
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--threads", type=int, default=0, help="torch threads (default: torch's own choice)")
+    p.add_argument("--long-context", default="", help="lengths of single-sequence inference passes, e.g. 512,2048,8192")
     a = p.parse_args()
     try:
         import torch
@@ -66,15 +93,14 @@ def main():
     train_batch, inference_batch = batches(a.train_batch, shapes), batches(a.inference_batch, shapes)
 
     rows = []
+    long_lengths = [int(x) for x in a.long_context.split(",") if x.strip()]
     for name in shapes:
-        layers, hidden, heads = SHAPES[name]
-        config = transformers.BertConfig(vocab_size=VOCAB, hidden_size=hidden, num_hidden_layers=layers,
-                                         num_attention_heads=heads, intermediate_size=4 * hidden, num_labels=2)
+        vocab = SHAPES[name][5]
         torch.manual_seed(0)
-        model = transformers.BertForSequenceClassification(config)
+        model = model_for(name)
 
         b = inference_batch[name]
-        ids = torch.randint(1000, VOCAB, (b, a.length))
+        ids = torch.randint(1000, vocab, (b, a.length))
         mask = torch.ones_like(ids)
         model.eval()
 
@@ -86,8 +112,21 @@ def main():
         rows.append({"shape": name, "mode": "inference", "batch": b, "length": a.length,
                      "sequences_per_second": b / median, "median_seconds": median})
 
+        for length in long_lengths:
+            long_ids = torch.randint(1000, vocab, (1, length))
+            long_mask = torch.ones_like(long_ids)
+
+            def infer_long():
+                with torch.inference_mode():
+                    model(input_ids=long_ids, attention_mask=long_mask)
+
+            median = timed(infer_long, 0, 1 if length >= 4096 else 3)
+            rows.append({"shape": name, "mode": "inference", "batch": 1, "length": length,
+                         "sequences_per_second": 1 / median, "median_seconds": median})
+            print(f"{name}: long context {length} done", file=sys.stderr)
+
         b = train_batch[name]
-        ids = torch.randint(1000, VOCAB, (b, a.length))
+        ids = torch.randint(1000, vocab, (b, a.length))
         mask = torch.ones_like(ids)
         labels = torch.randint(0, 2, (b,))
         model.train()

@@ -76,14 +76,15 @@ public final class PretrainedEncoder {
     }
 
     /**
-     * Every id the tokenizer can produce must be a row of the embedding table, and a table with
-     * rows no token reaches means the vocabulary belongs to another model.
+     * Every id the tokenizer can produce must be a row of the embedding table. A table with more rows than the
+     * tokenizer has ids is common (deberta-v3-base has 128,100 rows for 128,001 ids, ModernBERT-base 50,368 for
+     * 50,285: tables padded to a round size) and loads, as in transformers.
      */
     public static void checkVocabulary(EncoderConfig config, Tokenizer tokenizer, Path dir) {
-        if (tokenizer.size() != config.vocabSize()) {
+        if (tokenizer.size() > config.vocabSize()) {
             Path vocab = tokenizer.source() != null ? tokenizer.source() : dir;
             throw new ModelFileException(vocab, "the vocabulary has " + tokenizer.size()
-                    + " tokens but config.json's vocab_size, the rows of the word embedding table, is "
+                    + " tokens but config.json's vocab_size, the rows of the word embedding table, is only "
                     + config.vocabSize() + ": the tokenizer files belong to another model");
         }
     }

@@ -19,15 +19,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** Speed, efficiency and memory of training and inference on standard BERT shapes, beside PyTorch's. */
+/** Speed, efficiency and memory of training and inference on standard encoder shapes, beside PyTorch's. */
 @Command(name = "bench", description = {
-        "Benchmark training and inference throughput, latency, memory and load time on standard BERT shapes,",
+        "Benchmark training and inference throughput, latency, memory and load time on standard encoder shapes,",
         "with the machine's measured matrix-multiply peak, and PyTorch's figures for the same shapes beside them.",
         "'jbert bench accuracy' runs the accuracy suite instead."}, subcommands = AccuracyCommand.class)
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--shapes", split = ",", defaultValue = "tiny,mini,minilm,base",
-            description = "Shapes to measure: tiny (2/128/2), mini (4/256/4), minilm (6/384/12), base (12/768/12). Default: ${DEFAULT-VALUE}.")
+            description = "Shapes to measure: BERT's tiny (2/128/2), mini (4/256/4), minilm (6/384/12), base (12/768/12); "
+                    + "deberta-v3-base (12/768/12), modernbert-base (22/768/12). Default: ${DEFAULT-VALUE}.")
     List<String> shapes;
 
     @Option(names = "--train-batch", description = "Training batch size for every shape (default: 32 tiny and mini, 16 minilm, 8 base).")
@@ -66,6 +67,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--pytorch-script", defaultValue = "bench/pytorch_bench.py", description = "The PyTorch side's script. Default: ${DEFAULT-VALUE}.")
     Path pytorchScript;
 
+    @Option(names = "--long-context", split = ",", description = "Also time one inference pass of a single sequence at each of these"
+            + " lengths (e.g. 512,2048,8192 with --shapes modernbert-base), with its memory. Default: none.")
+    List<Integer> longContext;
+
     @Option(names = "--profile", description = "Also time each kind of kernel, garbage collection and the optimizer.")
     boolean profile;
 
@@ -79,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--texts " + texts + ": no such file (run from the repository root, or name a file of sentences)");
         }
         BenchOptions options = new BenchOptions(shapes.stream().map(ModelShape::named).toList(), trainBatch, inferenceBatch, length,
-                warmup, steps, latencyRequests, gemmSize, texts, Models.folder(null), mode(pytorch), profile);
+                warmup, steps, latencyRequests, gemmSize, texts, Models.folder(null), mode(pytorch), profile, longContext);
         BenchReport report = new Harness(options, System.out).run(pytorchScript, python);
         String markdown = MarkdownReport.of(report);
         try {

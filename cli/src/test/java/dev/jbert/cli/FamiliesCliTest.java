@@ -32,7 +32,7 @@ class FamiliesCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"distilbert", "electra", "roberta", "xlm-roberta"})
+    @ValueSource(strings = {"distilbert", "electra", "roberta", "xlm-roberta", "deberta-v2", "modernbert"})
     void trainsEvaluatesAndPredictsEveryFamily(String family) throws IOException {
         Path out = runs.resolve(family);
         assertEquals(0, Main.run("train", "--model", path("testdata/fixtures/families/" + family + "/seq-cls"), "--replace-head",

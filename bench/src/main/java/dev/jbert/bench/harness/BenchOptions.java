@@ -20,10 +20,12 @@ import java.util.List;
  * @param tokenizerFolder a folder with the uncased BERT vocabulary (vocab.txt or tokenizer.json) every shape uses
  * @param pytorch         whether to run the PyTorch side and how
  * @param profile         also record time per op type, garbage collection and the optimizer's share
+ * @param longContext     sequence lengths at which to time one inference pass of a single sequence (long-context
+ *                        figures; empty for none); each shape runs those within its positions
  */
 public record BenchOptions(List<ModelShape> shapes, Integer trainBatch, Integer inferenceBatch, int length, int warmupSteps,
                            int steps, int latencyRequests, int gemmSize, Path texts, Path tokenizerFolder,
-                           PyTorchSide.Mode pytorch, boolean profile) {
+                           PyTorchSide.Mode pytorch, boolean profile, List<Integer> longContext) {
 
     public BenchOptions {
         if (shapes == null || shapes.isEmpty()) throw new IllegalArgumentException("at least one model shape is needed");
@@ -31,7 +33,14 @@ public record BenchOptions(List<ModelShape> shapes, Integer trainBatch, Integer 
         requirePositive("training batch", trainBatch == null ? 1 : trainBatch);
         requirePositive("inference batch", inferenceBatch == null ? 1 : inferenceBatch);
         requirePositive("sequence length", length);
-        if (length > 512) throw new IllegalArgumentException("sequence length " + length + " is beyond BERT's 512 positions");
+        int limit = shapes.stream().mapToInt(ModelShape::maxLength).min().orElseThrow();
+        if (length > limit) throw new IllegalArgumentException("sequence length " + length + " is beyond the shapes' " + limit + " positions");
+        longContext = longContext == null ? List.of() : List.copyOf(longContext);
+        int longest = shapes.stream().mapToInt(ModelShape::maxLength).max().orElseThrow();
+        for (int l : longContext) {
+            requirePositive("long-context length", l);
+            if (l > longest) throw new IllegalArgumentException("long-context length " + l + " is beyond every shape's positions (at most " + longest + ")");
+        }
         if (warmupSteps < 0) throw new IllegalArgumentException("warm-up steps must be >= 0, got " + warmupSteps);
         requirePositive("timed steps", steps);
         requirePositive("latency requests", latencyRequests);
@@ -54,6 +63,11 @@ public record BenchOptions(List<ModelShape> shapes, Integer trainBatch, Integer 
 
     public int trainBatch(ModelShape shape) {
         return trainBatch != null ? trainBatch : defaultTrainBatch(shape);
+    }
+
+    /** The long-context lengths within a shape's positions. */
+    public List<Integer> longContext(ModelShape shape) {
+        return longContext.stream().filter(l -> l <= shape.maxLength()).toList();
     }
 
     public int inferenceBatch(ModelShape shape) {

@@ -7,7 +7,17 @@ import java.util.List;
  * PyTorch figures it is compared with. Times are in seconds unless a name says otherwise.
  */
 public record BenchReport(String date, Machine machine, Settings settings, GemmPeak gemm, TokenizerThroughput tokenizer,
-                          List<ShapeResult> shapes, PyTorchSide.Figures pytorch) {
+                          List<ShapeResult> shapes, List<LongContext> longContext, PyTorchSide.Figures pytorch) {
+
+    /**
+     * One inference pass of a single sequence of {@code length} tokens.
+     *
+     * @param scoresMb       the attention scores inference holds at once: one {@code T×T} block per head at most
+     *                       (see {@code ScaledDotProductAttention}), or all heads' when they fit in 256 MB
+     * @param peakResidentMb highest resident memory sampled after each timed pass
+     */
+    public record LongContext(String shape, int length, Timings seconds, double tokensPerSecond, double scoresMb, double peakResidentMb) {
+    }
 
     /** The options that shape the numbers. */
     public record Settings(int length, int warmupSteps, int steps, int latencyRequests, String flopCount) {

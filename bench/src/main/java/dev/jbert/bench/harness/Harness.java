@@ -1,6 +1,7 @@
 package dev.jbert.bench.harness;
 
 import dev.jbert.bench.harness.BenchReport.Latency;
+import dev.jbert.bench.harness.BenchReport.LongContext;
 import dev.jbert.bench.harness.BenchReport.Profile;
 import dev.jbert.bench.harness.BenchReport.ShapeResult;
 import dev.jbert.bench.harness.BenchReport.Throughput;
@@ -91,9 +92,11 @@ public final class Harness {
         String longText = longText(texts, tokenizer);
 
         List<ShapeResult> shapes = new ArrayList<>();
+        List<LongContext> longContext = new ArrayList<>();
         List<Optional<PyTorchSide.Figures>> torch = new ArrayList<>();
         for (ModelShape shape : options.shapes()) {
             shapes.add(measure(shape, tokenizer, longText, gemm));
+            longContext.addAll(longContext(shape));
             if (options.pytorch() == PyTorchSide.Mode.AUTO && (torch.isEmpty() || torch.get(torch.size() - 1).isPresent())) {
                 torch.add(PyTorchSide.measure(options, List.of(shape), pytorchScript, python, log));
             }
@@ -101,7 +104,7 @@ public final class Harness {
         PyTorchSide.Figures pytorch = PyTorchSide.combine(options, torch);
         BenchReport.Settings settings = new BenchReport.Settings(options.length(), options.warmupSteps(), options.steps(),
                 options.latencyRequests(), "matrix products only, 2 FLOPs per multiply-add; training = 3 × forward");
-        return new BenchReport(LocalDate.now().toString(), machine, settings, gemm, tokenizing, shapes, pytorch);
+        return new BenchReport(LocalDate.now().toString(), machine, settings, gemm, tokenizing, shapes, longContext, pytorch);
     }
 
     private ShapeResult measure(ModelShape shape, Tokenizer tokenizer, String longText, GemmPeak gemm) {
@@ -144,6 +147,45 @@ public final class Harness {
         }
     }
 
+    /**
+     * One inference pass of a single sequence at each long-context length: after one untimed pass at the shortest,
+     * three timed passes per length, one from 4,096 tokens on (a pass of ModernBERT-base at 8,192 takes about a
+     * minute on two cores).
+     */
+    private List<LongContext> longContext(ModelShape shape) {
+        List<LongContext> out = new ArrayList<>();
+        List<Integer> lengths = options.longContext(shape);
+        if (lengths.isEmpty()) return out;
+        EncoderClassifier classifier = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02),
+                ClassifierSpec.of(TaskType.SINGLE_LABEL, LABELS), 0);
+        try {
+            Random random = new Random(9);
+            int shortest = lengths.stream().mapToInt(Integer::intValue).min().orElseThrow();
+            classifier.logits(randomBatch(random, 1, shortest, shape.vocab()), Pass.inference()).toFloatMatrix();
+            for (int length : lengths) {
+                Batch input = randomBatch(random, 1, length, shape.vocab());
+                int repeats = length >= 4096 ? 1 : 3;
+                double[] seconds = new double[repeats];
+                double peak = 0;
+                for (int i = 0; i < repeats; i++) {
+                    long started = System.nanoTime();
+                    classifier.logits(input, Pass.inference()).toFloatMatrix();
+                    seconds[i] = (System.nanoTime() - started) / 1e9;
+                    peak = Math.max(peak, ProcessMemory.residentMegabytes());
+                }
+                Timings t = Timings.of(seconds);
+                long blocks = Math.min(shape.heads(), Math.max(1, (64L << 20) / ((long) length * length)));
+                double scoresMb = blocks * (double) length * length * 4 / (1 << 20);
+                log.printf("%s long context %d tokens: %.2f s, %.0f tokens/s, attention scores %.0f MB, peak RSS %.0f MB%n", shape.name(),
+                        length, t.median(), length / t.median(), scoresMb, peak);
+                out.add(new LongContext(shape.name(), length, t, length / t.median(), scoresMb, peak));
+            }
+        } finally {
+            classifier.free();
+        }
+        return out;
+    }
+
     /** Timed steps of one phase and what the process did meanwhile. */
     private record Measured(double[] seconds, int length, double peakResidentMb, double peakHeapMb, double gcSeconds) {
 
@@ -172,7 +214,7 @@ public final class Harness {
         int batch = options.inferenceBatch(shape), length = options.length();
         EncoderClassifier classifier = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02),
                 ClassifierSpec.of(TaskType.SINGLE_LABEL, LABELS), 0);
-        Batch input = randomBatch(new Random(5), batch, length);
+        Batch input = randomBatch(new Random(5), batch, length, shape.vocab());
         PhaseMeter meter = new PhaseMeter(options.steps());
         try {
             for (int i = 0; i < options.warmupSteps() + options.steps(); i++) {
@@ -192,7 +234,7 @@ public final class Harness {
         int batch = options.trainBatch(shape);
         Random random = new Random(7);
         List<Batch> batches = new ArrayList<>();
-        for (int b = 0; b < 4; b++) batches.add(randomBatch(random, batch, options.length()));
+        for (int b = 0; b < 4; b++) batches.add(randomBatch(random, batch, options.length(), shape.vocab()));
         TrainingData data = TrainingData.fixed(batches, "synthetic");
         PhaseMeter meter = new PhaseMeter(options.steps());
         if (options.warmupSteps() == 0) start(meter, ops);
@@ -281,12 +323,12 @@ public final class Harness {
     }
 
     /** Every position a real token of the vocabulary's word range; no padding. */
-    static Batch randomBatch(Random random, int batch, int length) {
+    static Batch randomBatch(Random random, int batch, int length, int vocab) {
         int[][] ids = new int[batch][length], types = new int[batch][length], mask = new int[batch][length];
         int[] labels = new int[batch];
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < length; t++) {
-                ids[b][t] = 1000 + random.nextInt(ModelShape.VOCAB_SIZE - 1000);
+                ids[b][t] = 1000 + random.nextInt(vocab - 1000);
                 mask[b][t] = 1;
             }
             labels[b] = random.nextInt(LABELS);

@@ -48,6 +48,19 @@ public final class MarkdownReport {
             line(md, "| %s | %,d | %.2f | %.1f | %.1f | %d |", s.shape(), s.parameters(), s.loadSeconds(), s.latency().p50Ms(),
                     s.latency().p99Ms(), s.latency().tokens());
         }
+        if (!r.longContext().isEmpty()) {
+            md.append('\n');
+            md.append("| shape | long context: one sequence of | median s | tokens/s | attention scores held MB | peak RSS MB "
+                    + "| PyTorch s | ours / PyTorch |\n");
+            md.append("|---|---|---|---|---|---|---|---|\n");
+            for (BenchReport.LongContext l : r.longContext()) {
+                Optional<PyTorchSide.Row> torch = r.pytorch().find(l.shape(), "inference", 1, l.length());
+                line(md, "| %s | %d | %.2f | %,.0f | %,.0f | %,.0f | %s | %s |", l.shape(), l.length(), l.seconds().median(),
+                        l.tokensPerSecond(), l.scoresMb(), l.peakResidentMb(),
+                        torch.map(p -> format("%.2f", 1 / p.sequencesPerSecond())).orElse("–"),
+                        torch.map(p -> format("%.2f", (1 / l.seconds().median()) / p.sequencesPerSecond())).orElse("–"));
+            }
+        }
         for (ShapeResult s : r.shapes()) {
             profile(md, s.shape() + " training", s.trainingProfile());
             profile(md, s.shape() + " inference", s.inferenceProfile());

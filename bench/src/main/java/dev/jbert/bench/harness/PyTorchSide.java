@@ -91,15 +91,20 @@ public final class PyTorchSide {
             train.add(s.name() + "=" + options.trainBatch(s));
             infer.add(s.name() + "=" + options.inferenceBatch(s));
         }
-        List<String> command = List.of(python, script.toString(), "--shapes", shapes.toString(), "--train-batch", train.toString(),
-                "--inference-batch", infer.toString(), "--length", String.valueOf(options.length()),
-                "--warmup", String.valueOf(options.warmupSteps()), "--steps", String.valueOf(options.steps()));
+        List<String> command = new ArrayList<>(List.of(python, script.toString(), "--shapes", shapes.toString(), "--train-batch",
+                train.toString(), "--inference-batch", infer.toString(), "--length", String.valueOf(options.length()),
+                "--warmup", String.valueOf(options.warmupSteps()), "--steps", String.valueOf(options.steps())));
+        List<Integer> longContext = which.stream().flatMap(s -> options.longContext(s).stream()).distinct().toList();
+        if (!longContext.isEmpty()) {
+            command.add("--long-context");
+            command.add(String.join(",", longContext.stream().map(String::valueOf).toList()));
+        }
         try {
             log.println("PyTorch side: " + String.join(" ", command));
             Path err = Files.createTempFile("jbert-pytorch", ".log");
             Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
             byte[] out = process.getInputStream().readAllBytes();
-            process.waitFor(10, TimeUnit.MINUTES);
+            process.waitFor(30, TimeUnit.MINUTES);
             String errors = Files.readString(err, StandardCharsets.UTF_8).strip();
             Files.deleteIfExists(err);
             if (process.exitValue() != 0) {

@@ -13,7 +13,7 @@ class BenchOptionsTest {
 
     private static BenchOptions options(List<ModelShape> shapes, Integer trainBatch, int length, int steps) {
         return new BenchOptions(shapes, trainBatch, null, length, 3, steps, 50, 1024, Path.of("t.tsv"), Path.of("m"),
-                PyTorchSide.Mode.OFF, false);
+                PyTorchSide.Mode.OFF, false, List.of());
     }
 
     @Test
@@ -34,7 +34,7 @@ class BenchOptionsTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> options(List.of(ModelShape.TINY), 0, 128, 10))
                 .getMessage().contains("training batch must be >= 1, got 0"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> options(List.of(ModelShape.TINY), null, 513, 10))
-                .getMessage().contains("beyond BERT's 512 positions"));
+                .getMessage().contains("beyond the shapes' 512 positions"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> options(List.of(ModelShape.TINY), null, 128, 0))
                 .getMessage().contains("timed steps must be >= 1"));
     }

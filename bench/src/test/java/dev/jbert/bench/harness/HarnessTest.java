@@ -28,7 +28,7 @@ class HarnessTest {
     @Test
     void tinyShapeProducesAWellFormedReport() throws Exception {
         BenchOptions options = new BenchOptions(List.of(ModelShape.TINY), 2, 2, 16, 1, 2, 3, 64,
-                Fixtures.repositoryRoot().resolve("samples/sst2/dev.tsv"), DefaultModel.folder(cache), PyTorchSide.Mode.REFERENCE, true);
+                Fixtures.repositoryRoot().resolve("samples/sst2/dev.tsv"), DefaultModel.folder(cache), PyTorchSide.Mode.REFERENCE, true, List.of(32));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         BenchReport report = new Harness(options, new PrintStream(log, true, StandardCharsets.UTF_8))
                 .run(cache.resolve("no-script.py"), "python3");

@@ -23,7 +23,7 @@ class PyTorchSideTest {
     Path dir;
 
     private static BenchOptions options(PyTorchSide.Mode mode) {
-        return new BenchOptions(List.of(ModelShape.TINY), null, null, 128, 3, 10, 50, 1024, Path.of("t.tsv"), Path.of("m"), mode, false);
+        return new BenchOptions(List.of(ModelShape.TINY), null, null, 128, 3, 10, 50, 1024, Path.of("t.tsv"), Path.of("m"), mode, false, List.of());
     }
 
     @Test

@@ -75,6 +75,15 @@ public final class ScaledDotProductAttention {
         }
     }
 
+    /**
+     * At most this many score floats (256 MB) are held at once in inference: at 8,192 tokens one block of
+     * {@code T²} scores is 256 MB, so a long sequence goes a head at a time instead of needing {@code B·nh·T²} floats
+     * per layer.
+     */
+    private static final long INFERENCE_SCORES_FLOATS = 64L << 20;
+    /** Inference's score buffer, one per calling thread: a pass runs on one thread, and layers run one after another. */
+    private static final ThreadLocal<Slot> SHARED_SCORES = ThreadLocal.withInitial(Slot::new);
+
     private final int heads;
     private final int headSize;
     private final int window;
@@ -110,65 +119,78 @@ public final class ScaledDotProductAttention {
 
     /** {@code q, k, v [B·T, H]} → the context {@code [B·T, H]}, in this module's slot. */
     public INDArray forward(INDArray q, INDArray k, INDArray v, AttentionMask mask, Pass pass) {
-        int b = mask.batch(), t = mask.seq(), h = heads * headSize;
-        INDArray probs = probabilities.get(b, heads, t, t);
+        int b = mask.batch(), t = mask.seq(), h = heads * headSize, blocks = b * heads;
         INDArray ctx = context.get((long) b * t, h);
-        FloatBuffer scores = Floats.of(probs);
-        FloatPointer qp = pointer(q), kp = pointer(k), vp = pointer(v), sp = pointer(probs), cp = pointer(ctx);
+        boolean keep = pass.training();
+        // inference keeps no probabilities: blocks go through a buffer shared by all layers, a group at a time
+        int group = keep ? blocks : (int) Math.max(1, Math.min(blocks, INFERENCE_SCORES_FLOATS / ((long) t * t)));
+        FloatPointer qp = pointer(q), kp = pointer(k), vp = pointer(v), cp = pointer(ctx);
+        if (bias != null) bias.prepare(q, k, mask, Parallel.partCount(blocks, 1));
+        droppedOut = dropout.active(pass);
+        for (int first = 0; first < blocks; first += group) {
+            int n = Math.min(group, blocks - first), from = first;
+            INDArray probs = keep ? probabilities.get(b, heads, t, t) : SHARED_SCORES.get().get(n, t, t);
+            scores(qp, kp, probs, from, n, mask);
+            long t0 = Profiler.start();
+            Nd4j.exec(new SoftMax(probs, probs, probs.rank() - 1));
+            Profiler.stop(Profiler.Section.SOFTMAX, t0);
+            INDArray used = probs;
+            if (droppedOut) {
+                used = dropped.get(b, heads, t, t);
+                dropout.apply(probs, used, pass);
+            }
+            FloatPointer up = pointer(used);
+            int hs = headSize, nh = heads;
+            t0 = Profiler.start();
+            Gemms.singleThreaded(() -> Parallel.range(n, 1, (lo, hi) -> {
+                for (int j = lo; j < hi; j++) {
+                    int i = from + j, row = i / nh, head = i % nh;
+                    long qk = (long) row * t * h + (long) head * hs, s = (long) j * t * t;
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t, hs, t, 1f, at(up, s), t, at(vp, qk), h, 0f, at(cp, qk), h);
+                }
+            }));
+            Profiler.stop(Profiler.Section.ATTENTION, t0);
+        }
+        query = q;
+        key = k;
+        value = v;
+        this.mask = mask;
+        return ctx;
+    }
+
+    /** The masked, scaled (and biased) scores of blocks {@code [from, from + n)} into {@code out}, block j at {@code j·T·T}. */
+    private void scores(FloatPointer qp, FloatPointer kp, INDArray out, int from, int n, AttentionMask mask) {
+        int t = mask.seq(), h = heads * headSize, hs = headSize, nh = heads, w = window;
+        FloatBuffer scores = Floats.of(out);
+        FloatPointer sp = pointer(out);
         int[][] padded = mask.padded();
         float alpha = scale;
-        int hs = headSize, nh = heads, w = window;
         boolean queries = maskPaddedQueries;
-        if (bias != null) bias.prepare(q, k, mask, Parallel.partCount(b * nh, 1));
+        float[] masked = new float[t];
+        java.util.Arrays.fill(masked, AttentionMask.MASKED);
         long t0 = Profiler.start();
-        Gemms.singleThreaded(() -> Parallel.parts(b * nh, 1, (part, from, to) -> {
-            for (int i = from; i < to; i++) {
-                int row = i / nh, head = i % nh;
-                long qk = (long) row * t * h + (long) head * hs, s = (long) i * t * t;
+        Gemms.singleThreaded(() -> Parallel.parts(n, 1, (part, lo, hi) -> {
+            for (int j = lo; j < hi; j++) {
+                int i = from + j, row = i / nh, head = i % nh;
+                long qk = (long) row * t * h + (long) head * hs, s = (long) j * t * t;
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, t, t, hs, alpha, at(qp, qk), h, at(kp, qk), h, 0f, at(sp, s), t);
                 if (bias != null) bias.add(part, row, head, scores, (int) s);
                 int[] keys = padded[row];
-                if (queries) {
-                    for (int r : keys) for (int c = 0; c < t; c++) scores.put((int) s + r * t + c, AttentionMask.MASKED);
-                }
+                if (queries) for (int r : keys) scores.put((int) s + r * t, masked, 0, t);
                 for (int r = 0; r < t && keys.length > 0; r++) {
                     int o = (int) s + r * t;
                     for (int c : keys) scores.put(o + c, AttentionMask.MASKED);
                 }
                 if (w < t - 1) {
                     for (int r = 0; r < t; r++) {
-                        int o = (int) s + r * t;
-                        for (int c = 0; c < r - w; c++) scores.put(o + c, AttentionMask.MASKED);
-                        for (int c = r + w + 1; c < t; c++) scores.put(o + c, AttentionMask.MASKED);
+                        int o = (int) s + r * t, left = Math.max(0, r - w), right = Math.min(t, r + w + 1);
+                        scores.put(o, masked, 0, left);
+                        scores.put(o + right, masked, 0, t - right);
                     }
                 }
             }
         }));
         Profiler.stop(Profiler.Section.ATTENTION, t0);
-        t0 = Profiler.start();
-        Nd4j.exec(new SoftMax(probs, probs, 3));
-        Profiler.stop(Profiler.Section.SOFTMAX, t0);
-        droppedOut = dropout.active(pass);
-        INDArray used = probs;
-        if (droppedOut) {
-            used = dropped.get(b, heads, t, t);
-            dropout.apply(probs, used, pass);
-        }
-        FloatPointer up = pointer(used);
-        t0 = Profiler.start();
-        Gemms.singleThreaded(() -> Parallel.range(b * nh, 1, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                int row = i / nh, head = i % nh;
-                long qk = (long) row * t * h + (long) head * hs, s = (long) i * t * t;
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t, hs, t, 1f, at(up, s), t, at(vp, qk), h, 0f, at(cp, qk), h);
-            }
-        }));
-        Profiler.stop(Profiler.Section.ATTENTION, t0);
-        query = q;
-        key = k;
-        value = v;
-        this.mask = mask;
-        return ctx;
     }
 
     /**

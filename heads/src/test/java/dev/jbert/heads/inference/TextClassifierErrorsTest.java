@@ -1,6 +1,14 @@
 package dev.jbert.heads.inference;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jbert.bert.config.EncoderConfig;
+import dev.jbert.bert.model.RandomWeights;
 import dev.jbert.core.ModelFileException;
+import dev.jbert.core.tokenizer.Tokenizer;
+import dev.jbert.heads.ClassifierModel;
+import dev.jbert.heads.ClassifierSpec;
+import dev.jbert.heads.EncoderClassifier;
+import dev.jbert.heads.TaskType;
 import dev.jbert.heads.predict.AggregationStrategy;
 import dev.jbert.testdata.Fixtures;
 import org.junit.jupiter.api.AfterAll;
@@ -121,6 +129,29 @@ class TextClassifierErrorsTest {
         Files.copy(Fixtures.folder("seq-cls").resolve("config.json"), dir.resolve("config.json"));
         assertMessage(assertThrows(ModelFileException.class, () -> TextClassifier.load(dir)), "no trained classification head");
         assertThrows(ModelFileException.class, () -> TextClassifier.load(dir.resolve("missing")));
+    }
+
+    @Test
+    void anEmbeddingTableLargerThanTheVocabularyLoadsAndASmallerOneIsRefused(@TempDir Path dir) {
+        Tokenizer tokenizer = Tokenizer.fromDirectory(Fixtures.folder("seq-cls"));
+        // deberta-v3-base and ModernBERT-base pad their tables past the tokenizer's ids
+        Path padded = save(tokenizer, tokenizer.size() + 64, dir.resolve("padded"));
+        try (TextClassifier classifier = TextClassifier.load(padded)) {
+            assertEquals(3, ((Classification.SingleLabel) classifier.classify("fine")).probabilities().size());
+        }
+        Path small = save(tokenizer, tokenizer.size() - 1, dir.resolve("small"));
+        assertMessage(assertThrows(ModelFileException.class, () -> TextClassifier.load(small)), "rows of the word embedding table, is only");
+    }
+
+    private static Path save(Tokenizer tokenizer, int vocabSize, Path dir) {
+        ObjectNode json = (ObjectNode) Fixtures.json(Fixtures.folder("seq-cls").resolve("config.json")).deepCopy();
+        json.put("vocab_size", vocabSize);
+        EncoderConfig config = EncoderConfig.fromJson(json);
+        ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, List.of("negative", "neutral", "positive"));
+        EncoderClassifier graph = EncoderClassifier.build(config, new RandomWeights(1, 0.02), spec, 1);
+        new ClassifierModel(graph, tokenizer, name -> true).save(dir);
+        graph.free();
+        return dir;
     }
 
     @Test
