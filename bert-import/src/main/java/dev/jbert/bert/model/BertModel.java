@@ -26,6 +26,6 @@ public final class BertModel {
         List<TransformerLayer> layers = new ArrayList<>();
         for (int i = 0; i < config.numHiddenLayers(); i++) layers.add(new TransformerLayer(b, "bert.encoder.layer." + i, LayerNames.BERT));
         Pooler p = pooler && (b.has("bert.pooler.dense.weight") || b.has("bert.pooler.dense.bias")) ? new Pooler(b, "bert.pooler") : null;
-        return new Encoder(Family.BERT, b, embeddings, null, new BertEncoder(layers), p);
+        return new Encoder(Family.BERT, b, embeddings, null, new LayerStack(layers), p);
     }
 }

@@ -16,37 +16,36 @@ import java.util.List;
  */
 final class DebertaV2Encoder implements EncoderStack {
 
-    private final List<TransformerLayer> layers = new ArrayList<>();
+    private final LayerStack layers;
     private final RelativeEmbeddings relative;
 
     DebertaV2Encoder(ModuleBuilder b, String prefix, DebertaV2Settings s) {
         this.relative = s.relativeAttention() ? new RelativeEmbeddings(b, prefix, s) : null;
+        List<TransformerLayer> list = new ArrayList<>();
         for (int i = 0; i < b.config().numHiddenLayers(); i++) {
             String layer = prefix + ".layer." + i;
-            layers.add(new TransformerLayer(b, layer, LayerNames.DEBERTA_V2, new DisentangledSelfAttention(b, layer, s, relative)));
+            list.add(new TransformerLayer(b, layer, LayerNames.DEBERTA_V2, new DisentangledSelfAttention(b, layer, s, relative)));
         }
+        this.layers = new LayerStack(list);
     }
 
     @Override
     public INDArray forward(INDArray hidden, AttentionMask mask, Pass pass) {
         if (relative != null) relative.forward(pass);
-        INDArray h = hidden;
-        for (TransformerLayer layer : layers) h = layer.forward(h, mask, pass);
-        return h;
+        return layers.forward(hidden, mask, pass);
     }
 
     @Override
     public INDArray backward(INDArray dOut, Pass pass) {
         if (relative != null) relative.startBackward(pass);
-        INDArray d = dOut;
-        for (int i = layers.size() - 1; i >= 0; i--) d = layers.get(i).backward(d, pass);
+        INDArray d = layers.backward(dOut, pass);
         if (relative != null) relative.backward(pass);
         return d;
     }
 
     @Override
     public void release() {
-        layers.forEach(TransformerLayer::release);
+        layers.release();
         if (relative != null) relative.release();
     }
 

@@ -24,6 +24,6 @@ public final class DistilBertModel {
         for (int i = 0; i < config.numHiddenLayers(); i++) {
             layers.add(new TransformerLayer(b, "distilbert.transformer.layer." + i, LayerNames.DISTILBERT));
         }
-        return new Encoder(Family.DISTILBERT, b, embeddings, null, new BertEncoder(layers), null);
+        return new Encoder(Family.DISTILBERT, b, embeddings, null, new LayerStack(layers), null);
     }
 }

@@ -27,6 +27,6 @@ public final class ElectraModel {
         for (int i = 0; i < config.numHiddenLayers(); i++) {
             layers.add(new TransformerLayer(b, "electra.encoder.layer." + i, LayerNames.BERT));
         }
-        return new Encoder(Family.ELECTRA, b, embeddings, projection, new BertEncoder(layers), null);
+        return new Encoder(Family.ELECTRA, b, embeddings, projection, new LayerStack(layers), null);
     }
 }

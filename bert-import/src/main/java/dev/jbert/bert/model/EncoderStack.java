@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The layers between the embeddings and the last hidden state, with what they share across layers: BERT's stack
- * of post-norm layers ({@link BertEncoder}), DeBERTa's with its relative embeddings, ModernBERT's pre-norm layers
+ * of post-norm layers ({@link LayerStack}), DeBERTa's with its relative embeddings, ModernBERT's pre-norm layers
  * and final norm.
  */
 public interface EncoderStack {

@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ModernBertEncoderLayer, pre-norm: {@code h + attn(attn_norm(h))}, then {@code h + mlp(mlp_norm(h))}. The first
  * layer has no {@code attn_norm} (the embeddings end in a norm already).
  */
-final class ModernBertLayer {
+final class ModernBertLayer implements EncoderLayer {
 
     private final LayerNorm attnNorm;         // null in layer 0
     private final ModernBertAttention attn;
@@ -28,7 +28,8 @@ final class ModernBertLayer {
         this.mlp = new ModernBertMlp(b, prefix + ".mlp", mlpBias);
     }
 
-    INDArray forward(INDArray hidden, AttentionMask mask, Pass pass) {
+    @Override
+    public INDArray forward(INDArray hidden, AttentionMask mask, Pass pass) {
         INDArray normed = attnNorm == null ? hidden : attnNorm.forward(hidden, null, null, null, pass);
         INDArray mid = attended.get(hidden.shape()).assign(hidden).addi(attn.forward(normed, mask, pass));
         INDArray ffn = mlp.forward(mlpNorm.forward(mid, null, null, null, pass), pass);
@@ -36,7 +37,8 @@ final class ModernBertLayer {
     }
 
     /** The input's gradient, in this layer's slot; {@code dOut} is left alone. */
-    INDArray backward(INDArray dOut, Pass pass) {
+    @Override
+    public INDArray backward(INDArray dOut, Pass pass) {
         INDArray dMid = attendedGradient.get(dOut.shape()).assign(dOut);
         dMid.addi(mlpNorm.backward(mlp.backward(dOut, pass), pass));
         INDArray dIn = inputGradient.get(dOut.shape()).assign(dMid);
@@ -45,7 +47,8 @@ final class ModernBertLayer {
         return dIn;
     }
 
-    void release() {
+    @Override
+    public void release() {
         if (attnNorm != null) attnNorm.release();
         attn.release();
         mlpNorm.release();

@@ -40,31 +40,30 @@ public final class ModernBertModel {
 
     /** The layers and {@code final_norm}, which ModernBertModel applies after them. */
     private static final class Stack implements EncoderStack {
-        private final List<ModernBertLayer> layers;
+        private final LayerStack layers;
         private final LayerNorm finalNorm;
 
         Stack(List<ModernBertLayer> layers, LayerNorm finalNorm) {
-            this.layers = List.copyOf(layers);
+            this.layers = new LayerStack(layers);
             this.finalNorm = finalNorm;
         }
 
         @Override
         public INDArray forward(INDArray hidden, AttentionMask mask, Pass pass) {
-            INDArray h = hidden;
-            for (ModernBertLayer layer : layers) h = layer.forward(h, mask, pass);
-            return finalNorm.forward(h, null, null, null, pass);
+            INDArray last = layers.forward(hidden, mask, pass);
+            INDArray out = finalNorm.forward(last, null, null, null, pass);
+            layers.releaseLast(last, pass);
+            return out;
         }
 
         @Override
         public INDArray backward(INDArray dOut, Pass pass) {
-            INDArray d = finalNorm.backward(dOut, pass);
-            for (int i = layers.size() - 1; i >= 0; i--) d = layers.get(i).backward(d, pass);
-            return d;
+            return layers.backward(finalNorm.backward(dOut, pass), pass);
         }
 
         @Override
         public void release() {
-            layers.forEach(ModernBertLayer::release);
+            layers.release();
             finalNorm.release();
         }
     }

@@ -24,6 +24,6 @@ public final class RobertaModel {
         for (int i = 0; i < config.numHiddenLayers(); i++) {
             layers.add(new TransformerLayer(b, "roberta.encoder.layer." + i, LayerNames.BERT));
         }
-        return new Encoder(family, b, embeddings, null, new BertEncoder(layers), null);
+        return new Encoder(family, b, embeddings, null, new LayerStack(layers), null);
     }
 }

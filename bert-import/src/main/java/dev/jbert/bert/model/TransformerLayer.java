@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * residual and LayerNorm; then the feed-forward expansion, its activation, a dense layer back, dropout, the residual
  * and LayerNorm.
  */
-public final class TransformerLayer {
+public final class TransformerLayer implements EncoderLayer {
 
     private final SelfAttention attention;
     private final DenseResidualNorm attentionOutput;
@@ -40,6 +40,7 @@ public final class TransformerLayer {
     }
 
     /** {@code hidden [B·T, H]} → {@code [B·T, H]}. */
+    @Override
     public INDArray forward(INDArray hidden, AttentionMask mask, Pass pass) {
         INDArray context = attention.forward(hidden, mask, pass);
         INDArray attended = attentionOutput.forward(context, hidden, pass);
@@ -47,6 +48,7 @@ public final class TransformerLayer {
     }
 
     /** Returns the gradient of the input hidden states. */
+    @Override
     public INDArray backward(INDArray dOut, Pass pass) {
         INDArray dAttended = output.backward(dOut, pass);
         intermediate.backward(output.inputGradient(), dAttended, pass);
@@ -55,6 +57,7 @@ public final class TransformerLayer {
         return dHidden;
     }
 
+    @Override
     public void release() {
         attention.release();
         attentionOutput.release();

@@ -81,6 +81,8 @@ public final class ScaledDotProductAttention {
      * per layer.
      */
     private static final long INFERENCE_SCORES_FLOATS = 64L << 20;
+    /** Queries per chunk of banded local attention. */
+    static final int BAND_CHUNK = 128;
     /** Inference's score buffer, one per calling thread: a pass runs on one thread, and layers run one after another. */
     private static final ThreadLocal<Slot> SHARED_SCORES = ThreadLocal.withInitial(Slot::new);
 
@@ -122,6 +124,14 @@ public final class ScaledDotProductAttention {
         int b = mask.batch(), t = mask.seq(), h = heads * headSize, blocks = b * heads;
         INDArray ctx = context.get((long) b * t, h);
         boolean keep = pass.training();
+        if (!keep && bias == null && banded(t, window)) {
+            banded(pointer(q), pointer(k), pointer(v), pointer(ctx), mask);
+            query = q;
+            key = k;
+            value = v;
+            this.mask = mask;
+            return ctx;
+        }
         // inference keeps no probabilities: blocks go through a buffer shared by all layers, a group at a time
         int group = keep ? blocks : (int) Math.max(1, Math.min(blocks, INFERENCE_SCORES_FLOATS / ((long) t * t)));
         FloatPointer qp = pointer(q), kp = pointer(k), vp = pointer(v), cp = pointer(ctx);
@@ -156,6 +166,88 @@ public final class ScaledDotProductAttention {
         value = v;
         this.mask = mask;
         return ctx;
+    }
+
+    /** Whether local attention over {@code t} positions is cheaper by query chunks than over the whole {@code T×T}. */
+    static boolean banded(int t, int window) {
+        return window < t && BAND_CHUNK + 2L * window < t / 2;
+    }
+
+    /**
+     * Local attention at inference, by chunks of {@link #BAND_CHUNK} queries against the keys their window reaches:
+     * {@code c × (c + 2w)} scores per chunk instead of whole {@code T×T} rows of which all but {@code 2w + 1} are masked.
+     * The softmax is taken over the chunk's unmasked scores in double precision. A query whose every key is masked
+     * (a padded position farther than the window from any real token) gets the mean of all of V, as the masked
+     * full row's uniform softmax gives it.
+     */
+    private void banded(FloatPointer qp, FloatPointer kp, FloatPointer vp, FloatPointer cp, AttentionMask mask) {
+        int b = mask.batch(), t = mask.seq(), h = heads * headSize, hs = headSize, nh = heads, w = window;
+        int widest = BAND_CHUNK + 2 * w;
+        boolean[][] padded = new boolean[b][t];
+        for (int r = 0; r < b; r++) for (int c : mask.padded()[r]) padded[r][c] = true;
+        int parts = Parallel.partCount(b * nh, 1);
+        INDArray[] scratch = new INDArray[parts];
+        for (int p = 0; p < parts; p++) scratch[p] = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, (long) BAND_CHUNK * widest);
+        float alpha = scale;
+        long t0 = Profiler.start();
+        Gemms.singleThreaded(() -> Parallel.parts(b * nh, 1, (part, from, to) -> {
+            FloatPointer sp = pointer(scratch[part]);
+            FloatBuffer sb = Floats.of(scratch[part]);
+            float[] block = Floats.scratch(0, BAND_CHUNK * widest);
+            for (int i = from; i < to; i++) {
+                int row = i / nh, head = i % nh;
+                long base = (long) row * t * h + (long) head * hs;
+                double[] meanV = null;
+                for (int q0 = 0; q0 < t; q0 += BAND_CHUNK) {
+                    int q1 = Math.min(t, q0 + BAND_CHUNK), k0 = Math.max(0, q0 - w), k1 = Math.min(t, q1 + w), rows = q1 - q0, kw = k1 - k0;
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, kw, hs, alpha, at(qp, base + (long) q0 * h), h,
+                            at(kp, base + (long) k0 * h), h, 0f, sp, kw);
+                    sb.get(0, block, 0, rows * kw);
+                    boolean[] none = new boolean[rows];
+                    for (int r = 0; r < rows; r++) {
+                        int query = q0 + r, lo = Math.max(k0, query - w), hi = Math.min(k1, query + w + 1), o = r * kw;
+                        double max = Double.NEGATIVE_INFINITY;
+                        for (int c = lo; c < hi; c++) if (!padded[row][c]) max = Math.max(max, block[o + c - k0]);
+                        if (max == Double.NEGATIVE_INFINITY) {
+                            none[r] = true;
+                            java.util.Arrays.fill(block, o, o + kw, 0f);
+                            continue;
+                        }
+                        double sum = 0;
+                        for (int c = k0; c < k1; c++) {
+                            boolean on = c >= lo && c < hi && !padded[row][c];
+                            double e = on ? Math.exp(block[o + c - k0] - max) : 0;
+                            block[o + c - k0] = (float) e;
+                            sum += e;
+                        }
+                        for (int c = 0; c < kw; c++) block[o + c] = (float) (block[o + c] / sum);
+                    }
+                    sb.put(0, block, 0, rows * kw);
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hs, kw, 1f, sp, kw, at(vp, base + (long) k0 * h), h, 0f,
+                            at(cp, base + (long) q0 * h), h);
+                    for (int r = 0; r < rows; r++) {
+                        if (!none[r]) continue;
+                        if (meanV == null) meanV = meanOfValues(vp, base, t, h, hs);
+                        float[] out = new float[hs];
+                        for (int d = 0; d < hs; d++) out[d] = (float) meanV[d];
+                        at(cp, base + (long) (q0 + r) * h).put(out, 0, hs);
+                    }
+                }
+            }
+        }));
+        Profiler.stop(Profiler.Section.ATTENTION, t0);
+        for (INDArray a : scratch) a.close();
+    }
+
+    private static double[] meanOfValues(FloatPointer vp, long base, int t, int h, int hs) {
+        double[] mean = new double[hs];
+        float[] rowValues = new float[hs];
+        for (int j = 0; j < t; j++) {
+            at(vp, base + (long) j * h).get(rowValues, 0, hs);
+            for (int d = 0; d < hs; d++) mean[d] += rowValues[d];
+        }
+        for (int d = 0; d < hs; d++) mean[d] /= t;
+        return mean;
     }
 
     /** The masked, scaled (and biased) scores of blocks {@code [from, from + n)} into {@code out}, block j at {@code j·T·T}. */

@@ -124,4 +124,26 @@ class ScaledDotProductAttentionTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @CsvSource({"2, 2, 4, 600, 8", "1, 3, 2, 1000, 40"})
+    void localAttentionByChunksMatchesTheWholeMaskedScores(int batch, int heads, int headSize, int seq, int window) {
+        assertTrue(ScaledDotProductAttention.banded(seq, window), "the case should take the chunked path");
+        Random random = new Random(seq + window);
+        int h = heads * headSize;
+        INDArray q = Reference.randn(random, 1, batch * seq, h), k = Reference.randn(random, 1, batch * seq, h);
+        INDArray v = Reference.randn(random, 1, batch * seq, h);
+        int[][] mask = new int[batch][seq];
+        for (int b = 0; b < batch; b++) {
+            // the second row is mostly padding, so queries far past its real tokens have no key in their window
+            int real = b % 2 == 0 ? seq : seq / 3;
+            for (int j = 0; j < real; j++) mask[b][j] = 1;
+        }
+        ScaledDotProductAttention.Options local = ScaledDotProductAttention.Options.standard(headSize).withWindow(window);
+        ScaledDotProductAttention attention = new ScaledDotProductAttention(heads, headSize, new Dropout(0, 0), local);
+        INDArray whole = attention.forward(q, k, v, AttentionMask.of(mask), Pass.training(1, Map.of())).dup();
+        INDArray chunked = attention.forward(q, k, v, AttentionMask.of(mask), Pass.inference());
+        double d = Reference.maxAbsDiff(Reference.doubles(whole), chunked);
+        assertTrue(d < 1e-5, "chunked local attention differs from the whole masked scores by " + d);
+    }
 }
