@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,14 +45,18 @@ class PretrainedEncoderTest {
     }
 
     @Test
-    void vocabularyOfAnotherSizeThanTheEmbeddingTable() throws IOException {
+    void vocabularyLargerThanTheEmbeddingTableIsRefusedAndASmallerOneLoads() throws IOException {
         Path dir = copyOf("base");
-        List<String> lines = Files.readAllLines(dir.resolve("vocab.txt"));
-        Files.write(dir.resolve("vocab.txt"), lines.subList(0, lines.size() - 1));
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(dir.resolve("vocab.txt")));
+        lines.add("[EXTRA]");
+        Files.write(dir.resolve("vocab.txt"), lines);
         ModelFileException e = assertThrows(ModelFileException.class, () -> PretrainedEncoder.load(dir));
         assertTrue(e.getMessage().startsWith(dir.resolve("vocab.txt").toString()), e.getMessage());
-        assertTrue(e.getMessage().contains("9999 tokens") && e.getMessage().contains("vocab_size") && e.getMessage().contains("10000"),
+        assertTrue(e.getMessage().contains("10001 tokens") && e.getMessage().contains("vocab_size") && e.getMessage().contains("10000"),
                 e.getMessage());
+        // a table padded past the vocabulary (deberta-v3-base, ModernBERT-base) is an ordinary model
+        Files.write(dir.resolve("vocab.txt"), lines.subList(0, lines.size() - 2));
+        assertEquals(9999, PretrainedEncoder.load(dir).tokenizer().size());
     }
 
     @Test

@@ -160,7 +160,7 @@ final class AccuracyCommand implements Callable<Integer> {
     private List<Run> plan(List<Recipe> all) {
         List<Recipe> chosen = new ArrayList<>();
         for (String n : names) {
-            Recipe r = all.stream().filter(x -> x.name().equals(n)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+            Recipe r = all.stream().filter(x -> x.name().equals(n)).findFirst().orElseThrow(() -> new UsageException(
                     "no recipe '" + n + "' in " + recipeFolder + " (it has " + all.stream().map(Recipe::name).toList() + ")"));
             chosen.add(r);
         }
@@ -178,7 +178,7 @@ final class AccuracyCommand implements Callable<Integer> {
             }
         }
         if (!unmatched.isEmpty()) {
-            throw new IllegalArgumentException("--variant " + unmatched + ": no such variant in the chosen recipes (they have "
+            throw new UsageException("--variant " + unmatched + ": no such variant in the chosen recipes (they have "
                     + chosen.stream().flatMap(r -> r.variants().stream().map(Recipe.Variant::name)).toList() + ", and 'recipe')");
         }
         return plan;

@@ -83,8 +83,15 @@ final class BenchCommand implements Callable<Integer> {
         if (!Files.isRegularFile(texts)) {
             throw new IllegalArgumentException("--texts " + texts + ": no such file (run from the repository root, or name a file of sentences)");
         }
-        BenchOptions options = new BenchOptions(shapes.stream().map(ModelShape::named).toList(), trainBatch, inferenceBatch, length,
-                warmup, steps, latencyRequests, gemmSize, texts, Models.folder(null), mode(pytorch), profile, longContext);
+        BenchOptions options;
+        try {
+            options = new BenchOptions(shapes.stream().map(BenchCommand::shape).toList(), trainBatch, inferenceBatch, length,
+                    warmup, steps, latencyRequests, gemmSize, texts, Models.folder(null), mode(pytorch), profile, longContext);
+        } catch (UsageException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         BenchReport report = new Harness(options, System.out).run(pytorchScript, python);
         String markdown = MarkdownReport.of(report);
         try {
@@ -100,11 +107,19 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static ModelShape shape(String name) {
+        try {
+            return ModelShape.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--shapes: " + e.getMessage());
+        }
+    }
+
     private static PyTorchSide.Mode mode(String value) {
         try {
             return PyTorchSide.Mode.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--pytorch " + value + ": expected auto, reference or off");
+            throw new UsageException("--pytorch " + value + ": expected auto, reference or off");
         }
     }
 }

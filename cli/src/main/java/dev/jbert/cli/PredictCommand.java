@@ -60,7 +60,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         NativeBackend.init();
-        AggregationStrategy strategy = AggregationStrategy.parse(aggregation);
+        AggregationStrategy strategy = Options.aggregation(aggregation);
         TaskType taskType = SavedClassifier.specOf(model).task();
         List<TextExample> examples = Datasets.unlabelled(input, Task.valueOf(taskType.name()), data);
         // one caller: no point waiting for others to fill a batch

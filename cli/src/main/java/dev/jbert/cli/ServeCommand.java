@@ -59,14 +59,14 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         NativeBackend.init();
-        if (maxWaitMs < 0) throw new IllegalArgumentException("--max-wait-ms must be zero or positive, got " + maxWaitMs);
+        if (maxWaitMs < 0) throw new UsageException("--max-wait-ms must be zero or positive, got " + maxWaitMs);
         InferenceOptions options = InferenceOptions.defaults()
                 .withMaxBatchSize(maxBatchSize)
                 .withQueueCapacity(Math.max(queueCapacity, maxBatchSize))
                 .withMaxWait(Duration.ofNanos(Math.round(maxWaitMs * 1e6)))
                 .withMaxLength(maxLength)
                 .withThreshold(threshold)
-                .withAggregation(AggregationStrategy.parse(aggregation));
+                .withAggregation(Options.aggregation(aggregation));
         TextClassifier classifier = TextClassifier.load(model, options);
         InferenceServer server;
         try {

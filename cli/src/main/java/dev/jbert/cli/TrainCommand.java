@@ -86,6 +86,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--warmup-steps", defaultValue = "0", description = "Warm-up steps; overrides --warmup-ratio when above 0 (default: ${DEFAULT-VALUE}).") long warmupSteps;
     @Option(names = "--lr-scheduler-type", defaultValue = "linear", description = "Decay after warm-up: linear, cosine, constant or constant_with_warmup, as transformers names them (default: ${DEFAULT-VALUE}).") String scheduler;
     @Option(names = "--max-grad-norm", defaultValue = "1.0", description = "Clip the global gradient norm to this (default: ${DEFAULT-VALUE}).") double maxGradNorm;
+    @Option(names = "--skip-nonfinite-steps", description = "On a NaN or infinite loss or gradient, skip the step (no update; the run lists skipped steps at its end and in its checkpoints' trainer_state.json) instead of stopping with the last good checkpoint (default: stop).") boolean skipNonFiniteSteps;
     @Option(names = "--gradient-accumulation-steps", defaultValue = "1", description = "Batches whose gradients are summed before each optimizer step (default: ${DEFAULT-VALUE}).") int accumulation;
     @Option(names = "--eval-strategy", defaultValue = "epoch", description = "When to evaluate on --validation during training: no, steps or epoch; it is always evaluated at the end (default: ${DEFAULT-VALUE}).") String evalStrategy;
     @Option(names = "--eval-steps", defaultValue = "500", description = "Steps between evaluations with --eval-strategy steps (default: ${DEFAULT-VALUE}).") long evalSteps;
@@ -138,7 +139,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingArguments args = TrainingArguments.builder(output)
                 .numTrainEpochs(epochs).maxSteps(maxSteps).learningRate(learningRate).weightDecay(weightDecay)
                 .warmupRatio(warmupRatio).warmupSteps(warmupSteps).lrSchedulerType(ScheduleType.parse(scheduler))
-                .maxGradNorm(maxGradNorm).gradientAccumulationSteps(accumulation)
+                .maxGradNorm(maxGradNorm).skipNonFiniteSteps(skipNonFiniteSteps).gradientAccumulationSteps(accumulation)
                 .evalStrategy(evaluate ? IntervalStrategy.parse(evalStrategy) : IntervalStrategy.NO).evalSteps(evalSteps)
                 .saveStrategy(IntervalStrategy.parse(saveStrategy)).saveSteps(saveSteps).saveTotalLimit(saveTotalLimit)
                 .loggingSteps(loggingSteps).metricForBestModel(metric)
@@ -157,6 +158,10 @@ final class TrainCommand implements Callable<Integer> {
             listeners.add(System.console() != null ? new ProgressListener() : new LoggingListener(loggingSteps));
             Trainer trainer = new Trainer(classifier, trainBatches, evaluate ? evaluator : null, args, listeners);
             state = trainer.train(resumePoint());
+        }
+        if (!state.skippedSteps().isEmpty()) {
+            LOG.warn("{} of {} steps were skipped for a non-finite loss or gradient: steps {}", state.skippedSteps().size(), state.globalStep(),
+                    state.skippedSteps());
         }
         classifier.save(output);
         LOG.info("saved the model to {}", output);
@@ -213,7 +218,7 @@ final class TrainCommand implements Callable<Integer> {
         return switch (head) {
             case "native" -> HeadSpec.nativeHead();
             case "mlp" -> HeadSpec.mlp(mlpHidden, Activation.TANH);
-            default -> throw new IllegalArgumentException("--head " + head + ": expected native or mlp");
+            default -> throw new UsageException("--head " + head + ": expected native or mlp");
         };
     }
 
@@ -229,7 +234,7 @@ final class TrainCommand implements Callable<Integer> {
             case "bce" -> new BceWithLogitsLoss(posWeights(labels, trainSet));
             case "sigmoid-focal" -> new SigmoidFocalLoss(focalGamma, focalAlpha == null ? 0.25 : Double.parseDouble(focalAlpha));
             case "mse" -> new MseLoss();
-            default -> throw new IllegalArgumentException("--loss " + kind + ": expected ce, focal, bce, sigmoid-focal or mse");
+            default -> throw new UsageException("--loss " + kind + ": expected ce, focal, bce, sigmoid-focal or mse");
         };
     }
 

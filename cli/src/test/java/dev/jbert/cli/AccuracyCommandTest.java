@@ -68,10 +68,10 @@ class AccuracyCommandTest {
     @Test
     void badRequestsFailBeforeAnythingRuns() throws IOException {
         Path recipes = recipes();
-        assertEquals(2, Main.run("bench", "accuracy", "--recipes", recipes.toString(), "--data", dir.resolve("nowhere").toString(), "--dry-run"));
+        assertEquals(1, Main.run("bench", "accuracy", "--recipes", recipes.toString(), "--data", dir.resolve("nowhere").toString(), "--dry-run"));
         assertEquals(2, Main.run("bench", "accuracy", "nosuch", "--recipes", recipes.toString(), "--data", dir.toString(), "--dry-run"));
         assertEquals(2, Main.run("bench", "accuracy", "--recipes", recipes.toString(), "--data", dir.toString(), "--variant", "nosuch", "--dry-run"));
-        assertEquals(2, Main.run("bench", "accuracy", "--recipes", dir.resolve("missing").toString(), "--data", dir.toString(), "--dry-run"));
+        assertEquals(1, Main.run("bench", "accuracy", "--recipes", dir.resolve("missing").toString(), "--data", dir.toString(), "--dry-run"));
         assertTrue(Files.notExists(dir.resolve("runs")), "nothing ran");
     }
 }

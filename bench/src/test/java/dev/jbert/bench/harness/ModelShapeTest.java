@@ -26,4 +26,20 @@ class ModelShapeTest {
         // base, by hand: 12 · (128·(8·768² + 4·768·3072) + 4·128²·768) + 2·768² + 2·768·2
         assertEquals(22_348_434_432.0, ModelShape.BASE.forwardFlops(128, 2), 0);
     }
+
+    @Test
+    void familyShapesConfigureTheirReleasedArchitectures() {
+        var deberta = ModelShape.named("deberta-v3-base").config();
+        assertEquals("deberta-v2", deberta.modelType());
+        assertEquals(128100, deberta.vocabSize());
+        assertEquals(0, deberta.typeVocabSize());
+        var modern = ModelShape.named("ModernBERT-base").config();
+        assertEquals("modernbert", modern.modelType());
+        assertEquals(22, modern.numHiddenLayers());
+        assertEquals(1152, modern.intermediateSize());
+        assertEquals(8192, ModelShape.MODERNBERT_BASE.maxLength());
+        // ModernBERT-base by hand: 22 · (128·(8·768² + 6·768·1152) + 4·128²·768) + 2·768² + 2·768·2
+        double perLayer = 128.0 * (8 * 768 * 768 + 6 * 768 * 1152) + 4.0 * 128 * 128 * 768;
+        assertEquals(22 * perLayer + 2 * 768 * 768 + 2 * 768 * 2, ModelShape.MODERNBERT_BASE.forwardFlops(128, 2), 0);
+    }
 }

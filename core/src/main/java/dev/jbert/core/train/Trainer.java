@@ -118,20 +118,30 @@ public final class Trainer {
                         : GradientClipping.globalNorm(gradients);
                 Profiler.stop(Profiler.Section.GRADIENTS, clipping);
                 double loss = stepLoss / microBatches;
-                if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
-                    throw new TrainingDivergedException(state.globalStep + 1, loss, gradNorm, lastCheckpoint);
+                boolean finite = Double.isFinite(loss) && Double.isFinite(gradNorm);
+                if (!finite && !args.skipNonFiniteSteps()) {
+                    throw new TrainingDivergedException(state.globalStep + 1, loss, gradNorm, nonFinite(), lastCheckpoint);
                 }
-                long stepping = Profiler.start();
-                optimizer.step(model.trainableParameters(), gradients, lr);
-                Profiler.stop(Profiler.Section.OPTIMIZER, stepping);
+                if (finite) {
+                    long stepping = Profiler.start();
+                    optimizer.step(model.trainableParameters(), gradients, lr);
+                    Profiler.stop(Profiler.Section.OPTIMIZER, stepping);
+                } else {
+                    LOG.warn("step {} skipped: loss {}, gradient norm {} ({}); no update, its gradients dropped ({} skipped so far)",
+                            state.globalStep + 1, loss, gradNorm, nonFinite(), state.skippedSteps.size() + 1);
+                }
                 long zeroing = Profiler.start();
                 gradients.values().forEach(g -> g.assign(0));
                 Profiler.stop(Profiler.Section.GRADIENTS, zeroing);
                 state.globalStep++;
-                StepLog log = new StepLog(state.globalStep, state.fractionalEpoch(), loss, lr, gradNorm, examples,
-                        (System.nanoTime() - started) / 1e9);
-                state.steps.add(log);
-                listeners.forEach(l -> l.onStep(log, state, control));
+                if (finite) {
+                    StepLog log = new StepLog(state.globalStep, state.fractionalEpoch(), loss, lr, gradNorm, examples,
+                            (System.nanoTime() - started) / 1e9);
+                    state.steps.add(log);
+                    listeners.forEach(l -> l.onStep(log, state, control));
+                } else {
+                    state.skippedSteps.add(state.globalStep);
+                }
                 boolean runEnds = state.globalStep >= state.maxSteps;
                 if (lastOfEpoch) {
                     state.epoch = epoch + 1;
@@ -217,5 +227,22 @@ public final class Trainer {
     private long dropoutSeed(long step, int microBatch) {
         long h = args.seed() * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + microBatch * 0x94D049BB133111EBL;
         return h ^ (h >>> 31);
+    }
+
+    /**
+     * Which gradients of the step are NaN or infinite: the first parameter, its optimizer group, and how many are.
+     * A finite gradient with a non-finite loss names none.
+     */
+    private String nonFinite() {
+        String first = null;
+        int count = 0;
+        for (Map.Entry<String, INDArray> e : gradients.entrySet()) {
+            if (Double.isFinite(e.getValue().norm2Number().doubleValue())) continue;
+            if (first == null) first = e.getKey();
+            count++;
+        }
+        if (first == null) return "every gradient finite: the loss itself is not";
+        return "first non-finite gradient: " + first + ", in the " + (model.decays(first) ? "weight-decay" : "no-decay")
+                + " group; " + count + " of " + gradients.size() + " parameters";
     }
 }

@@ -35,6 +35,8 @@ public final class TrainerState {
     String dataFingerprint = "";
     final List<StepLog> steps = new ArrayList<>();
     final List<EvalLog> evaluations = new ArrayList<>();
+    /** Steps skipped for a non-finite loss or gradient (skip_non_finite_steps). */
+    final List<Long> skippedSteps = new ArrayList<>();
 
     public long globalStep() {
         return globalStep;
@@ -76,6 +78,11 @@ public final class TrainerState {
         return Collections.unmodifiableList(steps);
     }
 
+    /** The steps skipped for a non-finite loss or gradient, in order; they made no update and have no log entry. */
+    public List<Long> skippedSteps() {
+        return Collections.unmodifiableList(skippedSteps);
+    }
+
     public List<EvalLog> evaluations() {
         return Collections.unmodifiableList(evaluations);
     }
@@ -94,6 +101,7 @@ public final class TrainerState {
                     .put("learning_rate", s.learningRate()).put("grad_norm", s.gradNorm())
                     .put("examples", s.examples()).put("seconds", s.seconds());
         }
+        skippedSteps.forEach(n.putArray("skipped_steps")::add);
         ArrayNode evals = n.putArray("eval_history");
         for (EvalLog e : evaluations) {
             ObjectNode o = evals.addObject().put("step", e.step()).put("epoch", e.epoch());
@@ -124,6 +132,7 @@ public final class TrainerState {
                         h.get("learning_rate").asDouble(), h.get("grad_norm").asDouble(), h.get("examples").asInt(),
                         h.get("seconds").asDouble()));
             }
+            for (JsonNode skipped : n.path("skipped_steps")) s.skippedSteps.add(skipped.asLong());
             for (JsonNode e : n.get("eval_history")) {
                 java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>();
                 e.get("metrics").fields().forEachRemaining(f -> metrics.put(f.getKey(), f.getValue().asDouble()));

@@ -34,6 +34,9 @@ import java.nio.file.Path;
  * @param earlyStoppingPatience      evaluations without improvement before stopping; 0 never stops
  * @param earlyStoppingThreshold     how much better a metric must be to count as an improvement
  * @param seed                       the one seed of the run: data order, dropout, new heads
+ * @param skipNonFiniteSteps         on a NaN or infinite loss or gradient, skip the step (no update, gradients
+ *                                   dropped, counted in the state) instead of stopping, as mixed-precision
+ *                                   trainers skip an overflowed step
  */
 public record TrainingArguments(
         Path outputDir,
@@ -60,7 +63,8 @@ public record TrainingArguments(
         boolean loadBestModelAtEnd,
         int earlyStoppingPatience,
         double earlyStoppingThreshold,
-        long seed) {
+        long seed,
+        boolean skipNonFiniteSteps) {
 
     public TrainingArguments {
         if (outputDir == null) throw new IllegalArgumentException("outputDir is required");
@@ -129,6 +133,7 @@ public record TrainingArguments(
         private int earlyStoppingPatience;
         private double earlyStoppingThreshold;
         private long seed = 42;
+        private boolean skipNonFiniteSteps;
 
         private Builder(Path outputDir) {
             this.outputDir = outputDir;
@@ -157,6 +162,7 @@ public record TrainingArguments(
         public Builder earlyStoppingPatience(int v) { earlyStoppingPatience = v; return this; }
         public Builder earlyStoppingThreshold(double v) { earlyStoppingThreshold = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
+        public Builder skipNonFiniteSteps(boolean v) { skipNonFiniteSteps = v; return this; }
 
         /** transformers: greater_is_better defaults to true unless the metric is a loss. */
         public TrainingArguments build() {
@@ -164,7 +170,7 @@ public record TrainingArguments(
             return new TrainingArguments(outputDir, numTrainEpochs, maxSteps, learningRate, weightDecay, adamBeta1, adamBeta2,
                     adamEpsilon, maxGradNorm, gradientAccumulationSteps, lrSchedulerType, warmupRatio, warmupSteps, evalStrategy,
                     evalSteps, saveStrategy, saveSteps, saveTotalLimit, loggingSteps, metricForBestModel, greater,
-                    loadBestModelAtEnd, earlyStoppingPatience, earlyStoppingThreshold, seed);
+                    loadBestModelAtEnd, earlyStoppingPatience, earlyStoppingThreshold, seed, skipNonFiniteSteps);
         }
     }
 }

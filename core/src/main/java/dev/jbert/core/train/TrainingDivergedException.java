@@ -5,9 +5,13 @@ import java.nio.file.Path;
 /** The loss or gradient norm became NaN or infinite: training stops, the last good checkpoint stays. */
 public final class TrainingDivergedException extends RuntimeException {
 
-    public TrainingDivergedException(long step, double loss, double gradNorm, Path lastCheckpoint) {
-        super("training diverged at step " + step + ": loss " + loss + ", gradient norm " + gradNorm
+    /**
+     * @param where which gradients were not finite: the first parameter and its optimizer group
+     */
+    public TrainingDivergedException(long step, double loss, double gradNorm, String where, Path lastCheckpoint) {
+        super("training diverged at step " + step + ": loss " + loss + ", gradient norm " + gradNorm + " (" + where + ")"
                 + (lastCheckpoint == null ? "; no checkpoint was written yet"
-                : "; the last good checkpoint is " + lastCheckpoint + " (resume from it with a lower learning rate)"));
+                : "; the last good checkpoint is " + lastCheckpoint + " (resume from it with a lower learning rate)")
+                + "; --skip-nonfinite-steps skips such steps instead");
     }
 }

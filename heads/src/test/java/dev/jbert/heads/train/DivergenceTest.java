@@ -121,6 +121,92 @@ class DivergenceTest {
         assertEquals(6, resumed.globalStep());
     }
 
+    /** The fixture model, except that the {@code at}-th micro-batch's gradient of {@code parameter} gets an infinity. */
+    private static final class InfiniteGradientAt implements TrainableModel {
+        final ClassifierModel inner;
+        final int at;
+        final String parameter;
+        int calls;
+
+        InfiniteGradientAt(ClassifierModel inner, int at, String parameter) {
+            this.inner = inner;
+            this.at = at;
+            this.parameter = parameter;
+        }
+
+        @Override
+        public Map<String, INDArray> trainableParameters() {
+            return inner.trainableParameters();
+        }
+
+        @Override
+        public double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
+            double loss = inner.accumulateGradients(batch, scale, dropoutSeed, gradients);
+            if (++calls == at) gradients.get(parameter).putScalar(0, Double.POSITIVE_INFINITY);
+            return loss;
+        }
+
+        @Override
+        public boolean decays(String name) {
+            return inner.decays(name);
+        }
+
+        @Override
+        public INDArray predict(Batch batch) {
+            return inner.predict(batch);
+        }
+
+        @Override
+        public double evaluationLoss(Batch batch) {
+            return inner.evaluationLoss(batch);
+        }
+
+        @Override
+        public void save(Path dir) {
+            inner.save(dir);
+        }
+
+        @Override
+        public void load(Path dir) {
+            inner.load(dir);
+        }
+    }
+
+    @Test
+    void anInfiniteGradientNamesTheParameterAndItsGroup() {
+        ClassifierModel model = TrainFixtures.seqCls(42);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> new Trainer(
+                new InfiniteGradientAt(model, 2, "classifier.bias"), TrainFixtures.data(), null, TrainFixtures.args(out).maxSteps(3).build(),
+                List.of()).train());
+        assertTrue(e.getMessage().contains("step 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("first non-finite gradient: classifier.bias, in the no-decay group; 1 of"), e.getMessage());
+        assertTrue(e.getMessage().contains("--skip-nonfinite-steps"), e.getMessage());
+    }
+
+    @Test
+    void skippingNonFiniteStepsCountsThemAndFinishesTheRun() {
+        ClassifierModel model = TrainFixtures.seqCls(42);
+        List<Long> logged = new java.util.ArrayList<>();
+        TrainerState state = new Trainer(new NanAt(model, 3), TrainFixtures.data(), null,
+                TrainFixtures.args(out).numTrainEpochs(2).saveStrategy(IntervalStrategy.STEPS).saveSteps(3).skipNonFiniteSteps(true).build(),
+                List.of(new dev.jbert.core.train.TrainingListener() {
+                    @Override
+                    public void onStep(dev.jbert.core.train.StepLog log, TrainerState s, dev.jbert.core.train.TrainerControl control) {
+                        logged.add(log.step());
+                    }
+                })).train();
+        assertEquals(6, state.globalStep());
+        assertEquals(List.of(3L), state.skippedSteps());
+        assertEquals(List.of(1L, 2L, 4L, 5L, 6L), logged, "the skipped step has no log entry");
+        for (INDArray p : model.trainableParameters().values()) {
+            assertTrue(Double.isFinite(p.norm2Number().doubleValue()), "no parameter took the NaN step");
+        }
+        // the count survives a checkpoint, so a resumed run reports it too
+        TrainerState restored = Checkpoints.restore(new Checkpoints(out).latest().orElseThrow(), TrainFixtures.seqCls(1),
+                new AdamW(new AdamWConfig(0.9, 0.999, 1e-8, 0), AdamW::huggingFaceDecays));
+        assertEquals(List.of(3L), restored.skippedSteps());
+    }
+
     @Test
     void divergenceBeforeAnyCheckpointSaysSo() {
         ClassifierModel model = TrainFixtures.seqCls(42);
