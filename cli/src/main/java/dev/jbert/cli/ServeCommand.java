@@ -56,10 +56,23 @@ final class ServeCommand implements Callable<Integer> {
             description = "Token models: default entity grouping, none, simple, first, average or max (default: ${DEFAULT-VALUE}).")
     String aggregation;
 
+    @Option(names = "--api-key", description = "Require 'Authorization: Bearer <key>' on every route but GET /health (default: the "
+            + "JBERT_API_KEY environment variable, which keeps the key out of the process list; unset: no key).")
+    String apiKey;
+
+    @Option(names = "--idle-timeout-s", defaultValue = "30",
+            description = "Close a connection that makes no progress (headers, body, reading the reply) for this many seconds (default: ${DEFAULT-VALUE}).")
+    int idleTimeoutSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
         NativeBackend.init();
         if (maxWaitMs < 0) throw new UsageException("--max-wait-ms must be zero or positive, got " + maxWaitMs);
+        if (idleTimeoutSeconds < 1) throw new UsageException("--idle-timeout-s must be at least 1, got " + idleTimeoutSeconds);
+        String key = apiKey != null ? apiKey : System.getenv("JBERT_API_KEY");
+        if (key != null && key.isBlank()) throw new UsageException("the API key (--api-key or JBERT_API_KEY) is blank");
+        InferenceServer.Settings settings = InferenceServer.Settings.defaults().withApiKey(key)
+                .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
         InferenceOptions options = InferenceOptions.defaults()
                 .withMaxBatchSize(maxBatchSize)
                 .withQueueCapacity(Math.max(queueCapacity, maxBatchSize))
@@ -70,17 +83,17 @@ final class ServeCommand implements Callable<Integer> {
         TextClassifier classifier = TextClassifier.load(model, options);
         InferenceServer server;
         try {
-            server = InferenceServer.start(classifier, host, port);
+            server = InferenceServer.start(classifier, host, port, settings);
         } catch (RuntimeException e) {
             classifier.close();
             throw e;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();      // stop taking requests, finish those in progress
+            server.close();      // SIGTERM or Ctrl-C: new requests get 503, those in progress finish
             classifier.close();  // then free the model
         }, "jbert-serve-shutdown"));
-        System.out.printf("serving %s (%s, %d labels) at %s; Ctrl-C to stop%n", model, classifier.info().task(),
-                classifier.info().labels().size(), server.uri());
+        System.out.printf("serving %s (%s, %d labels) at %s%s; Ctrl-C to stop%n", model, classifier.info().task(),
+                classifier.info().labels().size(), server.uri(), key == null ? "" : ", API key required");
         System.out.flush();
         server.join();
         return 0;

@@ -8,6 +8,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -16,11 +17,19 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
 
 /**
  * {@link InferenceApi} over HTTP/1.1 with Jetty's core server (no servlet layer): one connector on the given
  * host and port, request bodies up to {@link #MAX_BODY_BYTES}, JSON replies. Handler threads block while the
  * model works; the model's own bounded queue, not Jetty, decides when to refuse (503).
+ *
+ * <p>A connection idle for the {@link Settings#idleTimeout} (headers or body that stop arriving, a client that
+ * never reads) is closed, so slow clients cannot hold handler threads. With an API key every route but
+ * {@code GET /health} needs {@code Authorization: Bearer <key>} (401 otherwise). Closing the server is graceful:
+ * requests in progress finish (up to {@link Settings#stopTimeout}), new ones get 503.
  *
  * <pre>{@code
  * try (TextClassifier model = TextClassifier.load(dir);
@@ -40,6 +49,35 @@ public final class InferenceServer implements AutoCloseable {
     /** Handler threads: enough to keep a full batch queued on 2 cores, few enough to bound memory. */
     private static final int MAX_THREADS = 64;
 
+    /**
+     * How the server treats its clients.
+     *
+     * @param apiKey      the bearer token every route but {@code GET /health} requires, or null for none
+     * @param idleTimeout how long a connection may sit without progress before it is closed
+     * @param stopTimeout how long closing waits for requests in progress
+     */
+    public record Settings(String apiKey, Duration idleTimeout, Duration stopTimeout) {
+
+        public Settings {
+            if (apiKey != null && apiKey.isBlank()) throw new IllegalArgumentException("an API key must not be blank");
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) throw new IllegalArgumentException("the idle timeout must be positive");
+            if (stopTimeout.isNegative()) throw new IllegalArgumentException("the stop timeout must not be negative");
+        }
+
+        /** No key, 30 s idle timeout, 30 s for requests in progress at shutdown. */
+        public static Settings defaults() {
+            return new Settings(null, Duration.ofSeconds(30), Duration.ofSeconds(30));
+        }
+
+        public Settings withApiKey(String key) {
+            return new Settings(key, idleTimeout, stopTimeout);
+        }
+
+        public Settings withIdleTimeout(Duration timeout) {
+            return new Settings(apiKey, timeout, stopTimeout);
+        }
+    }
+
     private final Server server;
     private final String host;
     private final int port;
@@ -58,6 +96,11 @@ public final class InferenceServer implements AutoCloseable {
      * @throws IllegalStateException when the port cannot be opened (in use, not permitted)
      */
     public static InferenceServer start(TextClassifier classifier, String host, int port) {
+        return start(classifier, host, port, Settings.defaults());
+    }
+
+    /** As {@link #start(TextClassifier, String, int)}, with these settings. */
+    public static InferenceServer start(TextClassifier classifier, String host, int port, Settings settings) {
         InferenceApi api = new InferenceApi(classifier);
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
         threads.setName("jbert-http");
@@ -65,8 +108,10 @@ public final class InferenceServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server, 1, 1); // one acceptor, one selector
         connector.setHost(host);
         connector.setPort(port);
+        connector.setIdleTimeout(settings.idleTimeout().toMillis());
         server.addConnector(connector);
-        server.setHandler(new JsonHandler(api));
+        server.setHandler(new GracefulHandler(new JsonHandler(api, settings.apiKey())));
+        server.setStopTimeout(settings.stopTimeout().toMillis());
         try {
             server.start();
         } catch (Exception e) {
@@ -112,31 +157,51 @@ public final class InferenceServer implements AutoCloseable {
     private static final class JsonHandler extends Handler.Abstract {
 
         private final InferenceApi api;
+        private final byte[] bearer;              // "Bearer <key>" as bytes, or null without a key
 
-        JsonHandler(InferenceApi api) {
+        JsonHandler(InferenceApi api, String apiKey) {
             super(InvocationType.BLOCKING);
             this.api = api;
+            this.bearer = apiKey == null ? null : ("Bearer " + apiKey).getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** Whether the request may proceed: no key is set, it is the health probe, or it carries the key. */
+        private boolean authorized(Request request) {
+            if (bearer == null) return true;
+            if ("GET".equals(request.getMethod()) && "/health".equals(Request.getPathInContext(request))) return true;
+            String given = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+            // constant time, so the comparison does not tell how much of a guess was right
+            return given != null && MessageDigest.isEqual(bearer, given.getBytes(StandardCharsets.UTF_8));
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             InferenceApi.Reply reply;
-            try {
-                byte[] body = readBody(request);
-                reply = body == null
-                        ? InferenceApi.Reply.error(413, "the body is over " + MAX_BODY_BYTES + " bytes: send fewer texts per request")
-                        : api.handle(request.getMethod(), Request.getPathInContext(request), body);
-            } catch (IOException e) {
-                reply = InferenceApi.Reply.error(400, "cannot read the request body: " + e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.warn("request failed", e);
-                reply = InferenceApi.Reply.error(500, "internal error: " + e);
+            if (authorized(request)) {
+                reply = answer(request);
+            } else {
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+                reply = InferenceApi.Reply.error(401, "this server needs an API key: send 'Authorization: Bearer <key>'");
             }
             response.setStatus(reply.status());
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
             if (reply.retryAfterSeconds() > 0) response.getHeaders().put(HttpHeader.RETRY_AFTER, reply.retryAfterSeconds());
             Content.Sink.write(response, true, reply.body(), callback);
             return true;
+        }
+
+        private InferenceApi.Reply answer(Request request) {
+            try {
+                byte[] body = readBody(request);
+                return body == null
+                        ? InferenceApi.Reply.error(413, "the body is over " + MAX_BODY_BYTES + " bytes: send fewer texts per request")
+                        : api.handle(request.getMethod(), Request.getPathInContext(request), body);
+            } catch (IOException e) {
+                return InferenceApi.Reply.error(400, "cannot read the request body: " + e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warn("request failed", e);
+                return InferenceApi.Reply.error(500, "internal error: " + e);
+            }
         }
 
         /**
