@@ -87,7 +87,7 @@ final class PostProcessor {
         return new PostProcessor(
                 List.of(Piece.special(cls, 0), Piece.sequence(0, 0), Piece.special(sep, 0)),
                 List.of(Piece.special(cls, 0), Piece.sequence(0, 0), Piece.special(sep, 0), Piece.sequence(1, 1), Piece.special(sep, 1)),
-                Map.of(cls, Special.of(cls, clsId), sep, Special.of(sep, sepId)), false, false, padToken, padId);
+                specials(cls, clsId, sep, sepId), false, false, padToken, padId);
     }
 
     /**
@@ -100,8 +100,13 @@ final class PostProcessor {
                 List.of(Piece.special(cls, 0), Piece.sequence(0, 0), Piece.special(sep, 0)),
                 List.of(Piece.special(cls, 0), Piece.sequence(0, 0), Piece.special(sep, 0), Piece.special(sep, 0), Piece.sequence(1, 0),
                         Piece.special(sep, 0)),
-                cls.equals(sep) ? Map.of(cls, Special.of(cls, clsId)) : Map.of(cls, Special.of(cls, clsId), sep, Special.of(sep, sepId)),
+                specials(cls, clsId, sep, sepId),
                 trimOffsets, prefixSpace, padToken, padId);
+    }
+
+    /** The special-token table of a two-token processor; one entry when both are the same token (the file's ids win). */
+    private static Map<String, Special> specials(String cls, int clsId, String sep, int sepId) {
+        return cls.equals(sep) ? Map.of(cls, Special.of(cls, clsId)) : Map.of(cls, Special.of(cls, clsId), sep, Special.of(sep, sepId));
     }
 
     /** This processor with byte-level offset trimming switched on or off. */
