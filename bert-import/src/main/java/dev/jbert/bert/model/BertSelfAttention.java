@@ -16,12 +16,25 @@ final class BertSelfAttention implements SelfAttention {
     private final ScaledDotProductAttention attention;
 
     BertSelfAttention(ModuleBuilder b, String prefix, LayerNames names) {
+        this(b, prefix, names, ScaledDotProductAttention.Options.standard(b.config().headSize()));
+    }
+
+    /** With attention {@code options} of its own: DeBERTa's scale, 2-D mask and position terms. */
+    BertSelfAttention(ModuleBuilder b, String prefix, LayerNames names, ScaledDotProductAttention.Options options) {
         EncoderConfig c = b.config();
         int h = c.hiddenSize();
         this.query = b.linear(prefix + "." + names.query(), h, h);
         this.key = b.linear(prefix + "." + names.key(), h, h);
         this.value = b.linear(prefix + "." + names.value(), h, h);
-        this.attention = new ScaledDotProductAttention(c.numAttentionHeads(), c.headSize(), b.dropout(c.attentionProbsDropoutProb()));
+        this.attention = new ScaledDotProductAttention(c.numAttentionHeads(), c.headSize(), b.dropout(c.attentionProbsDropoutProb()), options);
+    }
+
+    Linear query() {
+        return query;
+    }
+
+    Linear key() {
+        return key;
     }
 
     @Override

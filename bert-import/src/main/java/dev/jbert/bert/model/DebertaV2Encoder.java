@@ -78,7 +78,7 @@ final class DebertaV2Encoder implements EncoderStack {
         }
 
         /** Whether the table or its norm trains in this pass: otherwise the layers need not compute its gradient. */
-        boolean trains(Pass pass) {
+        boolean trains() {
             return trains;
         }
 

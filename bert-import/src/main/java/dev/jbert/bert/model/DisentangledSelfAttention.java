@@ -35,13 +35,10 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
  */
 final class DisentangledSelfAttention implements SelfAttention {
 
-    private final Linear query;
-    private final Linear key;
-    private final Linear value;
+    private final BertSelfAttention content;
     private final Linear positionQuery;        // null without p2c
     private final Linear positionKey;          // null without c2p
     private final Dropout positionDropout;
-    private final ScaledDotProductAttention attention;
     private final DebertaV2Encoder.RelativeEmbeddings relative;
     private final PositionTerms terms;
     private final Slot droppedRelative = new Slot();
@@ -50,25 +47,23 @@ final class DisentangledSelfAttention implements SelfAttention {
     DisentangledSelfAttention(ModuleBuilder b, String prefix, DebertaV2Settings s, DebertaV2Encoder.RelativeEmbeddings relative) {
         EncoderConfig c = b.config();
         int h = c.hiddenSize();
-        String self = prefix + ".attention.self";
-        this.query = b.linear(self + ".query_proj", h, h);
-        this.key = b.linear(self + ".key_proj", h, h);
-        this.value = b.linear(self + ".value_proj", h, h);
         boolean on = s.relativeAttention();
+        float scale = (float) Math.sqrt((float) c.headSize() * s.scaleFactor());
+        this.relative = relative;
+        this.positionDropout = on ? b.dropout(c.hiddenDropoutProb()) : null;
+        this.terms = on && (s.c2p() || s.p2c()) ? new PositionTerms(c.numAttentionHeads(), c.headSize(), scale) : null;
+        this.content = new BertSelfAttention(b, prefix, LayerNames.DEBERTA_V2,
+                new ScaledDotProductAttention.Options(Integer.MAX_VALUE, 1.0 / scale, true, terms));
+        String self = prefix + ".attention.self";
         if (on && s.shareAttKey()) {
             // the same tensors under the same names, in modules of their own so that each use keeps its own input
+            Linear key = content.key(), query = content.query();
             this.positionKey = s.c2p() ? new Linear(self + ".key_proj", key.weight(), key.bias()) : null;
             this.positionQuery = s.p2c() ? new Linear(self + ".query_proj", query.weight(), query.bias()) : null;
         } else {
             this.positionKey = on && s.c2p() ? b.linear(self + ".pos_key_proj", h, h) : null;
             this.positionQuery = on && s.p2c() ? b.linear(self + ".pos_query_proj", h, h) : null;
         }
-        this.positionDropout = on ? b.dropout(c.hiddenDropoutProb()) : null;
-        float scale = (float) Math.sqrt((float) c.headSize() * s.scaleFactor());
-        this.relative = relative;
-        this.terms = on && (s.c2p() || s.p2c()) ? new PositionTerms(c.numAttentionHeads(), c.headSize(), scale) : null;
-        this.attention = new ScaledDotProductAttention(c.numAttentionHeads(), c.headSize(), b.dropout(c.attentionProbsDropoutProb()),
-                new ScaledDotProductAttention.Options(Integer.MAX_VALUE, 1.0 / scale, true, terms));
     }
 
     @Override
@@ -83,16 +78,13 @@ final class DisentangledSelfAttention implements SelfAttention {
             terms.positions(positionKey == null ? null : positionKey.forward(rel), positionQuery == null ? null : positionQuery.forward(rel),
                     relative.index(mask.seq()));
         }
-        return attention.forward(query.forward(hidden), key.forward(hidden), value.forward(hidden), mask, pass);
+        return content.forward(hidden, mask, pass);
     }
 
     @Override
     public void backward(INDArray dContext, INDArray dHidden, Pass pass) {
-        attention.backward(dContext, pass);
-        query.backward(attention.queryGradient(), dHidden, true, pass);
-        key.backward(attention.keyGradient(), dHidden, true, pass);
-        value.backward(attention.valueGradient(), dHidden, true, pass);
-        if (terms == null || !relative.trains(pass)) return;
+        content.backward(dContext, dHidden, pass);
+        if (terms == null || !relative.trains()) return;
         INDArray dRel = relativeGradient.zeros(relative.normalised().shape());
         if (positionKey != null) positionKey.backward(terms.positionKeyGradient(), dRel, true, pass);
         if (positionQuery != null) positionQuery.backward(terms.positionQueryGradient(), dRel, true, pass);
@@ -102,12 +94,9 @@ final class DisentangledSelfAttention implements SelfAttention {
 
     @Override
     public void release() {
-        query.release();
-        key.release();
-        value.release();
+        content.release();
         if (positionKey != null) positionKey.release();
         if (positionQuery != null) positionQuery.release();
-        attention.release();
         if (terms != null) terms.release();
         droppedRelative.release();
         relativeGradient.release();
@@ -202,31 +191,30 @@ final class DisentangledSelfAttention implements SelfAttention {
 
         @Override
         public void backward(int part, int row, int head, float[] dScores, FloatPointer dq, FloatPointer dk, long qk) {
-            int t = seq, r2 = span2, h = width;
             if (!touched[part]) {
                 keyParts[part].assign(0);
                 queryParts[part].assign(0);
                 touched[part] = true;
             }
             long columns = (long) head * headSize;
-            if (positionKey != null) {
-                float[] dC = scattered(dScores, true);
-                INDArray native_ = scratch[part];
-                Floats.of(native_).put(0, dC, 0, t * r2);
-                FloatPointer dcp = pointer(native_);
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t, headSize, r2, 1f, dcp, r2, at(pkp, columns), h, 1f, at(dq, qk), h);
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r2, headSize, t, 1f, dcp, r2, at(qp, qk), h, 1f,
-                        at(pointer(keyParts[part]), columns), h);
-            }
-            if (positionQuery != null) {
-                float[] dP = scattered(dScores, false);
-                INDArray native_ = scratch[part];
-                Floats.of(native_).put(0, dP, 0, t * r2);
-                FloatPointer dpp = pointer(native_);
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t, headSize, r2, 1f, dpp, r2, at(pqp, columns), h, 1f, at(dk, qk), h);
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r2, headSize, t, 1f, dpp, r2, at(kp, qk), h, 1f,
-                        at(pointer(queryParts[part]), columns), h);
-            }
+            if (positionKey != null) termBackward(part, dScores, true, pkp, qp, dq, keyParts[part], qk, columns);
+            if (positionQuery != null) termBackward(part, dScores, false, pqp, kp, dk, queryParts[part], qk, columns);
+        }
+
+        /**
+         * One term's backward pass for a block: its score gradient gathered by relative position
+         * ({@code [T, 2S]}) times the projected positions into the rows' gradient (queries for c2p, keys for p2c),
+         * and transposed times the rows into the positions' gradient of this part.
+         */
+        private void termBackward(int part, float[] dScores, boolean byQuery, FloatPointer positions, FloatPointer rows,
+                                  FloatPointer dRows, INDArray dPositions, long qk, long columns) {
+            int t = seq, r2 = span2, h = width;
+            INDArray gathered = scratch[part];
+            Floats.of(gathered).put(0, scattered(dScores, byQuery), 0, t * r2);
+            FloatPointer gp = pointer(gathered);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t, headSize, r2, 1f, gp, r2, at(positions, columns), h, 1f, at(dRows, qk), h);
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r2, headSize, t, 1f, gp, r2, at(rows, qk), h, 1f,
+                    at(pointer(dPositions), columns), h);
         }
 
         /**

@@ -234,7 +234,6 @@ final class TokenizerFiles {
 
     /** The settings gathered from the files, mutable while reading. */
     static final class Settings {
-        boolean doLowerCase = true;
         Boolean stripAccents;
         boolean tokenizeChineseChars = true;
         boolean cleanText = true;
@@ -252,7 +251,7 @@ final class TokenizerFiles {
         final java.util.Set<String> named = new java.util.HashSet<>();
         Boolean addPrefixSpace;
         Boolean trimOffsets;
-        /** do_lower_case as the file gives it, null when absent (families other than BERT default to false). */
+        /** do_lower_case as the file gives it, null when absent (BERT then lowercases; DeBERTa does not). */
         Boolean lowercase;
         String bosToken;
         String eosToken;
@@ -266,7 +265,6 @@ final class TokenizerFiles {
         static Settings fromTokenizerConfig(Path file, JsonNode json) {
             Settings s = new Settings();
             s.lowercase = optionalBool(file, json, "do_lower_case", null);
-            s.doLowerCase = s.lowercase == null || s.lowercase;
             s.bosToken = text(file, json, "bos_token", null);
             s.eosToken = text(file, json, "eos_token", null);
             s.splitByPunct = bool(file, json, "split_by_punct", false);
@@ -327,7 +325,7 @@ final class TokenizerFiles {
         }
 
         TokenizerConfig config() {
-            return new TokenizerConfig(doLowerCase, stripAccents, tokenizeChineseChars, cleanText, unkToken, sepToken,
+            return new TokenizerConfig(lowercase == null || lowercase, stripAccents, tokenizeChineseChars, cleanText, unkToken, sepToken,
                     padToken, clsToken, maskToken, new ArrayList<>(addedTokens.values()), modelMaxLength,
                     continuingSubwordPrefix, maxInputCharsPerWord);
         }

@@ -34,15 +34,22 @@ class DivergenceTest {
     @TempDir
     Path out;
 
-    /** The fixture model, except that the {@code nanAt}-th micro-batch (1-based) reports a NaN loss. */
-    private static final class NanAt implements TrainableModel {
+    /** The fixture model, with a fault injected into its {@code at}-th micro-batch (1-based). */
+    private static final class Faulty implements TrainableModel {
+        /** Turns the micro-batch's loss and gradients bad; returns the loss to report. */
+        interface Fault {
+            double apply(double loss, Map<String, INDArray> gradients);
+        }
+
         final ClassifierModel inner;
-        final int nanAt;
+        final int at;
+        final Fault fault;
         int calls;
 
-        NanAt(ClassifierModel inner, int nanAt) {
+        Faulty(ClassifierModel inner, int at, Fault fault) {
             this.inner = inner;
-            this.nanAt = nanAt;
+            this.at = at;
+            this.fault = fault;
         }
 
         @Override
@@ -53,7 +60,12 @@ class DivergenceTest {
         @Override
         public double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
             double loss = inner.accumulateGradients(batch, scale, dropoutSeed, gradients);
-            return ++calls == nanAt ? Double.NaN : loss;
+            return ++calls == at ? fault.apply(loss, gradients) : loss;
+        }
+
+        @Override
+        public boolean decays(String name) {
+            return inner.decays(name);
         }
 
         @Override
@@ -77,10 +89,23 @@ class DivergenceTest {
         }
     }
 
+    /** A NaN loss at the {@code at}-th micro-batch. */
+    private static Faulty nanAt(ClassifierModel model, int at) {
+        return new Faulty(model, at, (loss, gradients) -> Double.NaN);
+    }
+
+    /** An infinity in {@code parameter}'s gradient at the {@code at}-th micro-batch. */
+    private static Faulty infiniteGradientAt(ClassifierModel model, int at, String parameter) {
+        return new Faulty(model, at, (loss, gradients) -> {
+            gradients.get(parameter).putScalar(0, Double.POSITIVE_INFINITY);
+            return loss;
+        });
+    }
+
     @Test
     void nanLossAtStepThreeNamesTheStepAndTheLastGoodCheckpoint() {
         ClassifierModel model = TrainFixtures.seqCls(42);
-        NanAt nan = new NanAt(model, 3);
+        Faulty nan = nanAt(model, 3);
         long[] stepsDone = {0};
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> new Trainer(nan, TrainFixtures.data(), null,
                 TrainFixtures.args(out).numTrainEpochs(2).saveStrategy(IntervalStrategy.STEPS).saveSteps(2).build(),
@@ -121,62 +146,11 @@ class DivergenceTest {
         assertEquals(6, resumed.globalStep());
     }
 
-    /** The fixture model, except that the {@code at}-th micro-batch's gradient of {@code parameter} gets an infinity. */
-    private static final class InfiniteGradientAt implements TrainableModel {
-        final ClassifierModel inner;
-        final int at;
-        final String parameter;
-        int calls;
-
-        InfiniteGradientAt(ClassifierModel inner, int at, String parameter) {
-            this.inner = inner;
-            this.at = at;
-            this.parameter = parameter;
-        }
-
-        @Override
-        public Map<String, INDArray> trainableParameters() {
-            return inner.trainableParameters();
-        }
-
-        @Override
-        public double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
-            double loss = inner.accumulateGradients(batch, scale, dropoutSeed, gradients);
-            if (++calls == at) gradients.get(parameter).putScalar(0, Double.POSITIVE_INFINITY);
-            return loss;
-        }
-
-        @Override
-        public boolean decays(String name) {
-            return inner.decays(name);
-        }
-
-        @Override
-        public INDArray predict(Batch batch) {
-            return inner.predict(batch);
-        }
-
-        @Override
-        public double evaluationLoss(Batch batch) {
-            return inner.evaluationLoss(batch);
-        }
-
-        @Override
-        public void save(Path dir) {
-            inner.save(dir);
-        }
-
-        @Override
-        public void load(Path dir) {
-            inner.load(dir);
-        }
-    }
-
     @Test
     void anInfiniteGradientNamesTheParameterAndItsGroup() {
         ClassifierModel model = TrainFixtures.seqCls(42);
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> new Trainer(
-                new InfiniteGradientAt(model, 2, "classifier.bias"), TrainFixtures.data(), null, TrainFixtures.args(out).maxSteps(3).build(),
+                infiniteGradientAt(model, 2, "classifier.bias"), TrainFixtures.data(), null, TrainFixtures.args(out).maxSteps(3).build(),
                 List.of()).train());
         assertTrue(e.getMessage().contains("step 2"), e.getMessage());
         assertTrue(e.getMessage().contains("first non-finite gradient: classifier.bias, in the no-decay group; 1 of"), e.getMessage());
@@ -187,7 +161,7 @@ class DivergenceTest {
     void skippingNonFiniteStepsCountsThemAndFinishesTheRun() {
         ClassifierModel model = TrainFixtures.seqCls(42);
         List<Long> logged = new java.util.ArrayList<>();
-        TrainerState state = new Trainer(new NanAt(model, 3), TrainFixtures.data(), null,
+        TrainerState state = new Trainer(nanAt(model, 3), TrainFixtures.data(), null,
                 TrainFixtures.args(out).numTrainEpochs(2).saveStrategy(IntervalStrategy.STEPS).saveSteps(3).skipNonFiniteSteps(true).build(),
                 List.of(new dev.jbert.core.train.TrainingListener() {
                     @Override
@@ -210,7 +184,7 @@ class DivergenceTest {
     @Test
     void divergenceBeforeAnyCheckpointSaysSo() {
         ClassifierModel model = TrainFixtures.seqCls(42);
-        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> new Trainer(new NanAt(model, 1),
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> new Trainer(nanAt(model, 1),
                 TrainFixtures.data(), null, TrainFixtures.args(out).maxSteps(3).build(), List.of()).train());
         assertTrue(e.getMessage().contains("step 1"), e.getMessage());
         assertTrue(e.getMessage().contains("no checkpoint"), e.getMessage());
