@@ -15,6 +15,7 @@ public final class GatedLinearUnit {
     private final Slot activated = new Slot();
     private final Slot output = new Slot();
     private final Slot inputGradient = new Slot();
+    private final Slot gateGradient = new Slot();
 
     public GatedLinearUnit(ActivationFunction act) {
         this.act = act;
@@ -35,7 +36,7 @@ public final class GatedLinearUnit {
         long n = dy.size(0), width = dy.size(1);
         INDArray a = activated.get(n, width), g = gate.get(n, width);
         INDArray dx = inputGradient.get(n, 2 * width);
-        dx.get(NDArrayIndex.all(), NDArrayIndex.interval(width, 2 * width)).assign(dy.mul(a));
+        dx.get(NDArrayIndex.all(), NDArrayIndex.interval(width, 2 * width)).assign(gateGradient.get(n, width).assign(dy).muli(a));
         dy.muli(g);
         act.backward(input.get(n, width), a, dy, dy);
         dx.get(NDArrayIndex.all(), NDArrayIndex.interval(0, width)).assign(dy);
@@ -43,6 +44,6 @@ public final class GatedLinearUnit {
     }
 
     public void release() {
-        for (Slot s : new Slot[]{input, gate, activated, output, inputGradient}) s.release();
+        for (Slot s : new Slot[]{input, gate, activated, output, inputGradient, gateGradient}) s.release();
     }
 }
