@@ -153,11 +153,14 @@ final class TrainCommand implements Callable<Integer> {
 
         Files.createDirectories(output);
         TrainerState state;
-        try (JsonlLog log = new JsonlLog(output.resolve("log.jsonl"))) {
+        Optional<Path> resumeFrom = resumePoint();
+        Path logFile = output.resolve("log.jsonl");
+        try (JsonlLog log = resumeFrom.isEmpty() ? JsonlLog.fresh(logFile)
+                : JsonlLog.continuedAfter(logFile, Checkpoints.state(resumeFrom.get()).globalStep())) {
             List<TrainingListener> listeners = new ArrayList<>(List.of(log));
             listeners.add(System.console() != null ? new ProgressListener() : new LoggingListener(loggingSteps));
             Trainer trainer = new Trainer(classifier, trainBatches, evaluate ? evaluator : null, args, listeners);
-            state = trainer.train(resumePoint());
+            state = trainer.train(resumeFrom);
         }
         if (!state.skippedSteps().isEmpty()) {
             LOG.warn("{} of {} steps were skipped for a non-finite loss or gradient: steps {}", state.skippedSteps().size(), state.globalStep(),

@@ -1,6 +1,7 @@
 package dev.jbert.core.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.jbert.core.ModelFileException;
 
 import java.io.IOException;
@@ -446,7 +447,7 @@ final class TokenizerJson {
                 case "ByteLevel": {
                     boolean trim = TokenizerFiles.bool(file, p, "trim_offsets", true);
                     trims |= trim;
-                    return postProcessor(null, where, pad, padId, ids, model)
+                    return postProcessor(MissingNode.getInstance(), where, pad, padId, ids, model)
                             .withTrimOffsets(trim, TokenizerFiles.bool(file, p, "add_prefix_space", true));
                 }
                 case "Sequence": {
@@ -465,7 +466,7 @@ final class TokenizerJson {
                         }
                     }
                     trims |= trim;
-                    PostProcessor base = template != null ? template : postProcessor(null, where, pad, padId, ids, model);
+                    PostProcessor base = template != null ? template : postProcessor(MissingNode.getInstance(), where, pad, padId, ids, model);
                     return trim ? base.withTrimOffsets(true, prefix) : base;
                 }
                 default:

@@ -104,20 +104,24 @@ public final class Checkpoints {
 
     /** Loads weights and optimizer state from a checkpoint and returns its trainer state. */
     public static TrainerState restore(Path checkpoint, TrainableModel model, AdamW optimizer) {
+        TrainerState state = state(checkpoint);
+        model.load(checkpoint);
+        optimizer.importState(readOptimizer(checkpoint.resolve(OPTIMIZER)));
+        return state;
+    }
+
+    /** The trainer state a checkpoint holds (its step, epoch, logs), without loading the model. */
+    public static TrainerState state(Path checkpoint) {
         Path stateFile = checkpoint.resolve(STATE);
         if (!Files.isRegularFile(stateFile)) {
             throw new ModelFileException(checkpoint, "not a checkpoint: no " + STATE + " (expected a checkpoint-N folder this tool wrote)");
         }
-        TrainerState state;
         try {
             JsonNode json = JSON.readTree(stateFile.toFile());
-            state = TrainerState.fromJson(json, stateFile);
+            return TrainerState.fromJson(json, stateFile);
         } catch (IOException e) {
             throw new ModelFileException(stateFile, "cannot read the trainer state: " + e.getMessage(), e);
         }
-        model.load(checkpoint);
-        optimizer.importState(readOptimizer(checkpoint.resolve(OPTIMIZER)));
-        return state;
     }
 
     private static void writeOptimizer(Path file, Map<String, AdamW.ParameterState> state) throws IOException {

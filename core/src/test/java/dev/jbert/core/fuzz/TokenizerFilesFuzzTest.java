@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Any bytes as a tokenizer folder's files either load into a tokenizer that encodes text, or fail with a
@@ -18,6 +19,8 @@ import java.nio.file.Path;
 class TokenizerFilesFuzzTest {
 
     private static final Path DIR = folder();
+    private static final String VOCAB = String.join("\n", "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "hello", "world",
+            "na", "##ive", "caf", "##e", "!", ",", "a", "pair", "of", "texts") + "\n";
 
     private static Path folder() {
         try {
@@ -41,8 +44,13 @@ class TokenizerFilesFuzzTest {
 
     @FuzzTest(maxDuration = "10m")
     void sentencePieceModel(byte[] data) throws IOException {
-        Files.writeString(DIR.resolve("tokenizer_config.json"), "{\"tokenizer_class\": \"XLMRobertaTokenizer\"}");
-        loadsOrRefuses("sentencepiece.bpe.model", data);
+        loadsOrRefuses("sentencepiece.bpe.model", data, Map.of("tokenizer_config.json", "{\"tokenizer_class\": \"XLMRobertaTokenizer\"}"));
+    }
+
+    /** tokenizer_config.json beside a sound vocab.txt: special tokens, casing, length limit, added tokens. */
+    @FuzzTest(maxDuration = "10m")
+    void tokenizerConfigJson(byte[] data) throws IOException {
+        loadsOrRefuses("tokenizer_config.json", data, Map.of("vocab.txt", VOCAB));
     }
 
     private static void requireMessage(RuntimeException e) {
@@ -50,9 +58,14 @@ class TokenizerFilesFuzzTest {
     }
 
     private static void loadsOrRefuses(String name, byte[] data) throws IOException {
+        loadsOrRefuses(name, data, Map.of());
+    }
+
+    private static void loadsOrRefuses(String name, byte[] data, Map<String, String> companions) throws IOException {
         try (var files = Files.list(DIR)) {
-            for (Path f : files.toList()) if (!f.getFileName().toString().equals("tokenizer_config.json") || !name.endsWith(".model")) Files.delete(f);
+            for (Path f : files.toList()) Files.delete(f);
         }
+        for (var companion : companions.entrySet()) Files.writeString(DIR.resolve(companion.getKey()), companion.getValue());
         Files.write(DIR.resolve(name), data);
         Tokenizer tokenizer;
         try {
