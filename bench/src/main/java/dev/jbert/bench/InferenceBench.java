@@ -170,8 +170,8 @@ public final class InferenceBench {
         new ClassifierModel(classifier, tokenizer, name -> true).save(dir);
     }
 
-    /** The folder itself when it has a head; otherwise a copy with a random 2-label head. */
-    private static Path withHead(Path folder) throws IOException {
+    /** The folder itself when it has a head; otherwise a copy with a random 2-label head (for measuring, not predicting). */
+    public static Path withHead(Path folder) throws IOException {
         try {
             TextClassifier.load(folder).close();
             return folder;

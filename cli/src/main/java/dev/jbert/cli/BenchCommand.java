@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", description = {
         "Benchmark training and inference throughput, latency, memory and load time on standard encoder shapes,",
         "with the machine's measured matrix-multiply peak, and PyTorch's figures for the same shapes beside them.",
-        "'jbert bench accuracy' runs the accuracy suite instead."}, subcommands = AccuracyCommand.class)
+        "'jbert bench accuracy' runs the accuracy suite instead; 'jbert bench serve-load' load-tests the HTTP server."},
+        subcommands = {AccuracyCommand.class, ServeLoadCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--shapes", split = ",", defaultValue = "tiny,mini,minilm,base",

@@ -64,15 +64,26 @@ final class ServeCommand implements Callable<Integer> {
             description = "Close a connection that makes no progress (headers, body, reading the reply) for this many seconds (default: ${DEFAULT-VALUE}).")
     int idleTimeoutSeconds;
 
+    @Option(names = "--header-timeout-s", defaultValue = "10",
+            description = "Close a new connection whose request headers are not all in after this many seconds, however slowly they trickle (default: ${DEFAULT-VALUE}).")
+    int headerTimeoutSeconds;
+
+    @Option(names = "--min-body-rate", defaultValue = "1024",
+            description = "Abandon (408) a request body that arrives slower than this many bytes per second; 0 for no limit (default: ${DEFAULT-VALUE}).")
+    long minBodyRate;
+
     @Override
     public Integer call() throws InterruptedException {
         NativeBackend.init();
         if (maxWaitMs < 0) throw new UsageException("--max-wait-ms must be zero or positive, got " + maxWaitMs);
         if (idleTimeoutSeconds < 1) throw new UsageException("--idle-timeout-s must be at least 1, got " + idleTimeoutSeconds);
+        if (headerTimeoutSeconds < 1) throw new UsageException("--header-timeout-s must be at least 1, got " + headerTimeoutSeconds);
+        if (minBodyRate < 0) throw new UsageException("--min-body-rate must be zero or positive, got " + minBodyRate);
         String key = apiKey != null ? apiKey : System.getenv("JBERT_API_KEY");
         if (key != null && key.isBlank()) throw new UsageException("the API key (--api-key or JBERT_API_KEY) is blank");
         InferenceServer.Settings settings = InferenceServer.Settings.defaults().withApiKey(key)
-                .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
+                .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+                .withHeaderTimeout(Duration.ofSeconds(headerTimeoutSeconds)).withMinBodyRate(minBodyRate);
         InferenceOptions options = InferenceOptions.defaults()
                 .withMaxBatchSize(maxBatchSize)
                 .withQueueCapacity(Math.max(queueCapacity, maxBatchSize))

@@ -153,11 +153,16 @@ public final class PytorchCheckpointFile implements CheckpointFile {
 
     /** The single top directory; torch names it after the file, but any name is valid. */
     private String archiveDir() {
-        List<String> dirs = zip.stream()
-                .map(e -> DATA_PKL.matcher(e.getName()))
-                .filter(Matcher::matches)
-                .map(m -> m.group(1))
-                .toList();
+        List<String> dirs;
+        try {
+            dirs = zip.stream()
+                    .map(e -> DATA_PKL.matcher(e.getName()))
+                    .filter(Matcher::matches)
+                    .map(m -> m.group(1))
+                    .toList();
+        } catch (IllegalArgumentException badName) { // ZipFile decodes each entry's name as it goes
+            throw error("an entry name in the zip is not valid UTF-8 (" + badName.getMessage() + "): the file is damaged or not a checkpoint");
+        }
         if (dirs.isEmpty()) {
             throw error("no <dir>/data.pkl entry in the zip: not a checkpoint written by torch.save");
         }

@@ -2,8 +2,10 @@ package dev.jbert.cli.serve;
 
 import dev.jbert.heads.inference.TextClassifier;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -11,23 +13,31 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@link InferenceApi} over HTTP/1.1 with Jetty's core server (no servlet layer): one connector on the given
  * host and port, request bodies up to {@link #MAX_BODY_BYTES}, JSON replies. Handler threads block while the
  * model works; the model's own bounded queue, not Jetty, decides when to refuse (503).
  *
- * <p>A connection idle for the {@link Settings#idleTimeout} (headers or body that stop arriving, a client that
- * never reads) is closed, so slow clients cannot hold handler threads. With an API key every route but
+ * <p>Slow clients cannot hold handler threads or connections: a connection idle for the {@link Settings#idleTimeout}
+ * is closed, a new one must deliver its first headers within the {@link Settings#headerTimeout} however they trickle
+ * in, a body that arrives slower than {@link Settings#minBodyRate} is abandoned with 408, and at most
+ * {@value #MAX_CONNECTIONS} connections are open at once. With an API key every route but
  * {@code GET /health} needs {@code Authorization: Bearer <key>} (401 otherwise). Closing the server is graceful:
  * requests in progress finish (up to {@link Settings#stopTimeout}), new ones get 503.
  *
@@ -48,33 +58,48 @@ public final class InferenceServer implements AutoCloseable {
     private static final long DRAIN_LIMIT = 16L << 20;
     /** Handler threads: enough to keep a full batch queued on 2 cores, few enough to bound memory. */
     private static final int MAX_THREADS = 64;
+    /** Open connections beyond which new ones wait to be accepted, so that idle or slow clients cannot exhaust file handles. */
+    private static final int MAX_CONNECTIONS = 1024;
 
     /**
      * How the server treats its clients.
      *
-     * @param apiKey      the bearer token every route but {@code GET /health} requires, or null for none
-     * @param idleTimeout how long a connection may sit without progress before it is closed
-     * @param stopTimeout how long closing waits for requests in progress
+     * @param apiKey        the bearer token every route but {@code GET /health} requires, or null for none
+     * @param idleTimeout   how long a connection may sit without progress before it is closed
+     * @param headerTimeout how long a new connection has to deliver its first request's headers, however slowly
+     *                      they trickle in (each byte would restart the idle timeout)
+     * @param minBodyRate   bytes per second below which a request body's upload is abandoned (408), after 2 s; 0 for none
+     * @param stopTimeout   how long closing waits for requests in progress
      */
-    public record Settings(String apiKey, Duration idleTimeout, Duration stopTimeout) {
+    public record Settings(String apiKey, Duration idleTimeout, Duration headerTimeout, long minBodyRate, Duration stopTimeout) {
 
         public Settings {
             if (apiKey != null && apiKey.isBlank()) throw new IllegalArgumentException("an API key must not be blank");
             if (idleTimeout.isNegative() || idleTimeout.isZero()) throw new IllegalArgumentException("the idle timeout must be positive");
+            if (headerTimeout.isNegative() || headerTimeout.isZero()) throw new IllegalArgumentException("the header timeout must be positive");
+            if (minBodyRate < 0) throw new IllegalArgumentException("the minimum body rate must not be negative");
             if (stopTimeout.isNegative()) throw new IllegalArgumentException("the stop timeout must not be negative");
         }
 
-        /** No key, 30 s idle timeout, 30 s for requests in progress at shutdown. */
+        /** No key, 30 s idle timeout, 10 s for the first headers, bodies at 1 KiB/s or faster, 30 s to finish at shutdown. */
         public static Settings defaults() {
-            return new Settings(null, Duration.ofSeconds(30), Duration.ofSeconds(30));
+            return new Settings(null, Duration.ofSeconds(30), Duration.ofSeconds(10), 1024, Duration.ofSeconds(30));
         }
 
         public Settings withApiKey(String key) {
-            return new Settings(key, idleTimeout, stopTimeout);
+            return new Settings(key, idleTimeout, headerTimeout, minBodyRate, stopTimeout);
         }
 
         public Settings withIdleTimeout(Duration timeout) {
-            return new Settings(apiKey, timeout, stopTimeout);
+            return new Settings(apiKey, timeout, headerTimeout, minBodyRate, stopTimeout);
+        }
+
+        public Settings withHeaderTimeout(Duration timeout) {
+            return new Settings(apiKey, idleTimeout, timeout, minBodyRate, stopTimeout);
+        }
+
+        public Settings withMinBodyRate(long bytesPerSecond) {
+            return new Settings(apiKey, idleTimeout, headerTimeout, bytesPerSecond, stopTimeout);
         }
     }
 
@@ -109,8 +134,11 @@ public final class InferenceServer implements AutoCloseable {
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(settings.idleTimeout().toMillis());
+        HeaderDeadline headerDeadline = new HeaderDeadline(connector, settings.headerTimeout());
+        connector.addEventListener(headerDeadline);
         server.addConnector(connector);
-        server.setHandler(new GracefulHandler(new JsonHandler(api, settings.apiKey())));
+        server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
+        server.setHandler(new GracefulHandler(new JsonHandler(api, settings.apiKey(), settings.minBodyRate(), headerDeadline)));
         server.setStopTimeout(settings.stopTimeout().toMillis());
         try {
             server.start();
@@ -158,11 +186,15 @@ public final class InferenceServer implements AutoCloseable {
 
         private final InferenceApi api;
         private final byte[] bearer;              // "Bearer <key>" as bytes, or null without a key
+        private final long minBodyRate;
+        private final HeaderDeadline headerDeadline;
 
-        JsonHandler(InferenceApi api, String apiKey) {
+        JsonHandler(InferenceApi api, String apiKey, long minBodyRate, HeaderDeadline headerDeadline) {
             super(InvocationType.BLOCKING);
+            this.minBodyRate = minBodyRate;
             this.api = api;
             this.bearer = apiKey == null ? null : ("Bearer " + apiKey).getBytes(StandardCharsets.UTF_8);
+            this.headerDeadline = headerDeadline;
         }
 
         /** Whether the request may proceed: no key is set, it is the health probe, or it carries the key. */
@@ -176,6 +208,7 @@ public final class InferenceServer implements AutoCloseable {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
+            headerDeadline.met(request.getConnectionMetaData().getConnection());
             InferenceApi.Reply reply;
             if (authorized(request)) {
                 reply = answer(request);
@@ -186,16 +219,19 @@ public final class InferenceServer implements AutoCloseable {
             response.setStatus(reply.status());
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
             if (reply.retryAfterSeconds() > 0) response.getHeaders().put(HttpHeader.RETRY_AFTER, reply.retryAfterSeconds());
+            if (reply.status() == 408) response.getHeaders().put(HttpHeader.CONNECTION, "close"); // the rest of the body is not read
             Content.Sink.write(response, true, reply.body(), callback);
             return true;
         }
 
         private InferenceApi.Reply answer(Request request) {
             try {
-                byte[] body = readBody(request);
+                byte[] body = readBody(request, new BodyClock(minBodyRate));
                 return body == null
                         ? InferenceApi.Reply.error(413, "the body is over " + MAX_BODY_BYTES + " bytes: send fewer texts per request")
                         : api.handle(request.getMethod(), Request.getPathInContext(request), body);
+            } catch (SlowBody e) {
+                return InferenceApi.Reply.error(408, e.getMessage());
             } catch (IOException e) {
                 return InferenceApi.Reply.error(400, "cannot read the request body: " + e.getMessage());
             } catch (RuntimeException e) {
@@ -209,27 +245,103 @@ public final class InferenceServer implements AutoCloseable {
          * {@link #DRAIN_LIMIT}) before the 413 goes out: a server that answers while the client is still sending
          * closes the connection under it, and the client then sees a reset instead of the reason.
          */
-        private static byte[] readBody(Request request) throws IOException {
+        private static byte[] readBody(Request request, BodyClock clock) throws IOException {
             long declared = request.getLength();
             try (InputStream in = Content.Source.asInputStream(request)) {
                 if (declared > MAX_BODY_BYTES) {
-                    if (declared <= DRAIN_LIMIT) in.skipNBytes(declared);
+                    if (declared <= DRAIN_LIMIT) drain(in, declared, clock);
                     return null;
                 }
-                byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-                if (body.length <= MAX_BODY_BYTES) return body;
-                drain(in);
-                return null;
+                ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
+                byte[] chunk = new byte[8192];
+                for (int n; (n = in.read(chunk)) >= 0; ) {
+                    body.write(chunk, 0, n);
+                    clock.received(n);
+                    if (body.size() > MAX_BODY_BYTES) {
+                        drain(in, DRAIN_LIMIT, clock);
+                        return null;
+                    }
+                }
+                return body.toByteArray();
             }
         }
 
-        private static void drain(InputStream in) throws IOException {
+        private static void drain(InputStream in, long limit, BodyClock clock) throws IOException {
+            byte[] chunk = new byte[8192];
             long dropped = 0;
-            while (dropped < DRAIN_LIMIT) {
-                long n = in.skip(DRAIN_LIMIT - dropped);
-                if (n <= 0 && in.read() < 0) return;
-                dropped += Math.max(n, 1);
+            for (int n; dropped < limit && (n = in.read(chunk, 0, (int) Math.min(chunk.length, limit - dropped))) >= 0; ) {
+                dropped += n;
+                clock.received(n);
             }
+        }
+    }
+
+    /** A body that arrives slower than the minimum rate: answered with 408 and the connection closed. */
+    private static final class SlowBody extends IOException {
+        SlowBody(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Times a body's arrival. Each read returns as soon as a byte arrives, so a client trickling a byte at a time
+     * would restart the idle timeout forever; this refuses it once the bytes fall behind the minimum rate, after a
+     * grace period for the connection to get going.
+     */
+    private static final class BodyClock {
+
+        private static final long GRACE_NANOS = 2_000_000_000L;
+
+        private final long minRate;
+        private final long started = System.nanoTime();
+        private long bytes;
+
+        BodyClock(long minRate) {
+            this.minRate = minRate;
+        }
+
+        void received(int n) throws SlowBody {
+            bytes += n;
+            long late = System.nanoTime() - started - GRACE_NANOS;
+            if (minRate > 0 && late > 0 && bytes < minRate * (late / 1e9)) {
+                throw new SlowBody(String.format(Locale.ROOT, "the body arrived at %.0f bytes per second, below the minimum of %d: send it faster",
+                        bytes / ((System.nanoTime() - started) / 1e9), minRate));
+            }
+        }
+    }
+
+    /**
+     * Closes a connection whose first request's headers have not all arrived within the timeout. Jetty's idle
+     * timeout restarts with every byte, so without this a client trickling a header a byte at a time would hold
+     * its connection indefinitely.
+     */
+    private static final class HeaderDeadline implements Connection.Listener {
+
+        private final ServerConnector connector;
+        private final Duration timeout;
+        private final Map<Connection, Scheduler.Task> pending = new ConcurrentHashMap<>();
+
+        HeaderDeadline(ServerConnector connector, Duration timeout) {
+            this.connector = connector;
+            this.timeout = timeout;
+        }
+
+        @Override
+        public void onOpened(Connection connection) {
+            pending.put(connection, connector.getScheduler().schedule(() -> {
+                if (pending.remove(connection) != null) connection.close();
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS));
+        }
+
+        /** The connection has delivered a request's headers. */
+        void met(Connection connection) {
+            Scheduler.Task task = pending.remove(connection);
+            if (task != null) task.cancel();
+        }
+
+        @Override
+        public void onClosed(Connection connection) {
+            met(connection);
         }
     }
 }

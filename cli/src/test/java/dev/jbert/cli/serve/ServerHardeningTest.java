@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -84,6 +85,66 @@ class ServerHardeningTest {
             // and the server still answers others
             assertEquals(200, send(server.uri().resolve("/health"), null, null).statusCode());
         }
+    }
+
+    @Test
+    void headersTrickledAByteAtATimeMeetTheHeaderTimeout() throws Exception {
+        InferenceServer.Settings settings = InferenceServer.Settings.defaults().withIdleTimeout(Duration.ofSeconds(30))
+                .withHeaderTimeout(Duration.ofSeconds(1));
+        try (InferenceServer server = InferenceServer.start(model, "127.0.0.1", 0, settings);
+             Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(20_000);
+            double seconds = trickle(socket, "POST /classify HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + "a".repeat(200));
+            assertTrue(seconds < 10, "a trickling client kept its connection for " + seconds + " s, under a 30 s idle timeout");
+            assertEquals(200, send(server.uri().resolve("/health"), null, null).statusCode());
+        }
+    }
+
+    @Test
+    void aBodyTrickledTooSlowlyIsAbandoned() throws Exception {
+        InferenceServer.Settings settings = InferenceServer.Settings.defaults().withIdleTimeout(Duration.ofSeconds(30))
+                .withMinBodyRate(1000);
+        try (InferenceServer server = InferenceServer.start(model, "127.0.0.1", 0, settings);
+             Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(20_000);
+            String body = "{\"text\": \"" + "a".repeat(400) + "\"}";
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /classify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            double seconds = trickle(socket, body);
+            assertTrue(seconds < 10, "a body at 10 bytes/s held its connection for " + seconds + " s, under a 30 s idle timeout");
+            assertEquals(200, send(server.uri().resolve("/health"), null, null).statusCode());
+        }
+    }
+
+    /**
+     * Sends {@code text} one byte per 100 ms until the server closes the connection (or the text ends), then reads
+     * to the end; returns the seconds this took.
+     */
+    private static double trickle(Socket socket, String text) throws IOException {
+        long started = System.nanoTime();
+        OutputStream out = socket.getOutputStream();
+        try {
+            for (byte b : text.getBytes(StandardCharsets.US_ASCII)) {
+                out.write(b);
+                out.flush();
+                Thread.sleep(100);
+            }
+        } catch (IOException closedUnderUs) {
+            // the server closed the connection: what the test waits for
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            InputStream in = socket.getInputStream();
+            while (in.read() >= 0) {
+                // drain what the server said before closing
+            }
+        } catch (IOException reset) {
+            // closed with unread input: a reset, as good as an end
+        }
+        return (System.nanoTime() - started) / 1e9;
     }
 
     @Test
