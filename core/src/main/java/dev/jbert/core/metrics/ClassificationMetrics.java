@@ -51,8 +51,27 @@ public final class ClassificationMetrics {
         int numLabels = names.size();
         Checks.labelsInRange(yTrue, numLabels, "yTrue");
         Checks.labelsInRange(yPred, numLabels, "yPred");
+        return report(ConfusionMatrix.count(yTrue, yPred, numLabels), names);
+    }
 
-        ConfusionMatrix cm = ConfusionMatrix.count(yTrue, yPred, numLabels);
+    /**
+     * The same report from counts alone: every figure is a function of the confusion matrix, so partial matrices
+     * summed across the parts of a dataset give exactly the report of the whole.
+     *
+     * @param labelNames the name of each class, by index; as many as the matrix has rows
+     */
+    public static ClassificationReport evaluate(ConfusionMatrix cm, List<String> labelNames) {
+        Checks.notNull(cm, "cm");
+        Checks.notNull(labelNames, "labelNames");
+        Checks.sameLength(cm.numLabels(), labelNames.size(), "labels");
+        return report(cm, Checks.labelNames(labelNames, labelNames.size()));
+    }
+
+    private static ClassificationReport report(ConfusionMatrix cm, List<String> names) {
+        int numLabels = names.size();
+        int n = 0;
+        for (int t = 0; t < numLabels; t++) n += cm.support(t);
+        Checks.notEmpty(n, "example");
         List<ClassScores> perClass = new ArrayList<>(numLabels);
         List<ClassScores> present = new ArrayList<>(numLabels);
         int correct = 0;
@@ -64,7 +83,6 @@ public final class ClassificationMetrics {
             }
             correct += cm.count(c, c);
         }
-        int n = yTrue.length;
         return new ClassificationReport(n, (double) correct / n, Averages.macro(present),
                 Averages.micro(perClass), Averages.weighted(perClass), mcc(cm, n, correct), perClass, cm);
     }

@@ -23,6 +23,27 @@ public final class ConfusionMatrix {
         return new ConfusionMatrix(counts);
     }
 
+    /**
+     * A matrix of counts made elsewhere, such as partial counts summed across the partitions of a distributed
+     * evaluation; copied.
+     *
+     * @throws IllegalArgumentException when the counts are not square, empty or hold a negative count
+     */
+    public static ConfusionMatrix of(int[][] counts) {
+        Checks.notNull(counts, "counts");
+        Checks.numLabels(counts.length);
+        int[][] copy = new int[counts.length][];
+        for (int t = 0; t < counts.length; t++) {
+            if (counts[t] == null || counts[t].length != counts.length) {
+                throw new IllegalArgumentException("a confusion matrix is square: row " + t + " has "
+                        + (counts[t] == null ? "no" : String.valueOf(counts[t].length)) + " columns, expected " + counts.length);
+            }
+            for (int c : counts[t]) if (c < 0) throw new IllegalArgumentException("row " + t + " holds a negative count " + c);
+            copy[t] = counts[t].clone();
+        }
+        return new ConfusionMatrix(copy);
+    }
+
     /** The number of classes: rows and columns. */
     public int numLabels() {
         return counts.length;

@@ -215,10 +215,10 @@ final class TokenizerFiles {
         if (node.isTextual() && !node.asText().isEmpty()) {
             return node.asText();
         }
-        if (node.isObject() && node.path("content").isTextual()) {
+        if (node.isObject() && node.path("content").isTextual() && !node.get("content").asText().isEmpty()) {
             return node.get("content").asText();
         }
-        throw new ModelFileException(file, field + " is " + node + "; expected a token string");
+        throw new ModelFileException(file, field + " is " + node + "; expected a non-empty token string");
     }
 
     static int integer(Path file, JsonNode parent, String field, int fallback) {
@@ -295,6 +295,9 @@ final class TokenizerFiles {
                 s.addAddedToken(addedToken(file, e.getValue(), false), id);
             }
             for (JsonNode extra : json.path("additional_special_tokens")) {
+                if (extra.isTextual() && extra.asText().isEmpty()) {
+                    throw new ModelFileException(file, "additional_special_tokens holds an empty token");
+                }
                 AddedToken token = extra.isTextual()
                         ? AddedToken.special(extra.asText())
                         : addedToken(file, extra, true);
