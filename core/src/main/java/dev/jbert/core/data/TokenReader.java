@@ -153,8 +153,11 @@ public final class TokenReader {
                         reason = "no tag column " + t + ": the line has " + cols.length + " columns";
                     } else if (t == wordColumn) {
                         reason = "the tag column is the word column " + t;
+                    } else if (cols[t].isBlank()) {
+                        reason = "the tag in column " + t + " is blank (whitespace other than spaces and tabs)";
                     } else {
-                        tags.add(cols[t]);
+                        // spaces and tabs separate the columns; other white space around a tag is not part of it
+                        tags.add(cols[t].strip());
                     }
                 }
                 if (reason != null) {
@@ -192,7 +195,7 @@ public final class TokenReader {
                 List<String> words = strings(o.get(wordField), wordField, "word");
                 List<String> tags = null;
                 if (tagged) {
-                    tags = strings(o.get(tagField), tagField, "tag");
+                    tags = strings(o.get(tagField), tagField, "tag").stream().map(String::strip).toList();
                     if (tags.size() != words.size()) {
                         throw new RowProblem(words.size() + " words but " + tags.size() + " tags");
                     }
