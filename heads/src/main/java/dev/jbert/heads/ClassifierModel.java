@@ -120,6 +120,11 @@ public final class ClassifierModel implements TrainableModel {
     }
 
     @Override
+    public double lossNormalizer(Batch batch) {
+        return classifier.spec().loss().normalizer(batch.labels());
+    }
+
+    @Override
     public INDArray predict(Batch batch) {
         return classifier.logits(batch, Pass.inference()).dup();
     }

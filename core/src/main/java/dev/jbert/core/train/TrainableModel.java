@@ -29,6 +29,15 @@ public interface TrainableModel {
      */
     double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients);
 
+    /**
+     * The denominator of the batch's mean loss (by default its examples; the tokens that count, or the summed class
+     * weights, for losses that average over those), so that the gradients of a batch's parts, each scaled by its
+     * normalizer over the whole's, add up to the whole batch's gradient.
+     */
+    default double lossNormalizer(Batch batch) {
+        return batch.size();
+    }
+
     /** Raw model outputs for a batch with dropout off (logits), for evaluation and prediction. */
     INDArray predict(Batch batch);
 

@@ -2,6 +2,7 @@ package dev.jbert.heads.loss;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -26,6 +27,15 @@ public record CrossEntropyLoss(float[] classWeights, double labelSmoothing) impl
     /** Plain cross entropy, transformers' default for single-label and token heads. */
     public static CrossEntropyLoss plain() {
         return new CrossEntropyLoss(null, 0);
+    }
+
+    /** The weighted mean's denominator: {@code Σ_i w_{y_i}} over the rows not ignored. */
+    @Override
+    public double normalizer(INDArray labels) {
+        if (classWeights == null) return Loss.super.normalizer(labels);
+        double sum = 0;
+        for (int id : labels.reshape(labels.length()).toIntVector()) if (id != IGNORE_INDEX) sum += classWeights[id];
+        return sum;
     }
 
     @Override

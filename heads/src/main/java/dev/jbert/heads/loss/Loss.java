@@ -2,6 +2,9 @@ package dev.jbert.heads.loss;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
 
 /**
  * A training loss appended to a graph, built from basic SameDiff ops: the {@code sd.loss.*} ops
@@ -21,6 +24,17 @@ public interface Loss {
 
     /** What the labels placeholder holds. */
     LabelKind labelKind();
+
+    /**
+     * The denominator of the mean this loss takes over a batch with these labels: a batch's gradient is then the
+     * sum of its parts' gradients, each scaled by its part's normalizer over the whole's (data-parallel training
+     * splits batches so). Class indices: the rows not ignored; other layouts: every element, as {@code mean()}.
+     */
+    default double normalizer(INDArray labels) {
+        if (labelKind() != LabelKind.CLASS_INDEX) return labels.length();
+        int[] ids = labels.reshape(labels.length()).toIntVector();
+        return Arrays.stream(ids).filter(id -> id != IGNORE_INDEX).count();
+    }
 
     /** Label layouts a loss consumes. */
     enum LabelKind {
