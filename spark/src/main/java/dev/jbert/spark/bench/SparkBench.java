@@ -1,0 +1,189 @@
+package dev.jbert.spark.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jbert.bert.config.EncoderConfig;
+import dev.jbert.bert.model.RandomWeights;
+import dev.jbert.core.data.Batch;
+import dev.jbert.core.tokenizer.Tokenizer;
+import dev.jbert.core.tokenizer.TokenizerConfig;
+import dev.jbert.core.tokenizer.Vocabulary;
+import dev.jbert.core.train.TrainableModel;
+import dev.jbert.heads.ClassifierModel;
+import dev.jbert.heads.ClassifierSpec;
+import dev.jbert.heads.EncoderClassifier;
+import dev.jbert.heads.SavedClassifier;
+import dev.jbert.heads.TaskType;
+import dev.jbert.heads.inference.TextClassifier;
+import dev.jbert.spark.DataParallelModel;
+import dev.jbert.spark.JbertClassifier;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The Spark rows of the benchmarks, on {@code local[P]} in this JVM: scoring throughput of {@link JbertClassifier}
+ * beside the single-JVM {@link TextClassifier} on the same texts, and the per-step cost of data-parallel training
+ * ({@link DataParallelModel}) beside one JVM's gradient pass on the same batch, with the bytes a step moves. Models
+ * are random-weight BERT shapes saved to a temporary folder (the figures are of the shapes, not of any checkpoint).
+ *
+ * <p>Usage: {@code spark/bench.sh [SHAPES=tiny,base] [PARTITIONS=2] [SCORING_TEXTS=2000] [STEPS=5]}.
+ */
+public final class SparkBench {
+
+    /** BERT shapes: name, layers, hidden, heads, intermediate. */
+    private record Shape(String name, int layers, int hidden, int heads) {
+        static Shape named(String name) {
+            return switch (name) {
+                case "tiny" -> new Shape(name, 2, 128, 2);
+                case "mini" -> new Shape(name, 4, 256, 4);
+                case "base" -> new Shape(name, 12, 768, 12);
+                default -> throw new IllegalArgumentException("unknown shape '" + name + "'; expected tiny, mini or base");
+            };
+        }
+    }
+
+    private static final int VOCAB = 30522;
+    private static final int TRAIN_BATCH = 16;
+    private static final int LENGTH = 128;
+
+    private SparkBench() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        List<String> shapes = List.of((args.length > 0 ? args[0] : "tiny,base").split(","));
+        int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        int scoringTexts = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
+        int steps = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        SparkSession spark = SparkSession.builder().master("local[" + partitions + "]").appName("jbert-spark-bench")
+                .config("spark.ui.enabled", false).config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.driver.maxResultSize", "4g").getOrCreate();
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<String> rows = new ArrayList<>();
+        try {
+            for (String name : shapes) {
+                Shape shape = Shape.named(name.strip());
+                Path folder = save(shape);
+                List<String> texts = texts(scoringTexts, new Random(3));
+                rows.add(scoring(spark, shape, folder, texts, partitions));
+                rows.add(training(context, shape, folder, partitions, steps));
+            }
+        } finally {
+            spark.stop();
+        }
+        System.out.println();
+        System.out.println("| shape | what | one JVM | Spark local[" + partitions + "] | ratio | bytes per step |");
+        System.out.println("|---|---|---|---|---|---|");
+        rows.forEach(System.out::println);
+    }
+
+    private static String scoring(SparkSession spark, Shape shape, Path folder, List<String> texts, int partitions) {
+        double single;
+        try (TextClassifier classifier = TextClassifier.load(folder)) {
+            classifier.classifyBatch(texts.subList(0, 64));
+            long start = System.nanoTime();
+            classifier.classifyBatch(texts);
+            single = texts.size() / ((System.nanoTime() - start) / 1e9);
+        }
+        Dataset<Row> frame = spark.createDataFrame(texts.stream().map(t -> RowFactory.create(t)).toList(),
+                DataTypes.createStructType(List.of(DataTypes.createStructField("text", DataTypes.StringType, false)))).repartition(partitions).cache();
+        frame.count();
+        JbertClassifier classifier = new JbertClassifier().setModelPath(folder.toString());
+        classifier.transform(frame.limit(64)).count(); // loads the model on the executors
+        long start = System.nanoTime();
+        long scored = classifier.transform(frame).select("prediction").collectAsList().size();
+        double distributed = scored / ((System.nanoTime() - start) / 1e9);
+        System.out.printf("%s scoring: one JVM %.1f texts/s, Spark %.1f texts/s%n", shape.name(), single, distributed);
+        return String.format(Locale.ROOT, "| %s | scoring, texts/s | %.1f | %.1f | %.2fx | - |", shape.name(), single, distributed, distributed / single);
+    }
+
+    private static String training(JavaSparkContext context, Shape shape, Path folder, int partitions, int steps) {
+        Batch batch = batch(new Random(5));
+        TrainableModel single = SavedClassifier.open(folder, spec(), 1, false);
+        String path = folder.toString();
+        DataParallelModel parallel = new DataParallelModel(context, SavedClassifier.open(folder, spec(), 1, false),
+                () -> SavedClassifier.open(Path.of(path), spec(), 1, false), partitions, 2);
+        double one = secondsPerStep(single, batch, steps);
+        double many = secondsPerStep(parallel, batch, steps);
+        long bytes = parallel.bytesPerStep() * 2L * partitions;
+        System.out.printf("%s training step (batch %d x %d): one JVM %.3f s, Spark %.3f s, %,d bytes moved%n", shape.name(), TRAIN_BATCH, LENGTH,
+                one, many, bytes);
+        return String.format(Locale.ROOT, "| %s | training step (batch %d x %d), s | %.3f | %.3f | %.2fx | %,d (%.1f MB) |", shape.name(), TRAIN_BATCH, LENGTH,
+                one, many, one / many, bytes, bytes / 1e6);
+    }
+
+    /** The median seconds of a gradient pass over the batch, after one untimed pass. */
+    private static double secondsPerStep(TrainableModel model, Batch batch, int steps) {
+        Map<String, INDArray> gradients = new LinkedHashMap<>();
+        model.trainableParameters().forEach((name, p) -> gradients.put(name, Nd4j.zeros(p.dataType(), p.shape())));
+        model.accumulateGradients(batch, 1.0, 1, gradients);
+        double[] seconds = new double[steps];
+        for (int s = 0; s < steps; s++) {
+            long start = System.nanoTime();
+            model.accumulateGradients(batch, 1.0, s + 2, gradients);
+            seconds[s] = (System.nanoTime() - start) / 1e9;
+        }
+        Arrays.sort(seconds);
+        return seconds[steps / 2];
+    }
+
+    private static ClassifierSpec spec() {
+        return ClassifierSpec.of(TaskType.SINGLE_LABEL, List.of("negative", "positive"));
+    }
+
+    private static Path save(Shape shape) throws IOException {
+        Path dir = Files.createTempDirectory("jbert-spark-bench-" + shape.name());
+        EncoderConfig config = EncoderConfig.fromJson(new ObjectMapper().readTree("""
+                {"vocab_size": %d, "hidden_size": %d, "num_hidden_layers": %d, "num_attention_heads": %d,
+                 "intermediate_size": %d, "max_position_embeddings": 512}""".formatted(VOCAB, shape.hidden(), shape.layers(), shape.heads(),
+                4 * shape.hidden())));
+        EncoderClassifier classifier = EncoderClassifier.build(config, new RandomWeights(1, 0.02), spec(), 1);
+        List<String> tokens = new ArrayList<>(Arrays.asList("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
+        for (int i = tokens.size(); i < VOCAB; i++) tokens.add("w" + i);
+        new ClassifierModel(classifier, Tokenizer.of(Vocabulary.of(tokens), TokenizerConfig.uncased()), n -> true).save(dir);
+        return dir;
+    }
+
+    /** Texts of 8 to 48 vocabulary words. */
+    private static List<String> texts(int count, Random random) {
+        List<String> texts = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            StringBuilder sb = new StringBuilder();
+            int n = 8 + random.nextInt(41);
+            for (int w = 0; w < n; w++) sb.append(w == 0 ? "" : " ").append("w").append(5 + random.nextInt(VOCAB - 5));
+            texts.add(sb.toString());
+        }
+        return texts;
+    }
+
+    /** A training batch of random ids, full length, random labels. */
+    private static Batch batch(Random random) {
+        int[][] ids = new int[TRAIN_BATCH][LENGTH];
+        int[][] types = new int[TRAIN_BATCH][LENGTH];
+        int[][] mask = new int[TRAIN_BATCH][LENGTH];
+        int[] labels = new int[TRAIN_BATCH];
+        for (int b = 0; b < TRAIN_BATCH; b++) {
+            ids[b][0] = 2;
+            for (int t = 1; t < LENGTH - 1; t++) ids[b][t] = 5 + random.nextInt(VOCAB - 5);
+            ids[b][LENGTH - 1] = 3;
+            Arrays.fill(mask[b], 1);
+            labels[b] = random.nextInt(2);
+        }
+        return new Batch(ids, types, mask, Nd4j.createFromArray(labels));
+    }
+}

@@ -1,0 +1,67 @@
+package dev.jbert.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jbert.testdata.Fixtures;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The spark-submit entry on {@code local[2]}: predict into Parquet, eval into JSON, and its exit codes. */
+class SparkJobTest {
+
+    @TempDir
+    static Path tmp;
+
+    @AfterAll
+    static void stop() {
+        SparkSession.active().stop();
+    }
+
+    private static Path sample() throws IOException {
+        Path file = tmp.resolve("dev.tsv");
+        if (!Files.exists(file)) {
+            Files.write(file, Files.readAllLines(Fixtures.repositoryRoot().resolve("samples/sst2/dev.tsv")).subList(0, 61));
+        }
+        return file;
+    }
+
+    @Test
+    void predictWritesEveryRowWithItsPrediction() throws IOException {
+        Path out = tmp.resolve("scored");
+        assertEquals(0, SparkJob.run("predict", "--master", "local[2]", "--model", Fixtures.folder("seq-cls").toString(),
+                "--input", sample().toString(), "--text-column", "sentence", "--partitions", "2", "--output", out.toString()));
+        List<Row> rows = SparkSession.active().read().parquet(out.toString()).collectAsList();
+        assertEquals(60, rows.size());
+        assertTrue(rows.stream().allMatch(r -> List.of("negative", "neutral", "positive").contains(r.getAs("prediction"))));
+        assertEquals(3, ((scala.collection.Seq<?>) rows.get(0).getAs("probability")).size());
+    }
+
+    @Test
+    void evalPrintsAndWritesTheMetrics() throws IOException {
+        Path report = tmp.resolve("metrics.json");
+        assertEquals(0, SparkJob.run("eval", "--master", "local[2]", "--model", Fixtures.folder("seq-cls").toString(),
+                "--input", sample().toString(), "--text-column", "sentence", "--report", report.toString()));
+        JsonNode metrics = new ObjectMapper().readTree(report.toFile());
+        assertTrue(metrics.has("accuracy") && metrics.has("f1_macro"), metrics.toString());
+    }
+
+    @Test
+    void badInputAndBadUsageExitWithTheirCodes() throws IOException {
+        assertEquals(2, SparkJob.run("predict", "--input", sample().toString(), "--output", tmp.resolve("x").toString()), "no --model");
+        assertEquals(1, SparkJob.run("eval", "--master", "local[2]", "--model", Fixtures.folder("seq-cls").toString(),
+                "--input", sample().toString(), "--text-column", "nope"), "a column the file lacks");
+        assertEquals(1, SparkJob.run("eval", "--master", "local[2]", "--model", Fixtures.folder("seq-cls").toString(),
+                "--input", tmp.resolve("data.xlsx").toString()), "an unknown format");
+    }
+}
