@@ -68,6 +68,12 @@ final class ServeLoadCommand implements Callable<Integer> {
     @Option(names = "--texts", defaultValue = "samples/sst2/dev.tsv", description = "TSV/CSV/JSONL of texts to send. Default: ${DEFAULT-VALUE}.")
     Path texts;
 
+    @Option(names = "--url", description = "Load an already running server at this base address (say, http://127.0.0.1:8080) instead of starting one.")
+    URI url;
+
+    @Option(names = "--pid", description = "With --url: the server's process id, for its resident memory (default: not sampled).")
+    Long pid;
+
     @Option(names = "--output", defaultValue = "runs/bench", description = "Folder for serve-load.json and serve-load.md. Default: ${DEFAULT-VALUE}.")
     Path output;
 
@@ -82,12 +88,19 @@ final class ServeLoadCommand implements Callable<Integer> {
         for (TextExample e : TextReader.read(texts, TextReadOptions.forPrediction(Task.SINGLE_LABEL)).examples()) {
             bodies.add(JSON.createObjectNode().put("text", e.text()).toString());
         }
+        Files.createDirectories(output);
+        if (url != null) {
+            System.out.printf("loading %s; %d clients, %d s warm-up, %d s measured%n", url, clients, warmupSeconds, seconds);
+            HttpLoad.Result result = HttpLoad.run(url.resolve("/classify"), bodies, clients, Duration.ofSeconds(warmupSeconds),
+                    Duration.ofSeconds(seconds), pid == null ? -1 : pid);
+            write(JSON.valueToTree(result), markdown(result, null, null), result);
+            return 0;
+        }
         Path folder = InferenceBench.withHead(Models.folder(model));
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        Files.createDirectories(output);
         Path serverLog = output.resolve("serve-load-server.log");
         Process server = new ProcessBuilder(serverCommand(folder, port)).redirectErrorStream(true).redirectOutput(serverLog.toFile()).start();
         HttpLoad.Result result;
@@ -106,14 +119,18 @@ final class ServeLoadCommand implements Callable<Integer> {
             exit = server.exitValue();
         }
         ObjectNode json = JSON.valueToTree(result);
-        json.put("rss_growth_mb", result.rssGrowthMegabytes()).put("queue_capacity", queueCapacity).put("max_batch_size", maxBatchSize)
+        json.put("queue_capacity", queueCapacity).put("max_batch_size", maxBatchSize)
                 .put("model", folder.toString()).put("server_heap", serverHeap).put("sigterm_stop_ms", stopMillis).put("exit_code", exit);
-        String markdown = markdown(result, stopMillis, exit);
+        write(json, markdown(result, stopMillis, exit), result);
+        return 0;
+    }
+
+    private void write(ObjectNode json, String markdown, HttpLoad.Result result) throws IOException {
+        json.put("rss_growth_mb", result.rssGrowthMegabytes());
         JSON.writeValue(output.resolve("serve-load.json").toFile(), json);
         Files.writeString(output.resolve("serve-load.md"), markdown);
         System.out.print(markdown);
         System.out.println("written: " + output.resolve("serve-load.json") + ", " + output.resolve("serve-load.md"));
-        return 0;
     }
 
     private List<String> serverCommand(Path folder, int port) {
@@ -147,7 +164,8 @@ final class ServeLoadCommand implements Callable<Integer> {
         throw new IllegalStateException("the server did not answer /health within 120 s; see " + log);
     }
 
-    private static String markdown(HttpLoad.Result r, long stopMillis, int exit) {
+    /** The table; the SIGTERM line only when this command started the server (stopMillis and exit not null). */
+    private static String markdown(HttpLoad.Result r, Long stopMillis, Integer exit) {
         StringBuilder md = new StringBuilder();
         md.append("| clients | seconds | requests | requests/s | p50 ms | p99 ms | statuses | 503 without Retry-After | failures | RSS MB start -> end (growth) |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|\n");
@@ -157,7 +175,7 @@ final class ServeLoadCommand implements Callable<Integer> {
                 r.requests(), r.requestsPerSecond(), r.p50Ms(), r.p99Ms(), r.statuses(), r.missingRetryAfter(), r.failures(), first, last,
                 r.rssGrowthMegabytes()));
         if (r.firstFailure() != null) md.append("\nfirst failure: ").append(r.firstFailure()).append('\n');
-        md.append(String.format(Locale.ROOT, "%nSIGTERM: the server stopped in %d ms, exit code %d.%n", stopMillis, exit));
+        if (stopMillis != null) md.append(String.format(Locale.ROOT, "%nSIGTERM: the server stopped in %d ms, exit code %d.%n", stopMillis, exit));
         return md.toString();
     }
 }

@@ -57,7 +57,7 @@ public final class HttpLoad {
     /**
      * Runs {@code clients} closed-loop clients posting one of {@code bodies} (at random) as JSON to {@code target}.
      *
-     * @param serverPid the process whose memory is sampled (Linux {@code /proc}); its samples are NaN elsewhere
+     * @param serverPid the process whose memory is sampled (Linux {@code /proc}; NaN elsewhere), or 0 or less for none
      */
     public static Result run(URI target, List<String> bodies, int clients, Duration warmup, Duration measure, long serverPid)
             throws InterruptedException {
@@ -115,7 +115,7 @@ public final class HttpLoad {
         List<Double> rss = new ArrayList<>();
         long end = start + measure.toNanos();
         while (System.nanoTime() < end) {
-            rss.add(residentMegabytes(serverPid));
+            if (serverPid > 0) rss.add(residentMegabytes(serverPid));
             Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
         }
         measuring.set(false);

@@ -184,7 +184,16 @@ final class NormalizedString {
             } while (decomposed != null && k < decomposed.length());
         }
         int[] ordered = Normalizer.normalize(before, Normalizer.Form.NFD).codePoints().toArray();
-        boolean[] orderedReplaces = reorder(Arrays.copyOf(pieces, n), Arrays.copyOf(replaces, n), ordered);
+        boolean[] orderedReplaces;
+        if (ordered.length == n) {
+            orderedReplaces = reorder(Arrays.copyOf(pieces, n), Arrays.copyOf(replaces, n), ordered);
+        } else {
+            // NFD of the whole text and of each code point alone disagree in length only for text that is not
+            // well-formed (unpaired surrogates beside marks, found by fuzzing): keep the per-code-point
+            // decomposition, unreordered, whose alignment is known, rather than fail on it
+            ordered = Arrays.copyOf(pieces, n);
+            orderedReplaces = Arrays.copyOf(replaces, n);
+        }
         NormalizedString out = new NormalizedString(n);
         int consumed = 0;
         for (int j = 0; j < ordered.length; j++) {
@@ -208,9 +217,6 @@ final class NormalizedString {
     private static boolean[] reorder(int[] pieces, boolean[] replaces, int[] ordered) {
         if (Arrays.equals(pieces, ordered)) {
             return replaces;
-        }
-        if (ordered.length != pieces.length) {
-            throw new IllegalStateException("NFD changed the number of code points: " + pieces.length + " -> " + ordered.length);
         }
         boolean[] used = new boolean[pieces.length];
         boolean[] out = new boolean[pieces.length];
