@@ -12,6 +12,7 @@ import dev.jbert.heads.loss.Loss;
 import dev.jbert.heads.predict.Thresholds;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,6 +122,29 @@ public final class ClassifierEvaluator implements Evaluator {
     }
 
     private MetricReport tokens(List<INDArray> logits) {
+        TagSequences tags = tags(logits);
+        return ConllEval.evaluate(tags.gold(), tags.predicted());
+    }
+
+    /**
+     * Each sentence's gold and predicted tags, one per word (its first subword), as the entity scorer reads them;
+     * serializable, so that a distributed evaluation can return them from where they were computed.
+     */
+    public record TagSequences(List<List<String>> gold, List<List<String>> predicted) implements Serializable {
+    }
+
+    /**
+     * A token model's tags for every validation sentence, without scoring them: a distributed evaluation scores the
+     * sentences of all its parts together, since entity F1 is not an average of the parts' F1s.
+     */
+    public TagSequences tokenTags(TrainableModel model) {
+        if (spec.task() != TaskType.TOKEN_CLASSIFICATION) throw new IllegalStateException("tags are for token classification, not " + spec.task());
+        List<INDArray> logits = new ArrayList<>();
+        for (Batch b : batches) logits.add(model.predict(b));
+        return tags(logits);
+    }
+
+    private TagSequences tags(List<INDArray> logits) {
         List<List<String>> gold = new ArrayList<>(), predicted = new ArrayList<>();
         for (int i = 0; i < batches.size(); i++) {
             int[][] labels = batches.get(i).labels().toIntMatrix();                            // [B, T]
@@ -137,7 +161,7 @@ public final class ClassifierEvaluator implements Evaluator {
                 predicted.add(p);
             }
         }
-        return ConllEval.evaluate(gold, predicted);
+        return new TagSequences(gold, predicted);
     }
 
     private static int[] ints(List<Integer> values) {

@@ -1,6 +1,18 @@
 package dev.jbert.spark;
 
+import dev.jbert.bert.PretrainedEncoder;
+import dev.jbert.bert.config.EncoderConfig;
+import dev.jbert.core.data.EncodedDataset;
 import dev.jbert.core.data.LabelSet;
+import dev.jbert.core.data.SourceLine;
+import dev.jbert.core.data.SubwordLabels;
+import dev.jbert.core.data.TokenExample;
+import dev.jbert.core.metrics.ConllEval;
+import dev.jbert.core.tokenizer.EncodeOptions;
+import dev.jbert.heads.ClassifierEvaluator;
+import dev.jbert.heads.ClassifierModel;
+import dev.jbert.heads.TaskType;
+import dev.jbert.heads.predict.Thresholds;
 import dev.jbert.core.metrics.ClassificationMetrics;
 import dev.jbert.core.metrics.ClassificationReport;
 import dev.jbert.core.metrics.ConfusionMatrix;
@@ -13,6 +25,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,7 +35,8 @@ import java.util.List;
  * (accuracy, F1 averages, MCC, the matrix) is a function of the matrix, hence exactly the whole's. Regression and
  * multi-label: Spearman's ranks and the per-row sample averages need every row, so the (gold, predicted) pairs (two
  * doubles, or two label sets, a row) are collected in row order and scored as one array, which keeps even the
- * floating-point sums in the single-JVM order.
+ * floating-point sums in the single-JVM order. Token classification ({@link #evaluateTokens}): every sentence's
+ * gold and predicted tags are collected and entity F1 scored over all of them, as conlleval does.
  *
  * <p>Gold labels are resolved as the single-JVM reader resolves them ({@link LabelSet#resolve}: the name, else an
  * id); an unknown label is an error naming it.
@@ -32,10 +46,7 @@ public final class DistributedEvaluator {
     private DistributedEvaluator() {
     }
 
-    /**
-     * Scores {@code data} (the classifier's input column(s) and {@code goldCol}) and evaluates the predictions.
-     * Token classification is not evaluated here yet.
-     */
+    /** Scores {@code data} (the classifier's input column(s) and {@code goldCol}) and evaluates the predictions. */
     public static MetricReport evaluate(JbertClassifier classifier, Dataset<Row> data, String goldCol) {
         if (!List.of(data.schema().fieldNames()).contains(goldCol)) {
             throw new IllegalArgumentException("no gold label column '" + goldCol + "'; the columns are " + List.of(data.schema().fieldNames()));
@@ -47,9 +58,61 @@ public final class DistributedEvaluator {
             case SINGLE_LABEL -> singleLabel(scored.select(goldCol, predicted), spec.labels());
             case MULTI_LABEL -> multiLabel(scored.select(goldCol, predicted), spec.labels());
             case REGRESSION -> regression(scored.select(scored.col(goldCol).cast(DataTypes.DoubleType), scored.col(predicted)));
-            case TOKEN_CLASSIFICATION -> throw new UnsupportedOperationException(
-                    "distributed evaluation of token classification (entity F1) is not implemented yet; score with JbertClassifier and evaluate with 'jbert eval'");
+            case TOKEN_CLASSIFICATION -> throw new IllegalArgumentException(
+                    "a token model is evaluated on word lists and their tags: call evaluateTokens(classifier, data, wordsCol, tagsCol)");
         };
+    }
+
+    /**
+     * Evaluates a token model on pre-split sentences ({@code wordsCol}, an array of words; {@code tagsCol}, an array of
+     * their tags), as {@code jbert eval} does: each partition encodes its sentences (a word's first subword carries
+     * its tag), runs the model and returns every sentence's gold and predicted tags; entity F1 is then scored over all
+     * sentences at once, since it is no average of the parts'.
+     */
+    public static MetricReport evaluateTokens(JbertClassifier classifier, Dataset<Row> data, String wordsCol, String tagsCol) {
+        for (String column : List.of(wordsCol, tagsCol)) {
+            if (!List.of(data.schema().fieldNames()).contains(column)) {
+                throw new IllegalArgumentException("no column '" + column + "'; the columns are " + List.of(data.schema().fieldNames()));
+            }
+        }
+        String folder = classifier.getOrDefault(classifier.modelPath());
+        ClassifierSpec spec = SavedClassifier.specOf(ExecutorModels.local(folder));
+        if (spec.task() != TaskType.TOKEN_CLASSIFICATION) {
+            throw new IllegalArgumentException(folder + " is a " + spec.task() + " model: evaluate it with evaluate(classifier, data, goldCol)");
+        }
+        int batchSize = (Integer) classifier.getOrDefault(classifier.batchSize());
+        int requested = (Integer) classifier.getOrDefault(classifier.maxLength());
+        List<ClassifierEvaluator.TagSequences> parts = data.select(wordsCol, tagsCol).toJavaRDD().mapPartitions(rows -> {
+            List<TokenExample> examples = new ArrayList<>();
+            while (rows.hasNext()) {
+                Row row = rows.next();
+                if (row.isNullAt(0) || row.isNullAt(1)) throw new IllegalArgumentException("a sentence without words or tags: " + row);
+                examples.add(new TokenExample(strings(row.getList(0)), strings(row.getList(1)), new SourceLine(null, examples.size() + 1)));
+            }
+            if (examples.isEmpty()) return List.<ClassifierEvaluator.TagSequences>of().iterator();
+            ClassifierModel model = ExecutorModels.forEvaluation(folder);
+            ClassifierSpec executorSpec = model.classifier().spec();
+            EncoderConfig config = model.classifier().encoder().config();
+            int maxLength = requested > 0 ? PretrainedEncoder.lengthWithinLimit(requested, config, model.tokenizer())
+                    : PretrainedEncoder.maxInputLength(config, model.tokenizer());
+            EncodedDataset encoded = EncodedDataset.ofTokens(examples, LabelSet.of(executorSpec.labels()), model.tokenizer(),
+                    EncodeOptions.dynamicPadding(maxLength), SubwordLabels.FIRST_SUBWORD);
+            synchronized (model) {
+                return List.of(new ClassifierEvaluator(executorSpec, encoded.batches(batchSize), Thresholds.global(0.5)).tokenTags(model)).iterator();
+            }
+        }).collect();
+        List<List<String>> gold = new ArrayList<>(), predicted = new ArrayList<>();
+        for (ClassifierEvaluator.TagSequences part : parts) {
+            gold.addAll(part.gold());
+            predicted.addAll(part.predicted());
+        }
+        return ConllEval.evaluate(gold, predicted);
+    }
+
+    private static List<String> strings(List<Object> values) {
+        List<String> out = new ArrayList<>(values.size());
+        for (Object v : values) out.add(String.valueOf(v));
+        return out;
     }
 
     /** Rows of (gold label, predicted label): a confusion matrix per partition, summed in a tree. */

@@ -1,5 +1,7 @@
 package dev.jbert.spark;
 
+import dev.jbert.heads.ClassifierModel;
+import dev.jbert.heads.SavedClassifier;
 import dev.jbert.heads.inference.InferenceOptions;
 import dev.jbert.heads.inference.TextClassifier;
 import org.apache.hadoop.conf.Configuration;
@@ -26,6 +28,7 @@ final class ExecutorModels {
 
     private static final Map<String, Path> LOCAL_COPIES = new ConcurrentHashMap<>();
     private static final Map<Key, TextClassifier> MODELS = new ConcurrentHashMap<>();
+    private static final Map<String, ClassifierModel> EVALUATED = new ConcurrentHashMap<>();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> MODELS.values().forEach(TextClassifier::close), "jbert-spark-models"));
@@ -37,6 +40,17 @@ final class ExecutorModels {
     /** The loaded model of {@code folder} with {@code options}, loading it on first use in this JVM. */
     static TextClassifier get(String folder, InferenceOptions options) {
         return MODELS.computeIfAbsent(new Key(folder, options), k -> TextClassifier.load(local(k.folder()), k.options()));
+    }
+
+    /**
+     * The classifier of {@code folder} as the single-JVM evaluator runs it (logits of encoded batches), loaded on first
+     * use in this JVM. Its graph is not for two threads at once: callers synchronise on it.
+     */
+    static ClassifierModel forEvaluation(String folder) {
+        return EVALUATED.computeIfAbsent(folder, f -> {
+            Path local = local(f);
+            return SavedClassifier.open(local, SavedClassifier.specOf(local), 0, false);
+        });
     }
 
     /** How many loaded models of {@code folder} this JVM holds, for any options (tests check that partitions share one). */

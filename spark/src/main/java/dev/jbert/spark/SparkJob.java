@@ -3,6 +3,8 @@ package dev.jbert.spark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jbert.core.metrics.MetricReport;
+import dev.jbert.heads.SavedClassifier;
+import dev.jbert.heads.TaskType;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Row;
@@ -129,10 +131,17 @@ public final class SparkJob {
         }
     }
 
-    @Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a labelled file; prints the metrics and writes them as JSON.")
+    @Command(name = "eval", mixinStandardHelpOptions = true,
+            description = "Evaluate a labelled file (for token models, JSON Lines of word and tag arrays); prints the metrics and writes them as JSON.")
     static final class Eval extends Common implements Callable<Integer> {
         @Option(names = "--label-column", defaultValue = "label", description = "Default: ${DEFAULT-VALUE}.")
         String labelColumn;
+
+        @Option(names = "--words-column", defaultValue = "tokens", description = "Token models: the array of words. Default: ${DEFAULT-VALUE}.")
+        String wordsColumn;
+
+        @Option(names = "--tags-column", defaultValue = "ner_tags", description = "Token models: the array of tags. Default: ${DEFAULT-VALUE}.")
+        String tagsColumn;
 
         @Option(names = "--report", description = "Write the metrics to this local JSON file.")
         Path report;
@@ -140,7 +149,10 @@ public final class SparkJob {
         @Override
         public Integer call() throws IOException {
             SparkSession spark = session();
-            MetricReport metrics = DistributedEvaluator.evaluate(classifier(), read(spark), labelColumn);
+            boolean tokens = SavedClassifier.specOf(ExecutorModels.local(model)).task() == TaskType.TOKEN_CLASSIFICATION;
+            MetricReport metrics = tokens
+                    ? DistributedEvaluator.evaluateTokens(classifier(), read(spark), wordsColumn, tagsColumn)
+                    : DistributedEvaluator.evaluate(classifier(), read(spark), labelColumn);
             String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(metrics.toMap());
             System.out.println(json);
             if (report != null) Files.writeString(report, json);

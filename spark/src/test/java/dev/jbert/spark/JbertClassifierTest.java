@@ -1,5 +1,19 @@
 package dev.jbert.spark;
 
+import dev.jbert.bert.PretrainedEncoder;
+import dev.jbert.core.data.EncodedDataset;
+import dev.jbert.core.data.LabelSet;
+import dev.jbert.core.data.SourceLine;
+import dev.jbert.core.data.SubwordLabels;
+import dev.jbert.core.data.TokenExample;
+import dev.jbert.core.data.TokenReadOptions;
+import dev.jbert.core.data.TokenReader;
+import dev.jbert.core.tokenizer.EncodeOptions;
+import dev.jbert.heads.ClassifierEvaluator;
+import dev.jbert.heads.ClassifierModel;
+import dev.jbert.heads.ClassifierSpec;
+import dev.jbert.heads.SavedClassifier;
+import dev.jbert.heads.predict.Thresholds;
 import dev.jbert.core.metrics.ClassificationMetrics;
 import dev.jbert.core.metrics.ClassificationReport;
 import dev.jbert.core.metrics.MetricReport;
@@ -267,6 +281,37 @@ class JbertClassifierTest {
             }
         }
         assertEquals(MultiLabelMetrics.evaluate(yTrue, yPred, labels).toMap(), multiDistributed.toMap());
+    }
+
+    @Test
+    void tokenEvaluationEqualsTheSingleJvmEvaluatorExactly() {
+        Path file = Fixtures.repositoryRoot().resolve("samples/conll2003/dev.bio.txt");
+        List<TokenExample> sentences = TokenReader.read(file, TokenReadOptions.defaults()).examples();
+        sentences = sentences.subList(0, Math.min(80, sentences.size()));
+        StructType schema = DataTypes.createStructType(List.of(
+                DataTypes.createStructField("tokens", DataTypes.createArrayType(DataTypes.StringType), false),
+                DataTypes.createStructField("ner_tags", DataTypes.createArrayType(DataTypes.StringType), false)));
+        Dataset<Row> data = spark.createDataFrame(sentences.stream()
+                .map(e -> RowFactory.create(e.words().toArray(String[]::new), e.tags().toArray(String[]::new))).toList(), schema).repartition(3);
+        JbertClassifier classifier = new JbertClassifier().setModelPath(model("token-cls"));
+        MetricReport distributed = DistributedEvaluator.evaluateTokens(classifier, data, "tokens", "ner_tags");
+
+        // one JVM, as jbert eval runs it, on the sentences in the order the partitions hold them
+        List<TokenExample> order = new ArrayList<>();
+        for (Row r : data.collectAsList()) order.add(new TokenExample(r.getList(0), r.getList(1), new SourceLine(null, order.size() + 1)));
+        ClassifierModel model = SavedClassifier.open(Fixtures.folder("token-cls"), SavedClassifier.specOf(Fixtures.folder("token-cls")), 0, false);
+        ClassifierSpec spec = SavedClassifier.specOf(Fixtures.folder("token-cls"));
+        EncodedDataset encoded = EncodedDataset.ofTokens(order, LabelSet.of(spec.labels()), model.tokenizer(),
+                EncodeOptions.dynamicPadding(PretrainedEncoder.maxInputLength(model.classifier().encoder().config(), model.tokenizer())),
+                SubwordLabels.FIRST_SUBWORD);
+        MetricReport single = new ClassifierEvaluator(spec, encoded.batches(32), Thresholds.global(0.5)).evaluateWithReport(model).report();
+        assertEquals(single.toMap(), distributed.toMap());
+        assertTrue(distributed.toMap().containsKey("entity_f1") || distributed.toMap().keySet().stream().anyMatch(k -> k.contains("f1")),
+                distributed.toMap().toString());
+
+        var wrongModel = assertThrows(IllegalArgumentException.class,
+                () -> DistributedEvaluator.evaluateTokens(new JbertClassifier().setModelPath(model("seq-cls")), data, "tokens", "ner_tags"));
+        assertTrue(wrongModel.getMessage().contains("SINGLE_LABEL model"), wrongModel.getMessage());
     }
 
     /** Regression outputs are floats from batches of other compositions: equal to 1e-5 each, so the metrics too. */

@@ -57,6 +57,19 @@ class SparkJobTest {
     }
 
     @Test
+    void evalOfATokenModelReadsWordAndTagArrays() throws IOException {
+        Path file = tmp.resolve("ner.jsonl");
+        Files.writeString(file, """
+                {"tokens": ["Peter", "Blackburn", "visited", "London"], "ner_tags": ["B-PER", "I-PER", "O", "B-LOC"]}
+                {"tokens": ["EU", "rejects", "German", "call"], "ner_tags": ["B-ORG", "O", "B-MISC", "O"]}
+                """);
+        Path report = tmp.resolve("ner-metrics.json");
+        assertEquals(0, SparkJob.run("eval", "--master", "local[2]", "--model", Fixtures.folder("token-cls").toString(),
+                "--input", file.toString(), "--report", report.toString()));
+        assertTrue(new ObjectMapper().readTree(report.toFile()).size() > 0);
+    }
+
+    @Test
     void badInputAndBadUsageExitWithTheirCodes() throws IOException {
         assertEquals(2, SparkJob.run("predict", "--input", sample().toString(), "--output", tmp.resolve("x").toString()), "no --model");
         assertEquals(1, SparkJob.run("eval", "--master", "local[2]", "--model", Fixtures.folder("seq-cls").toString(),
