@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * The models of this JVM, one per folder and options: an executor loads a model the first time a task asks for
@@ -26,6 +27,8 @@ final class ExecutorModels {
     private record Key(String folder, InferenceOptions options) {
     }
 
+    /** A URI with a scheme (hdfs://, s3a://, file:/); anything else is a local path, whatever characters it holds. */
+    private static final Pattern HAS_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:/");
     private static final Map<String, Path> LOCAL_COPIES = new ConcurrentHashMap<>();
     private static final Map<Key, TextClassifier> MODELS = new ConcurrentHashMap<>();
     private static final Map<String, ClassifierModel> EVALUATED = new ConcurrentHashMap<>();
@@ -60,10 +63,9 @@ final class ExecutorModels {
 
     /** {@code folder} as a local path: itself when it is local, else a copy made once per JVM. */
     static Path local(String folder) {
-        URI uri = URI.create(folder.replace(" ", "%20"));
-        if (uri.getScheme() == null || uri.getScheme().equals("file")) {
-            return uri.getScheme() == null ? Path.of(folder) : Path.of(uri);
-        }
+        if (!HAS_SCHEME.matcher(folder).find()) return Path.of(folder);
+        URI uri = URI.create(folder);
+        if (uri.getScheme().equals("file")) return Path.of(uri);
         return LOCAL_COPIES.computeIfAbsent(folder, f -> {
             try {
                 Path target = Files.createTempDirectory("jbert-model-");

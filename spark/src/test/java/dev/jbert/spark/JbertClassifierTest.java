@@ -181,6 +181,14 @@ class JbertClassifierTest {
     }
 
     @Test
+    void aModelPathMayBeAFileUri() {
+        String uri = Fixtures.folder("seq-cls").toUri().toString();
+        List<Row> scored = new JbertClassifier().setModelPath(uri).setInputCol("sentence").transform(textFrame(texts.subList(0, 4), 2)).collectAsList();
+        assertEquals(4, scored.size());
+        assertEquals(Fixtures.folder("seq-cls"), ExecutorModels.local(uri));
+    }
+
+    @Test
     void nullTextsGiveNullOutputs() {
         List<String> withNull = new ArrayList<>(texts.subList(0, 5));
         withNull.add(2, null);
