@@ -6,6 +6,7 @@ import dev.jbert.testdata.Fixtures;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +24,17 @@ class SparkJobTest {
     @TempDir
     static Path tmp;
 
+    /** The job builds its own session, as under spark-submit; Spark reads these from system properties. */
+    @BeforeAll
+    static void quietLocalSession() {
+        System.setProperty("spark.ui.enabled", "false");
+        System.setProperty("spark.driver.host", "127.0.0.1");
+        System.setProperty("spark.driver.bindAddress", "127.0.0.1");
+    }
+
     @AfterAll
     static void stop() {
+        for (String key : new String[]{"spark.ui.enabled", "spark.driver.host", "spark.driver.bindAddress"}) System.clearProperty(key);
         SparkSession.active().stop();
     }
 
