@@ -1,9 +1,8 @@
 package dev.jbert.bench;
 
+import dev.jbert.bench.harness.ModelShape;
 import dev.jbert.bench.harness.ProcessMemory;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.bert.model.RandomWeights;
 import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.TokenizerConfig;
@@ -52,7 +51,7 @@ public final class InferenceBench {
     public static void main(String[] args) throws Exception {
         if (args.length == 2 && args[0].equals("--save-tiny")) {
             Path dir = Path.of(args[1]);
-            saveTinyModel(dir);
+            saveRandomModel(ModelShape.TINY, dir);
             System.out.println("saved a random-weight BERT-tiny classifier to " + dir);
             return;
         }
@@ -153,19 +152,20 @@ public final class InferenceBench {
     /** A random-weight BERT-tiny single-label classifier saved as a Hugging Face folder. */
     private static Path tinyModel() throws IOException {
         Path dir = Files.createTempDirectory("jbert-inference-bench");
-        saveTinyModel(dir);
+        saveRandomModel(ModelShape.TINY, dir);
         return dir;
     }
 
-    private static void saveTinyModel(Path dir) throws IOException {
-        int vocab = 30522;
-        EncoderConfig config = EncoderConfig.fromJson(new ObjectMapper().readTree("""
-                {"vocab_size": %d, "hidden_size": 128, "num_hidden_layers": 2, "num_attention_heads": 2,
-                 "intermediate_size": 512, "max_position_embeddings": 512}""".formatted(vocab)));
+    /**
+     * A random-weight single-label classifier (labels negative, positive) of {@code shape}, with a WordPiece
+     * vocabulary of the shape's size ({@code [PAD] [UNK] [CLS] [SEP] [MASK]}, then {@code w5}, {@code w6}, ...), saved
+     * as a Hugging Face folder: a model to measure, not to predict with.
+     */
+    public static void saveRandomModel(ModelShape shape, Path dir) {
         ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, List.of("negative", "positive"));
-        EncoderClassifier classifier = EncoderClassifier.build(config, new RandomWeights(1, 0.02), spec, 1);
+        EncoderClassifier classifier = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02), spec, 1);
         List<String> tokens = new ArrayList<>(Arrays.asList("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
-        for (int i = tokens.size(); i < vocab; i++) tokens.add("w" + i);
+        for (int i = tokens.size(); i < shape.vocab(); i++) tokens.add("w" + i);
         Tokenizer tokenizer = Tokenizer.of(Vocabulary.of(tokens), TokenizerConfig.uncased());
         new ClassifierModel(classifier, tokenizer, name -> true).save(dir);
     }
@@ -186,7 +186,7 @@ public final class InferenceBench {
     }
 
     /** Texts of 8 to 48 random whole-word vocabulary entries. */
-    private static List<String> sampleTexts(Tokenizer tokenizer, int count, Random random) {
+    public static List<String> sampleTexts(Tokenizer tokenizer, int count, Random random) {
         List<String> words = new ArrayList<>();
         for (int id = 0; id < tokenizer.size(); id++) {
             String token = tokenizer.idToToken(id);

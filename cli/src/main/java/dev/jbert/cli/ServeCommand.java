@@ -4,7 +4,6 @@ import dev.jbert.core.nd4j.NativeBackend;
 import dev.jbert.cli.serve.InferenceServer;
 import dev.jbert.heads.inference.InferenceOptions;
 import dev.jbert.heads.inference.TextClassifier;
-import dev.jbert.heads.predict.AggregationStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -197,11 +197,14 @@ public final class JbertClassifier extends Model<JbertClassifier> implements Def
 
     @Override
     public StructType transformSchema(StructType schema) {
-        if (!isDefined(modelPath)) throw new IllegalArgumentException("JbertClassifier: set modelPath to the classifier's folder");
+        return outputSchema(schema, spec());
+    }
+
+    private StructType outputSchema(StructType schema, ClassifierSpec spec) {
         requireString(schema, $(inputCol), "inputCol");
         if (!$(pairCol).isEmpty()) requireString(schema, $(pairCol), "pairCol");
         List<StructField> fields = new ArrayList<>(Arrays.asList(schema.fields()));
-        for (StructField out : outputFields(spec().task())) {
+        for (StructField out : outputFields(spec.task())) {
             if (Arrays.asList(schema.fieldNames()).contains(out.name())) {
                 throw new IllegalArgumentException("JbertClassifier: the output column '" + out.name() + "' already exists; choose another name");
             }
@@ -213,9 +216,10 @@ public final class JbertClassifier extends Model<JbertClassifier> implements Def
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType in = dataset.schema();
-        StructType out = transformSchema(in);
+        ClassifierSpec spec = spec();
+        StructType out = outputSchema(in, spec);
         int pairIndex = $(pairCol).isEmpty() ? -1 : in.fieldIndex($(pairCol));
-        RowScorer scorer = new RowScorer($(modelPath), spec().task(), in.fieldIndex($(inputCol)), pairIndex, (Integer) $(batchSize),
+        RowScorer scorer = new RowScorer($(modelPath), spec.task(), in.fieldIndex($(inputCol)), pairIndex, (Integer) $(batchSize),
                 (Integer) $(maxLength), (Double) $(threshold), $(aggregation));
         return dataset.toDF().mapPartitions(scorer, Encoders.row(out));
     }
@@ -227,6 +231,7 @@ public final class JbertClassifier extends Model<JbertClassifier> implements Def
 
     /** The task and labels, read on the driver from the folder's config.json. */
     private ClassifierSpec spec() {
+        if (!isDefined(modelPath)) throw new IllegalArgumentException("JbertClassifier: set modelPath to the classifier's folder");
         return SavedClassifier.specOf(ExecutorModels.local($(modelPath)));
     }
 

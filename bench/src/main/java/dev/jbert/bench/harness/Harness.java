@@ -322,8 +322,8 @@ public final class Harness {
         }
     }
 
-    /** Every position a real token of the vocabulary's word range; no padding. */
-    static Batch randomBatch(Random random, int batch, int length, int vocab) {
+    /** Every position a real token of the vocabulary's word range; no padding; random labels of the 2 classes. */
+    public static Batch randomBatch(Random random, int batch, int length, int vocab) {
         int[][] ids = new int[batch][length], types = new int[batch][length], mask = new int[batch][length];
         int[] labels = new int[batch];
         for (int b = 0; b < batch; b++) {

@@ -5,8 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -115,7 +113,7 @@ public final class HttpLoad {
         List<Double> rss = new ArrayList<>();
         long end = start + measure.toNanos();
         while (System.nanoTime() < end) {
-            if (serverPid > 0) rss.add(residentMegabytes(serverPid));
+            if (serverPid > 0) rss.add(ProcessMemory.residentMegabytes(serverPid));
             Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
         }
         measuring.set(false);
@@ -125,12 +123,13 @@ public final class HttpLoad {
         if (!pool.awaitTermination(90, TimeUnit.SECONDS)) pool.shutdownNow();
 
         // the pool has terminated, so every client's latencies are visible here
-        long[] all = latencies.stream().flatMapToLong(Latencies::stream).sorted().toArray();
+        double[] all = latencies.stream().flatMapToLong(Latencies::stream).mapToDouble(nanos -> nanos / 1e9).toArray();
         long total = all.length;
+        Timings timings = total == 0 ? null : Timings.of(all);
         Map<Integer, Long> byStatus = new TreeMap<>();
         statuses.forEach((status, count) -> byStatus.put(status, count.get()));
-        return new Result(clients, seconds, total, total / seconds, percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6,
-                byStatus, missingRetryAfter.get(), failures.get(), firstFailure.get(), rss);
+        return new Result(clients, seconds, total, total / seconds, total == 0 ? Double.NaN : timings.median() * 1e3,
+                total == 0 ? Double.NaN : timings.p99() * 1e3, byStatus, missingRetryAfter.get(), failures.get(), firstFailure.get(), rss);
     }
 
     /** Retry-After in seconds (the server's form); an HTTP date or garbage waits one second. */
@@ -155,22 +154,5 @@ public final class HttpLoad {
         LongStream stream() {
             return Arrays.stream(values, 0, size);
         }
-    }
-
-    private static double percentile(long[] sorted, double q) {
-        if (sorted.length == 0) return Double.NaN;
-        return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))];
-    }
-
-    /** VmRSS of a process in megabytes, or NaN where /proc is not available. */
-    public static double residentMegabytes(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-            }
-        } catch (IOException | NumberFormatException e) {
-            return Double.NaN;
-        }
-        return Double.NaN;
     }
 }

@@ -21,7 +21,12 @@ public final class ProcessMemory {
 
     /** VmRSS in megabytes, or NaN where /proc is not available. */
     public static double residentMegabytes() {
-        return status("VmRSS");
+        return status(STATUS, "VmRSS");
+    }
+
+    /** VmRSS of another process (a server under load) in megabytes, or NaN where /proc or the process is not there. */
+    public static double residentMegabytes(long pid) {
+        return status(Path.of("/proc", Long.toString(pid), "status"), "VmRSS");
     }
 
     /** Starts a new heap peak: {@link #peakHeapMegabytes()} then reports the highest use since this call. */
@@ -40,8 +45,8 @@ public final class ProcessMemory {
         return bytes / (1024.0 * 1024.0);
     }
 
-    private static double status(String field) {
-        return procField(STATUS, field).map(v -> Long.parseLong(v.replaceAll("\\D", "")) / 1024.0).orElse(Double.NaN);
+    private static double status(Path file, String field) {
+        return procField(file, field).map(v -> Long.parseLong(v.replaceAll("\\D", "")) / 1024.0).orElse(Double.NaN);
     }
 
     /**

@@ -1,16 +1,13 @@
 package dev.jbert.spark.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jbert.bert.config.EncoderConfig;
-import dev.jbert.bert.model.RandomWeights;
+import dev.jbert.bench.InferenceBench;
+import dev.jbert.bench.harness.Harness;
+import dev.jbert.bench.harness.ModelShape;
+import dev.jbert.bench.harness.Timings;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.tokenizer.Tokenizer;
-import dev.jbert.core.tokenizer.TokenizerConfig;
-import dev.jbert.core.tokenizer.Vocabulary;
 import dev.jbert.core.train.TrainableModel;
-import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
-import dev.jbert.heads.EncoderClassifier;
 import dev.jbert.heads.SavedClassifier;
 import dev.jbert.heads.TaskType;
 import dev.jbert.heads.inference.TextClassifier;
@@ -29,7 +26,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,25 +36,13 @@ import java.util.Random;
  * The Spark rows of the benchmarks, on {@code local[P]} in this JVM: scoring throughput of {@link JbertClassifier}
  * beside the single-JVM {@link TextClassifier} on the same texts, and the per-step cost of data-parallel training
  * ({@link DataParallelModel}) beside one JVM's gradient pass on the same batch, with the bytes a step moves. Models
- * are random-weight BERT shapes saved to a temporary folder (the figures are of the shapes, not of any checkpoint).
+ * are the bench's shapes ({@link ModelShape}) with random weights, saved to a temporary folder (the figures are of
+ * the shapes, not of any checkpoint).
  *
  * <p>Usage: {@code spark/bench.sh [SHAPES=tiny,base] [PARTITIONS=2] [SCORING_TEXTS=2000] [STEPS=5]}.
  */
 public final class SparkBench {
 
-    /** BERT shapes: name, layers, hidden, heads, intermediate. */
-    private record Shape(String name, int layers, int hidden, int heads) {
-        static Shape named(String name) {
-            return switch (name) {
-                case "tiny" -> new Shape(name, 2, 128, 2);
-                case "mini" -> new Shape(name, 4, 256, 4);
-                case "base" -> new Shape(name, 12, 768, 12);
-                default -> throw new IllegalArgumentException("unknown shape '" + name + "'; expected tiny, mini or base");
-            };
-        }
-    }
-
-    private static final int VOCAB = 30522;
     private static final int TRAIN_BATCH = 16;
     private static final int LENGTH = 128;
 
@@ -77,9 +61,10 @@ public final class SparkBench {
         List<String> rows = new ArrayList<>();
         try {
             for (String name : shapes) {
-                Shape shape = Shape.named(name.strip());
-                Path folder = save(shape);
-                List<String> texts = texts(scoringTexts, new Random(3));
+                ModelShape shape = ModelShape.named(name.strip());
+                Path folder = Files.createTempDirectory("jbert-spark-bench-" + shape.name());
+                InferenceBench.saveRandomModel(shape, folder);
+                List<String> texts = InferenceBench.sampleTexts(Tokenizer.fromDirectory(folder), scoringTexts, new Random(3));
                 rows.add(scoring(spark, shape, folder, texts, partitions));
                 rows.add(training(context, shape, folder, partitions, steps));
             }
@@ -92,7 +77,7 @@ public final class SparkBench {
         rows.forEach(System.out::println);
     }
 
-    private static String scoring(SparkSession spark, Shape shape, Path folder, List<String> texts, int partitions) {
+    private static String scoring(SparkSession spark, ModelShape shape, Path folder, List<String> texts, int partitions) {
         double single;
         try (TextClassifier classifier = TextClassifier.load(folder)) {
             classifier.classifyBatch(texts.subList(0, 64));
@@ -112,8 +97,8 @@ public final class SparkBench {
         return String.format(Locale.ROOT, "| %s | scoring, texts/s | %.1f | %.1f | %.2fx | - |", shape.name(), single, distributed, distributed / single);
     }
 
-    private static String training(JavaSparkContext context, Shape shape, Path folder, int partitions, int steps) {
-        Batch batch = batch(new Random(5));
+    private static String training(JavaSparkContext context, ModelShape shape, Path folder, int partitions, int steps) {
+        Batch batch = Harness.randomBatch(new Random(5), TRAIN_BATCH, LENGTH, shape.vocab());
         TrainableModel single = SavedClassifier.open(folder, spec(), 1, false);
         String path = folder.toString();
         DataParallelModel parallel = new DataParallelModel(context, SavedClassifier.open(folder, spec(), 1, false),
@@ -138,52 +123,10 @@ public final class SparkBench {
             model.accumulateGradients(batch, 1.0, s + 2, gradients);
             seconds[s] = (System.nanoTime() - start) / 1e9;
         }
-        Arrays.sort(seconds);
-        return seconds[steps / 2];
+        return Timings.of(seconds).median();
     }
 
     private static ClassifierSpec spec() {
         return ClassifierSpec.of(TaskType.SINGLE_LABEL, List.of("negative", "positive"));
-    }
-
-    private static Path save(Shape shape) throws IOException {
-        Path dir = Files.createTempDirectory("jbert-spark-bench-" + shape.name());
-        EncoderConfig config = EncoderConfig.fromJson(new ObjectMapper().readTree("""
-                {"vocab_size": %d, "hidden_size": %d, "num_hidden_layers": %d, "num_attention_heads": %d,
-                 "intermediate_size": %d, "max_position_embeddings": 512}""".formatted(VOCAB, shape.hidden(), shape.layers(), shape.heads(),
-                4 * shape.hidden())));
-        EncoderClassifier classifier = EncoderClassifier.build(config, new RandomWeights(1, 0.02), spec(), 1);
-        List<String> tokens = new ArrayList<>(Arrays.asList("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
-        for (int i = tokens.size(); i < VOCAB; i++) tokens.add("w" + i);
-        new ClassifierModel(classifier, Tokenizer.of(Vocabulary.of(tokens), TokenizerConfig.uncased()), n -> true).save(dir);
-        return dir;
-    }
-
-    /** Texts of 8 to 48 vocabulary words. */
-    private static List<String> texts(int count, Random random) {
-        List<String> texts = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            StringBuilder sb = new StringBuilder();
-            int n = 8 + random.nextInt(41);
-            for (int w = 0; w < n; w++) sb.append(w == 0 ? "" : " ").append("w").append(5 + random.nextInt(VOCAB - 5));
-            texts.add(sb.toString());
-        }
-        return texts;
-    }
-
-    /** A training batch of random ids, full length, random labels. */
-    private static Batch batch(Random random) {
-        int[][] ids = new int[TRAIN_BATCH][LENGTH];
-        int[][] types = new int[TRAIN_BATCH][LENGTH];
-        int[][] mask = new int[TRAIN_BATCH][LENGTH];
-        int[] labels = new int[TRAIN_BATCH];
-        for (int b = 0; b < TRAIN_BATCH; b++) {
-            ids[b][0] = 2;
-            for (int t = 1; t < LENGTH - 1; t++) ids[b][t] = 5 + random.nextInt(VOCAB - 5);
-            ids[b][LENGTH - 1] = 3;
-            Arrays.fill(mask[b], 1);
-            labels[b] = random.nextInt(2);
-        }
-        return new Batch(ids, types, mask, Nd4j.createFromArray(labels));
     }
 }
