@@ -22,9 +22,10 @@ import java.util.Optional;
  * LayerNorm weights), a warm-up schedule, global-norm clipping, gradient accumulation, evaluation
  * and checkpoints by strategy, the best model by a chosen metric, early stopping and resume.
  *
- * <p>{@link #train} reads top to bottom: per epoch, per micro-batch, accumulate; every
- * {@code gradient_accumulation_steps} micro-batches (and at an epoch's end), clip, step, log,
- * then evaluate and checkpoint when a listener asks.
+ * <p>{@link #train} reads top to bottom: per epoch, gather micro-batches; every
+ * {@code gradient_accumulation_steps} of them (and at an epoch's end) make a planned step; take it (accumulate,
+ * clip, step), log, then evaluate and checkpoint when a listener asks. A {@link LocalStepsModel} takes its planned
+ * steps a round at a time, and the logging, evaluation and checkpoints follow each round.
  */
 public final class Trainer {
 
@@ -60,6 +61,21 @@ public final class Trainer {
         this.optimizer = new AdamW(new AdamWConfig(args.adamBeta1(), args.adamBeta2(), args.adamEpsilon(), args.weightDecay()),
                 model::decays);
         model.trainableParameters().forEach((name, p) -> gradients.put(name, p.ulike().assign(0)));
+        int round = stepsPerRound();
+        if (round < 1) throw new IllegalArgumentException("a round must have at least 1 local step, got " + round);
+        if (args.evalStrategy() == IntervalStrategy.STEPS && args.evalSteps() % round != 0) {
+            throw new IllegalArgumentException("eval_steps " + args.evalSteps() + " is not a multiple of the " + round
+                    + " local steps per round: the replicas agree, and can be evaluated, only at a round's end");
+        }
+        if (args.saveStrategy() == IntervalStrategy.STEPS && args.saveSteps() % round != 0) {
+            throw new IllegalArgumentException("save_steps " + args.saveSteps() + " is not a multiple of the " + round
+                    + " local steps per round: the replicas agree, and can be saved, only at a round's end");
+        }
+    }
+
+    /** Steps taken between averages of a {@link LocalStepsModel}'s replicas; 1 for any other model. */
+    private int stepsPerRound() {
+        return model instanceof LocalStepsModel replicated ? replicated.stepsPerRound() : 1;
     }
 
     /** Optimizer steps per epoch: a last partial accumulation still steps, as transformers does. */
@@ -92,57 +108,49 @@ public final class Trainer {
         TrainerControl control = new TrainerControl();
         listeners.forEach(l -> l.onTrainBegin(state, control));
         int epochs = (int) Math.ceil((double) state.maxSteps / stepsPerEpoch());
+        int stepsPerRound = stepsPerRound();
         Path lastCheckpoint = resumeFrom.orElse(null);
 
         training:
         for (int epoch = state.epoch; epoch < epochs; epoch++) {
             List<Batch> batches = data.epoch(epoch, args.seed());
             state.epoch = epoch;
-            double stepLoss = 0;
-            int microBatches = 0, examples = 0;
+            List<Batch> microBatches = new ArrayList<>();
+            List<PlannedStep> round = new ArrayList<>();
+            List<Integer> batchesDone = new ArrayList<>();
             long started = System.nanoTime();
             for (int i = state.batchesDoneInEpoch; i < batches.size(); i++) {
-                Batch batch = batches.get(i);
-                stepLoss += model.accumulateGradients(batch, 1.0 / args.gradientAccumulationSteps(),
-                        dropoutSeed(state.globalStep, microBatches), gradients);
-                microBatches++;
-                examples += batch.size();
-                state.batchesDoneInEpoch = i + 1;
+                microBatches.add(batches.get(i));
                 boolean lastOfEpoch = i == batches.size() - 1;
-                if (microBatches < args.gradientAccumulationSteps() && !lastOfEpoch) continue;
+                if (microBatches.size() < args.gradientAccumulationSteps() && !lastOfEpoch) continue;
 
-                double lr = schedule.learningRate(state.globalStep);
-                long clipping = Profiler.start();
-                double gradNorm = args.maxGradNorm() > 0
-                        ? GradientClipping.clipByGlobalNorm(gradients, args.maxGradNorm())
-                        : GradientClipping.globalNorm(gradients);
-                Profiler.stop(Profiler.Section.GRADIENTS, clipping);
-                double loss = stepLoss / microBatches;
-                boolean finite = Double.isFinite(loss) && Double.isFinite(gradNorm);
-                if (!finite && !args.skipNonFiniteSteps()) {
-                    throw new TrainingDivergedException(state.globalStep + 1, loss, gradNorm, nonFinite(), lastCheckpoint);
+                long step = state.globalStep + round.size();
+                long[] seeds = new long[microBatches.size()];
+                for (int j = 0; j < seeds.length; j++) seeds[j] = dropoutSeed(step, j);
+                round.add(new PlannedStep(step, microBatches, seeds, 1.0 / args.gradientAccumulationSteps(), schedule.learningRate(step)));
+                batchesDone.add(i + 1);
+                microBatches.clear();
+                boolean runEnds = step + 1 >= state.maxSteps;
+                if (!lastOfEpoch && !runEnds && (step + 1) % stepsPerRound != 0) continue;
+
+                List<StepOutcome> outcomes = take(round, lastCheckpoint);
+                double seconds = (System.nanoTime() - started) / 1e9 / round.size();
+                for (int k = 0; k < round.size(); k++) {
+                    PlannedStep planned = round.get(k);
+                    StepOutcome outcome = outcomes.get(k);
+                    state.batchesDoneInEpoch = batchesDone.get(k);
+                    state.globalStep++;
+                    if (outcome.finite()) {
+                        StepLog log = new StepLog(state.globalStep, state.fractionalEpoch(), outcome.loss(), planned.learningRate(),
+                                outcome.gradNorm(), planned.examples(), seconds);
+                        state.steps.add(log);
+                        listeners.forEach(l -> l.onStep(log, state, control));
+                    } else {
+                        LOG.warn("step {} skipped: loss {}, gradient norm {} ({}); no update, its gradients dropped ({} skipped so far)",
+                                state.globalStep, outcome.loss(), outcome.gradNorm(), outcome.nonFinite(), state.skippedSteps.size() + 1);
+                        state.skippedSteps.add(state.globalStep);
+                    }
                 }
-                if (finite) {
-                    long stepping = Profiler.start();
-                    optimizer.step(model.trainableParameters(), gradients, lr);
-                    Profiler.stop(Profiler.Section.OPTIMIZER, stepping);
-                } else {
-                    LOG.warn("step {} skipped: loss {}, gradient norm {} ({}); no update, its gradients dropped ({} skipped so far)",
-                            state.globalStep + 1, loss, gradNorm, nonFinite(), state.skippedSteps.size() + 1);
-                }
-                long zeroing = Profiler.start();
-                gradients.values().forEach(g -> g.assign(0));
-                Profiler.stop(Profiler.Section.GRADIENTS, zeroing);
-                state.globalStep++;
-                if (finite) {
-                    StepLog log = new StepLog(state.globalStep, state.fractionalEpoch(), loss, lr, gradNorm, examples,
-                            (System.nanoTime() - started) / 1e9);
-                    state.steps.add(log);
-                    listeners.forEach(l -> l.onStep(log, state, control));
-                } else {
-                    state.skippedSteps.add(state.globalStep);
-                }
-                boolean runEnds = state.globalStep >= state.maxSteps;
                 if (lastOfEpoch) {
                     state.epoch = epoch + 1;
                     state.batchesDoneInEpoch = 0;
@@ -154,9 +162,8 @@ public final class Trainer {
                 }
                 lastCheckpoint = act(control, state, lastCheckpoint);
                 if (control.shouldStop || runEnds) break training;
-                stepLoss = 0;
-                microBatches = 0;
-                examples = 0;
+                round.clear();
+                batchesDone.clear();
                 started = System.nanoTime();
             }
         }
@@ -166,6 +173,50 @@ public final class Trainer {
         }
         listeners.forEach(l -> l.onTrainEnd(state));
         return state;
+    }
+
+    /**
+     * Takes a round of planned steps: the model's replicas take them (a {@link LocalStepsModel}), or, a step at a time,
+     * this trainer accumulates, clips and steps AdamW. A non-finite step stops the run unless such steps are skipped.
+     */
+    private List<StepOutcome> take(List<PlannedStep> round, Path lastCheckpoint) {
+        List<StepOutcome> outcomes = new ArrayList<>();
+        if (model instanceof LocalStepsModel replicated) {
+            outcomes.addAll(replicated.round(round, optimizer, args.maxGradNorm()));
+        } else {
+            for (PlannedStep step : round) outcomes.add(take(step));
+        }
+        for (int k = 0; k < round.size(); k++) {
+            StepOutcome outcome = outcomes.get(k);
+            if (!outcome.finite() && !args.skipNonFiniteSteps()) {
+                throw new TrainingDivergedException(round.get(k).step() + 1, outcome.loss(), outcome.gradNorm(), outcome.nonFinite(),
+                        lastCheckpoint);
+            }
+        }
+        return outcomes;
+    }
+
+    private StepOutcome take(PlannedStep step) {
+        double stepLoss = 0;
+        for (int j = 0; j < step.microBatches().size(); j++) {
+            stepLoss += model.accumulateGradients(step.microBatches().get(j), step.scale(), step.dropoutSeeds()[j], gradients);
+        }
+        long clipping = Profiler.start();
+        double gradNorm = args.maxGradNorm() > 0
+                ? GradientClipping.clipByGlobalNorm(gradients, args.maxGradNorm())
+                : GradientClipping.globalNorm(gradients);
+        Profiler.stop(Profiler.Section.GRADIENTS, clipping);
+        double loss = stepLoss / step.microBatches().size();
+        String nonFinite = Double.isFinite(loss) && Double.isFinite(gradNorm) ? null : nonFinite();
+        if (nonFinite == null) {
+            long stepping = Profiler.start();
+            optimizer.step(model.trainableParameters(), gradients, step.learningRate());
+            Profiler.stop(Profiler.Section.OPTIMIZER, stepping);
+        }
+        long zeroing = Profiler.start();
+        gradients.values().forEach(g -> g.assign(0));
+        Profiler.stop(Profiler.Section.GRADIENTS, zeroing);
+        return new StepOutcome(loss, gradNorm, nonFinite);
     }
 
     /** Runs the evaluation and checkpoint the listeners asked for; returns the newest checkpoint. */

@@ -1,0 +1,32 @@
+package dev.jbert.core.train;
+
+import dev.jbert.core.data.Batch;
+
+import java.util.List;
+
+/**
+ * One optimizer step as the trainer plans it before it is taken: its micro-batches, each with its dropout seed, the
+ * scale of each micro-batch's gradient (1 / gradient_accumulation_steps, as transformers scales even a short last
+ * accumulation) and the schedule's learning rate.
+ *
+ * @param step         optimizer steps done before this one (0-based)
+ * @param microBatches the batches whose gradients the step adds up
+ * @param dropoutSeeds one per micro-batch
+ * @param scale        factor on each micro-batch's gradient and loss
+ * @param learningRate the rate the schedule gives this step
+ */
+public record PlannedStep(long step, List<Batch> microBatches, long[] dropoutSeeds, double scale, double learningRate) {
+
+    public PlannedStep {
+        microBatches = List.copyOf(microBatches);
+        if (dropoutSeeds.length != microBatches.size()) {
+            throw new IllegalArgumentException(microBatches.size() + " micro-batches but " + dropoutSeeds.length + " dropout seeds");
+        }
+        dropoutSeeds = dropoutSeeds.clone();
+    }
+
+    /** Examples the step consumes. */
+    public int examples() {
+        return microBatches.stream().mapToInt(Batch::size).sum();
+    }
+}
