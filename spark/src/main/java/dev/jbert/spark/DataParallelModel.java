@@ -2,26 +2,19 @@ package dev.jbert.spark;
 
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.train.TrainableModel;
-import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import scala.Tuple2;
 
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Synchronous data parallelism in Spark's own primitives, as a {@link TrainableModel} the existing
@@ -45,42 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class DataParallelModel implements TrainableModel {
 
-    /** Builds an executor's replica of the model: same architecture, loss and frozen weights as the driver's. */
-    @FunctionalInterface
-    public interface Replica extends Serializable {
-        TrainableModel create();
+    /** One partition's share of a batch, with the factor on its gradient and its dropout seed. */
+    private record Share(int index, BatchSlice slice, double scale, long dropoutSeed) implements Serializable {
     }
-
-    /** One partition's share of a batch, in a form that serialises without ND4J. */
-    private record Share(int index, int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMask, long[] labelShape,
-                         int[] intLabels, float[] floatLabels, double scale, long dropoutSeed) implements Serializable {
-
-        static Share of(int index, Batch batch, int from, int to, double scale, long dropoutSeed) {
-            INDArray labels = batch.labels().get(NDArrayIndex.interval(from, to)).dup();
-            boolean integral = labels.dataType().isIntType();
-            return new Share(index, Arrays.copyOfRange(batch.inputIds(), from, to), Arrays.copyOfRange(batch.tokenTypeIds(), from, to),
-                    Arrays.copyOfRange(batch.attentionMask(), from, to), labels.shape(),
-                    integral ? labels.reshape(labels.length()).toIntVector() : null,
-                    integral ? null : labels.reshape(labels.length()).toFloatVector(), scale, dropoutSeed);
-        }
-
-        Share scaled(double value) {
-            return new Share(index, inputIds, tokenTypeIds, attentionMask, labelShape, intLabels, floatLabels, value, dropoutSeed);
-        }
-
-        Batch batch() {
-            INDArray labels = intLabels != null ? Nd4j.createFromArray(intLabels).reshape(labelShape)
-                    : Nd4j.createFromArray(floatLabels).reshape(labelShape);
-            return new Batch(inputIds, tokenTypeIds, attentionMask, labels);
-        }
-    }
-
-    /** A gradient summed over some shares: {@code rank} orders it among its level's partials. */
-    private record Partial(int rank, double weightedLoss, Map<String, float[]> gradients) implements Serializable {
-    }
-
-    /** Replicas of this JVM, by the id of the data-parallel model they serve. */
-    private static final Map<String, TrainableModel> REPLICAS = new ConcurrentHashMap<>();
 
     private final JavaSparkContext spark;
     private final TrainableModel driver;
@@ -119,89 +79,40 @@ public final class DataParallelModel implements TrainableModel {
     public double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
         double total = driver.lossNormalizer(batch);
         List<Share> shares = new ArrayList<>();
-        int n = batch.size();
-        int parts = Math.min(partitions, n);
-        for (int k = 0, from = 0; k < parts; k++) {
-            int to = from + n / parts + (k < n % parts ? 1 : 0);
-            Share share = Share.of(k, batch, from, to, 1, k == 0 ? dropoutSeed : mix(dropoutSeed, k));
-            shares.add(share.scaled(scale * driver.lossNormalizer(share.batch()) / total));
-            from = to;
+        List<BatchSlice> slices = BatchSlice.split(batch, Math.min(partitions, batch.size()));
+        for (int k = 0; k < slices.size(); k++) {
+            BatchSlice slice = slices.get(k);
+            shares.add(new Share(k, slice, scale * driver.lossNormalizer(slice.batch()) / total, BatchSlice.dropoutSeed(dropoutSeed, k)));
         }
-        Broadcast<Map<String, float[]>> parameters = spark.broadcast(snapshot(driver.trainableParameters()));
+        Broadcast<Map<String, float[]>> parameters = spark.broadcast(FloatArrays.of(driver.trainableParameters(), 1f));
         try {
             String key = id;
             Replica factory = replica;
-            JavaRDD<Partial> partials = spark.parallelize(shares, shares.size()).map(share -> {
-                TrainableModel model = REPLICAS.computeIfAbsent(key, k -> factory.create());
-                // one replica per executor JVM: its graph is not for two threads at once, and each pass already
-                // runs on all the executor's cores through ND4J's own threads, so tasks of one JVM take turns
+            JavaRDD<TreeSum.Partial> partials = spark.parallelize(shares, shares.size()).map(share -> {
+                TrainableModel model = Replica.cached(key, factory);
                 synchronized (model) {
                     return compute(model, parameters.value(), share, total);
                 }
             });
-            Partial sum = treeSum(partials, shares.size());
-            sum.gradients().forEach((name, values) -> gradients.get(name).addi(Nd4j.createFromArray(values).reshape(gradients.get(name).shape())));
-            return sum.weightedLoss();
+            TreeSum.Partial sum = TreeSum.of(partials, shares.size(), fanIn);
+            sum.arrays().forEach((name, values) -> gradients.get(name).addi(FloatArrays.shapedLike(values, gradients.get(name))));
+            return sum.scalars()[0];
         } finally {
             parameters.destroy();
         }
     }
 
     /** On an executor: the replica set to the driver's parameters, then this share's scaled gradient and loss share. */
-    private static Partial compute(TrainableModel model, Map<String, float[]> parameters, Share share, double total) {
+    private static TreeSum.Partial compute(TrainableModel model, Map<String, float[]> parameters, Share share, double total) {
         Map<String, INDArray> params = model.trainableParameters();
         Map<String, INDArray> gradients = new LinkedHashMap<>();
         params.forEach((name, p) -> {
-            p.assign(Nd4j.createFromArray(parameters.get(name)).reshape(p.shape()));
+            p.assign(FloatArrays.shapedLike(parameters.get(name), p));
             gradients.put(name, Nd4j.zeros(p.dataType(), p.shape()));
         });
-        Batch batch = share.batch();
+        Batch batch = share.slice().batch();
         double loss = model.accumulateGradients(batch, share.scale(), share.dropoutSeed(), gradients);
-        return new Partial(share.index(), loss * model.lossNormalizer(batch) / total, snapshot(gradients));
-    }
-
-    /** Sums partials level by level, {@code fanIn} at a time, each group in rank order: deterministic float sums. */
-    private Partial treeSum(JavaRDD<Partial> partials, int count) {
-        JavaRDD<Partial> level = partials;
-        int width = count;
-        int group = fanIn;
-        while (width > 1) {
-            int next = (width + group - 1) / group;
-            level = level.mapToPair(p -> new Tuple2<>(p.rank() / group, p))
-                    .groupByKey(new HashPartitioner(next))
-                    .map(g -> add(g._1(), g._2()));
-            width = next;
-        }
-        return level.collect().get(0);
-    }
-
-    private static Partial add(int rank, Iterable<Partial> group) {
-        List<Partial> ordered = new ArrayList<>();
-        group.forEach(ordered::add);
-        ordered.sort(Comparator.comparingInt(Partial::rank));
-        Map<String, float[]> sum = new LinkedHashMap<>();
-        double loss = 0;
-        for (Partial p : ordered) {
-            loss += p.weightedLoss();
-            p.gradients().forEach((name, values) -> {
-                float[] into = sum.computeIfAbsent(name, k -> new float[values.length]);
-                for (int i = 0; i < values.length; i++) into[i] += values[i];
-            });
-        }
-        return new Partial(rank, loss, sum);
-    }
-
-    private static Map<String, float[]> snapshot(Map<String, INDArray> arrays) {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        arrays.forEach((name, a) -> out.put(name, a.castTo(DataType.FLOAT).reshape(a.length()).toFloatVector()));
-        return out;
-    }
-
-    private static long mix(long seed, int share) {
-        long h = seed + 0x9E3779B97F4A7C15L * (share + 1);
-        h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
-        h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
-        return h ^ (h >>> 31);
+        return new TreeSum.Partial(share.index(), new double[]{loss * model.lossNormalizer(batch) / total}, FloatArrays.of(gradients, 1f));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.jbert.core.train.optim;
 
+import java.io.Serializable;
+
 /**
  * The hyperparameters of {@link AdamW} other than the learning rate, which changes every step.
  *
@@ -8,7 +10,8 @@ package dev.jbert.core.train.optim;
  * @param epsilon     added to the bias-corrected root of the second moment, {@code >= 0}
  * @param weightDecay decoupled weight decay, {@code >= 0}, applied only to parameters the decay rule selects
  */
-public record AdamWConfig(double beta1, double beta2, double epsilon, double weightDecay) {
+// serialisable for the replicas of distributed training, which step their own AdamW with the driver's settings
+public record AdamWConfig(double beta1, double beta2, double epsilon, double weightDecay) implements Serializable {
 
     public AdamWConfig {
         requireBeta("beta1", beta1);
