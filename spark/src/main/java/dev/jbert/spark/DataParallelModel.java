@@ -1,5 +1,7 @@
 package dev.jbert.spark;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.train.TrainableModel;
 import org.apache.spark.api.java.JavaRDD;
@@ -39,6 +41,7 @@ import java.util.UUID;
 public final class DataParallelModel implements TrainableModel {
 
     /** One partition's share of a batch, with the factor on its gradient and its dropout seed. */
+    @DefaultSerializer(JavaSerializer.class)
     private record Share(int index, BatchSlice slice, double scale, long dropoutSeed) implements Serializable {
     }
 
@@ -107,7 +110,7 @@ public final class DataParallelModel implements TrainableModel {
         Map<String, INDArray> params = model.trainableParameters();
         Map<String, INDArray> gradients = new LinkedHashMap<>();
         params.forEach((name, p) -> {
-            p.assign(FloatArrays.shapedLike(parameters.get(name), p));
+            FloatArrays.assign(p, parameters.get(name));
             gradients.put(name, Nd4j.zeros(p.dataType(), p.shape()));
         });
         Batch batch = share.slice().batch();

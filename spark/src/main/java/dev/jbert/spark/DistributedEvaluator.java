@@ -1,5 +1,7 @@
 package dev.jbert.spark;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import dev.jbert.bert.PretrainedEncoder;
 import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.core.data.EncodedDataset;
@@ -25,6 +27,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -82,14 +85,14 @@ public final class DistributedEvaluator {
         }
         int batchSize = (Integer) classifier.getOrDefault(classifier.batchSize());
         int requested = (Integer) classifier.getOrDefault(classifier.maxLength());
-        List<ClassifierEvaluator.TagSequences> parts = data.select(wordsCol, tagsCol).toJavaRDD().mapPartitions(rows -> {
+        List<PartitionTags> parts = data.select(wordsCol, tagsCol).toJavaRDD().mapPartitions(rows -> {
             List<TokenExample> examples = new ArrayList<>();
             while (rows.hasNext()) {
                 Row row = rows.next();
                 if (row.isNullAt(0) || row.isNullAt(1)) throw new IllegalArgumentException("a sentence without words or tags: " + row);
                 examples.add(new TokenExample(strings(row.getList(0)), strings(row.getList(1)), new SourceLine(null, examples.size() + 1)));
             }
-            if (examples.isEmpty()) return List.<ClassifierEvaluator.TagSequences>of().iterator();
+            if (examples.isEmpty()) return List.<PartitionTags>of().iterator();
             ClassifierModel model = ExecutorModels.forEvaluation(folder);
             ClassifierSpec executorSpec = model.classifier().spec();
             EncoderConfig config = model.classifier().encoder().config();
@@ -98,13 +101,13 @@ public final class DistributedEvaluator {
             EncodedDataset encoded = EncodedDataset.ofTokens(examples, LabelSet.of(executorSpec.labels()), model.tokenizer(),
                     EncodeOptions.dynamicPadding(maxLength), SubwordLabels.FIRST_SUBWORD);
             synchronized (model) {
-                return List.of(new ClassifierEvaluator(executorSpec, encoded.batches(batchSize), Thresholds.global(0.5)).tokenTags(model)).iterator();
+                return List.of(new PartitionTags(new ClassifierEvaluator(executorSpec, encoded.batches(batchSize), Thresholds.global(0.5)).tokenTags(model))).iterator();
             }
         }).collect();
         List<List<String>> gold = new ArrayList<>(), predicted = new ArrayList<>();
-        for (ClassifierEvaluator.TagSequences part : parts) {
-            gold.addAll(part.gold());
-            predicted.addAll(part.predicted());
+        for (PartitionTags part : parts) {
+            gold.addAll(part.tags().gold());
+            predicted.addAll(part.tags().predicted());
         }
         return ConllEval.evaluate(gold, predicted);
     }
@@ -172,5 +175,10 @@ public final class DistributedEvaluator {
         int id = labels.resolve(label);
         if (id < 0) throw new IllegalArgumentException("unknown label '" + label + "': the model's labels are " + labels.names());
         return id;
+    }
+
+    /** A partition's gold and predicted tags, as the driver collects them (whatever {@code spark.serializer} is). */
+    @DefaultSerializer(JavaSerializer.class)
+    private record PartitionTags(ClassifierEvaluator.TagSequences tags) implements Serializable {
     }
 }

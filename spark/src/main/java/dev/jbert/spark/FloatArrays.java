@@ -1,5 +1,6 @@
 package dev.jbert.spark;
 
+import dev.jbert.core.nn.Floats;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -7,7 +8,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Named arrays to and from plain float32 values, which Spark serialises without ND4J. */
+/**
+ * Named arrays to and from plain float32 values, which Spark serialises without ND4J. Copies go through the
+ * arrays' native memory in bulk: ND4J's own {@code toFloatVector} and {@code createFromArray} move one element at a
+ * time, which at base cost more than the serialisation itself.
+ */
 final class FloatArrays {
 
     private FloatArrays() {
@@ -22,13 +27,36 @@ final class FloatArrays {
 
     /** The array's values in row-major order, scaled by {@code factor} (1 copies them exactly). */
     static float[] of(INDArray array, float factor) {
-        float[] values = array.castTo(DataType.FLOAT).reshape(array.length()).toFloatVector();
+        float[] values = new float[Math.toIntExact(array.length())];
+        Floats.of(contiguousFloat(array)).get(0, values);
         if (factor != 1f) for (int i = 0; i < values.length; i++) values[i] *= factor;
         return values;
     }
 
-    /** Values as an array shaped and typed like {@code like}. */
+    /** Values as a new array shaped and typed like {@code like}. */
     static INDArray shapedLike(float[] values, INDArray like) {
-        return Nd4j.createFromArray(values).reshape(like.shape()).castTo(like.dataType());
+        INDArray out = Nd4j.create(DataType.FLOAT, like.shape(), 'c');
+        Floats.of(out).put(0, values);
+        return like.dataType() == DataType.FLOAT ? out : out.castTo(like.dataType());
+    }
+
+    /** {@code target = values} (row-major), in place. */
+    static void assign(INDArray target, float[] values) {
+        if (target.length() != values.length) {
+            throw new IllegalArgumentException(values.length + " values for an array of " + target.length() + " elements");
+        }
+        if (isContiguousFloat(target)) {
+            Floats.of(target).put(0, values);
+        } else {
+            target.assign(shapedLike(values, target));
+        }
+    }
+
+    private static INDArray contiguousFloat(INDArray array) {
+        return isContiguousFloat(array) ? array : array.castTo(DataType.FLOAT).dup('c');
+    }
+
+    private static boolean isContiguousFloat(INDArray array) {
+        return array.dataType() == DataType.FLOAT && (array.length() <= 1 || (array.ordering() == 'c' && array.elementWiseStride() == 1));
     }
 }

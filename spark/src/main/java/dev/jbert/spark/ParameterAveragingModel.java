@@ -1,5 +1,7 @@
 package dev.jbert.spark;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.train.LocalStepsModel;
 import dev.jbert.core.train.PlannedStep;
@@ -61,6 +63,7 @@ public final class ParameterAveragingModel implements LocalStepsModel {
     private static final String EXP_AVG_SQ = "exp_avg_sq/";
 
     /** The driver's state at a round's start, and the settings every replica steps with. */
+    @DefaultSerializer(JavaSerializer.class)
     private record Start(Map<String, float[]> parameters, Map<String, float[]> expAvg, Map<String, float[]> expAvgSq,
                          Map<String, Long> steps, AdamWConfig config, double maxGradNorm) implements Serializable {
     }
@@ -74,6 +77,7 @@ public final class ParameterAveragingModel implements LocalStepsModel {
     }
 
     /** A partition's round: its steps, and its weight in the average (its part of the round's loss denominator). */
+    @DefaultSerializer(JavaSerializer.class)
     private record Work(int index, List<LocalStep> steps, double weight) implements Serializable {
     }
 
@@ -193,7 +197,7 @@ public final class ParameterAveragingModel implements LocalStepsModel {
         Map<String, INDArray> gradients = new LinkedHashMap<>();
         Map<String, AdamW.ParameterState> state = new TreeMap<>();
         params.forEach((name, p) -> {
-            p.assign(FloatArrays.shapedLike(start.parameters().get(name), p));
+            FloatArrays.assign(p, start.parameters().get(name));
             gradients.put(name, Nd4j.zeros(p.dataType(), p.shape()));
             Long count = start.steps().get(name);
             if (count != null) {
@@ -255,7 +259,7 @@ public final class ParameterAveragingModel implements LocalStepsModel {
         Map<String, AdamW.ParameterState> state = new TreeMap<>();
         int steppedEverywhere = stepCount - skipped;
         driver.trainableParameters().forEach((name, p) -> {
-            p.assign(FloatArrays.shapedLike(average.arrays().get(PARAM + name), p));
+            FloatArrays.assign(p, average.arrays().get(PARAM + name));
             long count = start.steps().getOrDefault(name, 0L) + steppedEverywhere;
             if (count > 0) {
                 state.put(name, new AdamW.ParameterState(count, FloatArrays.shapedLike(average.arrays().get(EXP_AVG + name), p),

@@ -1,5 +1,7 @@
 package dev.jbert.spark;
 
+import com.esotericsoftware.kryo.DefaultSerializer;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import scala.Tuple2;
@@ -19,6 +21,7 @@ import java.util.Map;
 final class TreeSum {
 
     /** A sum over some partitions: {@code rank} orders it among its level's partials; scalars and arrays add elementwise. */
+    @DefaultSerializer(JavaSerializer.class)
     record Partial(int rank, double[] scalars, Map<String, float[]> arrays) implements Serializable {
     }
 

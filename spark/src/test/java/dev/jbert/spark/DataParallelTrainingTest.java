@@ -39,16 +39,20 @@ class DataParallelTrainingTest {
     private static final double STEP_TOLERANCE = 1e-5;
     private static final double TRAJECTORY_TOLERANCE = 1e-4;
 
-    private static SparkSession spark;
-    private static JavaSparkContext context;
-    private static List<Batch> batches;
+    static SparkSession spark;
+    static JavaSparkContext context;
+    static List<Batch> batches;
 
     @TempDir
     static Path tmp;
 
     @BeforeAll
     static void start() {
-        spark = TrainingFixture.session("jbert-data-parallel-test");
+        begin("jbert-data-parallel-test", TrainingFixture.JAVA_SERIALIZER);
+    }
+
+    static void begin(String name, String serializer) {
+        spark = TrainingFixture.session(name, serializer);
         context = TrainingFixture.context(spark);
         batches = TrainingFixture.batches();
     }

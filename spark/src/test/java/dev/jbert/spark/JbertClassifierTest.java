@@ -61,16 +61,21 @@ class JbertClassifierTest {
 
     private static final double TOLERANCE = 1e-5;
 
-    private static SparkSession spark;
-    private static List<String> texts;
-    private static List<String[]> pairs;
+    static SparkSession spark;
+    static List<String> texts;
+    static List<String[]> pairs;
 
     @TempDir
     static Path tmp;
 
     @BeforeAll
     static void start() throws IOException {
-        spark = SparkSession.builder().master("local[2]").appName("jbert-spark-test")
+        begin("jbert-spark-test", TrainingFixture.JAVA_SERIALIZER);
+    }
+
+    static void begin(String name, String serializer) throws IOException {
+        spark = SparkSession.builder().master("local[2]").appName(name)
+                .config("spark.serializer", serializer)
                 .config("spark.ui.enabled", false)
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")

@@ -46,16 +46,20 @@ class ParameterAveragingTest {
 
     private static final double AVERAGE_TOLERANCE = 1e-5;
 
-    private static SparkSession spark;
-    private static JavaSparkContext context;
-    private static List<Batch> batches;
+    static SparkSession spark;
+    static JavaSparkContext context;
+    static List<Batch> batches;
 
     @TempDir
     static Path tmp;
 
     @BeforeAll
     static void start() {
-        spark = TrainingFixture.session("jbert-parameter-averaging-test");
+        begin("jbert-parameter-averaging-test", TrainingFixture.JAVA_SERIALIZER);
+    }
+
+    static void begin(String name, String serializer) {
+        spark = TrainingFixture.session(name, serializer);
         context = TrainingFixture.context(spark);
         batches = TrainingFixture.batches();
     }

@@ -40,9 +40,15 @@ final class TrainingFixture {
     private TrainingFixture() {
     }
 
+    /** Spark's default serializer. */
+    static final String JAVA_SERIALIZER = "org.apache.spark.serializer.JavaSerializer";
+    /** The one many clusters set in spark-defaults.conf. */
+    static final String KRYO_SERIALIZER = "org.apache.spark.serializer.KryoSerializer";
+
     /** {@code local[2, 4]}: two threads, and up to four attempts per task, so a failed task is retried. */
-    static SparkSession session(String name) {
+    static SparkSession session(String name, String serializer) {
         return SparkSession.builder().master("local[2,4]").appName(name)
+                .config("spark.serializer", serializer)
                 .config("spark.ui.enabled", false)
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
