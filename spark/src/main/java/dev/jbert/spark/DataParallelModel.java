@@ -98,7 +98,11 @@ public final class DataParallelModel implements TrainableModel {
                 }
             });
             TreeSum.Partial sum = TreeSum.of(partials, shares.size(), fanIn);
-            sum.arrays().forEach((name, values) -> gradients.get(name).addi(FloatArrays.shapedLike(values, gradients.get(name))));
+            sum.arrays().forEach((name, values) -> {
+                INDArray share = FloatArrays.shapedLike(values, gradients.get(name));
+                gradients.get(name).addi(share);
+                share.close();
+            });
             return sum.scalars()[0];
         } finally {
             parameters.destroy();
@@ -115,7 +119,9 @@ public final class DataParallelModel implements TrainableModel {
         });
         Batch batch = share.slice().batch();
         double loss = model.accumulateGradients(batch, share.scale(), share.dropoutSeed(), gradients);
-        return new TreeSum.Partial(share.index(), new double[]{loss * model.lossNormalizer(batch) / total}, FloatArrays.of(gradients, 1f));
+        TreeSum.Partial partial = new TreeSum.Partial(share.index(), new double[]{loss * model.lossNormalizer(batch) / total}, FloatArrays.of(gradients, 1f));
+        FloatArrays.close(gradients.values());
+        return partial;
     }
 
     @Override

@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -50,6 +51,14 @@ final class FloatArrays {
         } else {
             target.assign(shapedLike(values, target));
         }
+    }
+
+    /**
+     * Frees the arrays' native memory now. A step's or round's transient copies are hundreds of MB at base, and left
+     * to the garbage collector they piled up: a 10 GB-heap JVM passed 20 GB resident in the bench.
+     */
+    static void close(Collection<INDArray> arrays) {
+        for (INDArray a : arrays) if (a.closeable()) a.close();
     }
 
     private static INDArray contiguousFloat(INDArray array) {

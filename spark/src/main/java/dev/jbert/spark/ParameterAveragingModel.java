@@ -207,6 +207,7 @@ public final class ParameterAveragingModel implements LocalStepsModel {
         });
         AdamW optimizer = new AdamW(start.config(), model::decays);
         optimizer.importState(state);
+        FloatArrays.close(moments(state));
 
         double[] scalars = new double[3 * work.steps().size()];
         for (int s = 0; s < work.steps().size(); s++) {
@@ -238,11 +239,12 @@ public final class ParameterAveragingModel implements LocalStepsModel {
         Map<String, AdamW.ParameterState> stepped = optimizer.stateView();
         params.forEach((name, p) -> {
             AdamW.ParameterState s = stepped.get(name);
-            INDArray m = s != null ? s.expAvg() : Nd4j.zeros(p.dataType(), p.shape());
-            INDArray v = s != null ? s.expAvgSq() : Nd4j.zeros(p.dataType(), p.shape());
-            arrays.put(EXP_AVG + name, FloatArrays.of(m, weight));
-            arrays.put(EXP_AVG_SQ + name, FloatArrays.of(v, weight));
+            int n = Math.toIntExact(p.length());
+            arrays.put(EXP_AVG + name, s != null ? FloatArrays.of(s.expAvg(), weight) : new float[n]);
+            arrays.put(EXP_AVG_SQ + name, s != null ? FloatArrays.of(s.expAvgSq(), weight) : new float[n]);
         });
+        FloatArrays.close(gradients.values());
+        FloatArrays.close(moments(stepped));
         return new TreeSum.Partial(work.index(), scalars, arrays);
     }
 
@@ -267,7 +269,17 @@ public final class ParameterAveragingModel implements LocalStepsModel {
             }
         });
         optimizer.importState(state);
+        FloatArrays.close(moments(state));
         return outcomes;
+    }
+
+    private static List<INDArray> moments(Map<String, AdamW.ParameterState> state) {
+        List<INDArray> out = new ArrayList<>();
+        state.values().forEach(s -> {
+            out.add(s.expAvg());
+            out.add(s.expAvgSq());
+        });
+        return out;
     }
 
     @Override
