@@ -3,6 +3,7 @@ package dev.jbert.spark;
 import com.esotericsoftware.kryo.DefaultSerializer;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import dev.jbert.core.data.Batch;
+import dev.jbert.core.train.ForwardingModel;
 import dev.jbert.core.train.TrainableModel;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -11,7 +12,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +38,7 @@ import java.util.UUID;
  * <p>Per step the driver sends the parameters to every executor (a torrent broadcast) and receives one gradient
  * per partition; both are {@code 4·P} bytes for P trainable parameters ({@link #bytesPerStep}).
  */
-public final class DataParallelModel implements TrainableModel {
+public final class DataParallelModel extends ForwardingModel {
 
     /** One partition's share of a batch, with the factor on its gradient and its dropout seed. */
     @DefaultSerializer(JavaSerializer.class)
@@ -46,7 +46,6 @@ public final class DataParallelModel implements TrainableModel {
     }
 
     private final JavaSparkContext spark;
-    private final TrainableModel driver;
     private final Replica replica;
     private final int partitions;
     private final int fanIn;
@@ -59,10 +58,10 @@ public final class DataParallelModel implements TrainableModel {
      * @param fanIn      how many partials each level of the gradient tree adds (2 or more)
      */
     public DataParallelModel(JavaSparkContext spark, TrainableModel driver, Replica replica, int partitions, int fanIn) {
+        super(driver);
         if (partitions < 1) throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
         if (fanIn < 2) throw new IllegalArgumentException("the tree's fan-in must be at least 2, got " + fanIn);
         this.spark = spark;
-        this.driver = driver;
         this.replica = replica;
         this.partitions = partitions;
         this.fanIn = fanIn;
@@ -70,24 +69,19 @@ public final class DataParallelModel implements TrainableModel {
 
     /** Bytes of parameters broadcast and of gradients returned per partition and step: float32 for each trainable value. */
     public long bytesPerStep() {
-        return driver.trainableParameters().values().stream().mapToLong(INDArray::length).sum() * Float.BYTES;
-    }
-
-    @Override
-    public Map<String, INDArray> trainableParameters() {
-        return driver.trainableParameters();
+        return trainableParameters().values().stream().mapToLong(INDArray::length).sum() * Float.BYTES;
     }
 
     @Override
     public double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
-        double total = driver.lossNormalizer(batch);
+        double total = lossNormalizer(batch);
         List<Share> shares = new ArrayList<>();
         List<BatchSlice> slices = BatchSlice.split(batch, Math.min(partitions, batch.size()));
         for (int k = 0; k < slices.size(); k++) {
             BatchSlice slice = slices.get(k);
-            shares.add(new Share(k, slice, scale * driver.lossNormalizer(slice.batch()) / total, BatchSlice.dropoutSeed(dropoutSeed, k)));
+            shares.add(new Share(k, slice, scale * lossNormalizer(slice.batch()) / total, BatchSlice.dropoutSeed(dropoutSeed, k)));
         }
-        Broadcast<Map<String, float[]>> parameters = spark.broadcast(FloatArrays.of(driver.trainableParameters(), 1f));
+        Broadcast<Map<String, float[]>> parameters = spark.broadcast(FloatArrays.of(trainableParameters(), 1f));
         try {
             String key = id;
             Replica factory = replica;
@@ -122,40 +116,5 @@ public final class DataParallelModel implements TrainableModel {
         TreeSum.Partial partial = new TreeSum.Partial(share.index(), new double[]{loss * model.lossNormalizer(batch) / total}, FloatArrays.of(gradients, 1f));
         FloatArrays.close(gradients.values());
         return partial;
-    }
-
-    @Override
-    public double lossNormalizer(Batch batch) {
-        return driver.lossNormalizer(batch);
-    }
-
-    @Override
-    public INDArray predict(Batch batch) {
-        return driver.predict(batch);
-    }
-
-    @Override
-    public double evaluationLoss(Batch batch) {
-        return driver.evaluationLoss(batch);
-    }
-
-    @Override
-    public double loss(Batch batch, INDArray logits) {
-        return driver.loss(batch, logits);
-    }
-
-    @Override
-    public boolean decays(String parameterName) {
-        return driver.decays(parameterName);
-    }
-
-    @Override
-    public void save(Path dir) {
-        driver.save(dir);
-    }
-
-    @Override
-    public void load(Path dir) {
-        driver.load(dir);
     }
 }

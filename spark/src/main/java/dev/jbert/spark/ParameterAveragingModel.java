@@ -2,10 +2,10 @@ package dev.jbert.spark;
 
 import com.esotericsoftware.kryo.DefaultSerializer;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
-import dev.jbert.core.data.Batch;
 import dev.jbert.core.train.LocalStepsModel;
 import dev.jbert.core.train.PlannedStep;
 import dev.jbert.core.train.StepOutcome;
+import dev.jbert.core.train.ForwardingModel;
 import dev.jbert.core.train.TrainableModel;
 import dev.jbert.core.train.optim.AdamW;
 import dev.jbert.core.train.optim.AdamWConfig;
@@ -17,7 +17,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +55,7 @@ import java.util.UUID;
  * receives as much from each partition: {@link #bytesPerRound}, against {@code 4·P} each way per step for
  * {@link DataParallelModel}, so it moves less from four steps a round up.
  */
-public final class ParameterAveragingModel implements LocalStepsModel {
+public final class ParameterAveragingModel extends ForwardingModel implements LocalStepsModel {
 
     private static final String PARAM = "param/";
     private static final String EXP_AVG = "exp_avg/";
@@ -82,7 +81,6 @@ public final class ParameterAveragingModel implements LocalStepsModel {
     }
 
     private final JavaSparkContext spark;
-    private final TrainableModel driver;
     private final Replica replica;
     private final int partitions;
     private final int stepsPerRound;
@@ -98,11 +96,11 @@ public final class ParameterAveragingModel implements LocalStepsModel {
      */
     public ParameterAveragingModel(JavaSparkContext spark, TrainableModel driver, Replica replica, int partitions,
                                    int stepsPerRound, int fanIn) {
+        super(driver);
         if (partitions < 1) throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
         if (stepsPerRound < 1) throw new IllegalArgumentException("steps per round must be at least 1, got " + stepsPerRound);
         if (fanIn < 2) throw new IllegalArgumentException("the tree's fan-in must be at least 2, got " + fanIn);
         this.spark = spark;
-        this.driver = driver;
         this.replica = replica;
         this.partitions = partitions;
         this.stepsPerRound = stepsPerRound;
@@ -116,7 +114,7 @@ public final class ParameterAveragingModel implements LocalStepsModel {
 
     /** Bytes broadcast to every executor, and returned by every partition, per round: parameters and both moments. */
     public long bytesPerRound() {
-        return 3 * driver.trainableParameters().values().stream().mapToLong(INDArray::length).sum() * Float.BYTES;
+        return 3 * trainableParameters().values().stream().mapToLong(INDArray::length).sum() * Float.BYTES;
     }
 
     @Override
@@ -159,7 +157,7 @@ public final class ParameterAveragingModel implements LocalStepsModel {
                     BatchSlice slice = split.get(k);
                     slices.get(k).add(slice);
                     seeds.get(k)[j] = BatchSlice.dropoutSeed(step.dropoutSeeds()[j], k);
-                    if (!slice.isEmpty()) share[k] += driver.lossNormalizer(slice.batch());
+                    if (!slice.isEmpty()) share[k] += lossNormalizer(slice.batch());
                 }
             }
             double total = 0;
@@ -184,7 +182,7 @@ public final class ParameterAveragingModel implements LocalStepsModel {
             expAvgSq.put(name, FloatArrays.of(s.expAvgSq(), 1f));
             counts.put(name, s.step());
         });
-        return new Start(FloatArrays.of(driver.trainableParameters(), 1f), expAvg, expAvgSq, counts, optimizer.config(), maxGradNorm);
+        return new Start(FloatArrays.of(trainableParameters(), 1f), expAvg, expAvgSq, counts, optimizer.config(), maxGradNorm);
     }
 
     /**
@@ -260,7 +258,7 @@ public final class ParameterAveragingModel implements LocalStepsModel {
         }
         Map<String, AdamW.ParameterState> state = new TreeMap<>();
         int steppedEverywhere = stepCount - skipped;
-        driver.trainableParameters().forEach((name, p) -> {
+        trainableParameters().forEach((name, p) -> {
             FloatArrays.assign(p, average.arrays().get(PARAM + name));
             long count = start.steps().getOrDefault(name, 0L) + steppedEverywhere;
             if (count > 0) {
@@ -280,51 +278,5 @@ public final class ParameterAveragingModel implements LocalStepsModel {
             out.add(s.expAvgSq());
         });
         return out;
-    }
-
-    @Override
-    public Map<String, INDArray> trainableParameters() {
-        return driver.trainableParameters();
-    }
-
-    /** The driver model's gradient, for a caller outside the trainer's rounds (the rounds never call it). */
-    @Override
-    public double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
-        return driver.accumulateGradients(batch, scale, dropoutSeed, gradients);
-    }
-
-    @Override
-    public double lossNormalizer(Batch batch) {
-        return driver.lossNormalizer(batch);
-    }
-
-    @Override
-    public INDArray predict(Batch batch) {
-        return driver.predict(batch);
-    }
-
-    @Override
-    public double evaluationLoss(Batch batch) {
-        return driver.evaluationLoss(batch);
-    }
-
-    @Override
-    public double loss(Batch batch, INDArray logits) {
-        return driver.loss(batch, logits);
-    }
-
-    @Override
-    public boolean decays(String parameterName) {
-        return driver.decays(parameterName);
-    }
-
-    @Override
-    public void save(Path dir) {
-        driver.save(dir);
-    }
-
-    @Override
-    public void load(Path dir) {
-        driver.load(dir);
     }
 }

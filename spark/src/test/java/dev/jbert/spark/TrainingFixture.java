@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jbert.core.data.Batch;
+import dev.jbert.core.train.ForwardingModel;
 import dev.jbert.core.train.IntervalStrategy;
 import dev.jbert.core.train.TrainableModel;
 import dev.jbert.core.train.TrainingArguments;
@@ -145,10 +146,9 @@ final class TrainingFixture {
         }
     }
 
-    private record FailingOnce(TrainableModel model) implements TrainableModel {
-        @Override
-        public Map<String, INDArray> trainableParameters() {
-            return model.trainableParameters();
+    private static final class FailingOnce extends ForwardingModel {
+        FailingOnce(TrainableModel model) {
+            super(model);
         }
 
         @Override
@@ -157,37 +157,7 @@ final class TrainingFixture {
             if (task != null && task.attemptNumber() == 0 && FAILED_ONCE.compareAndSet(false, true)) {
                 throw new IllegalStateException("injected failure");
             }
-            return model.accumulateGradients(batch, scale, dropoutSeed, gradients);
-        }
-
-        @Override
-        public double lossNormalizer(Batch batch) {
-            return model.lossNormalizer(batch);
-        }
-
-        @Override
-        public INDArray predict(Batch batch) {
-            return model.predict(batch);
-        }
-
-        @Override
-        public double evaluationLoss(Batch batch) {
-            return model.evaluationLoss(batch);
-        }
-
-        @Override
-        public boolean decays(String parameterName) {
-            return model.decays(parameterName);
-        }
-
-        @Override
-        public void save(Path dir) {
-            model.save(dir);
-        }
-
-        @Override
-        public void load(Path dir) {
-            model.load(dir);
+            return super.accumulateGradients(batch, scale, dropoutSeed, gradients);
         }
     }
 }
