@@ -2,8 +2,8 @@ package dev.jbert.heads.train;
 
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.train.Checkpoints;
+import dev.jbert.core.train.ForwardingModel;
 import dev.jbert.core.train.IntervalStrategy;
-import dev.jbert.core.train.TrainableModel;
 import dev.jbert.core.train.Trainer;
 import dev.jbert.core.train.TrainerState;
 import dev.jbert.core.train.TrainingDivergedException;
@@ -35,57 +35,26 @@ class DivergenceTest {
     Path out;
 
     /** The fixture model, with a fault injected into its {@code at}-th micro-batch (1-based). */
-    private static final class Faulty implements TrainableModel {
+    private static final class Faulty extends ForwardingModel {
         /** Turns the micro-batch's loss and gradients bad; returns the loss to report. */
         interface Fault {
             double apply(double loss, Map<String, INDArray> gradients);
         }
 
-        final ClassifierModel inner;
         final int at;
         final Fault fault;
         int calls;
 
         Faulty(ClassifierModel inner, int at, Fault fault) {
-            this.inner = inner;
+            super(inner);
             this.at = at;
             this.fault = fault;
         }
 
         @Override
-        public Map<String, INDArray> trainableParameters() {
-            return inner.trainableParameters();
-        }
-
-        @Override
         public double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
-            double loss = inner.accumulateGradients(batch, scale, dropoutSeed, gradients);
+            double loss = super.accumulateGradients(batch, scale, dropoutSeed, gradients);
             return ++calls == at ? fault.apply(loss, gradients) : loss;
-        }
-
-        @Override
-        public boolean decays(String name) {
-            return inner.decays(name);
-        }
-
-        @Override
-        public INDArray predict(Batch batch) {
-            return inner.predict(batch);
-        }
-
-        @Override
-        public double evaluationLoss(Batch batch) {
-            return inner.evaluationLoss(batch);
-        }
-
-        @Override
-        public void save(Path dir) {
-            inner.save(dir);
-        }
-
-        @Override
-        public void load(Path dir) {
-            inner.load(dir);
         }
     }
 
