@@ -10,6 +10,30 @@ public record BenchReport(String date, Machine machine, Settings settings, GemmP
                           List<ShapeResult> shapes, List<LongContext> longContext, PyTorchSide.Figures pytorch) {
 
     /**
+     * Above this share of a step spent outside the timed kernels, the report warns: a step's time belongs in its
+     * kernels, and time elsewhere (allocation, feeding, bookkeeping) is how regressions have hidden.
+     */
+    public static final double OUTSIDE_KERNELS_LIMIT = 0.10;
+
+    /** The warning for a phase that spends {@code share} of its steps outside the kernels. */
+    public static String outsideKernelsWarning(String shape, String mode, double share) {
+        return String.format(java.util.Locale.ROOT, "%s %s spends %.0f%% of a step outside the timed kernels (more than %.0f%%): "
+                + "allocation, feeding or bookkeeping has crept into the hot path; --profile shows where the rest goes",
+                shape, mode, 100 * share, 100 * OUTSIDE_KERNELS_LIMIT);
+    }
+
+    /** Every phase whose steps spend more than {@link #OUTSIDE_KERNELS_LIMIT} outside the kernels. */
+    public List<String> warnings() {
+        List<String> out = new java.util.ArrayList<>();
+        for (ShapeResult s : shapes) {
+            for (Throughput t : new Throughput[]{s.training(), s.inference()}) {
+                if (t.outsideKernelsShare() > OUTSIDE_KERNELS_LIMIT) out.add(outsideKernelsWarning(s.shape(), t.mode(), t.outsideKernelsShare()));
+            }
+        }
+        return out;
+    }
+
+    /**
      * One inference pass of a single sequence of {@code length} tokens.
      *
      * @param scoresMb       the attention scores inference holds at once: one {@code T×T} block per head at most
@@ -46,10 +70,11 @@ public record BenchReport(String date, Machine machine, Settings settings, GemmP
      * @param peakResidentMb  highest resident memory sampled after each timed step
      * @param peakHeapMb      highest JVM heap use over the timed steps
      * @param gcSeconds       garbage collection during the timed steps (the trainer collects once per step)
+     * @param outsideKernelsShare the part of a mean step spent outside the timed kernels
      */
     public record Throughput(String mode, int batch, int length, Timings stepSeconds, double sequencesPerSecond,
                              double tokensPerSecond, double gflops, double shareOfGemmPeak, double peakResidentMb,
-                             double peakHeapMb, double gcSeconds) {
+                             double peakHeapMb, double gcSeconds, double outsideKernelsShare) {
     }
 
     /** Single-text request latency, in milliseconds. */

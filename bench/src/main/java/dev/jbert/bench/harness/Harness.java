@@ -109,7 +109,7 @@ public final class Harness {
 
     private ShapeResult measure(ModelShape shape, Tokenizer tokenizer, String longText, GemmPeak gemm) {
         log.printf("%s (%s): inference, batch %d × %d%n", shape.name(), shape.dimensions(), options.inferenceBatch(shape), options.length());
-        KernelProfile inferenceOps = options.profile() ? new KernelProfile() : null;
+        KernelProfile inferenceOps = new KernelProfile();
         Measured inference = inference(shape, inferenceOps);
         log.printf("%s: training, batch %d × %d%n", shape.name(), options.trainBatch(shape), options.length());
         Path dir = null;
@@ -119,7 +119,7 @@ public final class Harness {
             EncoderClassifier graph = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02), spec, 1);
             ClassifierModel model = new ClassifierModel(graph, tokenizer, name -> true);
             long parameters = model.trainableParameters().values().stream().mapToLong(INDArray::length).sum();
-            KernelProfile trainingOps = options.profile() ? new KernelProfile() : null;
+            KernelProfile trainingOps = new KernelProfile();
             Measured training = training(shape, model, dir.resolve("trainer"), trainingOps);
             double optimizerSeconds = options.profile() ? optimizerStep(model) : 0;
             Path saved = dir.resolve("model");
@@ -134,12 +134,12 @@ public final class Harness {
                 latency = latency(classifier, longText);
             }
             log.printf("%s: load %.2f s; latency p50 %.1f ms, p99 %.1f ms%n", shape.name(), loadSeconds, latency.p50Ms(), latency.p99Ms());
+            Profile trainingProfile = training.profile(trainingOps, optimizerSeconds);
+            Profile inferenceProfile = inference.profile(inferenceOps, 0);
             return new ShapeResult(shape.name(), shape.dimensions(), parameters,
-                    training.throughput(shape, "training", options.trainBatch(shape), gemm, log),
-                    inference.throughput(shape, "inference", options.inferenceBatch(shape), gemm, log),
-                    loadSeconds, latency,
-                    trainingOps == null ? null : training.profile(trainingOps, optimizerSeconds),
-                    inferenceOps == null ? null : inference.profile(inferenceOps, 0));
+                    training.throughput(shape, "training", options.trainBatch(shape), gemm, trainingProfile, log),
+                    inference.throughput(shape, "inference", options.inferenceBatch(shape), gemm, inferenceProfile, log),
+                    loadSeconds, latency, options.profile() ? trainingProfile : null, options.profile() ? inferenceProfile : null);
         } catch (IOException e) {
             throw new UncheckedIOException("benchmark scratch folder: " + e.getMessage(), e);
         } finally {
@@ -189,15 +189,17 @@ public final class Harness {
     /** Timed steps of one phase and what the process did meanwhile. */
     private record Measured(double[] seconds, int length, double peakResidentMb, double peakHeapMb, double gcSeconds) {
 
-        Throughput throughput(ModelShape shape, String mode, int batch, GemmPeak gemm, PrintStream log) {
+        Throughput throughput(ModelShape shape, String mode, int batch, GemmPeak gemm, Profile profile, PrintStream log) {
             Timings t = Timings.of(seconds);
             double sequences = batch / t.median();
             double flops = "training".equals(mode) ? shape.trainingFlops(length, LABELS) : shape.forwardFlops(length, LABELS);
             double gflops = sequences * flops / 1e9;
-            log.printf("%s %s: median %.1f ms, %.1f sequences/s, %.1f GFLOP/s (%.0f%% of GEMM peak), peak RSS %.0f MB%n",
-                    shape.name(), mode, 1e3 * t.median(), sequences, gflops, 100 * gflops / gemm.gflops(), peakResidentMb);
+            double outside = Math.max(0, 1 - profile.kernelSeconds() / profile.stepSeconds());
+            log.printf("%s %s: median %.1f ms, %.1f sequences/s, %.1f GFLOP/s (%.0f%% of GEMM peak), %.0f%% outside the kernels, peak RSS %.0f MB%n",
+                    shape.name(), mode, 1e3 * t.median(), sequences, gflops, 100 * gflops / gemm.gflops(), 100 * outside, peakResidentMb);
+            if (outside > BenchReport.OUTSIDE_KERNELS_LIMIT) log.println("WARNING: " + BenchReport.outsideKernelsWarning(shape.name(), mode, outside));
             return new Throughput(mode, batch, length, t, sequences, sequences * length, gflops, gflops / gemm.gflops(),
-                    peakResidentMb, peakHeapMb, gcSeconds);
+                    peakResidentMb, peakHeapMb, gcSeconds, outside);
         }
 
         Profile profile(KernelProfile kernels, double optimizerSeconds) {
@@ -223,7 +225,7 @@ public final class Harness {
                 classifier.logits(input, Pass.inference()).toFloatMatrix();
                 if (i >= options.warmupSteps()) meter.step((System.nanoTime() - started) / 1e9);
             }
-            if (kernels != null) kernels.stop();
+            kernels.stop();
         } finally {
             classifier.free();
         }
@@ -249,13 +251,13 @@ public final class Harness {
                 .learningRate(5e-5).weightDecay(0.01).warmupRatio(0.1).maxGradNorm(1.0)
                 .evalStrategy(IntervalStrategy.NO).saveStrategy(IntervalStrategy.NO).build();
         new Trainer(model, data, null, args, List.of(timer)).train();
-        if (ops != null) ops.stop();
+        ops.stop();
         return meter.finish(options.length());
     }
 
     private static void start(PhaseMeter meter, KernelProfile kernels) {
         meter.start();
-        if (kernels != null) kernels.start();
+        kernels.start();
     }
 
     /**

@@ -27,16 +27,17 @@ public final class MarkdownReport {
                 r.tokenizer().textsPerSecond(), r.tokenizer().tokensPerSecond());
         line(md, "- PyTorch column: %s", r.pytorch().source());
         md.append('\n');
+        for (String w : r.warnings()) line(md, "**Warning:** %s.%n", w);
         md.append("| shape | layers/hidden/heads | mode | batch × length | median ms | p10 ms | p90 ms | sequences/s | tokens/s "
-                + "| GFLOP/s | of GEMM peak | peak RSS MB | peak heap MB | GC s | PyTorch sequences/s | ours / PyTorch |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| GFLOP/s | of GEMM peak | outside kernels | peak RSS MB | peak heap MB | GC s | PyTorch sequences/s | ours / PyTorch |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (ShapeResult s : r.shapes()) {
             for (Throughput t : new Throughput[]{s.training(), s.inference()}) {
                 Optional<PyTorchSide.Row> torch = r.pytorch().find(s.shape(), t.mode(), t.batch(), t.length());
-                line(md, "| %s | %s | %s | %d × %d | %.1f | %.1f | %.1f | %.1f | %,.0f | %.1f | %.0f%% | %,.0f | %,.0f | %.2f | %s | %s |",
+                line(md, "| %s | %s | %s | %d × %d | %.1f | %.1f | %.1f | %.1f | %,.0f | %.1f | %.0f%% | %.0f%% | %,.0f | %,.0f | %.2f | %s | %s |",
                         s.shape(), s.dimensions(), t.mode(), t.batch(), t.length(), ms(t.stepSeconds().median()),
                         ms(t.stepSeconds().p10()), ms(t.stepSeconds().p90()), t.sequencesPerSecond(), t.tokensPerSecond(), t.gflops(),
-                        100 * t.shareOfGemmPeak(), t.peakResidentMb(), t.peakHeapMb(), t.gcSeconds(),
+                        100 * t.shareOfGemmPeak(), 100 * t.outsideKernelsShare(), t.peakResidentMb(), t.peakHeapMb(), t.gcSeconds(),
                         torch.map(p -> format("%.1f", p.sequencesPerSecond())).orElse("–"),
                         torch.map(p -> format("%.2f", t.sequencesPerSecond() / p.sequencesPerSecond())).orElse("–"));
             }

@@ -50,10 +50,7 @@ public final class ModernBertModel {
 
         @Override
         public INDArray forward(INDArray hidden, AttentionMask mask, Pass pass) {
-            INDArray last = layers.forward(hidden, mask, pass);
-            INDArray out = finalNorm.forward(last, null, null, null, pass);
-            layers.releaseLast(last, pass);
-            return out;
+            return layers.forward(hidden, mask, pass, last -> finalNorm.forward(last, null, null, null, pass));
         }
 
         @Override

@@ -30,7 +30,9 @@ public final class Slot {
             // exactly n, not n plus headroom: lengths grow to the batch limit within the first batches, and every
             // slot's headroom would stay resident for the rest of the run
             release();
-            backing = Nd4j.createUninitialized(DataType.FLOAT, n);
+            SlotPool pool = SlotPool.current();
+            backing = pool == null ? null : pool.take(n);
+            if (backing == null) backing = Nd4j.createUninitialized(DataType.FLOAT, n);
         }
         this.shape = shape.clone();
         view = backing.get(NDArrayIndex.interval(0, n)).reshape('c', shape);
@@ -44,9 +46,14 @@ public final class Slot {
         return a;
     }
 
-    /** Frees the native memory now; the slot can be used again. */
+    /**
+     * Frees the native memory now, or hands it to the {@link SlotPool} open on this thread; the slot can be used
+     * again.
+     */
     public void release() {
-        if (backing != null && backing.closeable() && !backing.wasClosed()) backing.close();
+        SlotPool pool = SlotPool.current();
+        if (backing != null && pool != null) pool.put(backing);
+        else if (backing != null && backing.closeable() && !backing.wasClosed()) backing.close();
         backing = null;
         view = null;
         shape = null;

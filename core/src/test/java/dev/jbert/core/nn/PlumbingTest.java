@@ -32,6 +32,31 @@ class PlumbingTest {
     }
 
     @Test
+    void anOpenPoolHandsReleasedMemoryToTheNextSlotAndFreesWhatAPassLeftUnused() {
+        SlotPool pool = new SlotPool();
+        Slot first = new Slot(), second = new Slot(), stale = new Slot(), later = new Slot();
+        INDArray staleBuffer;
+        try (SlotPool.Scope ignored = pool.open()) {
+            first.get(4, 5).assign(7);
+            first.release();
+            INDArray taken = second.get(2, 10);
+            assertEquals(7f, taken.getFloat(1, 9), "the released buffer, not a fresh one");
+            staleBuffer = stale.get(100);
+            stale.release();
+            assertEquals(1, later.get(1).length(), "a pooled buffer more than twice the request is not handed out");
+        }
+        assertTrue(!staleBuffer.wasClosed(), "kept for the next pass");
+        try (SlotPool.Scope ignored = pool.open()) {
+            assertThrows(IllegalStateException.class, pool::open, "scopes do not nest");
+            second.get(3);
+        }
+        assertTrue(staleBuffer.wasClosed(), "a buffer the next pass did not take is freed when it ends");
+        second.release();
+        assertEquals(3, second.get(3).length(), "outside a scope a slot allocates as before");
+        pool.clear();
+    }
+
+    @Test
     void partsCoverEveryRowOnceInContiguousRanges() {
         for (int n : new int[]{0, 1, 5, 1000}) {
             AtomicIntegerArray seen = new AtomicIntegerArray(Math.max(1, n));
