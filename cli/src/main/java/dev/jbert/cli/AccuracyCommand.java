@@ -112,6 +112,15 @@ final class AccuracyCommand implements Callable<Integer> {
             if (dryRun) continue;
             if (Files.exists(output)) FileTrees.delete(output);
             long start = System.nanoTime();
+            if (run.variant() != null && run.variant().evaluate()) {
+                Path trained = runs.resolve(new Run(run.recipe(), null).folderName());
+                if (!Files.isRegularFile(trained.resolve("config.json"))) {
+                    failed.add(run.title());
+                    out.printf("[%d/%d] %s: evaluates the model the recipe trains, and %s holds none: run the recipe first%n",
+                            i + 1, plan.size(), run.title(), trained);
+                    continue;
+                }
+            }
             int code = jbert(trainArgs);
             double seconds = (System.nanoTime() - start) / 1e9;
             if (code != 0) {
@@ -196,9 +205,21 @@ final class AccuracyCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The command of a run: {@code jbert train} with the recipe's flags, or for an evaluation variant {@code jbert eval}
+     * of the recipe's own model on the validation file, with the flags that read the data and the variant's own.
+     */
     private List<String> trainArguments(Run run, Path output) {
-        List<String> args = new ArrayList<>(List.of("train"));
         Recipe r = run.recipe();
+        if (run.variant() != null && run.variant().evaluate()) {
+            Path trained = runs.resolve(new Run(r, null).folderName());
+            List<String> args = new ArrayList<>(List.of("eval", "--model", trained.toString(), "--data", resolve(r.validation()),
+                    "--output", output.toString()));
+            args.addAll(readingFlags(r.flags()));
+            for (String f : run.variant().flags()) args.add(resolve(f));
+            return args;
+        }
+        List<String> args = new ArrayList<>(List.of("train"));
         if (r.model() != null) args.addAll(List.of("--model", resolve(r.model())));
         args.addAll(List.of("--train", resolve(r.train()), "--validation", resolve(r.validation()), "--output", output.toString()));
         for (String f : r.flagsFor(run.variant())) args.add(resolve(f));
@@ -209,7 +230,13 @@ final class AccuracyCommand implements Callable<Integer> {
     private List<String> evalArguments(Run run, Path output) {
         List<String> args = new ArrayList<>(List.of("eval", "--model", output.toString(), "--data", resolve(run.recipe().test()),
                 "--output", output.resolve("test").toString()));
-        List<String> flags = run.recipe().flagsFor(run.variant());
+        args.addAll(readingFlags(run.recipe().flagsFor(run.variant())));
+        return args;
+    }
+
+    /** The flags among {@code flags} that say how to read a data file, which eval needs as train did. */
+    private List<String> readingFlags(List<String> flags) {
+        List<String> args = new ArrayList<>();
         for (int i = 0; i < flags.size(); i++) {
             if (READING_SWITCHES.contains(flags.get(i))) args.add(flags.get(i));
             if (READING_FLAGS.contains(flags.get(i)) && i + 1 < flags.size()) args.addAll(List.of(flags.get(i), resolve(flags.get(i + 1))));

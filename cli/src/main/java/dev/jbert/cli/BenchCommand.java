@@ -1,6 +1,8 @@
 package dev.jbert.cli;
 
 import dev.jbert.core.nd4j.NativeBackend;
+import dev.jbert.core.nn.Precision;
+import dev.jbert.core.nn.PrecisionSupport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jbert.bench.harness.BenchOptions;
@@ -16,13 +18,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Speed, efficiency and memory of training and inference on standard encoder shapes, beside PyTorch's. */
 @Command(name = "bench", description = {
         "Benchmark training and inference throughput, latency, memory and load time on standard encoder shapes,",
-        "with the machine's measured matrix-multiply peak, and PyTorch's figures for the same shapes beside them.",
+        "with the machine's measured matrix-multiply peak, and the peers' figures for the same shapes beside them",
+        "(PyTorch fp32 and bf16 autocast, ONNX Runtime fp32 and int8, run by bench/pytorch_bench.py when Python has them).",
         "'jbert bench accuracy' runs the accuracy suite instead; 'jbert bench serve-load' load-tests the HTTP server."},
         subcommands = {AccuracyCommand.class, ServeLoadCommand.class})
 final class BenchCommand implements Callable<Integer> {
@@ -75,6 +79,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "Also time each kind of kernel, garbage collection and the optimizer.")
     boolean profile;
 
+    @Option(names = "--bf16", description = "Also measure bf16 training and inference (beside fp32, with PyTorch's bf16 autocast). "
+            + "Needs a CPU with AVX512-BF16 or AMX.")
+    boolean bf16;
+
+    @Option(names = "--int8", description = "Also measure int8 inference (beside fp32, with ONNX Runtime's quantize_dynamic int8). "
+            + "Needs a CPU with VNNI.")
+    boolean int8;
+
     @Option(names = "--output", defaultValue = "runs/bench", description = "Folder for results.json and results.md. Default: ${DEFAULT-VALUE}.")
     Path output;
 
@@ -84,10 +96,14 @@ final class BenchCommand implements Callable<Integer> {
         if (!Files.isRegularFile(texts)) {
             throw new IllegalArgumentException("--texts " + texts + ": no such file (run from the repository root, or name a file of sentences)");
         }
+        List<Precision> precisions = new ArrayList<>();
+        if (bf16) precisions.add(Precision.BF16);
+        if (int8) precisions.add(Precision.INT8);
+        precisions.forEach(PrecisionSupport::require);
         BenchOptions options;
         try {
             options = new BenchOptions(shapes.stream().map(BenchCommand::shape).toList(), trainBatch, inferenceBatch, length,
-                    warmup, steps, latencyRequests, gemmSize, texts, Models.folder(null), mode(pytorch), profile, longContext);
+                    warmup, steps, latencyRequests, gemmSize, texts, Models.folder(null), mode(pytorch), profile, longContext, precisions);
         } catch (UsageException e) {
             throw e;
         } catch (IllegalArgumentException e) {

@@ -1,6 +1,7 @@
 package dev.jbert.cli;
 
 import dev.jbert.core.nd4j.NativeBackend;
+import dev.jbert.core.nn.Precision;
 import dev.jbert.core.data.EncodedDataset;
 import dev.jbert.core.data.LabelSet;
 import dev.jbert.core.data.SubwordLabels;
@@ -43,18 +44,24 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
+    @Mixin
+    PrecisionOptions precision;
+
     @Override
     public Integer call() {
         NativeBackend.init();
+        Precision products = precision.choose(false);
         ClassifierSpec spec = SavedClassifier.specOf(model);
         ClassifierModel classifier = SavedClassifier.open(model, spec, 0, false);
+        classifier.classifier().precision().forInference(products);
         data.maxSeqLength = PretrainedEncoder.lengthWithinLimit(data.maxSeqLength, EncoderConfig.load(model.resolve("config.json")),
                 classifier.tokenizer());
         Task task = Task.valueOf(spec.task().name());
         LabelSet labels = spec.task() == TaskType.REGRESSION ? null : LabelSet.of(spec.labels());
         EncodedDataset set = Datasets.labelled(file, task, data, labels, classifier.tokenizer(), SubwordLabels.FIRST_SUBWORD);
         ClassifierEvaluator.Result result = new ClassifierEvaluator(spec, set.batches(batchSize), thresholds()).evaluateWithReport(classifier);
-        String title = "Evaluation of " + model.getFileName() + " on " + file.getFileName();
+        String title = "Evaluation of " + model.getFileName() + " on " + file.getFileName()
+                + (products == Precision.FP32 ? "" : " (" + products.flag() + ")");
         System.out.println(output == null ? Report.markdown(title, result.metrics(), result.report())
                 : Report.write(title, result.metrics(), result.report(), output));
         return 0;

@@ -1,6 +1,7 @@
 package dev.jbert.cli;
 
 import dev.jbert.core.ModelFileException;
+import dev.jbert.core.nn.UnsupportedPrecisionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,7 +37,7 @@ public final class Main {
                 return USAGE;
             }
             if (e instanceof ModelFileException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                    || e instanceof dev.jbert.core.train.TrainingDivergedException) {
+                    || e instanceof dev.jbert.core.train.TrainingDivergedException || e instanceof UnsupportedPrecisionException) {
                 commandLine.getErr().println("error: " + e.getMessage());
                 return BAD_INPUT;
             }

@@ -57,6 +57,9 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
+    @Mixin
+    PrecisionOptions precision;
+
     @Override
     public Integer call() throws IOException {
         NativeBackend.init();
@@ -65,7 +68,7 @@ final class PredictCommand implements Callable<Integer> {
         List<TextExample> examples = Datasets.unlabelled(input, Task.valueOf(taskType.name()), data);
         // one caller: no point waiting for others to fill a batch
         InferenceOptions options = InferenceOptions.defaults().withMaxBatchSize(batchSize).withMaxWait(Duration.ZERO)
-                .withMaxLength(data.maxSeqLength).withThreshold(threshold).withAggregation(strategy);
+                .withMaxLength(data.maxSeqLength).withThreshold(threshold).withAggregation(strategy).withPrecision(precision.choose(false));
         try (TextClassifier classifier = TextClassifier.load(model, options);
              PrintWriter out = output == null
                      ? new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))

@@ -5,6 +5,7 @@ import dev.jbert.cli.serve.InferenceServer;
 import dev.jbert.heads.inference.InferenceOptions;
 import dev.jbert.heads.inference.TextClassifier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -55,6 +56,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "Token models: default entity grouping, none, simple, first, average or max (default: ${DEFAULT-VALUE}).")
     String aggregation;
 
+    @Mixin
+    PrecisionOptions precision;
+
     @Option(names = "--api-key", description = "Require 'Authorization: Bearer <key>' on every route but GET /health (default: the "
             + "JBERT_API_KEY environment variable, which keeps the key out of the process list; unset: no key).")
     String apiKey;
@@ -89,7 +93,8 @@ final class ServeCommand implements Callable<Integer> {
                 .withMaxWait(Duration.ofNanos(Math.round(maxWaitMs * 1e6)))
                 .withMaxLength(maxLength)
                 .withThreshold(threshold)
-                .withAggregation(Options.aggregation(aggregation));
+                .withAggregation(Options.aggregation(aggregation))
+                .withPrecision(precision.choose(false));
         TextClassifier classifier = TextClassifier.load(model, options);
         InferenceServer server;
         try {

@@ -1,6 +1,7 @@
 package dev.jbert.cli;
 
 import dev.jbert.core.nd4j.NativeBackend;
+import dev.jbert.core.nn.Precision;
 import dev.jbert.bert.PretrainedEncoder;
 import dev.jbert.bert.config.Activation;
 import dev.jbert.bert.config.EncoderConfig;
@@ -76,6 +77,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
+    @Mixin
+    PrecisionOptions precision;
+
     @Option(names = "--num-train-epochs", defaultValue = "3", description = "Passes over the training data (default: ${DEFAULT-VALUE}).") int epochs;
     @Option(names = "--max-steps", defaultValue = "-1", description = "Stop after this many optimizer steps, overriding the epochs; -1 for none (default: ${DEFAULT-VALUE}).") long maxSteps;
     @Option(names = "--per-device-train-batch-size", defaultValue = "16", description = "Training examples per batch (default: ${DEFAULT-VALUE}).") int batchSize;
@@ -120,6 +124,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NativeBackend.init();
+        Precision products = precision.choose(true);
         Task dataTask = Task.parse(task);
         TaskType taskType = TaskType.valueOf(dataTask.name());
         Path folder = Models.folder(model);
@@ -133,6 +138,7 @@ final class TrainCommand implements Callable<Integer> {
 
         ClassifierSpec spec = new ClassifierSpec(taskType, labels, headSpec(), loss(taskType, labels, trainSet), replaceHead);
         ClassifierModel classifier = SavedClassifier.open(folder, spec, seed, freezeEncoder);
+        classifier.classifier().precision().forTraining(products);
 
         String metric = metricForBestModel != null ? metricForBestModel : defaultMetric(taskType);
         boolean evaluate = validSet != null && !evalStrategy.equals("no");

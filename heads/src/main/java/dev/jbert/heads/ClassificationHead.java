@@ -6,6 +6,7 @@ import dev.jbert.core.nn.Dropout;
 import dev.jbert.core.nn.LayerNorm;
 import dev.jbert.core.nn.Linear;
 import dev.jbert.core.nn.Pass;
+import dev.jbert.core.nn.PrecisionPolicy;
 import dev.jbert.core.nn.Slot;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,6 +29,7 @@ final class ClassificationHead {
     private final Dropout hiddenDropout;
     private final Linear out;
     private final Map<String, INDArray> parameters = new LinkedHashMap<>();
+    private final PrecisionPolicy precision;
     private final Slot dropped = new Slot();
     private final Slot activated = new Slot();
     private final Slot droppedGradient = new Slot();
@@ -35,12 +37,12 @@ final class ClassificationHead {
 
     /**
      * @param firstDropoutSite the first dropout site number free after the encoder's
-     */
-    /**
-     * @param firstDropoutSite the first dropout site number free after the encoder's
      * @param normEps          the epsilon of the head's LayerNorm, if it has one
+     * @param precision        the encoder's, which the head's Linears share
      */
-    ClassificationHead(HeadLayout layout, int hidden, int numLabels, int firstDropoutSite, double normEps, Weights weights) {
+    ClassificationHead(HeadLayout layout, int hidden, int numLabels, int firstDropoutSite, double normEps, Weights weights,
+                       PrecisionPolicy precision) {
+        this.precision = precision;
         this.inputDropout = layout.inputDropout() != null ? new Dropout(layout.inputDropout(), firstDropoutSite) : null;
         if (layout.dense() == null) {
             this.dense = null;
@@ -67,7 +69,7 @@ final class ClassificationHead {
             b = weights.get(prefix + ".bias", outFeatures);
             parameters.put(prefix + ".bias", b);
         }
-        return new Linear(prefix, w, b);
+        return new Linear(prefix, w, b, precision);
     }
 
     /** A new head's LayerNorm starts as nn.LayerNorm does: weight 1, bias 0. */

@@ -8,6 +8,7 @@ import dev.jbert.core.data.Batch;
 import dev.jbert.core.nn.FirstToken;
 import dev.jbert.core.nn.MeanPooling;
 import dev.jbert.core.nn.Pass;
+import dev.jbert.core.nn.PrecisionPolicy;
 import dev.jbert.core.nn.Slot;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -64,7 +65,7 @@ public final class EncoderClassifier {
         }
         HeadWeights headWeights = new HeadWeights(weights, config.initializerRange(), seed, spec.replaceHead());
         ClassificationHead head = new ClassificationHead(layout, config.hiddenSize(), spec.numLabels(), encoder.dropoutSites(), config.layerNormEps(),
-                headWeights);
+                headWeights, encoder.precision());
         return new EncoderClassifier(encoder, spec, layout, head);
     }
 
@@ -98,6 +99,11 @@ public final class EncoderClassifier {
         return layout;
     }
 
+    /** The precision of every Linear product, the encoder's and the head's. */
+    public PrecisionPolicy precision() {
+        return encoder.precision();
+    }
+
     /** Every parameter, encoder's then head's, by checkpoint name. */
     public Map<String, INDArray> parameters() {
         return parameters;
@@ -113,6 +119,7 @@ public final class EncoderClassifier {
 
     /** As {@link #logits(Batch, Pass)} from the input matrices ({@code [B][T]} each; token types may be null). */
     public INDArray logits(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMask, Pass pass) {
+        if (pass.training()) encoder.precision().requireTrainable();
         Encoder.Output out = encoder.forward(inputIds, tokenTypeIds, attentionMask, pass);
         lastBatch = out.batch();
         lastSeq = out.seq();

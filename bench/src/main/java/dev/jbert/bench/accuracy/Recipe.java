@@ -63,11 +63,17 @@ public record Recipe(String name, String task, String description, String train,
     /**
      * A run of the recipe with other flags.
      *
-     * @param name  its row heading, e.g. "focal loss, γ 2"
-     * @param flags flags added after the recipe's; a flag the recipe already has is replaced with its value here
-     * @param note  why it is there, shown under the table
+     * @param name     its row heading, e.g. "focal loss, γ 2"
+     * @param flags    flags added after the recipe's; a flag the recipe already has is replaced with its value here
+     * @param note     why it is there, shown under the table
+     * @param evaluate true for a variant that trains nothing (absent: false): the model the recipe as written trained is evaluated on
+     *                 the validation file with {@code jbert eval} and these flags (int8 inference, say)
      */
-    public record Variant(String name, List<String> flags, String note) {
+    public record Variant(String name, List<String> flags, String note, Boolean evaluate) {
+
+        public Variant {
+            evaluate = evaluate != null && evaluate;
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()

@@ -1,5 +1,7 @@
 package dev.jbert.bench.harness;
 
+import dev.jbert.core.nn.Precision;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,12 +24,18 @@ import java.util.List;
  * @param profile         also record time per op type, garbage collection and the optimizer's share
  * @param longContext     sequence lengths at which to time one inference pass of a single sequence (long-context
  *                        figures; empty for none); each shape runs those within its positions
+ * @param precisions      the precisions of the Linear products to measure: fp32 always, first; bf16 in training and
+ *                        inference, int8 in inference
  */
 public record BenchOptions(List<ModelShape> shapes, Integer trainBatch, Integer inferenceBatch, int length, int warmupSteps,
                            int steps, int latencyRequests, int gemmSize, Path texts, Path tokenizerFolder,
-                           PyTorchSide.Mode pytorch, boolean profile, List<Integer> longContext) {
+                           PyTorchSide.Mode pytorch, boolean profile, List<Integer> longContext, List<Precision> precisions) {
 
     public BenchOptions {
+        java.util.LinkedHashSet<Precision> measured = new java.util.LinkedHashSet<>();
+        measured.add(Precision.FP32);
+        if (precisions != null) measured.addAll(precisions);
+        precisions = List.copyOf(measured);
         if (shapes == null || shapes.isEmpty()) throw new IllegalArgumentException("at least one model shape is needed");
         shapes = List.copyOf(shapes);
         requirePositive("training batch", trainBatch == null ? 1 : trainBatch);

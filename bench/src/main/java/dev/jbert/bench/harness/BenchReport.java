@@ -26,8 +26,10 @@ public record BenchReport(String date, Machine machine, Settings settings, GemmP
     public List<String> warnings() {
         List<String> out = new java.util.ArrayList<>();
         for (ShapeResult s : shapes) {
-            for (Throughput t : new Throughput[]{s.training(), s.inference()}) {
-                if (t.outsideKernelsShare() > OUTSIDE_KERNELS_LIMIT) out.add(outsideKernelsWarning(s.shape(), t.mode(), t.outsideKernelsShare()));
+            for (Throughput t : s.throughputs()) {
+                if (t.outsideKernelsShare() > OUTSIDE_KERNELS_LIMIT) {
+                    out.add(outsideKernelsWarning(s.shape(), t.precision() + " " + t.mode(), t.outsideKernelsShare()));
+                }
             }
         }
         return out;
@@ -55,15 +57,23 @@ public record BenchReport(String date, Machine machine, Settings settings, GemmP
      * Everything measured for one shape.
      *
      * @param parameters  trainable parameters, the word-embedding table included
-     * @param loadSeconds saved classifier folder to a ready inference API ({@code TextClassifier.load})
-     * @param latency     single texts through the inference API, tokenization included
+     * @param throughputs training in each precision that trains, then inference in each precision
+     * @param latencies   single texts through the inference API in each precision, tokenization included
+     * @param footprints  the weights' memory in each inference precision
+     * @param profiles    where each phase's time went, when asked for
      */
-    public record ShapeResult(String shape, String dimensions, long parameters, Throughput training, Throughput inference,
-                              double loadSeconds, Latency latency, Profile trainingProfile, Profile inferenceProfile) {
+    public record ShapeResult(String shape, String dimensions, long parameters, List<Throughput> throughputs,
+                              List<Latency> latencies, List<Footprint> footprints, List<Profile> profiles) {
+
+        /** The phase of {@code mode} ("training", "inference") in {@code precision} (fp32, bf16, int8), if measured. */
+        public java.util.Optional<Throughput> find(String mode, String precision) {
+            return throughputs.stream().filter(t -> t.mode().equals(mode) && t.precision().equals(precision)).findFirst();
+        }
     }
 
     /**
-     * Steps of one kind (training: forward, backward and AdamW; inference: a forward pass).
+     * Steps of one kind (training: forward, backward and AdamW; inference: a forward pass) in one precision of the
+     * Linear products (fp32, bf16, int8).
      *
      * @param gflops          achieved, from {@link ModelShape}'s FLOP count and the median step
      * @param shareOfGemmPeak gflops over the machine's measured matrix-multiply peak
@@ -72,18 +82,35 @@ public record BenchReport(String date, Machine machine, Settings settings, GemmP
      * @param gcSeconds       garbage collection during the timed steps (the trainer collects once per step)
      * @param outsideKernelsShare the part of a mean step spent outside the timed kernels
      */
-    public record Throughput(String mode, int batch, int length, Timings stepSeconds, double sequencesPerSecond,
+    public record Throughput(String mode, String precision, int batch, int length, Timings stepSeconds, double sequencesPerSecond,
                              double tokensPerSecond, double gflops, double shareOfGemmPeak, double peakResidentMb,
                              double peakHeapMb, double gcSeconds, double outsideKernelsShare) {
     }
 
-    /** Single-text request latency, in milliseconds. */
-    public record Latency(int tokens, int requests, double p50Ms, double p99Ms) {
+    /**
+     * A saved classifier loaded for inference in one precision, and single texts through it.
+     *
+     * @param loadSeconds saved classifier folder to a ready inference API ({@code TextClassifier.load}), the
+     *                    low-precision weights made
+     * @param p50Ms       median single-text request latency, tokenization included
+     */
+    public record Latency(String precision, double loadSeconds, int tokens, int requests, double p50Ms, double p99Ms) {
+    }
+
+    /**
+     * The weights' memory in one precision.
+     *
+     * @param weightsMb the parameters' float32 masters (kept in every precision: a model saves in float32)
+     * @param copiesMb  the low-precision copies of the Linear weights, made once for inference (0 in fp32)
+     */
+    public record Footprint(String precision, double weightsMb, double copiesMb) {
     }
 
     /**
      * Where a step's time goes, per step (medians are not additive, so these are means over the timed steps).
      *
+     * @param mode              training or inference
+     * @param precision         fp32, bf16 or int8
      * @param stepSeconds       mean step
      * @param kernelSeconds     inside the timed kernels (products, element-wise kernels, the loss; in training also
      *                          the optimizer and gradient clipping)
@@ -91,7 +118,7 @@ public record BenchReport(String date, Machine machine, Settings settings, GemmP
      * @param optimizerSeconds  one AdamW step over every parameter, timed apart (training only; 0 otherwise)
      * @param kernels           kernel kinds by time per step, longest first
      */
-    public record Profile(double stepSeconds, double kernelSeconds, double gcSeconds, double optimizerSeconds,
+    public record Profile(String mode, String precision, double stepSeconds, double kernelSeconds, double gcSeconds, double optimizerSeconds,
                           List<KernelProfile.KernelTime> kernels) {
     }
 }

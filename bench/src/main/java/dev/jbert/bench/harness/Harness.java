@@ -1,5 +1,6 @@
 package dev.jbert.bench.harness;
 
+import dev.jbert.bench.harness.BenchReport.Footprint;
 import dev.jbert.bench.harness.BenchReport.Latency;
 import dev.jbert.bench.harness.BenchReport.LongContext;
 import dev.jbert.bench.harness.BenchReport.Profile;
@@ -10,6 +11,7 @@ import dev.jbert.core.FileTrees;
 import dev.jbert.bert.model.RandomWeights;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.nn.Pass;
+import dev.jbert.core.nn.Precision;
 import dev.jbert.core.data.Task;
 import dev.jbert.core.data.TextExample;
 import dev.jbert.core.data.TextReadOptions;
@@ -108,42 +110,69 @@ public final class Harness {
     }
 
     private ShapeResult measure(ModelShape shape, Tokenizer tokenizer, String longText, GemmPeak gemm) {
-        log.printf("%s (%s): inference, batch %d × %d%n", shape.name(), shape.dimensions(), options.inferenceBatch(shape), options.length());
-        KernelProfile inferenceOps = new KernelProfile();
-        Measured inference = inference(shape, inferenceOps);
-        log.printf("%s: training, batch %d × %d%n", shape.name(), options.trainBatch(shape), options.length());
+        List<Throughput> throughputs = new ArrayList<>();
+        List<Profile> profiles = new ArrayList<>();
+        List<Footprint> footprints = new ArrayList<>();
+        for (Precision p : options.precisions()) {
+            log.printf("%s (%s): %s inference, batch %d × %d%n", shape.name(), shape.dimensions(), p.flag(), options.inferenceBatch(shape),
+                    options.length());
+            KernelProfile ops = new KernelProfile();
+            Measured inference = inference(shape, p, ops, footprints);
+            Profile profile = inference.profile("inference", p, ops, 0);
+            throughputs.add(inference.throughput(shape, "inference", p, options.inferenceBatch(shape), gemm, profile, log));
+            if (options.profile()) profiles.add(profile);
+        }
         Path dir = null;
         try {
             dir = Files.createTempDirectory("jbert-bench-" + shape.name());
-            ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, LABELS);
-            EncoderClassifier graph = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02), spec, 1);
-            ClassifierModel model = new ClassifierModel(graph, tokenizer, name -> true);
-            long parameters = model.trainableParameters().values().stream().mapToLong(INDArray::length).sum();
-            KernelProfile trainingOps = new KernelProfile();
-            Measured training = training(shape, model, dir.resolve("trainer"), trainingOps);
-            double optimizerSeconds = options.profile() ? optimizerStep(model) : 0;
             Path saved = dir.resolve("model");
-            model.save(saved);
-            graph.free();
-
-            long start = System.nanoTime();
-            Latency latency;
-            double loadSeconds;
-            try (TextClassifier classifier = TextClassifier.load(saved, InferenceOptions.defaults().withMaxLength(options.length()))) {
-                loadSeconds = (System.nanoTime() - start) / 1e9;
-                latency = latency(classifier, longText);
+            long parameters = 0;
+            for (Precision p : options.precisions()) {
+                if (!p.trains()) continue;
+                log.printf("%s: %s training, batch %d × %d%n", shape.name(), p.flag(), options.trainBatch(shape), options.length());
+                EncoderClassifier graph = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02),
+                        ClassifierSpec.of(TaskType.SINGLE_LABEL, LABELS), 1);
+                graph.precision().forTraining(p);
+                ClassifierModel model = new ClassifierModel(graph, tokenizer, name -> true);
+                parameters = model.trainableParameters().values().stream().mapToLong(INDArray::length).sum();
+                KernelProfile ops = new KernelProfile();
+                Measured training = training(shape, model, dir.resolve("trainer-" + p.flag()), ops);
+                // AdamW runs in float32 whatever the products' precision: timing it once is enough
+                double optimizerSeconds = options.profile() && p == Precision.FP32 ? optimizerStep(model) : 0;
+                if (!Files.exists(saved)) model.save(saved);
+                graph.free();
+                Profile profile = training.profile("training", p, ops, optimizerSeconds);
+                throughputs.add(training.throughput(shape, "training", p, options.trainBatch(shape), gemm, profile, log));
+                if (options.profile()) profiles.add(profile);
             }
-            log.printf("%s: load %.2f s; latency p50 %.1f ms, p99 %.1f ms%n", shape.name(), loadSeconds, latency.p50Ms(), latency.p99Ms());
-            Profile trainingProfile = training.profile(trainingOps, optimizerSeconds);
-            Profile inferenceProfile = inference.profile(inferenceOps, 0);
-            return new ShapeResult(shape.name(), shape.dimensions(), parameters,
-                    training.throughput(shape, "training", options.trainBatch(shape), gemm, trainingProfile, log),
-                    inference.throughput(shape, "inference", options.inferenceBatch(shape), gemm, inferenceProfile, log),
-                    loadSeconds, latency, options.profile() ? trainingProfile : null, options.profile() ? inferenceProfile : null);
+            List<Latency> latencies = new ArrayList<>();
+            for (Precision p : options.precisions()) latencies.add(latency(shape, saved, p, longText));
+            return new ShapeResult(shape.name(), shape.dimensions(), parameters, throughputs, latencies, footprints, profiles);
         } catch (IOException e) {
             throw new UncheckedIOException("benchmark scratch folder: " + e.getMessage(), e);
         } finally {
             if (dir != null) FileTrees.delete(dir);
+        }
+    }
+
+    /** The saved classifier loaded in {@code precision}, and single texts through it. */
+    private Latency latency(ModelShape shape, Path saved, Precision precision, String text) {
+        long start = System.nanoTime();
+        try (TextClassifier classifier = TextClassifier.load(saved,
+                InferenceOptions.defaults().withMaxLength(options.length()).withPrecision(precision))) {
+            double loadSeconds = (System.nanoTime() - start) / 1e9;
+            for (int i = 0; i < 5; i++) classifier.classify(text);
+            double[] seconds = new double[options.latencyRequests()];
+            for (int i = 0; i < seconds.length; i++) {
+                long started = System.nanoTime();
+                Classification c = classifier.classify(text);
+                seconds[i] = (System.nanoTime() - started) / 1e9;
+                if (!c.truncated()) throw new IllegalStateException("the latency text should fill " + options.length() + " tokens");
+            }
+            Timings t = Timings.of(seconds);
+            log.printf("%s %s: load %.2f s; latency p50 %.1f ms, p99 %.1f ms%n", shape.name(), precision.flag(), loadSeconds,
+                    1e3 * t.median(), 1e3 * t.p99());
+            return new Latency(precision.flag(), loadSeconds, options.length(), seconds.length, 1e3 * t.median(), 1e3 * t.p99());
         }
     }
 
@@ -189,33 +218,40 @@ public final class Harness {
     /** Timed steps of one phase and what the process did meanwhile. */
     private record Measured(double[] seconds, int length, double peakResidentMb, double peakHeapMb, double gcSeconds) {
 
-        Throughput throughput(ModelShape shape, String mode, int batch, GemmPeak gemm, Profile profile, PrintStream log) {
+        Throughput throughput(ModelShape shape, String mode, Precision precision, int batch, GemmPeak gemm, Profile profile, PrintStream log) {
             Timings t = Timings.of(seconds);
             double sequences = batch / t.median();
             double flops = "training".equals(mode) ? shape.trainingFlops(length, LABELS) : shape.forwardFlops(length, LABELS);
             double gflops = sequences * flops / 1e9;
             double outside = Math.max(0, 1 - profile.kernelSeconds() / profile.stepSeconds());
-            log.printf("%s %s: median %.1f ms, %.1f sequences/s, %.1f GFLOP/s (%.0f%% of GEMM peak), %.0f%% outside the kernels, peak RSS %.0f MB%n",
-                    shape.name(), mode, 1e3 * t.median(), sequences, gflops, 100 * gflops / gemm.gflops(), 100 * outside, peakResidentMb);
-            if (outside > BenchReport.OUTSIDE_KERNELS_LIMIT) log.println("WARNING: " + BenchReport.outsideKernelsWarning(shape.name(), mode, outside));
-            return new Throughput(mode, batch, length, t, sequences, sequences * length, gflops, gflops / gemm.gflops(),
+            log.printf("%s %s %s: median %.1f ms, %.1f sequences/s, %.1f GFLOP/s (%.0f%% of GEMM peak), %.0f%% outside the kernels, peak RSS %.0f MB%n",
+                    shape.name(), precision.flag(), mode, 1e3 * t.median(), sequences, gflops, 100 * gflops / gemm.gflops(), 100 * outside,
+                    peakResidentMb);
+            if (outside > BenchReport.OUTSIDE_KERNELS_LIMIT) {
+                log.println("WARNING: " + BenchReport.outsideKernelsWarning(shape.name(), precision.flag() + " " + mode, outside));
+            }
+            return new Throughput(mode, precision.flag(), batch, length, t, sequences, sequences * length, gflops, gflops / gemm.gflops(),
                     peakResidentMb, peakHeapMb, gcSeconds, outside);
         }
 
-        Profile profile(KernelProfile kernels, double optimizerSeconds) {
+        Profile profile(String mode, Precision precision, KernelProfile kernels, double optimizerSeconds) {
             int n = seconds.length;
             double step = Arrays.stream(seconds).sum() / n;
             List<KernelProfile.KernelTime> perStep = kernels.ranked().stream()
                     .map(k -> new KernelProfile.KernelTime(k.kernel(), k.seconds() / n, k.calls() / n)).toList();
             double inside = perStep.stream().mapToDouble(KernelProfile.KernelTime::seconds).sum();
-            return new Profile(step, inside, gcSeconds / n, optimizerSeconds, perStep);
+            return new Profile(mode, precision.flag(), step, inside, gcSeconds / n, optimizerSeconds, perStep);
         }
     }
 
-    private Measured inference(ModelShape shape, KernelProfile kernels) {
+    /** Timed forward passes in {@code precision}; the weights' footprint is added to {@code footprints}. */
+    private Measured inference(ModelShape shape, Precision precision, KernelProfile kernels, List<Footprint> footprints) {
         int batch = options.inferenceBatch(shape), length = options.length();
         EncoderClassifier classifier = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02),
                 ClassifierSpec.of(TaskType.SINGLE_LABEL, LABELS), 0);
+        classifier.precision().forInference(precision);
+        long weightBytes = classifier.parameters().values().stream().mapToLong(p -> p.length() * p.dataType().width()).sum();
+        footprints.add(new Footprint(precision.flag(), weightBytes / 1048576.0, classifier.precision().copyBytes() / 1048576.0));
         Batch input = randomBatch(new Random(5), batch, length, shape.vocab());
         PhaseMeter meter = new PhaseMeter(options.steps());
         try {
@@ -278,19 +314,6 @@ public final class Harness {
         double seconds = (System.nanoTime() - start) / 3e9;
         Stream.concat(params.values().stream(), grads.values().stream()).forEach(INDArray::close);
         return seconds;
-    }
-
-    private Latency latency(TextClassifier classifier, String text) {
-        for (int i = 0; i < 5; i++) classifier.classify(text);
-        double[] seconds = new double[options.latencyRequests()];
-        for (int i = 0; i < seconds.length; i++) {
-            long start = System.nanoTime();
-            Classification c = classifier.classify(text);
-            seconds[i] = (System.nanoTime() - start) / 1e9;
-            if (!c.truncated()) throw new IllegalStateException("the latency text should fill " + options.length() + " tokens");
-        }
-        Timings t = Timings.of(seconds);
-        return new Latency(options.length(), seconds.length, 1e3 * t.median(), 1e3 * t.p99());
     }
 
     /** Samples resident memory after each timed step; heap peak and collector time over the phase. */

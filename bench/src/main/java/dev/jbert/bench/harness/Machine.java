@@ -21,9 +21,10 @@ import java.util.Properties;
  *                     AVX2, AVX-512) and whether it carries oneDNN; for CUDA, the backend's own name
  * @param blas         BLAS vendor ND4J reports
  * @param threads      OpenMP threads ND4J's native ops use
+ * @param lowPrecision the CPU's bfloat16 and int8 instructions (/proc/cpuinfo flags), which bf16 and int8 need
  */
 public record Machine(String cpu, int cores, double memoryGb, String jvm, long maxHeapMb, String backend,
-                      String nativeBuild, String blas, int threads) {
+                      String nativeBuild, String blas, int threads, String lowPrecision) {
 
     public static Machine current() {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
@@ -34,13 +35,20 @@ public record Machine(String cpu, int cores, double memoryGb, String jvm, long m
                 : backend;
         return new Machine(cpuModel(), Runtime.getRuntime().availableProcessors(), totalMemoryGb(),
                 System.getProperty("java.vm.name") + " " + Runtime.version(), Runtime.getRuntime().maxMemory() >> 20,
-                backend, build, String.valueOf(env.getOrDefault("blas.vendor", "unknown")), ops.ompGetMaxThreads());
+                backend, build, String.valueOf(env.getOrDefault("blas.vendor", "unknown")), ops.ompGetMaxThreads(), lowPrecisionFlags());
     }
 
     /** One line for a report header. */
     public String describe() {
-        return String.format(java.util.Locale.ROOT, "%s, %d cores, %.0f GB; %s, -Xmx%d m; ND4J %s backend, %s build, %s BLAS, %d threads",
-                cpu, cores, memoryGb, jvm, maxHeapMb, backend, nativeBuild, blas, threads);
+        return String.format(java.util.Locale.ROOT, "%s, %d cores, %.0f GB (%s); %s, -Xmx%d m; ND4J %s backend, %s build, %s BLAS, %d threads",
+                cpu, cores, memoryGb, lowPrecision, jvm, maxHeapMb, backend, nativeBuild, blas, threads);
+    }
+
+    private static String lowPrecisionFlags() {
+        java.util.Set<String> flags = dev.jbert.core.nd4j.NativeBackend.cpuFlags();
+        java.util.List<String> found = java.util.stream.Stream.of("avx512_bf16", "amx_bf16", "avx512_vnni", "avx_vnni", "amx_int8")
+                .filter(flags::contains).toList();
+        return found.isEmpty() ? "no bf16 or VNNI instructions" : String.join(", ", found);
     }
 
     /** libnd4j's binary levels (0 and 1 are both its generic build), as ND4J's own start-up log names them. */

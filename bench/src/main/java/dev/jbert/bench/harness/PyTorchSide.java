@@ -15,19 +15,28 @@ import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The PyTorch column: the same shapes, batch sizes, length and step counts run by
- * {@code bench/pytorch_bench.py} with PyTorch and transformers, when a Python with both is available
- * (the product never needs Python). Where it is not, the figures recorded on the reference machine
- * (issue 5: 2-core AVX-512, PyTorch 2.13, 2 threads, float32, length 128) stand in, labelled as such,
- * so a ratio is always shown but never passed off as measured in the same run.
+ * The peers' columns: the same shapes, batch sizes, length and step counts run by {@code bench/pytorch_bench.py}
+ * with PyTorch (float32 and bf16 autocast) and ONNX Runtime (float32 and {@code quantize_dynamic} int8, on the same
+ * random-weight model exported), when a Python with them is available (the product never needs Python). Where it
+ * is not, the PyTorch float32 figures recorded on the reference machine (issue 5: 2-core AVX-512, PyTorch 2.13,
+ * 2 threads, length 128) stand in, labelled as such, so a ratio is always shown but never passed off as measured in
+ * the same run.
  */
 public final class PyTorchSide {
 
     /** AUTO runs the script and falls back to the recorded figures; REFERENCE uses the recorded ones; OFF shows none. */
     public enum Mode { AUTO, REFERENCE, OFF }
 
-    /** PyTorch's throughput for one shape, mode, batch size and length. */
-    public record Row(String shape, String mode, int batch, int length, double sequencesPerSecond) {
+    /** The runtimes of the peers' columns. */
+    public static final String PYTORCH = "pytorch", ONNX_RUNTIME = "onnxruntime";
+
+    /**
+     * A peer's throughput for one shape, mode, batch size and length.
+     *
+     * @param runtime   {@link #PYTORCH} or {@link #ONNX_RUNTIME}
+     * @param precision fp32, bf16 (PyTorch's CPU autocast) or int8 (ONNX Runtime's {@code quantize_dynamic})
+     */
+    public record Row(String shape, String mode, int batch, int length, String runtime, String precision, double sequencesPerSecond) {
     }
 
     /**
@@ -36,17 +45,21 @@ public final class PyTorchSide {
      */
     public record Figures(String source, boolean sameRun, List<Row> rows) {
 
-        public Optional<Row> find(String shape, String mode, int batch, int length) {
+        public Optional<Row> find(String shape, String mode, int batch, int length, String runtime, String precision) {
             return rows.stream().filter(r -> r.shape.equals(shape) && r.mode.equals(mode) && r.batch == batch
-                    && r.length == length).findFirst();
+                    && r.length == length && r.runtime.equals(runtime) && r.precision.equals(precision)).findFirst();
         }
     }
 
     static final Figures REFERENCE = new Figures(
             "recorded on the reference machine (2-core AVX-512, PyTorch 2.13, 2 threads, float32), not this run", false,
-            List.of(new Row("tiny", "training", 32, 128, 281), new Row("tiny", "inference", 32, 128, 994),
-                    new Row("minilm", "training", 16, 128, 16.4), new Row("minilm", "inference", 32, 128, 58),
-                    new Row("base", "training", 8, 128, 2.46), new Row("base", "inference", 8, 128, 8.41)));
+            List.of(reference("tiny", "training", 32, 281), reference("tiny", "inference", 32, 994),
+                    reference("minilm", "training", 16, 16.4), reference("minilm", "inference", 32, 58),
+                    reference("base", "training", 8, 2.46), reference("base", "inference", 8, 8.41)));
+
+    private static Row reference(String shape, String mode, int batch, double sequencesPerSecond) {
+        return new Row(shape, mode, batch, 128, PYTORCH, "fp32", sequencesPerSecond);
+    }
 
     private static final int NOT_INSTALLED = 3;
 
@@ -128,10 +141,12 @@ public final class PyTorchSide {
         List<Row> rows = new ArrayList<>();
         for (JsonNode r : json.path("rows")) {
             rows.add(new Row(r.path("shape").asText(), r.path("mode").asText(), r.path("batch").asInt(), r.path("length").asInt(),
-                    r.path("sequences_per_second").asDouble()));
+                    r.path("runtime").asText(PYTORCH), r.path("precision").asText("fp32"), r.path("sequences_per_second").asDouble()));
         }
         String source = "measured in this run: PyTorch " + json.path("torch").asText() + ", transformers "
-                + json.path("transformers").asText() + ", " + json.path("threads").asInt() + " threads";
+                + json.path("transformers").asText()
+                + (json.hasNonNull("onnxruntime") ? ", ONNX Runtime " + json.path("onnxruntime").asText() : "")
+                + ", " + json.path("threads").asInt() + " threads";
         return new Figures(source, true, rows);
     }
 }

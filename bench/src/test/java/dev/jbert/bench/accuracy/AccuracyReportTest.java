@@ -23,7 +23,7 @@ class AccuracyReportTest {
         return new Recipe(name, name.toUpperCase(), "a task", "train.tsv", "dev.tsv", null, null, List.of("--seed", "42"),
                 List.of(new Recipe.Metric("accuracy", "accuracy", 0.005), new Recipe.Metric("f1_macro", "macro F1", 0.005)),
                 new Recipe.TrainerFigures(trainer, 100.0, "measured here"),
-                List.of(new Recipe.Variant("focal", List.of("--loss", "focal"), "softmax focal")), List.of("A note."));
+                List.of(new Recipe.Variant("focal", List.of("--loss", "focal"), "softmax focal", false)), List.of("A note."));
     }
 
     private static RecipeResult run(String recipe, String variant, double accuracy, double f1) {

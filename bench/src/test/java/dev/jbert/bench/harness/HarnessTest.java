@@ -28,7 +28,8 @@ class HarnessTest {
     @Test
     void tinyShapeProducesAWellFormedReport() throws Exception {
         BenchOptions options = new BenchOptions(List.of(ModelShape.TINY), 2, 2, 16, 1, 2, 3, 64,
-                Fixtures.repositoryRoot().resolve("samples/sst2/dev.tsv"), DefaultModel.folder(cache), PyTorchSide.Mode.REFERENCE, true, List.of(32));
+                Fixtures.repositoryRoot().resolve("samples/sst2/dev.tsv"), DefaultModel.folder(cache), PyTorchSide.Mode.REFERENCE, true, List.of(32),
+                List.of());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         BenchReport report = new Harness(options, new PrintStream(log, true, StandardCharsets.UTF_8))
                 .run(cache.resolve("no-script.py"), "python3");
@@ -45,7 +46,9 @@ class HarnessTest {
                 + 2 * (4 * (128 * 128 + 128) + 2 * 2 * 128 + (128 * 512 + 512) + (512 * 128 + 128))
                 + 128 * 128 + 128 + 2 * 128 + 2;
         assertEquals(expected, tiny.parameters());
-        for (Throughput t : List.of(tiny.training(), tiny.inference())) {
+        Throughput training = tiny.find("training", "fp32").orElseThrow(), inference = tiny.find("inference", "fp32").orElseThrow();
+        assertEquals(2, tiny.throughputs().size(), "fp32 alone unless a lower precision is asked for");
+        for (Throughput t : List.of(training, inference)) {
             assertEquals(2, t.batch());
             assertEquals(16, t.length());
             assertEquals(2, t.stepSeconds().count());
@@ -54,25 +57,31 @@ class HarnessTest {
             assertTrue(t.gflops() > 0 && t.shareOfGemmPeak() > 0);
             assertTrue(t.peakResidentMb() > 0 && t.peakHeapMb() > 0);
         }
-        assertTrue(tiny.loadSeconds() > 0);
-        assertEquals(3, tiny.latency().requests());
-        assertTrue(tiny.latency().p50Ms() <= tiny.latency().p99Ms());
-        assertFalse(tiny.trainingProfile().kernels().isEmpty(), "the profile saw the training step's kernels");
-        assertFalse(tiny.inferenceProfile().kernels().isEmpty(), "the profile saw the forward pass's kernels");
-        assertTrue(tiny.trainingProfile().kernels().size() > tiny.inferenceProfile().kernels().size(),
+        BenchReport.Latency latency = tiny.latencies().get(0);
+        assertTrue(latency.loadSeconds() > 0);
+        assertEquals(3, latency.requests());
+        assertTrue(latency.p50Ms() <= latency.p99Ms());
+        assertEquals(tiny.parameters() * 4 / 1048576.0, tiny.footprints().get(0).weightsMb(), 1e-6, "float32 masters");
+        assertEquals(0, tiny.footprints().get(0).copiesMb());
+        BenchReport.Profile trainingProfile = tiny.profiles().stream().filter(p -> p.mode().equals("training")).findFirst().orElseThrow();
+        BenchReport.Profile inferenceProfile = tiny.profiles().stream().filter(p -> p.mode().equals("inference")).findFirst().orElseThrow();
+        assertFalse(trainingProfile.kernels().isEmpty(), "the profile saw the training step's kernels");
+        assertFalse(inferenceProfile.kernels().isEmpty(), "the profile saw the forward pass's kernels");
+        assertTrue(trainingProfile.kernels().size() > inferenceProfile.kernels().size(),
                 "training adds the loss, the optimizer and clipping to the forward pass's kernels");
-        assertTrue(tiny.trainingProfile().kernelSeconds() > 0 && tiny.trainingProfile().kernelSeconds() <= tiny.trainingProfile().stepSeconds());
-        assertTrue(tiny.trainingProfile().optimizerSeconds() > 0);
+        assertTrue(trainingProfile.kernelSeconds() > 0 && trainingProfile.kernelSeconds() <= trainingProfile.stepSeconds());
+        assertTrue(trainingProfile.optimizerSeconds() > 0);
         assertFalse(report.pytorch().sameRun());
 
         JsonNode json = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(report));
         assertEquals("tiny", json.at("/shapes/0/shape").asText());
-        assertTrue(json.at("/shapes/0/training/sequencesPerSecond").asDouble() > 0);
+        assertTrue(json.at("/shapes/0/throughputs/0/sequencesPerSecond").asDouble() > 0);
         assertFalse(json.at("/machine/backend").asText().isBlank());
 
         String markdown = MarkdownReport.of(report);
-        assertTrue(markdown.contains("| tiny | 2/128/2 | training | 2 × 16 |"), markdown);
-        assertTrue(markdown.contains("Profile, tiny training"), markdown);
-        assertTrue(log.toString(StandardCharsets.UTF_8).contains("tiny training: median"), log.toString(StandardCharsets.UTF_8));
+        assertTrue(markdown.contains("| tiny | 2/128/2 | training | fp32 | 2 × 16 |"), markdown);
+        assertTrue(markdown.contains("| tiny | inference | 2 × 16 |"), "the speed table: " + markdown);
+        assertTrue(markdown.contains("Profile, tiny fp32 training"), markdown);
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("tiny fp32 training: median"), log.toString(StandardCharsets.UTF_8));
     }
 }

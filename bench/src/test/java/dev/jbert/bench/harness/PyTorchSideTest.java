@@ -23,18 +23,25 @@ class PyTorchSideTest {
     Path dir;
 
     private static BenchOptions options(PyTorchSide.Mode mode) {
-        return new BenchOptions(List.of(ModelShape.TINY), null, null, 128, 3, 10, 50, 1024, Path.of("t.tsv"), Path.of("m"), mode, false, List.of());
+        return new BenchOptions(List.of(ModelShape.TINY), null, null, 128, 3, 10, 50, 1024, Path.of("t.tsv"), Path.of("m"), mode, false, List.of(),
+                List.of());
     }
 
     @Test
     void theScriptsJsonBecomesSameRunRows() throws Exception {
         PyTorchSide.Figures f = PyTorchSide.parse(new ObjectMapper().readTree("""
-                {"torch": "2.5.1", "transformers": "4.46.0", "threads": 2,
-                 "rows": [{"shape": "tiny", "mode": "training", "batch": 32, "length": 128, "sequences_per_second": 250.5}]}"""));
+                {"torch": "2.5.1", "transformers": "4.46.0", "onnxruntime": "1.30.0", "threads": 2,
+                 "rows": [{"shape": "tiny", "mode": "training", "batch": 32, "length": 128, "sequences_per_second": 250.5},
+                          {"shape": "tiny", "mode": "inference", "batch": 32, "length": 128, "runtime": "onnxruntime",
+                           "precision": "int8", "sequences_per_second": 900}]}"""));
         assertTrue(f.sameRun());
-        assertTrue(f.source().contains("PyTorch 2.5.1") && f.source().contains("2 threads"), f.source());
-        assertEquals(250.5, f.find("tiny", "training", 32, 128).orElseThrow().sequencesPerSecond());
-        assertFalse(f.find("tiny", "training", 16, 128).isPresent(), "another batch size is another row");
+        assertTrue(f.source().contains("PyTorch 2.5.1") && f.source().contains("ONNX Runtime 1.30.0") && f.source().contains("2 threads"),
+                f.source());
+        assertEquals(250.5, f.find("tiny", "training", 32, 128, PyTorchSide.PYTORCH, "fp32").orElseThrow().sequencesPerSecond(),
+                "a row without runtime and precision is PyTorch's fp32, as the script's first version printed");
+        assertFalse(f.find("tiny", "training", 16, 128, PyTorchSide.PYTORCH, "fp32").isPresent(), "another batch size is another row");
+        assertEquals(900, f.find("tiny", "inference", 32, 128, PyTorchSide.ONNX_RUNTIME, "int8").orElseThrow().sequencesPerSecond());
+        assertFalse(f.find("tiny", "inference", 32, 128, PyTorchSide.PYTORCH, "int8").isPresent(), "another runtime is another row");
     }
 
     @Test
@@ -46,7 +53,7 @@ class PyTorchSideTest {
         assertSame(PyTorchSide.REFERENCE, f);
         assertFalse(f.sameRun());
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("missing.py not found"), log.toString(StandardCharsets.UTF_8));
-        assertEquals(281, f.find("tiny", "training", 32, 128).orElseThrow().sequencesPerSecond());
+        assertEquals(281, f.find("tiny", "training", 32, 128, PyTorchSide.PYTORCH, "fp32").orElseThrow().sequencesPerSecond());
     }
 
     @Test
@@ -84,7 +91,8 @@ class PyTorchSideTest {
         PyTorchSide.Figures f = PyTorchSide.combine(options, perShape);
         assertTrue(f.sameRun());
         assertEquals(4, f.rows().size());
-        assertTrue(f.find("base", "inference", 8, 128).isPresent() && f.find("tiny", "training", 8, 128).isPresent());
+        assertTrue(f.find("base", "inference", 8, 128, PyTorchSide.PYTORCH, "fp32").isPresent()
+                && f.find("tiny", "training", 8, 128, PyTorchSide.PYTORCH, "fp32").isPresent());
         assertTrue(f.source().contains("each shape right after jbert's"), f.source());
         // one shape that could not run makes the whole column the recorded one: never a mix
         assertSame(PyTorchSide.REFERENCE, PyTorchSide.combine(options, List.of(perShape.get(0), java.util.Optional.empty())));

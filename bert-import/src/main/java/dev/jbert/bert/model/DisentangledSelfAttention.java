@@ -58,8 +58,8 @@ final class DisentangledSelfAttention implements SelfAttention {
         if (on && s.shareAttKey()) {
             // the same tensors under the same names, in modules of their own so that each use keeps its own input
             Linear key = content.key(), query = content.query();
-            this.positionKey = s.c2p() ? new Linear(self + ".key_proj", key.weight(), key.bias()) : null;
-            this.positionQuery = s.p2c() ? new Linear(self + ".query_proj", query.weight(), query.bias()) : null;
+            this.positionKey = s.c2p() ? b.sharedLinear(self + ".key_proj", key) : null;
+            this.positionQuery = s.p2c() ? b.sharedLinear(self + ".query_proj", query) : null;
         } else {
             this.positionKey = on && s.c2p() ? b.linear(self + ".pos_key_proj", h, h) : null;
             this.positionQuery = on && s.p2c() ? b.linear(self + ".pos_query_proj", h, h) : null;

@@ -4,6 +4,7 @@ import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.core.nn.AttentionMask;
 import dev.jbert.core.nn.Linear;
 import dev.jbert.core.nn.Pass;
+import dev.jbert.core.nn.PrecisionPolicy;
 import dev.jbert.core.nn.Slot;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -44,6 +45,7 @@ public final class Encoder {
     private final Linear projection;
     private final EncoderStack stack;
     private final Pooler pooler;
+    private final PrecisionPolicy precision;
     private final Slot hiddenGradient = new Slot();
     private int batch;
     private int seq;
@@ -58,6 +60,7 @@ public final class Encoder {
         this.parameters = Collections.unmodifiableMap(b.parameters());
         this.norms = Set.copyOf(b.norms());
         this.dropoutSites = b.dropoutSites();
+        this.precision = b.precision();
         this.embeddings = embeddings;
         this.projection = projection;
         this.stack = stack;
@@ -85,6 +88,11 @@ public final class Encoder {
     /** The word-embedding table's key. */
     public String wordEmbeddingsKey() {
         return embeddings.wordsKey();
+    }
+
+    /** The precision the encoder's Linears multiply in; a head built on the encoder shares it. */
+    public PrecisionPolicy precision() {
+        return precision;
     }
 
     /** Whether a pooler was built (BERT sequence checkpoints have one). */
@@ -160,6 +168,7 @@ public final class Encoder {
         stack.release();
         if (pooler != null) pooler.release();
         hiddenGradient.release();
+        precision.release();
     }
 
     private static int[] flatten(int[][] rows, int seq, String what) {

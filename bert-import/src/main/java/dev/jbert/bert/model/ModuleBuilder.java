@@ -4,6 +4,7 @@ import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.core.nn.Dropout;
 import dev.jbert.core.nn.LayerNorm;
 import dev.jbert.core.nn.Linear;
+import dev.jbert.core.nn.PrecisionPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ public final class ModuleBuilder {
     private final Weights weights;
     private final Map<String, INDArray> parameters = new LinkedHashMap<>();
     private final Set<String> norms = new LinkedHashSet<>();
+    private final PrecisionPolicy precision = new PrecisionPolicy();
     private int dropoutSites;
 
     public ModuleBuilder(EncoderConfig config, Weights weights) {
@@ -49,7 +51,17 @@ public final class ModuleBuilder {
 
     /** A Linear, without {@code prefix.bias} when {@code bias} is false ({@code nn.Linear(bias=False)}). */
     public Linear linear(String prefix, int in, int out, boolean bias) {
-        return new Linear(prefix, param(prefix + ".weight", out, in), bias ? param(prefix + ".bias", out) : null);
+        return new Linear(prefix, param(prefix + ".weight", out, in), bias ? param(prefix + ".bias", out) : null, precision);
+    }
+
+    /** A second Linear over tensors another module already holds (DeBERTa's shared attention key). */
+    public Linear sharedLinear(String prefix, Linear owner) {
+        return new Linear(prefix, owner.weight(), owner.bias(), precision);
+    }
+
+    /** The precision every Linear of the model multiplies in. */
+    public PrecisionPolicy precision() {
+        return precision;
     }
 
     public LayerNorm layerNorm(String prefix, int width) {

@@ -258,7 +258,7 @@ public final class NativeBackend {
     }
 
     /** The flags of the first processor in {@code /proc/cpuinfo}; empty where there is none (not Linux x86). */
-    static Set<String> cpuFlags() {
+    public static Set<String> cpuFlags() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 if (line.startsWith("flags")) {

@@ -1,5 +1,6 @@
 package dev.jbert.core.nn;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -9,6 +10,12 @@ import java.nio.FloatBuffer;
  * {@code torch.nn.Linear}: {@code y = x·Wᵀ + b} with W in torch's {@code [out, in]} layout, as checkpoints store it.
  * The product is one GEMM into this module's own output slot (transposes are GEMM flags, never copies); the
  * backward pass accumulates {@code dW += dyᵀ·x} straight into the gradient array with GEMM's β = 1.
+ *
+ * <p>The model's {@link PrecisionPolicy} says which product runs. In bfloat16 the input and the weight are rounded
+ * (the input kept for the backward pass), multiplied by oneDNN into a bfloat16 result and widened into the output
+ * slot; the backward pass rounds {@code dy} once and widens {@code dyᵀ·x} into the float32 weight gradient and
+ * {@code dy·W} into the input's. In int8 the input is quantized row by row against weights quantized once
+ * ({@link DynamicQuantization}). Biases, and everything after the product, stay float32.
  *
  * <p>The module keeps a reference to its last input for the backward pass: that input must not be overwritten
  * between the two.
@@ -21,9 +28,14 @@ public final class Linear {
     private final INDArray bias;              // [out], or null
     private final int in;
     private final int out;
+    private final PrecisionPolicy policy;
     private final Slot output = new Slot();
     private final Slot inputGradient = new Slot();
+    private final Slot bf16Input = new Slot(DataType.BFLOAT16);    // [N, in] of the last bfloat16 pass
+    private final Slot bf16Weight = new Slot(DataType.BFLOAT16);   // [out, in], rounded this pass
     private INDArray input;                   // [N, in] of the last forward pass
+    private INDArray lowWeight;               // [out, in] bfloat16 the last forward pass multiplied with
+    private Precision lastPrecision = Precision.FP32;
 
     /**
      * @param prefix the checkpoint prefix: parameters are {@code prefix.weight} and {@code prefix.bias}
@@ -31,6 +43,15 @@ public final class Linear {
      * @param bias   {@code [out]}, or null for none
      */
     public Linear(String prefix, INDArray weight, INDArray bias) {
+        this(prefix, weight, bias, new PrecisionPolicy());
+    }
+
+    /**
+     * @param policy the model's precision, shared by all its Linears
+     */
+    public Linear(String prefix, INDArray weight, INDArray bias, PrecisionPolicy policy) {
+        this.policy = policy;
+        policy.register(weight);
         if (weight.rank() != 2) throw new IllegalArgumentException(prefix + ".weight must be [out, in], got rank " + weight.rank());
         this.weightName = prefix + ".weight";
         this.biasName = bias == null ? null : prefix + ".bias";
@@ -75,12 +96,43 @@ public final class Linear {
      * an activation) rather than in a pass of its own.
      */
     public INDArray forwardWithoutBias(INDArray x) {
-        INDArray y = output.get(x.size(0), out);
-        long t = Profiler.start();
-        Nd4j.gemm(x, weight, y, false, true, 1.0, 0.0);
-        Profiler.stop(Profiler.Section.LINEAR, t);
+        long rows = x.size(0);
+        INDArray y = output.get(rows, out);
+        Precision precision = policy.precision();
+        switch (precision) {
+            case FP32 -> {
+                long t = Profiler.start();
+                Nd4j.gemm(x, weight, y, false, true, 1.0, 0.0);
+                Profiler.stop(Profiler.Section.LINEAR, t);
+            }
+            case BF16 -> {
+                long t = Profiler.start();
+                lowWeight = policy.frozen() ? policy.frozenBf16(weight) : roundedWeight();
+                INDArray xb = bf16Input.get(rows, in);
+                Bf16.round(x, xb);
+                INDArray yb = policy.scratch(PrecisionPolicy.Scratch.BF16_OUTPUT).get(rows, out);
+                Profiler.stop(Profiler.Section.CONVERSION, t);
+                t = Profiler.start();
+                MatMul.product(xb, lowWeight, yb, false, true);
+                Profiler.stop(Profiler.Section.LINEAR, t);
+                t = Profiler.start();
+                Bf16.widen(yb, y);
+                Profiler.stop(Profiler.Section.CONVERSION, t);
+            }
+            case INT8 -> DynamicQuantization.product(x, policy.int8(weight),
+                    policy.scratch(PrecisionPolicy.Scratch.FLOAT_LEVELS).get(rows, in),
+                    policy.scratch(PrecisionPolicy.Scratch.UINT8_INPUT).get(rows, in),
+                    policy.scratch(PrecisionPolicy.Scratch.INT32_SUMS).get(rows, out), y);
+        }
+        lastPrecision = precision;
         input = x;
         return y;
+    }
+
+    private INDArray roundedWeight() {
+        INDArray wb = bf16Weight.get(out, in);
+        Bf16.round(weight, wb);
+        return wb;
     }
 
     /**
@@ -116,11 +168,45 @@ public final class Linear {
     }
 
     private void backwardWithoutBias(INDArray dy, INDArray into, boolean accumulate, Pass pass) {
-        long t = Profiler.start();
         INDArray dW = pass.gradient(weightName);
-        if (dW != null) Nd4j.gemm(dy, input, dW, true, false, 1.0, 1.0);
-        if (into != null) Nd4j.gemm(dy, weight, into, false, false, 1.0, accumulate ? 1.0 : 0.0);
-        Profiler.stop(Profiler.Section.LINEAR, t);
+        switch (lastPrecision) {
+            case FP32 -> {
+                long t = Profiler.start();
+                if (dW != null) Nd4j.gemm(dy, input, dW, true, false, 1.0, 1.0);
+                if (into != null) Nd4j.gemm(dy, weight, into, false, false, 1.0, accumulate ? 1.0 : 0.0);
+                Profiler.stop(Profiler.Section.LINEAR, t);
+            }
+            case BF16 -> bf16Backward(dy, dW, into, accumulate);
+            case INT8 -> throw new IllegalStateException(weightName + ": an int8 pass has no backward pass (int8 is for inference only)");
+        }
+    }
+
+    private void bf16Backward(INDArray dy, INDArray dW, INDArray into, boolean accumulate) {
+        long rows = dy.size(0);
+        long t = Profiler.start();
+        INDArray dyb = policy.scratch(PrecisionPolicy.Scratch.BF16_OUTPUT_GRADIENT).get(rows, out);
+        Bf16.round(dy, dyb);
+        Profiler.stop(Profiler.Section.CONVERSION, t);
+        INDArray xb = bf16Input.get(rows, in);
+        if (dW != null) {
+            INDArray dWb = policy.scratch(PrecisionPolicy.Scratch.BF16_WEIGHT_GRADIENT).get(out, in);
+            t = Profiler.start();
+            MatMul.product(dyb, xb, dWb, true, false);
+            Profiler.stop(Profiler.Section.LINEAR, t);
+            t = Profiler.start();
+            Bf16.addTo(dWb, dW);
+            Profiler.stop(Profiler.Section.CONVERSION, t);
+        }
+        if (into != null) {
+            INDArray dxb = policy.scratch(PrecisionPolicy.Scratch.BF16_INPUT_GRADIENT).get(rows, in);
+            t = Profiler.start();
+            MatMul.product(dyb, lowWeight, dxb, false, false);
+            Profiler.stop(Profiler.Section.LINEAR, t);
+            t = Profiler.start();
+            if (accumulate) Bf16.addTo(dxb, into);
+            else Bf16.widen(dxb, into);
+            Profiler.stop(Profiler.Section.CONVERSION, t);
+        }
     }
 
     /** Where the bias's gradient accumulates in this pass, or null (no bias, or frozen). */
@@ -153,6 +239,9 @@ public final class Linear {
     public void release() {
         output.release();
         inputGradient.release();
+        bf16Input.release();
+        bf16Weight.release();
         input = null;
+        lowWeight = null;
     }
 }

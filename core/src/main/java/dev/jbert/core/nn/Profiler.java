@@ -12,6 +12,7 @@ public final class Profiler {
     /** What a timed call does. */
     public enum Section {
         LINEAR("Linear products (GEMM)"),
+        CONVERSION("bf16 rounding, int8 quantization and back"),
         BIAS("bias add and bias gradients"),
         ATTENTION("attention products, mask, dropout, softmax backward"),
         SOFTMAX("attention softmax"),

@@ -17,11 +17,22 @@ import java.util.Arrays;
  */
 public final class Slot {
 
+    private final DataType type;
     private INDArray backing;                 // [capacity]
     private long[] shape;
     private INDArray view;
 
-    /** A row-major float32 view of {@code shape}; its contents are whatever was written last. */
+    /** A slot of float32 arrays. */
+    public Slot() {
+        this(DataType.FLOAT);
+    }
+
+    /** A slot of arrays of {@code type}: bfloat16 and 8-bit copies for lower-precision products. */
+    public Slot(DataType type) {
+        this.type = type;
+    }
+
+    /** A row-major view of {@code shape} in this slot's type; its contents are whatever was written last. */
     public INDArray get(long... shape) {
         if (view != null && Arrays.equals(shape, this.shape)) return view;
         long n = 1;
@@ -31,8 +42,8 @@ public final class Slot {
             // slot's headroom would stay resident for the rest of the run
             release();
             SlotPool pool = SlotPool.current();
-            backing = pool == null ? null : pool.take(n);
-            if (backing == null) backing = Nd4j.createUninitialized(DataType.FLOAT, n);
+            backing = pool == null ? null : pool.take(type, n);
+            if (backing == null) backing = Nd4j.createUninitialized(type, n);
         }
         this.shape = shape.clone();
         view = backing.get(NDArrayIndex.interval(0, n)).reshape('c', shape);

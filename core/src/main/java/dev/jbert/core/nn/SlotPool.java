@@ -1,9 +1,11 @@
 package dev.jbert.core.nn;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +25,8 @@ public final class SlotPool {
 
     private static final ThreadLocal<SlotPool> CURRENT = new ThreadLocal<>();
 
-    /** Pooled buffers by length, each with the scope it was pooled in. */
-    private final TreeMap<Long, ArrayDeque<Pooled>> free = new TreeMap<>();
+    /** Pooled buffers by type and length, each with the scope it was pooled in. */
+    private final Map<DataType, TreeMap<Long, ArrayDeque<Pooled>>> free = new EnumMap<>(DataType.class);
     private long scope;
 
     private record Pooled(INDArray buffer, long scope) {
@@ -57,14 +59,16 @@ public final class SlotPool {
         public void close() {
             CURRENT.remove();
             List<INDArray> stale = new ArrayList<>();
-            for (Iterator<ArrayDeque<Pooled>> lengths = free.values().iterator(); lengths.hasNext(); ) {
-                ArrayDeque<Pooled> buffers = lengths.next();
-                buffers.removeIf(p -> {
-                    if (p.scope() == scope) return false;
-                    stale.add(p.buffer());
-                    return true;
-                });
-                if (buffers.isEmpty()) lengths.remove();
+            for (TreeMap<Long, ArrayDeque<Pooled>> ofType : free.values()) {
+                for (Iterator<ArrayDeque<Pooled>> lengths = ofType.values().iterator(); lengths.hasNext(); ) {
+                    ArrayDeque<Pooled> buffers = lengths.next();
+                    buffers.removeIf(p -> {
+                        if (p.scope() == scope) return false;
+                        stale.add(p.buffer());
+                        return true;
+                    });
+                    if (buffers.isEmpty()) lengths.remove();
+                }
             }
             stale.forEach(SlotPool::close);
         }
@@ -72,24 +76,26 @@ public final class SlotPool {
 
     /** Keeps a buffer for a later {@link #take}. */
     void put(INDArray buffer) {
-        free.computeIfAbsent(buffer.length(), k -> new ArrayDeque<>()).push(new Pooled(buffer, scope));
+        free.computeIfAbsent(buffer.dataType(), t -> new TreeMap<>()).computeIfAbsent(buffer.length(), k -> new ArrayDeque<>())
+                .push(new Pooled(buffer, scope));
     }
 
     /**
-     * The smallest pooled buffer of at least {@code n} floats and at most twice that (a larger one would keep its
+     * The smallest pooled buffer of {@code type} with at least {@code n} elements and at most twice that (a larger one would keep its
      * excess resident for as long as its new slot lives), or null.
      */
-    INDArray take(long n) {
-        Map.Entry<Long, ArrayDeque<Pooled>> fit = free.ceilingEntry(n);
+    INDArray take(DataType type, long n) {
+        TreeMap<Long, ArrayDeque<Pooled>> ofType = free.get(type);
+        Map.Entry<Long, ArrayDeque<Pooled>> fit = ofType == null ? null : ofType.ceilingEntry(n);
         if (fit == null || fit.getKey() > 2 * n) return null;
         Pooled p = fit.getValue().pop();
-        if (fit.getValue().isEmpty()) free.remove(fit.getKey());
+        if (fit.getValue().isEmpty()) ofType.remove(fit.getKey());
         return p.buffer();
     }
 
     /** Frees every pooled buffer now. */
     public void clear() {
-        free.values().forEach(buffers -> buffers.forEach(p -> close(p.buffer())));
+        free.values().forEach(ofType -> ofType.values().forEach(buffers -> buffers.forEach(p -> close(p.buffer()))));
         free.clear();
     }
 

@@ -1,5 +1,6 @@
 package dev.jbert.heads.inference;
 
+import dev.jbert.core.nn.Precision;
 import dev.jbert.heads.predict.AggregationStrategy;
 
 import java.time.Duration;
@@ -28,9 +29,11 @@ import java.time.Duration;
  * @param threshold     multi-label only: one threshold for every label, overriding the per-class thresholds saved
  *                      beside the model ({@code thresholds.json}); null to use those (or 0.5 where there are none)
  * @param aggregation   token classification: the strategy {@link TextClassifier#entities(String)} uses
+ * @param precision     the precision of the Linear products: fp32, or bf16 and int8 where the CPU has the instructions
+ *                      (checked at load, with the reason when refused); low-precision weights are made once at load
  */
 public record InferenceOptions(int maxBatchSize, Duration maxWait, int queueCapacity, Integer maxLength, Double threshold,
-                               AggregationStrategy aggregation) {
+                               AggregationStrategy aggregation, Precision precision) {
 
     /** Texts per forward pass by default. */
     public static final int DEFAULT_MAX_BATCH_SIZE = 32;
@@ -52,38 +55,44 @@ public record InferenceOptions(int maxBatchSize, Duration maxWait, int queueCapa
             throw new IllegalArgumentException("threshold must be strictly between 0 and 1, got " + threshold);
         }
         if (aggregation == null) throw new IllegalArgumentException("aggregation must not be null");
+        if (precision == null) throw new IllegalArgumentException("precision must not be null");
     }
 
-    /** Batches of up to 32, no wait, 1024 texts in flight, the model's length limit, SIMPLE aggregation. */
+    /** Batches of up to 32, no wait, 1024 texts in flight, the model's length limit, SIMPLE aggregation, fp32. */
     public static InferenceOptions defaults() {
         return new InferenceOptions(DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_WAIT, DEFAULT_QUEUE_CAPACITY, null, null,
-                AggregationStrategy.SIMPLE);
+                AggregationStrategy.SIMPLE, Precision.FP32);
     }
 
     /** Another batch size; raises the queue capacity to it if needed. */
     public InferenceOptions withMaxBatchSize(int value) {
-        return new InferenceOptions(value, maxWait, Math.max(queueCapacity, value), maxLength, threshold, aggregation);
+        return new InferenceOptions(value, maxWait, Math.max(queueCapacity, value), maxLength, threshold, aggregation, precision);
     }
 
     public InferenceOptions withMaxWait(Duration value) {
-        return new InferenceOptions(maxBatchSize, value, queueCapacity, maxLength, threshold, aggregation);
+        return new InferenceOptions(maxBatchSize, value, queueCapacity, maxLength, threshold, aggregation, precision);
     }
 
     public InferenceOptions withQueueCapacity(int value) {
-        return new InferenceOptions(maxBatchSize, maxWait, value, maxLength, threshold, aggregation);
+        return new InferenceOptions(maxBatchSize, maxWait, value, maxLength, threshold, aggregation, precision);
     }
 
     /** Another token limit; null for the model's own. */
     public InferenceOptions withMaxLength(Integer value) {
-        return new InferenceOptions(maxBatchSize, maxWait, queueCapacity, value, threshold, aggregation);
+        return new InferenceOptions(maxBatchSize, maxWait, queueCapacity, value, threshold, aggregation, precision);
     }
 
     /** A global multi-label threshold; null to use the thresholds saved with the model. */
     public InferenceOptions withThreshold(Double value) {
-        return new InferenceOptions(maxBatchSize, maxWait, queueCapacity, maxLength, value, aggregation);
+        return new InferenceOptions(maxBatchSize, maxWait, queueCapacity, maxLength, value, aggregation, precision);
     }
 
     public InferenceOptions withAggregation(AggregationStrategy value) {
-        return new InferenceOptions(maxBatchSize, maxWait, queueCapacity, maxLength, threshold, value);
+        return new InferenceOptions(maxBatchSize, maxWait, queueCapacity, maxLength, threshold, value, precision);
+    }
+
+    /** Another precision for the Linear products (see {@link Precision}). */
+    public InferenceOptions withPrecision(Precision value) {
+        return new InferenceOptions(maxBatchSize, maxWait, queueCapacity, maxLength, threshold, aggregation, value);
     }
 }

@@ -11,6 +11,7 @@ import dev.jbert.core.nn.Pass;
 import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.EncodeOptions;
 import dev.jbert.core.tokenizer.Encoding;
+import dev.jbert.core.nn.PrecisionSupport;
 import dev.jbert.heads.EncoderClassifier;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.HeadSpec;
@@ -146,6 +147,7 @@ public final class TextClassifier implements AutoCloseable {
     public static TextClassifier load(Path folder, InferenceOptions options) {
         if (folder == null) throw new IllegalArgumentException("folder must not be null");
         if (options == null) throw new IllegalArgumentException("options must not be null");
+        PrecisionSupport.require(options.precision());
         ClassifierSpec spec = SavedClassifier.specOf(folder);
         EncoderConfig config = EncoderConfig.load(folder.resolve("config.json"));
         Tokenizer tokenizer = Tokenizer.fromDirectory(folder);
@@ -168,6 +170,7 @@ public final class TextClassifier implements AutoCloseable {
             classifier = EncoderClassifier.build(config, weights, spec, 0);
             try {
                 weights.verify(name -> EncoderClassifier.mayLeaveUnused(name, spec, config));
+                classifier.precision().forInference(options.precision());
             } catch (RuntimeException e) {
                 classifier.free();
                 throw e;

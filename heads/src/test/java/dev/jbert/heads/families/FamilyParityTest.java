@@ -29,6 +29,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.jbert.heads.families.FamilyFixtures.assertClose;
+import static dev.jbert.heads.families.FamilyFixtures.folder;
+import static dev.jbert.heads.families.FamilyFixtures.open;
+import static dev.jbert.heads.families.FamilyFixtures.reference;
+import static dev.jbert.heads.families.FamilyFixtures.sequenceBatch;
+import static dev.jbert.heads.families.FamilyFixtures.tokenBatch;
+import static dev.jbert.heads.families.FamilyFixtures.trajectory;
+import static dev.jbert.heads.families.FamilyFixtures.trajectoryArguments;
+import static dev.jbert.heads.families.FamilyFixtures.trajectoryBatches;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,52 +68,6 @@ class FamilyParityTest {
 
     private static double outputs(String family) {
         return family.equals("modernbert") ? MODERNBERT_OUTPUTS : OUTPUTS;
-    }
-
-    private static Path folder(String family, String model) {
-        return Fixtures.folder("families/" + family + "/" + model);
-    }
-
-    private static JsonNode reference(String family, String model) {
-        return Fixtures.json(folder(family, model).resolve("reference.json"));
-    }
-
-    private static int numLabels(String family, String model) {
-        return Fixtures.json(folder(family, model).resolve("config.json")).get("id2label").size();
-    }
-
-    private static ClassifierModel open(String family, String model) {
-        TaskType task = model.equals("token-cls") ? TaskType.TOKEN_CLASSIFICATION : TaskType.SINGLE_LABEL;
-        return SavedClassifier.open(folder(family, model), ClassifierSpec.of(task, numLabels(family, model)), 42, false);
-    }
-
-    private static int[][] rows(JsonNode rows, String field) {
-        if (rows.get(0).has(field)) return Fixtures.ints(rows, field);
-        return new int[rows.size()][rows.get(0).get("input_ids").size()];
-    }
-
-    private static int[][] matrix(JsonNode m) {
-        int[][] r = new int[m.size()][];
-        for (int i = 0; i < r.length; i++) r[i] = Fixtures.ints(m.get(i));
-        return r;
-    }
-
-    private static Batch batch(JsonNode inputs, INDArray labels) {
-        return new Batch(Fixtures.ints(inputs, "input_ids"), rows(inputs, "token_type_ids"), Fixtures.ints(inputs, "attention_mask"), labels);
-    }
-
-    private static Batch sequenceBatch(JsonNode ref) {
-        return batch(ref.get("inputs"), Nd4j.createFromArray(Fixtures.ints(ref.get("labels"))));
-    }
-
-    private static Batch tokenBatch(JsonNode ref) {
-        return batch(ref.get("inputs"), Nd4j.createFromArray(Fixtures.ints(ref.get("inputs"), "labels")));
-    }
-
-    private static void assertClose(double[] expected, float[] actual, double tolerance, String what) {
-        double diff = Fixtures.maxAbsDiff(expected, actual);
-        System.out.printf("%s: max |Δ| %.2g%n", what, diff);
-        assertTrue(diff < tolerance, what + ": max |Δ| " + diff + " (tolerance " + tolerance + ")");
     }
 
     @ParameterizedTest
@@ -144,8 +107,7 @@ class FamilyParityTest {
     @ParameterizedTest
     @ValueSource(strings = {"distilbert", "electra", "roberta", "xlm-roberta", "deberta-v2", "modernbert"})
     void tenTrainerStepsTrackTransformers(String family) {
-        JsonNode trajectory = Fixtures.json(folder(family, "seq-cls").resolve("train_trajectory.json"));
-        JsonNode recipe = trajectory.get("recipe");
+        JsonNode trajectory = trajectory(family);
         ClassifierModel model = open(family, "seq-cls");
         List<String> exempt = new ArrayList<>();
         model.trainableParameters().keySet().stream().filter(n -> !model.decays(n)).sorted().forEach(exempt::add);
@@ -154,48 +116,13 @@ class FamilyParityTest {
         expectedExempt.sort(String::compareTo);
         assertEquals(expectedExempt, exempt, family + ": the parameters without weight decay");
 
-        List<Batch> batches = new ArrayList<>();
-        for (JsonNode b : trajectory.get("batches")) {
-            int[][] ids = matrix(b.get("input_ids"));
-            int[][] types = b.has("token_type_ids") ? matrix(b.get("token_type_ids")) : new int[ids.length][ids[0].length];
-            batches.add(new Batch(ids, types, matrix(b.get("attention_mask")), Nd4j.createFromArray(Fixtures.ints(b.get("labels")))));
-        }
-        TrainingArguments args = TrainingArguments.builder(out)
-                .maxSteps(recipe.get("steps").asLong())
-                .learningRate(recipe.get("lr").asDouble())
-                .warmupSteps(recipe.get("warmup_steps").asLong())
-                .lrSchedulerType(ScheduleType.LINEAR)
-                .weightDecay(recipe.get("weight_decay").asDouble())
-                .adamBetas(recipe.get("betas").get(0).asDouble(), recipe.get("betas").get(1).asDouble())
-                .adamEpsilon(recipe.get("eps").asDouble())
-                .maxGradNorm(recipe.get("max_grad_norm").asDouble())
-                .evalStrategy(IntervalStrategy.NO)
-                .saveStrategy(IntervalStrategy.NO)
-                .loggingSteps(1)
-                .build();
-        TrainerState state = new Trainer(model, TrainingData.fixed(batches, "train_trajectory.json"), null, args, List.of()).train();
-        List<StepLog> steps = state.steps();
-        int n = trajectory.get("losses").size();
-        assertEquals(n, steps.size());
-        double worstLoss = 0, worstNorm = 0, worstParam = 0;
-        for (int k = 0; k < n; k++) {
-            StepLog s = steps.get(k);
-            assertEquals(trajectory.get("lrs").get(k).asDouble(), s.learningRate(), 1e-12, "learning rate of step " + k);
-            double loss = trajectory.get("losses").get(k).asDouble(), norm = trajectory.get("grad_norms").get(k).asDouble();
-            worstLoss = Math.max(worstLoss, Math.abs(s.loss() - loss) / Math.abs(loss));
-            worstNorm = Math.max(worstNorm, Math.abs(s.gradNorm() - norm) / Math.abs(norm));
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = trajectory.get("final").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            double[] expected = Fixtures.flatten(e.getValue());
-            double scale = 0;
-            for (double v : expected) scale = Math.max(scale, Math.abs(v));
-            worstParam = Math.max(worstParam, Fixtures.maxAbsDiff(expected, model.allParameters().get(e.getKey()).dup().data().asFloat()) / scale);
-        }
-        System.out.printf("%s trajectory: loss %.2g, grad norm %.2g, final parameters %.2g%n", family, worstLoss, worstNorm, worstParam);
-        assertTrue(worstLoss < RELATIVE, "losses deviate by " + worstLoss);
-        assertTrue(worstNorm < RELATIVE, "gradient norms deviate by " + worstNorm);
-        assertTrue(worstParam < RELATIVE, "final parameters deviate by " + worstParam);
+        TrainerState state = new Trainer(model, TrainingData.fixed(trajectoryBatches(trajectory), "train_trajectory.json"), null,
+                trajectoryArguments(trajectory, out), List.of()).train();
+        FamilyFixtures.Deviation d = FamilyFixtures.deviation(trajectory, state, model);
+        System.out.printf("%s trajectory: loss %.2g, grad norm %.2g, final parameters %.2g%n", family, d.loss(), d.gradNorm(), d.parameters());
+        assertTrue(d.loss() < RELATIVE, "losses deviate by " + d.loss());
+        assertTrue(d.gradNorm() < RELATIVE, "gradient norms deviate by " + d.gradNorm());
+        assertTrue(d.parameters() < RELATIVE, "final parameters deviate by " + d.parameters());
     }
 
     @ParameterizedTest
