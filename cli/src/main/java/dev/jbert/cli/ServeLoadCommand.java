@@ -8,8 +8,10 @@ import dev.jbert.bench.harness.HttpLoad;
 import dev.jbert.core.data.Task;
 import dev.jbert.core.data.TextExample;
 import dev.jbert.core.data.TextReadOptions;
+import dev.jbert.core.nn.Precision;
 import dev.jbert.core.data.TextReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -74,6 +76,9 @@ final class ServeLoadCommand implements Callable<Integer> {
     @Option(names = "--pid", description = "With --url: the server's process id, for its resident memory (default: not sampled).")
     Long pid;
 
+    @Mixin
+    PrecisionOptions precision;
+
     @Option(names = "--output", defaultValue = "runs/bench", description = "Folder for serve-load.json and serve-load.md. Default: ${DEFAULT-VALUE}.")
     Path output;
 
@@ -96,13 +101,14 @@ final class ServeLoadCommand implements Callable<Integer> {
             write(JSON.valueToTree(result), markdown(result, null, null), result);
             return 0;
         }
+        Precision products = precision.choose(false);
         Path folder = InferenceBench.withHead(Models.folder(model));
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
         Path serverLog = output.resolve("serve-load-server.log");
-        Process server = new ProcessBuilder(serverCommand(folder, port)).redirectErrorStream(true).redirectOutput(serverLog.toFile()).start();
+        Process server = new ProcessBuilder(serverCommand(folder, port, products)).redirectErrorStream(true).redirectOutput(serverLog.toFile()).start();
         HttpLoad.Result result;
         long stopMillis;
         int exit;
@@ -119,7 +125,7 @@ final class ServeLoadCommand implements Callable<Integer> {
             exit = server.exitValue();
         }
         ObjectNode json = JSON.valueToTree(result);
-        json.put("queue_capacity", queueCapacity).put("max_batch_size", maxBatchSize)
+        json.put("queue_capacity", queueCapacity).put("max_batch_size", maxBatchSize).put("precision", products.flag())
                 .put("model", folder.toString()).put("server_heap", serverHeap).put("sigterm_stop_ms", stopMillis).put("exit_code", exit);
         write(json, markdown(result, stopMillis, exit), result);
         return 0;
@@ -133,7 +139,7 @@ final class ServeLoadCommand implements Callable<Integer> {
         System.out.println("written: " + output.resolve("serve-load.json") + ", " + output.resolve("serve-load.md"));
     }
 
-    private List<String> serverCommand(Path folder, int port) {
+    private List<String> serverCommand(Path folder, int port, Precision products) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         // this JVM's settings (native memory limits, module flags) but not its heap, nor agents such as a debugger
@@ -145,6 +151,7 @@ final class ServeLoadCommand implements Callable<Integer> {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--model", folder.toString(),
                 "--host", "127.0.0.1", "--port", String.valueOf(port), "--queue-capacity", String.valueOf(queueCapacity),
                 "--max-batch-size", String.valueOf(maxBatchSize)));
+        if (products != Precision.FP32) command.add("--" + products.flag());
         return command;
     }
 

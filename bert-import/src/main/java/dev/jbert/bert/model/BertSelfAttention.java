@@ -39,7 +39,8 @@ final class BertSelfAttention implements SelfAttention {
 
     @Override
     public INDArray forward(INDArray hidden, AttentionMask mask, Pass pass) {
-        return attention.forward(query.forward(hidden), key.forward(hidden), value.forward(hidden), mask, pass);
+        INDArray[] qkv = Linear.forwardEach(hidden, query, key, value);
+        return attention.forward(qkv[0], qkv[1], qkv[2], mask, pass);
     }
 
     @Override

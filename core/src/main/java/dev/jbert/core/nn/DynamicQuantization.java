@@ -19,21 +19,35 @@ final class DynamicQuantization {
     }
 
     /**
-     * {@code y = x·Wᵀ} for {@code x [N, in]} float32 and quantized {@code w}, through scratch: {@code levels [N, in]}
-     * float32 and {@code quantized [N, in]} uint8 for the input, {@code sums [N, out]} int32 for the product; into
-     * {@code y [N, out]} float32.
+     * A Linear's input quantized row by row, to be multiplied by one or more quantized weights.
+     *
+     * @param levels {@code [N, in]} uint8
+     * @param scale  {@code [N]}: row r is {@code scale[r]·(level - zero[r])}
+     * @param zero   {@code [N]}, whole numbers in [0, 255]
      */
-    static void product(INDArray x, Int8Weights w, INDArray levels, INDArray quantized, INDArray sums, INDArray y) {
+    record Rows(INDArray levels, float[] scale, float[] zero) {
+    }
+
+    /** {@code x [N, in]} quantized, through {@code work [N, in]} float32 into {@code quantized [N, in]} uint8. */
+    static Rows quantize(INDArray x, INDArray work, INDArray quantized) {
         int rows = (int) x.size(0);
         float[] scale = new float[rows], zero = new float[rows];
         long t = Profiler.start();
-        quantizeRows(x, levels, quantized, scale, zero);
+        quantizeRows(x, work, quantized, scale, zero);
         Profiler.stop(Profiler.Section.CONVERSION, t);
-        t = Profiler.start();
-        MatMul.product(quantized, w.weight(), sums, false, false);
+        return new Rows(quantized, scale, zero);
+    }
+
+    /**
+     * {@code y = x·Wᵀ (+ bias)} for a quantized input and weight, through {@code sums [N, out]} int32 into
+     * {@code y [N, out]} float32; {@code bias} {@code [out]} or null.
+     */
+    static void multiply(Rows x, Int8Weights w, INDArray bias, INDArray sums, INDArray y) {
+        long t = Profiler.start();
+        MatMul.product(x.levels(), w.weight(), sums, false, false);
         Profiler.stop(Profiler.Section.LINEAR, t);
         t = Profiler.start();
-        rescale(sums, scale, zero, w, y);
+        rescale(sums, x.scale(), x.zero(), w, bias, y);
         Profiler.stop(Profiler.Section.CONVERSION, t);
     }
 
@@ -90,20 +104,23 @@ final class DynamicQuantization {
     }
 
     /**
-     * {@code y[r, c] = s_r·s_c·(sums[r, c] - z_r·channelSums[c])}: the int32 sums are widened by ND4J, then corrected
-     * and scaled in float32 (the correction's rounding, relative 6e-8 of the sums, is far below the quantization's).
+     * {@code y[r, c] = s_r·s_c·(sums[r, c] - z_r·channelSums[c]) + bias[c]}: the int32 sums are widened by ND4J, then
+     * corrected, scaled and biased in float32 in one pass (the correction's rounding, relative 6e-8 of the sums, is
+     * far below the quantization's).
      */
-    static void rescale(INDArray sums, float[] scale, float[] zero, Int8Weights w, INDArray y) {
+    static void rescale(INDArray sums, float[] scale, float[] zero, Int8Weights w, INDArray bias, INDArray y) {
         int rows = (int) sums.size(0), width = (int) sums.size(1);
         y.assign(sums);
         FloatBuffer out = Floats.of(y);
         float[] channelScale = w.scales(), channelSum = w.channelSums();
+        float[] b = new float[width];
+        if (bias != null) Floats.of(bias).get(0, b, 0, width);
         Parallel.range(rows, Math.max(1, Floats.CHUNK / width), (from, to) -> {
             float[] a = Floats.scratch(0, width);
             for (int r = from; r < to; r++) {
                 out.get(r * width, a, 0, width);
                 float s = scale[r], z = zero[r];
-                for (int c = 0; c < width; c++) a[c] = (a[c] - z * channelSum[c]) * (s * channelScale[c]);
+                for (int c = 0; c < width; c++) a[c] = (a[c] - z * channelSum[c]) * (s * channelScale[c]) + b[c];
                 out.put(r * width, a, 0, width);
             }
         });

@@ -82,6 +82,7 @@ public final class Linear {
 
     /** {@code x [N, in]} → {@code y [N, out]}, in this module's output slot. */
     public INDArray forward(INDArray x) {
+        if (policy.precision() == Precision.INT8) return int8Forward(x, quantize(x), true);
         INDArray y = forwardWithoutBias(x);
         if (bias != null) {
             long t = Profiler.start();
@@ -119,12 +120,40 @@ public final class Linear {
                 Bf16.widen(yb, y);
                 Profiler.stop(Profiler.Section.CONVERSION, t);
             }
-            case INT8 -> DynamicQuantization.product(x, policy.int8(weight),
-                    policy.scratch(PrecisionPolicy.Scratch.FLOAT_LEVELS).get(rows, in),
-                    policy.scratch(PrecisionPolicy.Scratch.UINT8_INPUT).get(rows, in),
-                    policy.scratch(PrecisionPolicy.Scratch.INT32_SUMS).get(rows, out), y);
+            case INT8 -> {
+                return int8Forward(x, quantize(x), false);
+            }
         }
         lastPrecision = precision;
+        input = x;
+        return y;
+    }
+
+    /**
+     * {@code x [N, in]} through several Linears of one model, each into its own output slot with its bias: attention's
+     * query, key and value projections. In int8 the input is quantized once for all of them.
+     */
+    public static INDArray[] forwardEach(INDArray x, Linear... linears) {
+        INDArray[] out = new INDArray[linears.length];
+        boolean shared = linears.length > 0 && linears[0].policy.precision() == Precision.INT8;
+        for (Linear l : linears) shared &= l.policy == linears[0].policy && l.in == linears[0].in;
+        DynamicQuantization.Rows q = shared ? linears[0].quantize(x) : null;
+        for (int i = 0; i < linears.length; i++) out[i] = shared ? linears[i].int8Forward(x, q, true) : linears[i].forward(x);
+        return out;
+    }
+
+    private DynamicQuantization.Rows quantize(INDArray x) {
+        long rows = x.size(0);
+        return DynamicQuantization.quantize(x, policy.scratch(PrecisionPolicy.Scratch.FLOAT_LEVELS).get(rows, in),
+                policy.scratch(PrecisionPolicy.Scratch.UINT8_INPUT).get(rows, in));
+    }
+
+    private INDArray int8Forward(INDArray x, DynamicQuantization.Rows q, boolean withBias) {
+        long rows = x.size(0);
+        INDArray y = output.get(rows, out);
+        DynamicQuantization.multiply(q, policy.int8(weight), withBias ? bias : null,
+                policy.scratch(PrecisionPolicy.Scratch.INT32_SUMS).get(rows, out), y);
+        lastPrecision = Precision.INT8;
         input = x;
         return y;
     }
