@@ -100,7 +100,8 @@ public record BenchReport(String date, Machine machine, Settings settings, GemmP
     /**
      * The weights' memory in one precision.
      *
-     * @param weightsMb the parameters' float32 masters (kept in every precision: a model saves in float32)
+     * @param weightsMb the float32 parameters held: all of them in fp32; in bf16 and int8 the embeddings, biases and
+     *                  norms, since an inference API frees the Linear weights' masters once their copies are made
      * @param copiesMb  the low-precision copies of the Linear weights, made once for inference (0 in fp32)
      */
     public record Footprint(String precision, double weightsMb, double copiesMb) {

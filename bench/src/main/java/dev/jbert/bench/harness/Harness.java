@@ -250,7 +250,10 @@ public final class Harness {
         EncoderClassifier classifier = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02),
                 ClassifierSpec.of(TaskType.SINGLE_LABEL, LABELS), 0);
         classifier.precision().forInference(precision);
-        long weightBytes = classifier.parameters().values().stream().mapToLong(p -> p.length() * p.dataType().width()).sum();
+        // as TextClassifier serves it: lower precisions keep only the copies of the Linear weights
+        if (precision != Precision.FP32) classifier.precision().releaseMasters();
+        long weightBytes = classifier.parameters().values().stream().filter(p -> !p.wasClosed())
+                .mapToLong(p -> p.length() * p.dataType().width()).sum();
         footprints.add(new Footprint(precision.flag(), weightBytes / 1048576.0, classifier.precision().copyBytes() / 1048576.0));
         Batch input = randomBatch(new Random(5), batch, length, shape.vocab());
         PhaseMeter meter = new PhaseMeter(options.steps());

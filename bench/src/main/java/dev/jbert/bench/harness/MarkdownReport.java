@@ -56,7 +56,7 @@ public final class MarkdownReport {
             }
         }
         md.append('\n');
-        md.append("| shape | parameters | precision | weights MB (fp32 masters + low-precision copies) | load saved classifier s "
+        md.append("| shape | parameters | precision | weights MB (float32 + low-precision copies) | load saved classifier s "
                 + "| single-text latency p50 ms | p99 ms | tokens |\n");
         md.append("|---|---|---|---|---|---|---|---|\n");
         for (ShapeResult s : r.shapes()) {

@@ -40,6 +40,7 @@ public final class PrecisionPolicy {
 
     private volatile Precision precision = Precision.FP32;
     private volatile boolean frozen;
+    private volatile boolean mastersReleased;
     private final Set<INDArray> weights = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<INDArray, INDArray> bf16Weights = new IdentityHashMap<>();
     private final Map<INDArray, Int8Weights> int8Weights = new IdentityHashMap<>();
@@ -71,10 +72,28 @@ public final class PrecisionPolicy {
     }
 
     /**
+     * Frees the float32 masters of the Linear weights of a model prepared for bf16 or int8 inference, which only their
+     * copies are read from now on: an int8 model then holds a quarter of their memory, a bf16 model half. The model
+     * can no longer change precision, train or be saved; load it again for that.
+     *
+     * @throws IllegalStateException when the model is not prepared for a lower-precision inference
+     */
+    public synchronized void releaseMasters() {
+        if (!frozen) throw new IllegalStateException("only a model prepared for bf16 or int8 inference can free its float32 weights");
+        for (INDArray w : weights) {
+            if (w.closeable() && !w.wasClosed()) w.close();
+        }
+        mastersReleased = true;
+    }
+
+    /**
      * Products in {@code p} for inference only: every Linear's low-precision weight made now, once, and training
      * refused from now on (fp32 leaves the model trainable).
      */
     public synchronized void forInference(Precision p) {
+        if (mastersReleased) {
+            throw new IllegalStateException("this model freed its float32 weights for " + precision.flag() + " inference: load it again");
+        }
         releaseCopies();
         precision = p;
         frozen = p != Precision.FP32;

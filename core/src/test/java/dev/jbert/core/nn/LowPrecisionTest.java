@@ -159,6 +159,22 @@ class LowPrecisionTest {
     }
 
     @Test
+    void anInferenceModelCanFreeItsFloat32WeightsAndKeepsComputingFromTheCopies() {
+        assumeTrue(PrecisionSupport.supported(Precision.INT8), "int8 is not supported on this machine");
+        INDArray w = Reference.randn(random, 0.5, 6, 10), x = Reference.randn(random, 1, 4, 10);
+        PrecisionPolicy policy = new PrecisionPolicy();
+        Linear linear = new Linear("l", w, null, policy);
+        assertThrows(IllegalStateException.class, policy::releaseMasters, "a trainable model keeps its weights");
+        policy.forInference(Precision.INT8);
+        INDArray before = linear.forwardWithoutBias(x).dup();
+        policy.releaseMasters();
+        assertTrue(w.wasClosed());
+        assertEquals(before, linear.forwardWithoutBias(x));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> policy.forInference(Precision.FP32));
+        assertTrue(e.getMessage().contains("load it again"), e.getMessage());
+    }
+
+    @Test
     void aModelPreparedForInferenceRefusesToTrain() {
         PrecisionPolicy policy = new PrecisionPolicy();
         assertThrows(IllegalArgumentException.class, () -> policy.forTraining(Precision.INT8));

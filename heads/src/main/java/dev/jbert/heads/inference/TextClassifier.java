@@ -11,6 +11,7 @@ import dev.jbert.core.nn.Pass;
 import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.EncodeOptions;
 import dev.jbert.core.tokenizer.Encoding;
+import dev.jbert.core.nn.Precision;
 import dev.jbert.core.nn.PrecisionSupport;
 import dev.jbert.heads.EncoderClassifier;
 import dev.jbert.heads.ClassifierSpec;
@@ -171,6 +172,8 @@ public final class TextClassifier implements AutoCloseable {
             try {
                 weights.verify(name -> EncoderClassifier.mayLeaveUnused(name, spec, config));
                 classifier.precision().forInference(options.precision());
+                // an inference API never trains nor saves: the copies are all it reads
+                if (options.precision() != Precision.FP32) classifier.precision().releaseMasters();
             } catch (RuntimeException e) {
                 classifier.free();
                 throw e;

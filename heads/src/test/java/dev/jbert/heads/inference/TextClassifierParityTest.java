@@ -62,6 +62,32 @@ class TextClassifierParityTest {
         }
     }
 
+    /**
+     * Loaded in bf16 or int8 (where the CPU has the instructions), the API serves logits within the precision tests'
+     * tolerances of the reference ({@code PrecisionParityTest}: 0.10 and 0.15 of the largest logit), from the weights'
+     * copies alone once it has freed their float32 masters.
+     */
+    @Test
+    void lowerPrecisionsServeLogitsNearTheReference() {
+        JsonNode ref = Reference.of("seq-cls");
+        List<String> texts = Reference.texts(ref);
+        double scale = 0;
+        for (int i = 0; i < texts.size(); i++) for (double v : Reference.row(ref.get("logits"), i)) scale = Math.max(scale, Math.abs(v));
+        for (dev.jbert.core.nn.Precision p : List.of(dev.jbert.core.nn.Precision.BF16, dev.jbert.core.nn.Precision.INT8)) {
+            if (!dev.jbert.core.nn.PrecisionSupport.supported(p)) continue;
+            double tolerance = (p == dev.jbert.core.nn.Precision.BF16 ? 0.10 : 0.15) * scale;
+            try (TextClassifier classifier = TextClassifier.load(Fixtures.folder("seq-cls"),
+                    InferenceOptions.defaults().withMaxLength(Reference.FIXTURE_MAX_LENGTH).withPrecision(p))) {
+                for (int i = 0; i < texts.size(); i++) {
+                    if (Reference.pair(ref, i) != null) continue;
+                    double[] logits = Reference.row(ref.get("logits"), i);
+                    List<Double> got = classifier.classify(texts.get(i)).asSingleLabel().logits();
+                    for (int c = 0; c < logits.length; c++) assertEquals(logits[c], got.get(c), tolerance, p.flag() + " input " + i);
+                }
+            }
+        }
+    }
+
     private static void assertSingleLabel(JsonNode ref, int i, List<String> labels, Classification result) {
         double[] expected = Reference.softmax(Reference.row(ref.get("logits"), i));
         Classification.SingleLabel s = result.asSingleLabel();
