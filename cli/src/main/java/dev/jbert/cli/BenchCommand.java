@@ -2,7 +2,6 @@ package dev.jbert.cli;
 
 import dev.jbert.core.nd4j.NativeBackend;
 import dev.jbert.core.nn.Precision;
-import dev.jbert.core.nn.PrecisionSupport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jbert.bench.harness.BenchOptions;
@@ -12,13 +11,13 @@ import dev.jbert.bench.harness.MarkdownReport;
 import dev.jbert.bench.harness.ModelShape;
 import dev.jbert.bench.harness.PyTorchSide;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -79,13 +78,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "Also time each kind of kernel, garbage collection and the optimizer.")
     boolean profile;
 
-    @Option(names = "--bf16", description = "Also measure bf16 training and inference (beside fp32, with PyTorch's bf16 autocast). "
-            + "Needs a CPU with AVX512-BF16 or AMX.")
-    boolean bf16;
-
-    @Option(names = "--int8", description = "Also measure int8 inference (beside fp32, with ONNX Runtime's quantize_dynamic int8). "
-            + "Needs a CPU with VNNI.")
-    boolean int8;
+    @Mixin
+    PrecisionOptions precision;
 
     @Option(names = "--output", defaultValue = "runs/bench", description = "Folder for results.json and results.md. Default: ${DEFAULT-VALUE}.")
     Path output;
@@ -96,10 +90,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!Files.isRegularFile(texts)) {
             throw new IllegalArgumentException("--texts " + texts + ": no such file (run from the repository root, or name a file of sentences)");
         }
-        List<Precision> precisions = new ArrayList<>();
-        if (bf16) precisions.add(Precision.BF16);
-        if (int8) precisions.add(Precision.INT8);
-        precisions.forEach(PrecisionSupport::require);
+        List<Precision> precisions = precision.each();
         BenchOptions options;
         try {
             options = new BenchOptions(shapes.stream().map(BenchCommand::shape).toList(), trainBatch, inferenceBatch, length,

@@ -2,13 +2,12 @@ package dev.jbert.heads;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbert.core.data.Batch;
-import dev.jbert.core.train.IntervalStrategy;
 import dev.jbert.core.train.StepLog;
 import dev.jbert.core.train.Trainer;
 import dev.jbert.core.train.TrainerState;
 import dev.jbert.core.train.TrainingArguments;
 import dev.jbert.core.train.TrainingData;
-import dev.jbert.core.train.optim.ScheduleType;
+import dev.jbert.heads.families.FamilyFixtures;
 import dev.jbert.testdata.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,22 +52,9 @@ class TrajectoryParityTest {
     @Test
     void reproducesTransformersTrainerStepForStep() {
         JsonNode trajectory = Fixtures.json(Fixtures.folder("seq-cls").resolve("train_trajectory.json"));
-        JsonNode recipe = trajectory.get("recipe");
         ClassifierModel model = SavedClassifier.open(Fixtures.folder("seq-cls"),
                 ClassifierSpec.of(TaskType.SINGLE_LABEL, 3), 42, false);
-        TrainingArguments args = TrainingArguments.builder(out)
-                .maxSteps(recipe.get("steps").asLong())
-                .learningRate(recipe.get("lr").asDouble())
-                .warmupSteps(recipe.get("warmup_steps").asLong())
-                .lrSchedulerType(ScheduleType.LINEAR)
-                .weightDecay(recipe.get("weight_decay").asDouble())
-                .adamBetas(recipe.get("betas").get(0).asDouble(), recipe.get("betas").get(1).asDouble())
-                .adamEpsilon(recipe.get("eps").asDouble())
-                .maxGradNorm(recipe.get("max_grad_norm").asDouble())
-                .evalStrategy(IntervalStrategy.NO)
-                .saveStrategy(IntervalStrategy.NO)
-                .loggingSteps(1)
-                .build();
+        TrainingArguments args = FamilyFixtures.trajectoryArguments(trajectory, out);
         TrainerState state = new Trainer(model, TrainingData.fixed(trajectoryBatches(trajectory), "train_trajectory.json"), null, args, List.of()).train();
 
         List<StepLog> steps = state.steps();

@@ -22,13 +22,17 @@ public final class Bf16 {
     /** {@code low = bf16(x)}, rounded to nearest even; same lengths. */
     public static void round(INDArray x, INDArray low) {
         requireType(low, "rounding into");
+        long t = Profiler.start();
         low.assign(x);
+        Profiler.stop(Profiler.Section.CONVERSION, t);
     }
 
     /** {@code x = float32(low)}, exactly. */
     public static void widen(INDArray low, INDArray x) {
         requireType(low, "widening");
+        long t = Profiler.start();
         x.assign(low);
+        Profiler.stop(Profiler.Section.CONVERSION, t);
     }
 
     /** {@code sum += float32(low)} element by element, in parallel chunks. */
@@ -40,6 +44,7 @@ public final class Bf16 {
         ShortBuffer src = shorts(low);
         FloatBuffer dst = Floats.of(sum);
         int n = (int) sum.length();
+        long t = Profiler.start();
         Parallel.range((n + Floats.CHUNK - 1) / Floats.CHUNK, 1, (from, to) -> {
             float[] acc = Floats.scratch(0, Floats.CHUNK);
             short[] bits = shortScratch();
@@ -51,6 +56,7 @@ public final class Bf16 {
                 dst.put(base, acc, 0, len);
             }
         });
+        Profiler.stop(Profiler.Section.CONVERSION, t);
     }
 
     private static final ThreadLocal<short[]> SHORTS = ThreadLocal.withInitial(() -> new short[Floats.CHUNK]);

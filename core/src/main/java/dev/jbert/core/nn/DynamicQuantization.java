@@ -43,10 +43,8 @@ final class DynamicQuantization {
      * {@code y [N, out]} float32; {@code bias} {@code [out]} or null.
      */
     static void multiply(Rows x, Int8Weights w, INDArray bias, INDArray sums, INDArray y) {
-        long t = Profiler.start();
         MatMul.product(x.levels(), w.weight(), sums, false, false);
-        Profiler.stop(Profiler.Section.LINEAR, t);
-        t = Profiler.start();
+        long t = Profiler.start();
         rescale(sums, x.scale(), x.zero(), w, bias, y);
         Profiler.stop(Profiler.Section.CONVERSION, t);
     }

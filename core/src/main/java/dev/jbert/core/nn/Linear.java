@@ -107,18 +107,12 @@ public final class Linear {
                 Profiler.stop(Profiler.Section.LINEAR, t);
             }
             case BF16 -> {
-                long t = Profiler.start();
                 lowWeight = policy.frozen() ? policy.frozenBf16(weight) : roundedWeight();
                 INDArray xb = bf16Input.get(rows, in);
                 Bf16.round(x, xb);
                 INDArray yb = policy.scratch(PrecisionPolicy.Scratch.BF16_OUTPUT).get(rows, out);
-                Profiler.stop(Profiler.Section.CONVERSION, t);
-                t = Profiler.start();
                 MatMul.product(xb, lowWeight, yb, false, true);
-                Profiler.stop(Profiler.Section.LINEAR, t);
-                t = Profiler.start();
                 Bf16.widen(yb, y);
-                Profiler.stop(Profiler.Section.CONVERSION, t);
             }
             case INT8 -> {
                 return int8Forward(x, quantize(x), false);
@@ -212,29 +206,18 @@ public final class Linear {
 
     private void bf16Backward(INDArray dy, INDArray dW, INDArray into, boolean accumulate) {
         long rows = dy.size(0);
-        long t = Profiler.start();
         INDArray dyb = policy.scratch(PrecisionPolicy.Scratch.BF16_OUTPUT_GRADIENT).get(rows, out);
         Bf16.round(dy, dyb);
-        Profiler.stop(Profiler.Section.CONVERSION, t);
-        INDArray xb = bf16Input.get(rows, in);
         if (dW != null) {
             INDArray dWb = policy.scratch(PrecisionPolicy.Scratch.BF16_WEIGHT_GRADIENT).get(out, in);
-            t = Profiler.start();
-            MatMul.product(dyb, xb, dWb, true, false);
-            Profiler.stop(Profiler.Section.LINEAR, t);
-            t = Profiler.start();
+            MatMul.product(dyb, bf16Input.get(rows, in), dWb, true, false);
             Bf16.addTo(dWb, dW);
-            Profiler.stop(Profiler.Section.CONVERSION, t);
         }
         if (into != null) {
             INDArray dxb = policy.scratch(PrecisionPolicy.Scratch.BF16_INPUT_GRADIENT).get(rows, in);
-            t = Profiler.start();
             MatMul.product(dyb, lowWeight, dxb, false, false);
-            Profiler.stop(Profiler.Section.LINEAR, t);
-            t = Profiler.start();
             if (accumulate) Bf16.addTo(dxb, into);
             else Bf16.widen(dxb, into);
-            Profiler.stop(Profiler.Section.CONVERSION, t);
         }
     }
 

@@ -25,9 +25,11 @@ final class MatMul {
             throw new IllegalArgumentException("matmul of " + describe(a, transposeA) + " and " + describe(b, transposeB) + " into "
                     + describe(c, false) + ": shapes do not agree");
         }
+        long t = Profiler.start();
         try {
             Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(a, b).addOutputs(c)
                     .addIntegerArguments(transposeA ? 1 : 0, transposeB ? 1 : 0, 0).build());
+            Profiler.stop(Profiler.Section.LINEAR, t);
         } catch (RuntimeException e) {
             throw new IllegalStateException("ND4J's matmul refused " + describe(a, transposeA) + " × " + describe(b, transposeB) + " → "
                     + describe(c, false) + ": " + e.getMessage(), e);

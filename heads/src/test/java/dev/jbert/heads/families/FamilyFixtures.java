@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The families' fixture classifiers ({@code families/<family>/<model>}, and BERT's own {@code seq-cls}), their inputs
  * as batches and their Trainer recipe, read from the fixture files so that a fixture of another shape works as well.
  */
-final class FamilyFixtures {
+public final class FamilyFixtures {
 
     private FamilyFixtures() {
     }
@@ -89,7 +89,7 @@ final class FamilyFixtures {
     }
 
     /** transformers' Trainer recipe the trajectory was recorded with, one log line per step, nothing saved. */
-    static TrainingArguments trajectoryArguments(JsonNode trajectory, Path out) {
+    public static TrainingArguments trajectoryArguments(JsonNode trajectory, Path out) {
         JsonNode recipe = trajectory.get("recipe");
         return TrainingArguments.builder(out)
                 .maxSteps(recipe.get("steps").asLong())
