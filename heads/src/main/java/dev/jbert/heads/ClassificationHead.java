@@ -1,8 +1,9 @@
 package dev.jbert.heads;
 
 import dev.jbert.bert.model.Weights;
-import dev.jbert.core.nn.ActivationFunction;
+import dev.jbert.core.nn.Activation;
 import dev.jbert.core.nn.Dropout;
+import dev.jbert.core.nn.Kernels;
 import dev.jbert.core.nn.LayerNorm;
 import dev.jbert.core.nn.Linear;
 import dev.jbert.core.nn.Pass;
@@ -23,13 +24,14 @@ final class ClassificationHead {
 
     private final Dropout inputDropout;       // null when the layout has none
     private final Linear dense;               // null without a hidden layer
-    private final ActivationFunction act;
+    private final Activation act;
     private final LayerNorm norm;             // null unless the layout has one
     private final String normPrefix;
     private final Dropout hiddenDropout;
     private final Linear out;
     private final Map<String, INDArray> parameters = new LinkedHashMap<>();
     private final PrecisionPolicy precision;
+    private final Kernels kernels;
     private final Slot dropped = new Slot();
     private final Slot activated = new Slot();
     private final Slot droppedGradient = new Slot();
@@ -39,11 +41,13 @@ final class ClassificationHead {
      * @param firstDropoutSite the first dropout site number free after the encoder's
      * @param normEps          the epsilon of the head's LayerNorm, if it has one
      * @param precision        the encoder's, which the head's Linears share
+     * @param kernels          the encoder's
      */
     ClassificationHead(HeadLayout layout, int hidden, int numLabels, int firstDropoutSite, double normEps, Weights weights,
-                       PrecisionPolicy precision) {
+                       PrecisionPolicy precision, Kernels kernels) {
         this.precision = precision;
-        this.inputDropout = layout.inputDropout() != null ? new Dropout(layout.inputDropout(), firstDropoutSite) : null;
+        this.kernels = kernels;
+        this.inputDropout = layout.inputDropout() != null ? new Dropout(layout.inputDropout(), firstDropoutSite, kernels) : null;
         if (layout.dense() == null) {
             this.dense = null;
             this.act = null;
@@ -53,10 +57,10 @@ final class ClassificationHead {
             this.out = linear(layout.out(), hidden, numLabels, true, weights);
         } else {
             this.dense = linear(layout.dense(), hidden, layout.denseWidth(), layout.denseBias(), weights);
-            this.act = layout.activation().function();
+            this.act = new Activation(layout.activation().function(), kernels);
             this.norm = layout.norm() == null ? null : layerNorm(layout.norm(), layout.denseWidth(), layout.normBias(), normEps, weights);
             this.normPrefix = layout.norm();
-            this.hiddenDropout = new Dropout(layout.dropout(), firstDropoutSite + 1);
+            this.hiddenDropout = new Dropout(layout.dropout(), firstDropoutSite + 1, kernels);
             this.out = linear(layout.out(), layout.denseWidth(), numLabels, true, weights);
         }
     }
@@ -69,7 +73,7 @@ final class ClassificationHead {
             b = weights.get(prefix + ".bias", outFeatures);
             parameters.put(prefix + ".bias", b);
         }
-        return new Linear(prefix, w, b, precision);
+        return new Linear(prefix, w, b, precision, kernels);
     }
 
     /** A new head's LayerNorm starts as nn.LayerNorm does: weight 1, bias 0. */
@@ -81,7 +85,7 @@ final class ClassificationHead {
             b = weights.has(prefix + ".bias") ? weights.get(prefix + ".bias", width) : Nd4j.zeros(DataType.FLOAT, width);
             parameters.put(prefix + ".bias", b);
         }
-        return new LayerNorm(prefix, w, b, eps);
+        return new LayerNorm(prefix, w, b, eps, kernels);
     }
 
     /** Whether a head parameter is a LayerNorm's, which Trainer exempts from weight decay. */

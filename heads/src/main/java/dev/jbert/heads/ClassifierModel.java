@@ -5,7 +5,7 @@ import dev.jbert.bert.checkpoint.SafetensorsWriter;
 import dev.jbert.bert.model.CheckpointWeights;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.data.Batch;
-import dev.jbert.core.nn.Floats;
+import dev.jbert.core.nn.host.Floats;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.train.TrainableModel;

@@ -5,8 +5,6 @@ import dev.jbert.bert.model.Encoder;
 import dev.jbert.bert.model.Family;
 import dev.jbert.bert.model.Weights;
 import dev.jbert.core.data.Batch;
-import dev.jbert.core.nn.FirstToken;
-import dev.jbert.core.nn.MeanPooling;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.core.nn.PrecisionPolicy;
 import dev.jbert.core.nn.Slot;
@@ -65,7 +63,7 @@ public final class EncoderClassifier {
         }
         HeadWeights headWeights = new HeadWeights(weights, config.initializerRange(), seed, spec.replaceHead());
         ClassificationHead head = new ClassificationHead(layout, config.hiddenSize(), spec.numLabels(), encoder.dropoutSites(), config.layerNormEps(),
-                headWeights, encoder.precision());
+                headWeights, encoder.precision(), encoder.kernels());
         return new EncoderClassifier(encoder, spec, layout, head);
     }
 
@@ -128,12 +126,12 @@ public final class EncoderClassifier {
             case EVERY_TOKEN -> out.lastHiddenState();
             case FIRST_TOKEN -> {
                 INDArray first = firstTokens.get(out.batch(), out.lastHiddenState().size(1));
-                FirstToken.gather(out.lastHiddenState(), first, out.seq());
+                encoder.kernels().firstTokens(out.lastHiddenState(), first, out.seq());
                 yield first;
             }
             case MEAN -> {
                 INDArray mean = firstTokens.get(out.batch(), out.lastHiddenState().size(1));
-                MeanPooling.pool(out.lastHiddenState(), attentionMask, mean);
+                encoder.kernels().meanPool(out.lastHiddenState(), attentionMask, mean);
                 yield mean;
             }
         };
@@ -162,13 +160,13 @@ public final class EncoderClassifier {
             case FIRST_TOKEN -> {
                 if (!pass.trainsAny(encoderPrefix)) return value;
                 INDArray dHidden = featuresGradient.zeros((long) lastBatch * lastSeq, dFeatures.size(1));
-                FirstToken.addTo(dFeatures, dHidden, lastSeq);
+                encoder.kernels().addFirstTokens(dFeatures, dHidden, lastSeq);
                 encoder.backward(dHidden, null, pass);
             }
             case MEAN -> {
                 if (!pass.trainsAny(encoderPrefix)) return value;
                 INDArray dHidden = featuresGradient.zeros((long) lastBatch * lastSeq, dFeatures.size(1));
-                MeanPooling.addTo(dFeatures, lastAttentionMask, dHidden);
+                encoder.kernels().addMeanPool(dFeatures, lastAttentionMask, dHidden);
                 encoder.backward(dHidden, null, pass);
             }
         }

@@ -1,10 +1,12 @@
 package dev.jbert.heads;
 
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import dev.jbert.core.nn.KernelSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbert.core.data.Batch;
 import dev.jbert.heads.loss.FocalLoss;
 import dev.jbert.testdata.Fixtures;
-import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -65,35 +67,47 @@ class GradientParityTest {
         assertTrue(scale == 0 ? diff == 0 : relative < RELATIVE, what + ": max |Δ| " + diff + " against a scale of " + scale);
     }
 
-    @Test
-    void crossEntropy() {
-        JsonNode ref = FixtureModels.reference("seq-cls");
-        Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.classLabels(ref.get("labels")));
-        assertMatches(ref.get("gradients_cross_entropy"), gradients("seq-cls", ClassifierSpec.of(TaskType.SINGLE_LABEL, 3), batch), "CE");
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void crossEntropy(KernelSet kernels) {
+        try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
+            JsonNode ref = FixtureModels.reference("seq-cls");
+            Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.classLabels(ref.get("labels")));
+            assertMatches(ref.get("gradients_cross_entropy"), gradients("seq-cls", ClassifierSpec.of(TaskType.SINGLE_LABEL, 3), batch), "CE");
+        }
     }
 
-    @Test
-    void focalWithAlpha() {
-        JsonNode ref = FixtureModels.reference("seq-cls");
-        Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.classLabels(ref.get("labels")));
-        float[] alpha = FixtureModels.floats(ref.get("losses").get("focal_gamma2_alpha").get("alpha"));
-        ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, 3).withLoss(new FocalLoss(2, alpha));
-        assertMatches(ref.get("gradients_focal_gamma2_alpha"), gradients("seq-cls", spec, batch), "focal");
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void focalWithAlpha(KernelSet kernels) {
+        try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
+            JsonNode ref = FixtureModels.reference("seq-cls");
+            Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.classLabels(ref.get("labels")));
+            float[] alpha = FixtureModels.floats(ref.get("losses").get("focal_gamma2_alpha").get("alpha"));
+            ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, 3).withLoss(new FocalLoss(2, alpha));
+            assertMatches(ref.get("gradients_focal_gamma2_alpha"), gradients("seq-cls", spec, batch), "focal");
+        }
     }
 
-    @Test
-    void binaryCrossEntropy() {
-        JsonNode ref = FixtureModels.reference("multi-label");
-        Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.floatLabels(ref.get("labels")));
-        assertMatches(ref.get("gradients_bce"), gradients("multi-label", ClassifierSpec.of(TaskType.MULTI_LABEL, 5), batch), "BCE");
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void binaryCrossEntropy(KernelSet kernels) {
+        try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
+            JsonNode ref = FixtureModels.reference("multi-label");
+            Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.floatLabels(ref.get("labels")));
+            assertMatches(ref.get("gradients_bce"), gradients("multi-label", ClassifierSpec.of(TaskType.MULTI_LABEL, 5), batch), "BCE");
+        }
     }
 
-    @Test
-    void tokenCrossEntropy() {
-        JsonNode ref = FixtureModels.reference("token-cls");
-        JsonNode inputs = ref.get("inputs_continuation_I");
-        Batch batch = FixtureModels.batch(inputs, FixtureModels.tokenLabels(inputs));
-        assertMatches(ref.get("gradients_continuation_I"),
-                gradients("token-cls", ClassifierSpec.of(TaskType.TOKEN_CLASSIFICATION, 9), batch), "token CE");
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void tokenCrossEntropy(KernelSet kernels) {
+        try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
+            JsonNode ref = FixtureModels.reference("token-cls");
+            JsonNode inputs = ref.get("inputs_continuation_I");
+            Batch batch = FixtureModels.batch(inputs, FixtureModels.tokenLabels(inputs));
+            assertMatches(ref.get("gradients_continuation_I"),
+                    gradients("token-cls", ClassifierSpec.of(TaskType.TOKEN_CLASSIFICATION, 9), batch), "token CE");
+        }
     }
 }

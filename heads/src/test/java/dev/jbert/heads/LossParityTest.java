@@ -1,5 +1,8 @@
 package dev.jbert.heads;
 
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import dev.jbert.core.nn.KernelSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.nn.Pass;
@@ -9,7 +12,6 @@ import dev.jbert.heads.loss.FocalLoss;
 import dev.jbert.heads.loss.Loss;
 import dev.jbert.heads.loss.MseLoss;
 import dev.jbert.heads.loss.SigmoidFocalLoss;
-import org.junit.jupiter.api.Test;
 
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,70 +48,97 @@ class LossParityTest {
         return FixtureModels.reference("seq-cls").get("losses");
     }
 
-    @Test
-    void crossEntropy() {
-        singleLabel(CrossEntropyLoss.plain(), seqLosses().get("cross_entropy_transformers").asDouble(), "cross entropy");
-    }
-
-    @Test
-    void weightedCrossEntropyIsAWeightedMean() {
-        JsonNode w = seqLosses().get("weighted_cross_entropy");
-        singleLabel(new CrossEntropyLoss(FixtureModels.floats(w.get("weights")), 0), w.get("value").asDouble(), "weighted CE");
-    }
-
-    @Test
-    void classBalancedCrossEntropy() {
-        JsonNode w = seqLosses().get("class_balanced_cross_entropy");
-        singleLabel(new CrossEntropyLoss(FixtureModels.floats(w.get("weights")), 0), w.get("value").asDouble(), "class-balanced CE");
-    }
-
-    @Test
-    void labelSmoothing() {
-        singleLabel(new CrossEntropyLoss(null, 0.1), seqLosses().get("label_smoothing_0.1").asDouble(), "label smoothing 0.1");
-    }
-
-    @Test
-    void softmaxFocal() {
-        singleLabel(new FocalLoss(2, null), seqLosses().get("focal_gamma2").asDouble(), "focal γ=2");
-        JsonNode a = seqLosses().get("focal_gamma2_alpha");
-        singleLabel(new FocalLoss(2, FixtureModels.floats(a.get("alpha"))), a.get("value").asDouble(), "focal γ=2 α");
-    }
-
-    @Test
-    void focalWithGammaZeroIsCrossEntropy() {
-        singleLabel(new FocalLoss(0, null), seqLosses().get("focal_gamma0_equals_cross_entropy").asDouble(), "focal γ=0");
-    }
-
-    @Test
-    void multiLabelLosses() {
-        JsonNode ref = FixtureModels.reference("multi-label");
-        Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.floatLabels(ref.get("labels")));
-        JsonNode losses = ref.get("losses");
-        ClassifierSpec spec = ClassifierSpec.of(TaskType.MULTI_LABEL, 5);
-        assertLoss(losses.get("bce_transformers").asDouble(), loss("multi-label", spec, batch), "BCE");
-        JsonNode pw = losses.get("bce_pos_weight");
-        assertLoss(pw.get("value").asDouble(),
-                loss("multi-label", spec.withLoss(new BceWithLogitsLoss(FixtureModels.floats(pw.get("pos_weight")))), batch), "BCE pos_weight");
-        assertLoss(losses.get("sigmoid_focal_gamma2_alpha0.25").asDouble(),
-                loss("multi-label", spec.withLoss(new SigmoidFocalLoss(2, 0.25)), batch), "sigmoid focal");
-    }
-
-    @Test
-    void tokenCrossEntropyIgnoresMinus100() {
-        JsonNode ref = FixtureModels.reference("token-cls");
-        ClassifierSpec spec = ClassifierSpec.of(TaskType.TOKEN_CLASSIFICATION, 9);
-        for (String policy : new String[]{"I", "ignore"}) {
-            JsonNode inputs = ref.get("inputs_continuation_" + policy);
-            assertLoss(ref.get("losses").get("continuation_" + policy).asDouble(),
-                    loss("token-cls", spec, FixtureModels.batch(inputs, FixtureModels.tokenLabels(inputs))), "token CE, continuation " + policy);
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void crossEntropy(KernelSet kernels) {
+        try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
+            singleLabel(CrossEntropyLoss.plain(), seqLosses().get("cross_entropy_transformers").asDouble(), "cross entropy");
         }
     }
 
-    @Test
-    void regressionMse() {
-        JsonNode ref = FixtureModels.reference("pair-regression");
-        Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.floatLabels(ref.get("labels")));
-        assertLoss(ref.get("losses").get("mse_transformers").asDouble(),
-                loss("pair-regression", ClassifierSpec.of(TaskType.REGRESSION, 1).withLoss(new MseLoss()), batch), "MSE");
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void weightedCrossEntropyIsAWeightedMean(KernelSet kernels) {
+        try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
+            JsonNode w = seqLosses().get("weighted_cross_entropy");
+            singleLabel(new CrossEntropyLoss(FixtureModels.floats(w.get("weights")), 0), w.get("value").asDouble(), "weighted CE");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void classBalancedCrossEntropy(KernelSet kernels) {
+        try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
+            JsonNode w = seqLosses().get("class_balanced_cross_entropy");
+            singleLabel(new CrossEntropyLoss(FixtureModels.floats(w.get("weights")), 0), w.get("value").asDouble(), "class-balanced CE");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void labelSmoothing(KernelSet kernels) {
+        try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
+            singleLabel(new CrossEntropyLoss(null, 0.1), seqLosses().get("label_smoothing_0.1").asDouble(), "label smoothing 0.1");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void softmaxFocal(KernelSet kernels) {
+        try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
+            singleLabel(new FocalLoss(2, null), seqLosses().get("focal_gamma2").asDouble(), "focal γ=2");
+            JsonNode a = seqLosses().get("focal_gamma2_alpha");
+            singleLabel(new FocalLoss(2, FixtureModels.floats(a.get("alpha"))), a.get("value").asDouble(), "focal γ=2 α");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void focalWithGammaZeroIsCrossEntropy(KernelSet kernels) {
+        try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
+            singleLabel(new FocalLoss(0, null), seqLosses().get("focal_gamma0_equals_cross_entropy").asDouble(), "focal γ=0");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void multiLabelLosses(KernelSet kernels) {
+        try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
+            JsonNode ref = FixtureModels.reference("multi-label");
+            Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.floatLabels(ref.get("labels")));
+            JsonNode losses = ref.get("losses");
+            ClassifierSpec spec = ClassifierSpec.of(TaskType.MULTI_LABEL, 5);
+            assertLoss(losses.get("bce_transformers").asDouble(), loss("multi-label", spec, batch), "BCE");
+            JsonNode pw = losses.get("bce_pos_weight");
+            assertLoss(pw.get("value").asDouble(),
+                    loss("multi-label", spec.withLoss(new BceWithLogitsLoss(FixtureModels.floats(pw.get("pos_weight")))), batch), "BCE pos_weight");
+            assertLoss(losses.get("sigmoid_focal_gamma2_alpha0.25").asDouble(),
+                    loss("multi-label", spec.withLoss(new SigmoidFocalLoss(2, 0.25)), batch), "sigmoid focal");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void tokenCrossEntropyIgnoresMinus100(KernelSet kernels) {
+        try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
+            JsonNode ref = FixtureModels.reference("token-cls");
+            ClassifierSpec spec = ClassifierSpec.of(TaskType.TOKEN_CLASSIFICATION, 9);
+            for (String policy : new String[]{"I", "ignore"}) {
+                JsonNode inputs = ref.get("inputs_continuation_" + policy);
+                assertLoss(ref.get("losses").get("continuation_" + policy).asDouble(),
+                        loss("token-cls", spec, FixtureModels.batch(inputs, FixtureModels.tokenLabels(inputs))), "token CE, continuation " + policy);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void regressionMse(KernelSet kernels) {
+        try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
+            JsonNode ref = FixtureModels.reference("pair-regression");
+            Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.floatLabels(ref.get("labels")));
+            assertLoss(ref.get("losses").get("mse_transformers").asDouble(),
+                    loss("pair-regression", ClassifierSpec.of(TaskType.REGRESSION, 1).withLoss(new MseLoss()), batch), "MSE");
+        }
     }
 }

@@ -1,5 +1,8 @@
 package dev.jbert.heads;
 
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import dev.jbert.core.nn.KernelSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.train.StepLog;
@@ -9,7 +12,6 @@ import dev.jbert.core.train.TrainingArguments;
 import dev.jbert.core.train.TrainingData;
 import dev.jbert.heads.families.FamilyFixtures;
 import dev.jbert.testdata.Fixtures;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -49,38 +51,41 @@ class TrajectoryParityTest {
         return r;
     }
 
-    @Test
-    void reproducesTransformersTrainerStepForStep() {
-        JsonNode trajectory = Fixtures.json(Fixtures.folder("seq-cls").resolve("train_trajectory.json"));
-        ClassifierModel model = SavedClassifier.open(Fixtures.folder("seq-cls"),
-                ClassifierSpec.of(TaskType.SINGLE_LABEL, 3), 42, false);
-        TrainingArguments args = FamilyFixtures.trajectoryArguments(trajectory, out);
-        TrainerState state = new Trainer(model, TrainingData.fixed(trajectoryBatches(trajectory), "train_trajectory.json"), null, args, List.of()).train();
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void reproducesTransformersTrainerStepForStep(KernelSet kernels) {
+        try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
+            JsonNode trajectory = Fixtures.json(Fixtures.folder("seq-cls").resolve("train_trajectory.json"));
+            ClassifierModel model = SavedClassifier.open(Fixtures.folder("seq-cls"),
+                    ClassifierSpec.of(TaskType.SINGLE_LABEL, 3), 42, false);
+            TrainingArguments args = FamilyFixtures.trajectoryArguments(trajectory, out);
+            TrainerState state = new Trainer(model, TrainingData.fixed(trajectoryBatches(trajectory), "train_trajectory.json"), null, args, List.of()).train();
 
-        List<StepLog> steps = state.steps();
-        assertEquals(10, steps.size());
-        double worstLoss = 0, worstNorm = 0;
-        for (int k = 0; k < 10; k++) {
-            StepLog s = steps.get(k);
-            assertEquals(trajectory.get("lrs").get(k).asDouble(), s.learningRate(), 0.0, "learning rate of step " + k);
-            double expectedLoss = trajectory.get("losses").get(k).asDouble();
-            double expectedNorm = trajectory.get("grad_norms").get(k).asDouble();
-            worstLoss = Math.max(worstLoss, Math.abs(s.loss() - expectedLoss) / Math.abs(expectedLoss));
-            worstNorm = Math.max(worstNorm, Math.abs(s.gradNorm() - expectedNorm) / Math.abs(expectedNorm));
+            List<StepLog> steps = state.steps();
+            assertEquals(10, steps.size());
+            double worstLoss = 0, worstNorm = 0;
+            for (int k = 0; k < 10; k++) {
+                StepLog s = steps.get(k);
+                assertEquals(trajectory.get("lrs").get(k).asDouble(), s.learningRate(), 0.0, "learning rate of step " + k);
+                double expectedLoss = trajectory.get("losses").get(k).asDouble();
+                double expectedNorm = trajectory.get("grad_norms").get(k).asDouble();
+                worstLoss = Math.max(worstLoss, Math.abs(s.loss() - expectedLoss) / Math.abs(expectedLoss));
+                worstNorm = Math.max(worstNorm, Math.abs(s.gradNorm() - expectedNorm) / Math.abs(expectedNorm));
+            }
+            double worstParam = 0;
+            Map<String, INDArray> params = model.allParameters();
+            for (Iterator<Map.Entry<String, JsonNode>> it = trajectory.get("final").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                double[] expected = Fixtures.flatten(e.getValue());
+                double scale = 0;
+                for (double v : expected) scale = Math.max(scale, Math.abs(v));
+                worstParam = Math.max(worstParam, Fixtures.maxAbsDiff(expected, params.get(e.getKey()).dup().data().asFloat()) / scale);
+            }
+            System.out.printf("trajectory: max relative deviation loss %.2g, grad norm %.2g, final parameters %.2g%n",
+                    worstLoss, worstNorm, worstParam);
+            assertTrue(worstLoss < 1e-4, "losses deviate by " + worstLoss);
+            assertTrue(worstNorm < 1e-4, "gradient norms deviate by " + worstNorm);
+            assertTrue(worstParam < 1e-4, "final parameters deviate by " + worstParam);
         }
-        double worstParam = 0;
-        Map<String, INDArray> params = model.allParameters();
-        for (Iterator<Map.Entry<String, JsonNode>> it = trajectory.get("final").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            double[] expected = Fixtures.flatten(e.getValue());
-            double scale = 0;
-            for (double v : expected) scale = Math.max(scale, Math.abs(v));
-            worstParam = Math.max(worstParam, Fixtures.maxAbsDiff(expected, params.get(e.getKey()).dup().data().asFloat()) / scale);
-        }
-        System.out.printf("trajectory: max relative deviation loss %.2g, grad norm %.2g, final parameters %.2g%n",
-                worstLoss, worstNorm, worstParam);
-        assertTrue(worstLoss < 1e-4, "losses deviate by " + worstLoss);
-        assertTrue(worstNorm < 1e-4, "gradient norms deviate by " + worstNorm);
-        assertTrue(worstParam < 1e-4, "final parameters deviate by " + worstParam);
     }
 }

@@ -1,6 +1,6 @@
 package dev.jbert.spark;
 
-import dev.jbert.core.nn.Floats;
+import dev.jbert.core.nn.host.Floats;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

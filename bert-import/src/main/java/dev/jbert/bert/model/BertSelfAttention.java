@@ -2,6 +2,7 @@ package dev.jbert.bert.model;
 
 import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.core.nn.AttentionMask;
+import dev.jbert.core.nn.Kernels;
 import dev.jbert.core.nn.Linear;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.core.nn.ScaledDotProductAttention;
@@ -16,17 +17,18 @@ final class BertSelfAttention implements SelfAttention {
     private final ScaledDotProductAttention attention;
 
     BertSelfAttention(ModuleBuilder b, String prefix, LayerNames names) {
-        this(b, prefix, names, ScaledDotProductAttention.Options.standard(b.config().headSize()));
+        this(b, prefix, names, Kernels.AttentionOptions.standard(b.config().headSize()));
     }
 
     /** With attention {@code options} of its own: DeBERTa's scale, 2-D mask and position terms. */
-    BertSelfAttention(ModuleBuilder b, String prefix, LayerNames names, ScaledDotProductAttention.Options options) {
+    BertSelfAttention(ModuleBuilder b, String prefix, LayerNames names, Kernels.AttentionOptions options) {
         EncoderConfig c = b.config();
         int h = c.hiddenSize();
         this.query = b.linear(prefix + "." + names.query(), h, h);
         this.key = b.linear(prefix + "." + names.key(), h, h);
         this.value = b.linear(prefix + "." + names.value(), h, h);
-        this.attention = new ScaledDotProductAttention(c.numAttentionHeads(), c.headSize(), b.dropout(c.attentionProbsDropoutProb()), options);
+        this.attention = new ScaledDotProductAttention(c.numAttentionHeads(), c.headSize(), b.dropout(c.attentionProbsDropoutProb()), options,
+                b.kernels());
     }
 
     Linear query() {

@@ -3,14 +3,12 @@ package dev.jbert.bert.model;
 import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.core.nn.AttentionMask;
 import dev.jbert.core.nn.Dropout;
-import dev.jbert.core.nn.Floats;
+import dev.jbert.core.nn.Kernels;
 import dev.jbert.core.nn.LayerNorm;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.core.nn.Slot;
-import dev.jbert.core.nn.TableRows;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,6 +59,7 @@ public final class Embeddings {
     private final boolean zeroPadding;
     private final int padTokenId;
     private final int maxLength;
+    private final Kernels kernels;
     private final Slot sum = new Slot();
     private int[] ids;
     private int[] types;
@@ -88,6 +87,7 @@ public final class Embeddings {
         this.zeroPadding = layout.zeroPadding();
         this.padTokenId = c.padTokenId();
         this.maxLength = c.maxSequenceLength();
+        this.kernels = b.kernels();
     }
 
     /** The word table's checkpoint key. */
@@ -109,43 +109,34 @@ public final class Embeddings {
         this.positionRows = positionIds == Positions.AFTER_PADDING ? afterPadding(ids, seq, padTokenId) : null;
         INDArray x = sum.get(ids.length, words.size(1));
         // transformers adds token types to the words first, then positions
-        List<TableRows.Lookup> lookups = new ArrayList<>(List.of(new TableRows.Lookup(words, ids, 0)));
-        if (tokenTypes != null) lookups.add(new TableRows.Lookup(tokenTypes, types, 0));
-        if (positions != null) lookups.add(new TableRows.Lookup(positions, positionRows, seq));
-        TableRows.sum(x, lookups.toArray(TableRows.Lookup[]::new));
+        List<Kernels.Lookup> lookups = new ArrayList<>(List.of(new Kernels.Lookup(words, ids, 0)));
+        if (tokenTypes != null) lookups.add(new Kernels.Lookup(tokenTypes, types, 0));
+        if (positions != null) lookups.add(new Kernels.Lookup(positions, positionRows, seq));
+        kernels.sumRows(x, lookups);
         INDArray out = layerNorm.forward(x, null, null, null, pass);
-        if (zeroPadding) zeroPadded(out, mask);
+        if (zeroPadding) kernels.zeroPaddedRows(out, mask);
         dropout.apply(out, pass);
         return out;
     }
 
     public void backward(INDArray dOut, Pass pass) {
         dropout.apply(dOut, pass);
-        if (zeroPadding) zeroPadded(dOut, mask);
+        if (zeroPadding) kernels.zeroPaddedRows(dOut, mask);
         INDArray d = layerNorm.backward(dOut, pass);
         INDArray dWords = pass.gradient(wordsKey);
         INDArray dPositions = positions == null ? null : pass.gradient(prefix + ".position_embeddings.weight");
         INDArray dTypes = tokenTypes == null ? null : pass.gradient(prefix + ".token_type_embeddings.weight");
         // nn.Embedding(padding_idx=pad_token_id): the padding row never gets a gradient, in RoBERTa's position table too
-        if (dWords != null) TableRows.scatterAdd(d, ids, 0, padTokenId, dWords);
-        if (dTypes != null) TableRows.scatterAdd(d, types, 0, -1, dTypes);
+        if (dWords != null) kernels.scatterRows(d, ids, 0, padTokenId, dWords);
+        if (dTypes != null) kernels.scatterRows(d, types, 0, -1, dTypes);
         if (dPositions != null) {
-            TableRows.scatterAdd(d, positionRows, seq, positionIds == Positions.AFTER_PADDING ? padTokenId : -1, dPositions);
+            kernels.scatterRows(d, positionRows, seq, positionIds == Positions.AFTER_PADDING ? padTokenId : -1, dPositions);
         }
     }
 
     public void release() {
         sum.release();
         layerNorm.release();
-    }
-
-    private static void zeroPadded(INDArray rows, AttentionMask mask) {
-        FloatBuffer b = Floats.of(rows);
-        int width = (int) rows.size(1);
-        float[] zeros = new float[width];
-        for (int r = 0; r < mask.batch(); r++) {
-            for (int t : mask.padded()[r]) b.put((r * mask.seq() + t) * width, zeros, 0, width);
-        }
     }
 
     private static int[] afterPadding(int[] ids, int seq, int pad) {

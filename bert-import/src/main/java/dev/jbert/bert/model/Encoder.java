@@ -2,6 +2,7 @@ package dev.jbert.bert.model;
 
 import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.core.nn.AttentionMask;
+import dev.jbert.core.nn.Kernels;
 import dev.jbert.core.nn.Linear;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.core.nn.PrecisionPolicy;
@@ -46,6 +47,7 @@ public final class Encoder {
     private final EncoderStack stack;
     private final Pooler pooler;
     private final PrecisionPolicy precision;
+    private final Kernels kernels;
     private final Slot hiddenGradient = new Slot();
     private int batch;
     private int seq;
@@ -61,6 +63,7 @@ public final class Encoder {
         this.norms = Set.copyOf(b.norms());
         this.dropoutSites = b.dropoutSites();
         this.precision = b.precision();
+        this.kernels = b.kernels();
         this.embeddings = embeddings;
         this.projection = projection;
         this.stack = stack;
@@ -88,6 +91,11 @@ public final class Encoder {
     /** The word-embedding table's key. */
     public String wordEmbeddingsKey() {
         return embeddings.wordsKey();
+    }
+
+    /** The kernels the encoder computes with; a head built on the encoder uses them too. */
+    public Kernels kernels() {
+        return kernels;
     }
 
     /** The precision the encoder's Linears multiply in; a head built on the encoder shares it. */

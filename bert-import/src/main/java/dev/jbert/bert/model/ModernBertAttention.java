@@ -2,6 +2,7 @@ package dev.jbert.bert.model;
 
 import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.core.nn.AttentionMask;
+import dev.jbert.core.nn.Kernels;
 import dev.jbert.core.nn.Dropout;
 import dev.jbert.core.nn.Linear;
 import dev.jbert.core.nn.Pass;
@@ -34,9 +35,9 @@ final class ModernBertAttention {
         EncoderConfig c = b.config();
         this.width = c.hiddenSize();
         this.wqkv = b.linear(prefix + ".Wqkv", width, 3 * width, bias);
-        this.rotary = new RotaryEmbedding(c.numAttentionHeads(), c.headSize(), theta);
+        this.rotary = new RotaryEmbedding(c.numAttentionHeads(), c.headSize(), theta, b.kernels());
         this.attention = new ScaledDotProductAttention(c.numAttentionHeads(), c.headSize(), b.dropout(c.attentionProbsDropoutProb()),
-                ScaledDotProductAttention.Options.standard(c.headSize()).withWindow(window));
+                Kernels.AttentionOptions.standard(c.headSize()).withWindow(window), b.kernels());
         this.wo = b.linear(prefix + ".Wo", width, width, bias);
         this.outDropout = b.dropout(c.attentionProbsDropoutProb());
     }
@@ -46,8 +47,8 @@ final class ModernBertAttention {
         INDArray qkv = wqkv.forward(x);
         long rows = qkv.size(0);
         INDArray q = query.get(rows, width), k = key.get(rows, width), v = value.get(rows, width);
-        rotary.rotate(qkv, 0, q, seq, false, false);
-        rotary.rotate(qkv, width, k, seq, false, false);
+        rotary.rotate(qkv, 0, q, seq, false);
+        rotary.rotate(qkv, width, k, seq, false);
         v.assign(qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(2L * width, 3L * width)));
         INDArray out = wo.forward(attention.forward(q, k, v, mask, pass));
         outDropout.apply(out, pass);
@@ -75,7 +76,7 @@ final class ModernBertAttention {
     /** The rotation's transpose applied to a query or key gradient, into the (free by now) query slot. */
     private INDArray rotated(INDArray gradient) {
         INDArray out = query.get(gradient.shape());
-        rotary.rotate(gradient, 0, out, seq, true, false);
+        rotary.rotate(gradient, 0, out, seq, true);
         return out;
     }
 

@@ -18,7 +18,7 @@ final class ModernBertMlp {
     ModernBertMlp(ModuleBuilder b, String prefix, boolean bias) {
         EncoderConfig c = b.config();
         this.wi = b.linear(prefix + ".Wi", c.hiddenSize(), 2 * c.intermediateSize(), bias);
-        this.glu = new GatedLinearUnit(c.hiddenAct().function());
+        this.glu = new GatedLinearUnit(b.activation(c.hiddenAct().function()));
         this.dropout = b.dropout(c.hiddenDropoutProb());
         this.wo = b.linear(prefix + ".Wo", c.intermediateSize(), c.hiddenSize(), bias);
     }

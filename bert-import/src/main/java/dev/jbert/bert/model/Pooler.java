@@ -1,7 +1,8 @@
 package dev.jbert.bert.model;
 
+import dev.jbert.core.nn.Activation;
 import dev.jbert.core.nn.ActivationFunction;
-import dev.jbert.core.nn.FirstToken;
+import dev.jbert.core.nn.Kernels;
 import dev.jbert.core.nn.Linear;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.core.nn.Slot;
@@ -10,6 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** BERT's pooler: tanh of a dense layer on the first token's state. */
 public final class Pooler {
     private final Linear dense;
+    private final Activation tanh;
+    private final Kernels kernels;
     private final Slot first = new Slot();
     private final Slot pooled = new Slot();
     private final Slot tanhGradient = new Slot();
@@ -17,16 +20,18 @@ public final class Pooler {
     public Pooler(ModuleBuilder b, String prefix) {
         int h = b.config().hiddenSize();
         this.dense = b.linear(prefix + ".dense", h, h);
+        this.tanh = b.activation(ActivationFunction.TANH);
+        this.kernels = b.kernels();
     }
 
     /** {@code hidden [B·T, H]} → {@code [B, H]}. */
     public INDArray forward(INDArray hidden, int batch, int seq) {
         int h = (int) hidden.size(1);
         INDArray cls = first.get(batch, h);
-        FirstToken.gather(hidden, cls, seq);
+        kernels.firstTokens(hidden, cls, seq);
         INDArray y = dense.forward(cls);
         INDArray out = pooled.get(batch, h);
-        ActivationFunction.TANH.forward(y, out);
+        tanh.forward(y, out);
         return out;
     }
 
@@ -34,9 +39,9 @@ public final class Pooler {
     public void backward(INDArray dPooled, INDArray dHidden, int seq, Pass pass) {
         INDArray out = pooled.get(dPooled.shape());
         INDArray d = tanhGradient.get(dPooled.shape());
-        ActivationFunction.TANH.backward(out, out, dPooled, d);
+        tanh.backward(out, out, dPooled, d);
         INDArray dCls = dense.backward(d, pass);
-        FirstToken.addTo(dCls, dHidden, seq);
+        kernels.addFirstTokens(dCls, dHidden, seq);
     }
 
     public void release() {

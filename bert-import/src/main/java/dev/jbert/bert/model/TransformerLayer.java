@@ -1,7 +1,7 @@
 package dev.jbert.bert.model;
 
 import dev.jbert.bert.config.EncoderConfig;
-import dev.jbert.core.nn.ActivationFunction;
+import dev.jbert.core.nn.Activation;
 import dev.jbert.core.nn.AttentionMask;
 import dev.jbert.core.nn.Dropout;
 import dev.jbert.core.nn.LayerNorm;
@@ -113,13 +113,13 @@ public final class TransformerLayer implements EncoderLayer {
     /** The feed-forward expansion and its activation. */
     static final class Intermediate {
         private final Linear dense;
-        private final ActivationFunction act;
+        private final Activation act;
         private final Slot activated = new Slot();
         private INDArray preActivation;
 
         Intermediate(ModuleBuilder b, String prefix) {
             this.dense = b.linear(prefix, b.config().hiddenSize(), b.config().intermediateSize());
-            this.act = b.config().hiddenAct().function();
+            this.act = b.activation(b.config().hiddenAct().function());
         }
 
         /** The dense layer's bias is added in the activation's pass. */

@@ -7,12 +7,16 @@ import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.testdata.Fixtures;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import dev.jbert.core.nn.KernelSet;
+import dev.jbert.testdata.KernelSets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +36,8 @@ class BertModelBackwardTest {
     private static final Path DIR = Fixtures.folder("base");
     private static final long SEED = 7;
     private static JsonNode ref;
-    private static Encoder model;
+    private static EncoderConfig config;
+    private static final Map<KernelSet, Encoder> MODELS = new EnumMap<>(KernelSet.class);
     private static int[][] ids, types, mask;
     private static INDArray weightsOfSum;                     // [B·T, H]
 
@@ -41,28 +46,34 @@ class BertModelBackwardTest {
         ref = Fixtures.json(DIR.resolve("reference.json"));
         ObjectNode json = (ObjectNode) Fixtures.json(DIR.resolve("config.json"));
         json.put("hidden_dropout_prob", 0.1).put("attention_probs_dropout_prob", 0.1);
-        EncoderConfig config = EncoderConfig.fromJson(json);
+        config = EncoderConfig.fromJson(json);
         ids = Fixtures.ints(ref.get("inputs"), "input_ids");
         types = Fixtures.ints(ref.get("inputs"), "token_type_ids");
         mask = Fixtures.ints(ref.get("inputs"), "attention_mask");
-        try (Checkpoint checkpoint = Checkpoint.open(DIR)) {
-            model = BertModel.build(config, new CheckpointWeights(checkpoint), true);
-        }
         long rows = (long) ids.length * ids[0].length;
         weightsOfSum = Nd4j.linspace(-1.0, 1.0, rows * config.hiddenSize(), DataType.FLOAT).reshape(rows, config.hiddenSize());
+    }
+
+    /** The fixture's BERT with dropout, computing with {@code kernels}, built once per set. */
+    private static Encoder model(KernelSet kernels) {
+        return MODELS.computeIfAbsent(kernels, k -> KernelSets.building(k, () -> {
+            try (Checkpoint checkpoint = Checkpoint.open(DIR)) {
+                return BertModel.build(config, new CheckpointWeights(checkpoint), true);
+            }
+        }));
     }
 
     /**
      * Σ last_hidden_state ⊙ W (plus Σ pooled ⊙ 0.5), the scalar whose gradient is checked, summed in double so that
      * the sum's own rounding does not swamp the differences.
      */
-    private static double loss(Pass pass) {
+    private static double loss(Encoder model, Pass pass) {
         Encoder.Output out = model.forward(ids, types, mask, pass);
         return out.lastHiddenState().castTo(DataType.DOUBLE).mul(weightsOfSum.castTo(DataType.DOUBLE)).sumNumber().doubleValue()
                 + 0.5 * out.pooledOutput().castTo(DataType.DOUBLE).sumNumber().doubleValue();
     }
 
-    private static Map<String, INDArray> gradients() {
+    private static Map<String, INDArray> gradients(Encoder model) {
         Map<String, INDArray> grads = new LinkedHashMap<>();
         model.parameters().forEach((name, p) -> grads.put(name, p.ulike().assign(0)));
         Pass pass = Pass.training(SEED, grads);
@@ -72,21 +83,27 @@ class BertModelBackwardTest {
         return grads;
     }
 
-    @Test
-    void oneDropoutSitePerDropoutInTransformers() {
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void oneDropoutSitePerDropoutInTransformers(KernelSet kernels) {
+        Encoder model = model(kernels);
         // embeddings, then per layer: attention probabilities, attention output, feed-forward output
         assertEquals(1 + 3 * model.config().numHiddenLayers(), model.dropoutSites());
     }
 
-    @Test
-    void evaluationPassesLeaveDropoutOut() {
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void evaluationPassesLeaveDropoutOut(KernelSet kernels) {
+        Encoder model = model(kernels);
         Encoder.Output out = model.forward(ids, types, mask, Pass.inference());
         double d = Fixtures.maxAbsDiff(Fixtures.flatten(ref.get("last_hidden_state")), out.lastHiddenState().dup().data().asFloat());
         assertTrue(d < 1e-5, "max |Δ| " + d);
     }
 
-    @Test
-    void dropoutMasksComeFromTheSeedAlone() {
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void dropoutMasksComeFromTheSeedAlone(KernelSet kernels) {
+        Encoder model = model(kernels);
         INDArray first = model.forward(ids, types, mask, Pass.training(SEED, Map.of())).lastHiddenState().dup();
         INDArray again = model.forward(ids, types, mask, Pass.training(SEED, Map.of())).lastHiddenState().dup();
         INDArray other = model.forward(ids, types, mask, Pass.training(SEED + 1, Map.of())).lastHiddenState().dup();
@@ -100,9 +117,11 @@ class BertModelBackwardTest {
      * Central differences of a float32 forward pass agree to about 1e-4 here: 1e-3 relative to the larger of 1 and
      * the value tells a right gradient from a wrong one; GradientParityTest holds them to torch's within 1e-4.
      */
-    @Test
-    void gradientsMatchCentralDifferences() {
-        Map<String, INDArray> grads = gradients();
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void gradientsMatchCentralDifferences(KernelSet kernels) {
+        Encoder model = model(kernels);
+        Map<String, INDArray> grads = gradients(model);
         int hidden = model.config().hiddenSize();
         int word = ids[0][1];
         List<Object[]> probes = List.of(
@@ -124,9 +143,9 @@ class BertModelBackwardTest {
             INDArray p = model.parameters().get(name);
             double original = p.getDouble(index), eps = 1e-2;
             p.putScalar(index, original + eps);
-            double up = loss(Pass.training(SEED, Map.of()));
+            double up = loss(model, Pass.training(SEED, Map.of()));
             p.putScalar(index, original - eps);
-            double down = loss(Pass.training(SEED, Map.of()));
+            double down = loss(model, Pass.training(SEED, Map.of()));
             p.putScalar(index, original);
             double numeric = (up - down) / (2 * eps), analytic = grads.get(name).getDouble(index);
             System.out.printf("%s[%d]: central difference %.5f, backward pass %.5f%n", name, index, numeric, analytic);
@@ -137,19 +156,23 @@ class BertModelBackwardTest {
         assertEquals(0, grads.get("bert.encoder.layer.0.attention.self.key.bias").amaxNumber().doubleValue(), 1e-5);
     }
 
-    @Test
-    void thePaddingRowOfTheWordTableGetsNoGradient() {
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void thePaddingRowOfTheWordTableGetsNoGradient(KernelSet kernels) {
+        Encoder model = model(kernels);
         int pad = model.config().padTokenId();
         boolean padded = false;
         for (int[] row : ids) for (int id : row) padded |= id == pad;
         assertTrue(padded, "the fixture batch has padding");
-        INDArray table = gradients().get("bert.embeddings.word_embeddings.weight");
+        INDArray table = gradients(model).get("bert.embeddings.word_embeddings.weight");
         assertEquals(0.0, table.getRow(pad).amaxNumber().doubleValue());
         assertTrue(table.getRow(ids[0][0]).amaxNumber().doubleValue() > 0);
     }
 
-    @Test
-    void aFrozenEncoderRunsNoBackwardPass() {
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void aFrozenEncoderRunsNoBackwardPass(KernelSet kernels) {
+        Encoder model = model(kernels);
         Map<String, INDArray> none = new LinkedHashMap<>();
         Pass pass = Pass.training(SEED, none);
         model.forward(ids, types, mask, pass);

@@ -1,18 +1,20 @@
 package dev.jbert.bert.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.jbert.core.nn.KernelSet;
 import dev.jbert.testdata.Fixtures;
+import dev.jbert.testdata.KernelSets;
 import dev.jbert.bert.checkpoint.Checkpoint;
 import dev.jbert.bert.config.EncoderConfig;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import dev.jbert.core.nn.Pass;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,12 +29,21 @@ class BertModelParityTest {
 
     private static final double TOLERANCE = 1e-5;
 
+    static Stream<Arguments> weightFilesWithEachKernelSet() {
+        return KernelSets.each("model.safetensors", "pytorch_model.bin");
+    }
+
+    static Stream<Arguments> halfPrecisionFilesWithEachKernelSet() {
+        return KernelSets.eachRow(new Object[]{"model.f16.safetensors", "logits_from_f16_weights"},
+                new Object[]{"model.bf16.safetensors", "logits_from_bf16_weights"});
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"model.safetensors", "pytorch_model.bin"})
-    void baseMatchesTransformersFromEitherFormat(String weightsFile) {
+    @MethodSource("weightFilesWithEachKernelSet")
+    void baseMatchesTransformersFromEitherFormat(String weightsFile, KernelSet kernels) {
         Path dir = Fixtures.folder("base");
         JsonNode ref = Fixtures.json(dir.resolve("reference.json"));
-        Run run = run(dir, dir.resolve(weightsFile), ref.get("inputs"));
+        Run run = run(dir, dir.resolve(weightsFile), ref.get("inputs"), kernels);
 
         double hidden = Fixtures.maxAbsDiff(Fixtures.flatten(ref.get("last_hidden_state")),
                 run.out.lastHiddenState().dup().data().asFloat());
@@ -43,11 +54,12 @@ class BertModelParityTest {
         assertTrue(pooled < TOLERANCE, "pooler_output max |Δ| " + pooled);
     }
 
-    @Test
-    void sequenceClassifierLogitsThroughCheckpointHead() {
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void sequenceClassifierLogitsThroughCheckpointHead(KernelSet kernels) {
         Path dir = Fixtures.folder("seq-cls");
         JsonNode ref = Fixtures.json(dir.resolve("reference.json"));
-        INDArray logits = pooledLogits(dir, dir.resolve("model.safetensors"), ref.get("inputs"));
+        INDArray logits = pooledLogits(dir, dir.resolve("model.safetensors"), ref.get("inputs"), kernels);
         double d = Fixtures.maxAbsDiff(Fixtures.flatten(ref.get("logits")), logits.data().asFloat());
         System.out.printf("seq-cls: max |Δ| logits %.3g%n", d);
         assertTrue(d < TOLERANCE, "logits max |Δ| " + d);
@@ -58,22 +70,22 @@ class BertModelParityTest {
      * from those widened weights, so the only difference left is float32 rounding: 1e-5 holds.
      */
     @ParameterizedTest
-    @CsvSource({"model.f16.safetensors, logits_from_f16_weights", "model.bf16.safetensors, logits_from_bf16_weights"})
-    void halfPrecisionCheckpointsGiveTheirReferenceLogits(String file, String key) {
+    @MethodSource("halfPrecisionFilesWithEachKernelSet")
+    void halfPrecisionCheckpointsGiveTheirReferenceLogits(String file, String key, KernelSet kernels) {
         Path dir = Fixtures.folder("seq-cls");
         JsonNode ref = Fixtures.json(dir.resolve("reference.json"));
-        INDArray logits = pooledLogits(dir, dir.resolve(file), ref.get("inputs"));
+        INDArray logits = pooledLogits(dir, dir.resolve(file), ref.get("inputs"), kernels);
         double d = Fixtures.maxAbsDiff(Fixtures.flatten(ref.get(key)), logits.data().asFloat());
         System.out.printf("seq-cls/%s: max |Δ| %s %.3g%n", file, key, d);
         assertTrue(d < TOLERANCE, key + " max |Δ| " + d);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"model.safetensors", "pytorch_model.bin"})
-    void tokenClassifierLoadsWithoutPoolerAndGivesItsLogits(String weightsFile) {
+    @MethodSource("weightFilesWithEachKernelSet")
+    void tokenClassifierLoadsWithoutPoolerAndGivesItsLogits(String weightsFile, KernelSet kernels) {
         Path dir = Fixtures.folder("token-cls");
         JsonNode ref = Fixtures.json(dir.resolve("reference.json"));
-        Run run = run(dir, dir.resolve(weightsFile), ref.get("inputs_continuation_I"));
+        Run run = run(dir, dir.resolve(weightsFile), ref.get("inputs_continuation_I"), kernels);
         assertFalse(run.model.hasPooler());
         assertNull(run.out.pooledOutput());
 
@@ -84,19 +96,21 @@ class BertModelParityTest {
         assertTrue(d < TOLERANCE, "logits max |Δ| " + d);
     }
 
-    @Test
-    void pairRegressionUsesTokenTypes() {
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void pairRegressionUsesTokenTypes(KernelSet kernels) {
         Path dir = Fixtures.folder("pair-regression");
         JsonNode ref = Fixtures.json(dir.resolve("reference.json"));
-        INDArray logits = pooledLogits(dir, dir.resolve("model.safetensors"), ref.get("inputs"));
+        INDArray logits = pooledLogits(dir, dir.resolve("model.safetensors"), ref.get("inputs"), kernels);
         assertEquals(1, logits.size(1));
         double d = Fixtures.maxAbsDiff(Fixtures.flatten(ref.get("logits")), logits.data().asFloat());
         System.out.printf("pair-regression: max |Δ| logits %.3g%n", d);
         assertTrue(d < TOLERANCE, "logits max |Δ| " + d);
     }
 
-    @Test
-    void batchSizeAndSequenceLengthAreFreeAtInference() {
+    @ParameterizedTest
+    @MethodSource("dev.jbert.testdata.KernelSets#each")
+    void batchSizeAndSequenceLengthAreFreeAtInference(KernelSet kernels) {
         Path dir = Fixtures.folder("base");
         JsonNode ref = Fixtures.json(dir.resolve("reference.json"));
         int[][] ids = Fixtures.ints(ref.get("inputs"), "input_ids");
@@ -104,7 +118,7 @@ class BertModelParityTest {
         int[][] mask = Fixtures.ints(ref.get("inputs"), "attention_mask");
         EncoderConfig config = EncoderConfig.load(dir.resolve("config.json"));
         try (Checkpoint checkpoint = Checkpoint.open(dir)) {
-            Encoder model = BertModel.build(config, new CheckpointWeights(checkpoint), true);
+            Encoder model = KernelSets.building(kernels, () -> BertModel.build(config, new CheckpointWeights(checkpoint), true));
             model.forward(ids, types, mask, Pass.inference());
             // the first example alone, cut to its 8 real tokens: the same states as in the padded batch
             int len = 8;
@@ -122,12 +136,12 @@ class BertModelParityTest {
     record Run(Encoder model, Encoder.Output out, Path checkpointDir) {
     }
 
-    /** Builds the inference graph from a weights file and runs the reference inputs through it. */
-    static Run run(Path dir, Path weights, JsonNode inputs) {
+    /** Builds the encoder from a weights file with {@code kernels} and runs the reference inputs through it. */
+    static Run run(Path dir, Path weights, JsonNode inputs, KernelSet kernels) {
         EncoderConfig config = EncoderConfig.load(dir.resolve("config.json"));
         try (Checkpoint checkpoint = Checkpoint.open(weights)) {
             CheckpointWeights w = new CheckpointWeights(checkpoint);
-            Encoder model = BertModel.build(config, w, true);
+            Encoder model = KernelSets.building(kernels, () -> BertModel.build(config, w, true));
             w.verify(n -> n.startsWith("classifier."));
             Encoder.Output out = model.forward(Fixtures.ints(inputs, "input_ids"), Fixtures.ints(inputs, "token_type_ids"),
                     Fixtures.ints(inputs, "attention_mask"), Pass.inference());
@@ -135,8 +149,8 @@ class BertModelParityTest {
         }
     }
 
-    private static INDArray pooledLogits(Path dir, Path weights, JsonNode inputs) {
-        Run run = run(dir, weights, inputs);
+    private static INDArray pooledLogits(Path dir, Path weights, JsonNode inputs, KernelSet kernels) {
+        Run run = run(dir, weights, inputs, kernels);
         return classifier(weights, run.out.pooledOutput());
     }
 

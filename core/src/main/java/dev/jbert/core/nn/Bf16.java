@@ -1,6 +1,8 @@
 package dev.jbert.core.nn;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import dev.jbert.core.nn.host.Floats;
+import dev.jbert.core.nn.host.Parallel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.ByteOrder;

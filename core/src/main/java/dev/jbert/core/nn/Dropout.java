@@ -2,41 +2,33 @@ package dev.jbert.core.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.nio.FloatBuffer;
-
 /**
  * Inverted dropout as {@code torch.nn.Dropout}: in training each element is zeroed with probability p and the
- * rest are scaled by {@code 1/(1-p)}; in evaluation it is the identity.
- *
- * <p>The mask is never stored: element i of a pass is kept when 16 bits of a hash of (i, this site, the pass's
- * seed) fall at or above {@code p·65536}, so the backward pass recomputes the very same mask and a run is
- * reproducible from its seed alone, whatever the thread count. Different sites of one model get independent
- * masks through their site number. p is thereby rounded to a multiple of 1/65536 (0.1 becomes 0.100006).
+ * rest are scaled by {@code 1/(1-p)}; in evaluation it is the identity. The masks are the kernel set's: on the host
+ * a hash of the element's index, the site and the pass's seed, recomputed by the backward pass; on the device drawn
+ * with ND4J's random generator from the same seed and site, and kept until the pass's backward has used them.
  */
 public final class Dropout {
 
-    /** 0, 1, 2, ...: see {@link #apply(float[], int, int, int, int)}. */
-    private static final int[] IOTA = new int[Floats.CHUNK / 2 + 1];
-
-    static {
-        for (int i = 0; i < IOTA.length; i++) IOTA[i] = i;
-    }
-
     private final double p;
     private final int site;
-    private final float scale;
-    private final int threshold;            // keep when the element's 16 bits are >= threshold
+    private final Kernels.DropoutKernel kernel;
 
     /**
-     * @param p    probability of zeroing, in [0, 1)
-     * @param site distinct per dropout in a model, so that masks are independent
+     * @param p       probability of zeroing, in [0, 1)
+     * @param site    distinct per dropout in a model, so that masks are independent
+     * @param kernels the model's kernel set
      */
-    public Dropout(double p, int site) {
+    public Dropout(double p, int site, Kernels kernels) {
         if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         this.p = p;
         this.site = site;
-        this.scale = (float) (1.0 / (1.0 - p));
-        this.threshold = (int) Math.round(p * 65536);
+        this.kernel = kernels.dropout(p, site);
+    }
+
+    /** With the kernel set models are built with now ({@link KernelSet#active()}). */
+    public Dropout(double p, int site) {
+        this(p, site, KernelSet.active().kernels());
     }
 
     public double p() {
@@ -45,7 +37,16 @@ public final class Dropout {
 
     /** 1/(1-p): what kept elements are multiplied by. */
     public float scale() {
-        return scale;
+        return (float) (1.0 / (1.0 - p));
+    }
+
+    public int site() {
+        return site;
+    }
+
+    /** The kernel that draws and applies the masks: kernels of the same set read it. */
+    public Kernels.DropoutKernel kernel() {
+        return kernel;
     }
 
     /** Whether this pass drops anything here. */
@@ -55,83 +56,15 @@ public final class Dropout {
 
     /** {@code x = x ⊙ mask}, in place; nothing when {@link #active} is false. */
     public void apply(INDArray x, Pass pass) {
-        if (active(pass)) apply(x, x, pass);
+        if (active(pass)) kernel.apply(x, x, pass);
     }
 
     /**
-     * {@code out = in ⊙ mask}; the mask depends only on the element's index, so the same call on a gradient is
-     * the backward pass. {@code out} may be {@code in}. Copies when {@link #active} is false.
+     * {@code out = in ⊙ mask}; the same call on a gradient is the backward pass. {@code out} may be {@code in}. Copies
+     * when {@link #active} is false.
      */
     public void apply(INDArray in, INDArray out, Pass pass) {
-        if (!active(pass)) {
-            if (in != out) out.assign(in);
-            return;
-        }
-        FloatBuffer src = Floats.of(in), dst = Floats.of(out);
-        int n = (int) in.length();
-        int key = key(pass);
-        long t = Profiler.start();
-        Parallel.range((n + Floats.CHUNK - 1) / Floats.CHUNK, 1, (from, to) -> {
-            float[] x = Floats.scratch(0, Floats.CHUNK);
-            for (int c = from; c < to; c++) {
-                int base = c * Floats.CHUNK, len = Math.min(Floats.CHUNK, n - base);
-                src.get(base, x, 0, len);
-                apply(x, 0, len, base, key);
-                dst.put(base, x, 0, len);
-            }
-        });
-        Profiler.stop(Profiler.Section.DROPOUT, t);
-    }
-
-    /** This site's mask key for a pass: callers of {@link #apply(float[], int, int, int, int)} need it. */
-    public int key(Pass pass) {
-        long z = pass.dropoutSeed() + 0x9E3779B97F4A7C15L * (site + 1L);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return (int) (z ^ (z >>> 31));
-    }
-
-    /**
-     * Masks {@code x[off, off+len)}, which holds the elements {@code [base, base+len)} of the dropped tensor
-     * (row-major): for kernels that apply dropout to blocks they already hold.
-     */
-    public void apply(float[] x, int off, int len, int base, int key) {
-        for (int done = 0; done < len; done += Floats.CHUNK) {
-            int n = Math.min(Floats.CHUNK, len - done), start = base + done;
-            int firstPair = start >>> 1, pairs = ((start + n - 1) >>> 1) - firstPair + 1;
-            int[] bits = Floats.intScratch(pairs);
-            // one hash gives two elements 16 bits each; reading the index from IOTA instead of computing it
-            // from the loop counter is what lets the JIT vectorise this loop
-            for (int q = 0; q < pairs; q++) bits[q] = hash(IOTA[q] + firstPair, key);
-            int t = threshold, o = off + done;
-            float s = scale;
-            if ((start & 1) == 0) {
-                for (int j = 0; j < n; j++) {
-                    int u = (bits[j >>> 1] >>> ((j & 1) << 4)) & 0xFFFF;
-                    x[o + j] = u >= t ? x[o + j] * s : 0f;
-                }
-            } else {
-                for (int j = 0; j < n; j++) {
-                    int u = (bits[(j + 1) >>> 1] >>> (((j + 1) & 1) << 4)) & 0xFFFF;
-                    x[o + j] = u >= t ? x[o + j] * s : 0f;
-                }
-            }
-        }
-    }
-
-    /** Whether element {@code index} is kept in this pass (for tests). */
-    public boolean keeps(Pass pass, int index) {
-        int u = (hash(index >>> 1, key(pass)) >>> ((index & 1) << 4)) & 0xFFFF;
-        return u >= threshold;
-    }
-
-    /** An integer hash with good avalanche (Wellons' lowbias32) of an index under a key. */
-    private static int hash(int index, int key) {
-        int h = index * 0x9E3779B9 + key;
-        h ^= h >>> 16;
-        h *= 0x7feb352d;
-        h ^= h >>> 15;
-        h *= 0x846ca68b;
-        return h ^ (h >>> 16);
+        if (active(pass)) kernel.apply(in, out, pass);
+        else if (in != out) out.assign(in);
     }
 }

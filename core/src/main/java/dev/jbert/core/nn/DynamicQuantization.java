@@ -1,5 +1,7 @@
 package dev.jbert.core.nn;
 
+import dev.jbert.core.nn.host.Floats;
+import dev.jbert.core.nn.host.Parallel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;

@@ -9,7 +9,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class GatedLinearUnit {
 
-    private final ActivationFunction act;
+    private final Activation act;
     private final Slot input = new Slot();
     private final Slot gate = new Slot();
     private final Slot activated = new Slot();
@@ -17,7 +17,7 @@ public final class GatedLinearUnit {
     private final Slot inputGradient = new Slot();
     private final Slot gateGradient = new Slot();
 
-    public GatedLinearUnit(ActivationFunction act) {
+    public GatedLinearUnit(Activation act) {
         this.act = act;
     }
 

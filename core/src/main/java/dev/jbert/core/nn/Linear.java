@@ -2,9 +2,7 @@ package dev.jbert.core.nn;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.FloatBuffer;
 
 /**
  * {@code torch.nn.Linear}: {@code y = x·Wᵀ + b} with W in torch's {@code [out, in]} layout, as checkpoints store it.
@@ -29,6 +27,7 @@ public final class Linear {
     private final int in;
     private final int out;
     private final PrecisionPolicy policy;
+    private final Kernels kernels;
     private final Slot output = new Slot();
     private final Slot inputGradient = new Slot();
     private final Slot bf16Input = new Slot(DataType.BFLOAT16);    // [N, in] of the last bfloat16 pass
@@ -43,14 +42,16 @@ public final class Linear {
      * @param bias   {@code [out]}, or null for none
      */
     public Linear(String prefix, INDArray weight, INDArray bias) {
-        this(prefix, weight, bias, new PrecisionPolicy());
+        this(prefix, weight, bias, new PrecisionPolicy(), KernelSet.active().kernels());
     }
 
     /**
-     * @param policy the model's precision, shared by all its Linears
+     * @param policy  the model's precision, shared by all its Linears
+     * @param kernels the model's kernel set
      */
-    public Linear(String prefix, INDArray weight, INDArray bias, PrecisionPolicy policy) {
+    public Linear(String prefix, INDArray weight, INDArray bias, PrecisionPolicy policy, Kernels kernels) {
         this.policy = policy;
+        this.kernels = kernels;
         policy.register(weight);
         if (weight.rank() != 2) throw new IllegalArgumentException(prefix + ".weight must be [out, in], got rank " + weight.rank());
         this.weightName = prefix + ".weight";
@@ -84,11 +85,7 @@ public final class Linear {
     public INDArray forward(INDArray x) {
         if (policy.precision() == Precision.INT8) return int8Forward(x, quantize(x), true);
         INDArray y = forwardWithoutBias(x);
-        if (bias != null) {
-            long t = Profiler.start();
-            addBias(y, bias);
-            Profiler.stop(Profiler.Section.BIAS, t);
-        }
+        if (bias != null) kernels.addBias(y, bias);
         return y;
     }
 
@@ -101,11 +98,7 @@ public final class Linear {
         INDArray y = output.get(rows, out);
         Precision precision = policy.precision();
         switch (precision) {
-            case FP32 -> {
-                long t = Profiler.start();
-                Nd4j.gemm(x, weight, y, false, true, 1.0, 0.0);
-                Profiler.stop(Profiler.Section.LINEAR, t);
-            }
+            case FP32 -> kernels.gemm(x, weight, y, false, true, 1.0, 0.0);
             case BF16 -> {
                 lowWeight = policy.frozen() ? policy.frozenBf16(weight) : roundedWeight();
                 INDArray xb = bf16Input.get(rows, in);
@@ -175,11 +168,7 @@ public final class Linear {
      */
     public void backward(INDArray dy, INDArray into, boolean accumulate, Pass pass) {
         INDArray db = biasGradient(pass);
-        if (db != null) {
-            long t = Profiler.start();
-            ColumnSums.addTo(dy, db);
-            Profiler.stop(Profiler.Section.BIAS, t);
-        }
+        if (db != null) kernels.addColumnSums(dy, db);
         backwardWithoutBias(dy, into, accumulate, pass);
     }
 
@@ -194,10 +183,8 @@ public final class Linear {
         INDArray dW = pass.gradient(weightName);
         switch (lastPrecision) {
             case FP32 -> {
-                long t = Profiler.start();
-                if (dW != null) Nd4j.gemm(dy, input, dW, true, false, 1.0, 1.0);
-                if (into != null) Nd4j.gemm(dy, weight, into, false, false, 1.0, accumulate ? 1.0 : 0.0);
-                Profiler.stop(Profiler.Section.LINEAR, t);
+                if (dW != null) kernels.gemm(dy, input, dW, true, false, 1.0, 1.0);
+                if (into != null) kernels.gemm(dy, weight, into, false, false, 1.0, accumulate ? 1.0 : 0.0);
             }
             case BF16 -> bf16Backward(dy, dW, into, accumulate);
             case INT8 -> throw new IllegalStateException(weightName + ": an int8 pass has no backward pass (int8 is for inference only)");
@@ -224,27 +211,6 @@ public final class Linear {
     /** Where the bias's gradient accumulates in this pass, or null (no bias, or frozen). */
     public INDArray biasGradient(Pass pass) {
         return biasName == null ? null : pass.gradient(biasName);
-    }
-
-    /** {@code y[r, :] += b} for every row. */
-    static void addBias(INDArray y, INDArray b) {
-        int rows = (int) y.size(0), cols = (int) y.size(1);
-        FloatBuffer dst = Floats.of(y);
-        float[] bias = new float[cols];
-        Floats.of(b).get(0, bias, 0, cols);
-        int block = Math.max(1, Floats.CHUNK / cols);
-        Parallel.range(rows, block, (from, to) -> {
-            float[] x = Floats.scratch(0, block * cols);
-            for (int r0 = from; r0 < to; r0 += block) {
-                int r1 = Math.min(to, r0 + block), len = (r1 - r0) * cols;
-                dst.get(r0 * cols, x, 0, len);
-                for (int r = 0; r < r1 - r0; r++) {
-                    int o = r * cols;
-                    for (int j = 0; j < cols; j++) x[o + j] += bias[j];
-                }
-                dst.put(r0 * cols, x, 0, len);
-            }
-        });
     }
 
     /** Frees the native memory of this module's slots. */

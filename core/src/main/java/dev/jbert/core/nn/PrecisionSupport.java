@@ -22,21 +22,28 @@ public final class PrecisionSupport {
      * @throws UnsupportedPrecisionException with one line naming what is missing
      */
     public static void require(Precision p) {
-        problem(p, NativeBackend.cpuFlags(), NativeBackend.init()).ifPresent(message -> {
+        problem(p, NativeBackend.cpuFlags(), NativeBackend.init(), KernelSet.active()).ifPresent(message -> {
             throw new UnsupportedPrecisionException(message);
         });
     }
 
     /** Whether this machine runs {@code p} fast. */
     public static boolean supported(Precision p) {
-        return problem(p, NativeBackend.cpuFlags(), NativeBackend.init()).isEmpty();
+        return problem(p, NativeBackend.cpuFlags(), NativeBackend.init(), KernelSet.active()).isEmpty();
     }
 
-    /** What keeps {@code p} from running fast on a CPU with {@code flags} and ND4J as {@code backend} started, if anything. */
-    static Optional<String> problem(Precision p, Set<String> flags, NativeBackend.Status backend) {
+    /**
+     * What keeps {@code p} from running fast on a CPU with {@code flags}, ND4J as {@code backend} started and models
+     * built with {@code kernels}, if anything.
+     */
+    static Optional<String> problem(Precision p, Set<String> flags, NativeBackend.Status backend, KernelSet kernels) {
         if (p == Precision.FP32) return Optional.empty();
         if (!backend.cpu()) {
             return Optional.of(p.flag() + " products run on ND4J's CPU backend only, and the " + backend.loaded() + " backend is loaded");
+        }
+        if (kernels != KernelSet.HOST) {
+            return Optional.of(p.flag() + " products run on the host kernels only, and -D" + KernelSet.PROPERTY + "=" + kernels.flag()
+                    + " chose the " + kernels.flag() + " kernels");
         }
         String missing = switch (p) {
             case BF16 -> flags.contains("avx512_bf16") || flags.contains("amx_bf16") ? null

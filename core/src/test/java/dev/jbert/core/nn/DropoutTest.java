@@ -1,6 +1,9 @@
 package dev.jbert.core.nn;
 
+import dev.jbert.core.nn.host.HostDropout;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,13 +15,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** Dropout with each kernel set: rates, scaling, seeds and sites; the host set's hashed masks in detail. */
 class DropoutTest {
 
     private static final int N = 200_003;
 
-    @Test
-    void dropsAboutPAndScalesTheRestAsTorch() {
-        Dropout d = new Dropout(0.1, 0);
+    @ParameterizedTest
+    @EnumSource(KernelSet.class)
+    void dropsAboutPAndScalesTheRestAsTorch(KernelSet kernels) {
+        Dropout d = new Dropout(0.1, 0, kernels.kernels());
         INDArray x = Nd4j.ones(DataType.FLOAT, N), y = x.ulike();
         d.apply(x, y, Pass.training(5, Map.of()));
         float[] v = y.data().asFloat();
@@ -31,10 +36,11 @@ class DropoutTest {
         assertEquals(0.1, dropped / (double) N, 0.004);
     }
 
-    @Test
-    void theMaskDependsOnTheSeedTheSiteAndTheIndexOnly() {
+    @ParameterizedTest
+    @EnumSource(KernelSet.class)
+    void theMaskDependsOnTheSeedAndTheSiteAndIsTheSameForTheBackwardPass(KernelSet kernels) {
         Pass a = Pass.training(5, Map.of()), b = Pass.training(6, Map.of());
-        Dropout site0 = new Dropout(0.5, 0), site1 = new Dropout(0.5, 1);
+        Dropout site0 = new Dropout(0.5, 0, kernels.kernels()), site1 = new Dropout(0.5, 1, kernels.kernels());
         INDArray x = Nd4j.ones(DataType.FLOAT, 4096);
         INDArray first = x.ulike(), again = x.ulike(), otherSeed = x.ulike(), otherSite = x.ulike();
         site0.apply(x, first, a);
@@ -44,12 +50,26 @@ class DropoutTest {
         assertEquals(first, again);
         assertFalse(first.equals(otherSeed));
         assertFalse(first.equals(otherSite));
-        for (int i = 0; i < 4096; i++) assertEquals(site0.keeps(a, i), first.getFloat(i) != 0, "element " + i);
+        INDArray replayed = x.ulike();
+        Dropout fresh = new Dropout(0.5, 0, kernels.kernels());
+        fresh.apply(x, replayed, Pass.training(5, Map.of()));
+        assertEquals(first, replayed, "the same seed and site draw the same mask in another model");
+    }
+
+    @Test
+    void theHostMaskDependsOnTheIndexOnly() {
+        Pass a = Pass.training(5, Map.of());
+        Dropout site0 = new Dropout(0.5, 0, KernelSet.HOST.kernels());
+        INDArray x = Nd4j.ones(DataType.FLOAT, 4096), first = x.ulike();
+        site0.apply(x, first, a);
+        HostDropout masks = HostDropout.of(site0);
+        for (int i = 0; i < 4096; i++) assertEquals(masks.keeps(a, i), first.getFloat(i) != 0, "element " + i);
     }
 
     @Test
     void aBlockAtAnyOffsetGetsTheWholeTensorsMask() {
-        Dropout d = new Dropout(0.25, 3);
+        Dropout d = new Dropout(0.25, 3, KernelSet.HOST.kernels());
+        HostDropout masks = HostDropout.of(d);
         Pass pass = Pass.training(17, Map.of());
         INDArray x = Nd4j.linspace(1, 10_000, 10_000, DataType.FLOAT), whole = x.ulike();
         d.apply(x, whole, pass);
@@ -57,19 +77,20 @@ class DropoutTest {
         for (int base : new int[]{0, 1, 7, 4095, 4096, 5001}) {
             int len = Math.min(6000, all.length - base);
             float[] block = java.util.Arrays.copyOfRange(all, base, base + len);
-            d.apply(block, 0, len, base, d.key(pass));
+            masks.apply(block, 0, len, base, masks.key(pass));
             for (int j = 0; j < len; j++) assertEquals(expected[base + j], block[j], 0f, "base " + base + " element " + j);
         }
     }
 
-    @Test
-    void evaluationAndZeroProbabilityLeaveTheInputAlone() {
+    @ParameterizedTest
+    @EnumSource(KernelSet.class)
+    void evaluationAndZeroProbabilityLeaveTheInputAlone(KernelSet kernels) {
         INDArray x = Nd4j.linspace(1, 100, 100, DataType.FLOAT), y = x.ulike();
-        new Dropout(0.5, 0).apply(x, y, Pass.inference());
+        new Dropout(0.5, 0, kernels.kernels()).apply(x, y, Pass.inference());
         assertEquals(x, y);
-        new Dropout(0, 0).apply(x, y, Pass.training(1, Map.of()));
+        new Dropout(0, 0, kernels.kernels()).apply(x, y, Pass.training(1, Map.of()));
         assertEquals(x, y);
-        assertFalse(new Dropout(0, 0).active(Pass.training(1, Map.of())));
+        assertFalse(new Dropout(0, 0, kernels.kernels()).active(Pass.training(1, Map.of())));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.jbert.core.nn;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -12,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code LayerNorm(dropout(x + bias) + residual)} and its gradients against a double-precision reference:
- * outputs within 1e-5, gradients within 1e-4 relative to their largest value.
+ * {@code LayerNorm(dropout(x + bias) + residual)} and its gradients, with each kernel set, against a double-precision
+ * reference: outputs within 1e-5, gradients within 1e-4 relative to their largest value.
  */
 class LayerNormTest {
 
@@ -28,7 +29,8 @@ class LayerNormTest {
     private record Expected(double[] y, double[] dx, double[] dGamma, double[] dBeta, double[] dBias) {
     }
 
-    private Expected reference(Dropout dropout, Pass pass) {
+    /** {@code mask}: the dropout's multipliers (0 or 1/(1-p)) for each element, or null for none. */
+    private Expected reference(float[] mask) {
         double[] xs = Reference.doubles(x), rs = Reference.doubles(residual), b = Reference.doubles(bias), g = Reference.doubles(gamma);
         double[] bt = Reference.doubles(beta), d = Reference.doubles(dy);
         double[] y = new double[ROWS * WIDTH], dx = new double[ROWS * WIDTH], dG = new double[WIDTH], dB = new double[WIDTH], dBias = new double[WIDTH];
@@ -37,7 +39,7 @@ class LayerNormTest {
             double mean = 0;
             for (int j = 0; j < WIDTH; j++) {
                 int i = r * WIDTH + j;
-                keep[j] = dropout == null || !dropout.active(pass) ? 1 : dropout.keeps(pass, i) ? dropout.scale() : 0;
+                keep[j] = mask == null ? 1 : mask[i];
                 v[j] = (xs[i] + b[j]) * keep[j] + rs[i];
                 mean += v[j] / WIDTH;
             }
@@ -70,17 +72,25 @@ class LayerNormTest {
     }
 
     /** An evaluation pass must give the training pass's output; the backward pass follows a training pass. */
-    private void check(Dropout dropout, Pass pass) {
+    private void check(KernelSet kernels, Dropout dropout, Pass pass) {
         Map<String, INDArray> grads = new HashMap<>();
         grads.put("ln.weight", gamma.ulike().assign(0));
         grads.put("ln.bias", gamma.ulike().assign(0));
         Pass training = Pass.training(pass.dropoutSeed(), grads);
-        LayerNorm ln = new LayerNorm("ln", gamma, beta, EPS);
-        Expected e = reference(dropout, pass);
+        LayerNorm ln = new LayerNorm("ln", gamma, beta, EPS, kernels.kernels());
+        INDArray y;
+        Expected e;
         if (!pass.training()) {
+            e = reference(null);
             assertClose(e.y(), ln.forward(x, bias, dropout, residual, pass), 1e-5, "evaluation output");
+            y = ln.forward(x, bias, dropout, residual, training);
+        } else {
+            y = ln.forward(x, bias, dropout, residual, training);
+            // the mask the pass drew: the same dropout applied to ones in the same pass
+            INDArray ones = x.ulike().assign(1), mask = x.ulike();
+            dropout.apply(ones, mask, training);
+            e = reference(mask.dup().data().asFloat());
         }
-        INDArray y = ln.forward(x, bias, dropout, residual, training);
         assertClose(e.y(), y, 1e-5, "output");
         INDArray dx = x.ulike(), dBias = bias.ulike().assign(0);
         ln.backward(dy, dropout, dx, dBias, training);
@@ -90,19 +100,22 @@ class LayerNormTest {
         assertClose(e.dBias(), dBias, 1e-4, "d bias");
     }
 
-    @Test
-    void normalisesTheBiasedResidualSum() {
-        check(null, Pass.inference());
+    @ParameterizedTest
+    @EnumSource(KernelSet.class)
+    void normalisesTheBiasedResidualSum(KernelSet kernels) {
+        check(kernels, null, Pass.inference());
     }
 
-    @Test
-    void dropsOutTheBiasedInputBeforeTheResidualAndBackwardsThroughTheSameMask() {
-        check(new Dropout(0.3, 4), Pass.training(99, Map.of()));
+    @ParameterizedTest
+    @EnumSource(KernelSet.class)
+    void dropsOutTheBiasedInputBeforeTheResidualAndBackwardsThroughTheSameMask(KernelSet kernels) {
+        check(kernels, new Dropout(0.3, 4, kernels.kernels()), Pass.training(99, Map.of()));
     }
 
-    @Test
-    void aRowOfAnotherWidthIsRefused() {
-        LayerNorm ln = new LayerNorm("ln", gamma, beta, EPS);
+    @ParameterizedTest
+    @EnumSource(KernelSet.class)
+    void aRowOfAnotherWidthIsRefused(KernelSet kernels) {
+        LayerNorm ln = new LayerNorm("ln", gamma, beta, EPS, kernels.kernels());
         assertThrows(IllegalArgumentException.class,
                 () -> ln.forward(org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT, 2, WIDTH + 1), null, null, null, Pass.inference()));
     }

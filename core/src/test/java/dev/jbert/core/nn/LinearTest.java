@@ -1,6 +1,8 @@
 package dev.jbert.core.nn;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.HashMap;
@@ -11,25 +13,32 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The float32 Linear with each kernel set against products written out with ND4J. */
 class LinearTest {
 
     private final Random random = new Random(5);
     private final INDArray w = Reference.randn(random, 0.5, 7, 11), b = Reference.randn(random, 0.5, 7);
     private final INDArray x = Reference.randn(random, 1, 13, 11), dy = Reference.randn(random, 1, 13, 7);
 
-    @Test
-    void forwardIsXTimesWTransposedPlusBias() {
-        INDArray y = new Linear("l", w, b).forward(x);
+    private Linear linear(KernelSet kernels) {
+        return new Linear("l", w, b, new PrecisionPolicy(), kernels.kernels());
+    }
+
+    @ParameterizedTest
+    @EnumSource(KernelSet.class)
+    void forwardIsXTimesWTransposedPlusBias(KernelSet kernels) {
+        INDArray y = linear(kernels).forward(x);
         assertTrue(y.equalsWithEps(x.mmul(w.transpose()).addRowVector(b), 1e-5));
     }
 
-    @Test
-    void backwardAccumulatesIntoTheGradientsAndTheInputGradient() {
+    @ParameterizedTest
+    @EnumSource(KernelSet.class)
+    void backwardAccumulatesIntoTheGradientsAndTheInputGradient(KernelSet kernels) {
         Map<String, INDArray> grads = new HashMap<>();
         INDArray dW = w.ulike().assign(1), db = b.ulike().assign(1);
         grads.put("l.weight", dW);
         grads.put("l.bias", db);
-        Linear linear = new Linear("l", w, b);
+        Linear linear = linear(kernels);
         linear.forward(x);
         INDArray into = x.ulike().assign(2);
         linear.backward(dy, into, true, Pass.training(0, grads));
@@ -40,9 +49,10 @@ class LinearTest {
         assertTrue(dx.equalsWithEps(dy.mmul(w), 1e-5), "dx alone");
     }
 
-    @Test
-    void aFrozenLayerLeavesGradientsAloneAndStillPassesTheInputGradient() {
-        Linear linear = new Linear("l", w, b);
+    @ParameterizedTest
+    @EnumSource(KernelSet.class)
+    void aFrozenLayerLeavesGradientsAloneAndStillPassesTheInputGradient(KernelSet kernels) {
+        Linear linear = linear(kernels);
         linear.forward(x);
         Map<String, INDArray> none = new HashMap<>();
         INDArray dx = linear.backward(dy, Pass.training(0, none));

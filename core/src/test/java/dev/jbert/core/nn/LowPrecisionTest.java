@@ -98,7 +98,7 @@ class LowPrecisionTest {
         INDArray x = Reference.randn(random, 1, 33, 40), dy = Reference.randn(random, 1, 33, 24);
         PrecisionPolicy policy = new PrecisionPolicy();
         policy.forTraining(Precision.BF16);
-        Linear linear = new Linear("l", w, b, policy);
+        Linear linear = new Linear("l", w, b, policy, KernelSet.HOST.kernels());
         INDArray y = linear.forwardWithoutBias(x);
         double[][] wb = matrix(w, true), xb = matrix(x, true), dyb = matrix(dy, true);
         assertTrue(relative(productTransposed(xb, wb), y) < BF16_STEP, "y = bf16(bf16(x)·bf16(W)ᵀ)");
@@ -123,7 +123,7 @@ class LowPrecisionTest {
         INDArray w = Reference.randn(random, 0.5, out, in);
         INDArray x = Reference.randn(random, 1, rows, in).addi(0.3);
         PrecisionPolicy policy = new PrecisionPolicy();
-        Linear linear = new Linear("l", w, null, policy);
+        Linear linear = new Linear("l", w, null, policy, KernelSet.HOST.kernels());
         policy.forInference(Precision.INT8);
         INDArray y = linear.forwardWithoutBias(x);
 
@@ -163,7 +163,7 @@ class LowPrecisionTest {
         assumeTrue(PrecisionSupport.supported(Precision.INT8), "int8 is not supported on this machine");
         INDArray w = Reference.randn(random, 0.5, 6, 10), x = Reference.randn(random, 1, 4, 10);
         PrecisionPolicy policy = new PrecisionPolicy();
-        Linear linear = new Linear("l", w, null, policy);
+        Linear linear = new Linear("l", w, null, policy, KernelSet.HOST.kernels());
         assertThrows(IllegalStateException.class, policy::releaseMasters, "a trainable model keeps its weights");
         policy.forInference(Precision.INT8);
         INDArray before = linear.forwardWithoutBias(x).dup();
@@ -191,17 +191,19 @@ class LowPrecisionTest {
     @Test
     void aPrecisionWithoutItsInstructionsIsRefusedNamingWhatIsMissing() {
         NativeBackend.Status oneDnn = new NativeBackend.Status(NativeBackend.Build.AVX512, "test", "AVX-512 + oneDNN", true, true, 2);
-        assertTrue(PrecisionSupport.problem(Precision.FP32, Set.of(), oneDnn).isEmpty());
-        assertTrue(PrecisionSupport.problem(Precision.BF16, Set.of("avx512_bf16"), oneDnn).isEmpty());
-        assertTrue(PrecisionSupport.problem(Precision.INT8, Set.of("avx_vnni"), oneDnn).isEmpty());
-        String bf16 = PrecisionSupport.problem(Precision.BF16, Set.of("avx512f", "avx512_vnni"), oneDnn).orElseThrow();
+        assertTrue(PrecisionSupport.problem(Precision.FP32, Set.of(), oneDnn, KernelSet.HOST).isEmpty());
+        assertTrue(PrecisionSupport.problem(Precision.BF16, Set.of("avx512_bf16"), oneDnn, KernelSet.HOST).isEmpty());
+        assertTrue(PrecisionSupport.problem(Precision.INT8, Set.of("avx_vnni"), oneDnn, KernelSet.HOST).isEmpty());
+        String bf16 = PrecisionSupport.problem(Precision.BF16, Set.of("avx512f", "avx512_vnni"), oneDnn, KernelSet.HOST).orElseThrow();
         assertTrue(bf16.contains("avx512_bf16") && bf16.contains("use fp32"), bf16);
-        String int8 = PrecisionSupport.problem(Precision.INT8, Set.of("avx512f"), oneDnn).orElseThrow();
+        String int8 = PrecisionSupport.problem(Precision.INT8, Set.of("avx512f"), oneDnn, KernelSet.HOST).orElseThrow();
         assertTrue(int8.contains("avx512_vnni") && int8.contains("VNNI"), int8);
         NativeBackend.Status generic = new NativeBackend.Status(NativeBackend.Build.GENERIC, "test", "generic x86-64", true, false, 2);
-        String build = PrecisionSupport.problem(Precision.INT8, Set.of("avx512_vnni"), generic).orElseThrow();
+        String build = PrecisionSupport.problem(Precision.INT8, Set.of("avx512_vnni"), generic, KernelSet.HOST).orElseThrow();
         assertTrue(build.contains("oneDNN") && build.contains("generic x86-64"), build);
         NativeBackend.Status gpu = new NativeBackend.Status(null, "test", "CUDA", false, false, 2);
-        assertTrue(PrecisionSupport.problem(Precision.BF16, Set.of("avx512_bf16"), gpu).orElseThrow().contains("CPU backend"));
+        assertTrue(PrecisionSupport.problem(Precision.BF16, Set.of("avx512_bf16"), gpu, KernelSet.DEVICE).orElseThrow().contains("CPU backend"));
+        String device = PrecisionSupport.problem(Precision.BF16, Set.of("avx512_bf16"), oneDnn, KernelSet.DEVICE).orElseThrow();
+        assertTrue(device.contains("host kernels"), device);
     }
 }

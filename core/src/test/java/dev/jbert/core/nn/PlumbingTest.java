@@ -1,10 +1,16 @@
 package dev.jbert.core.nn;
 
+import dev.jbert.core.nn.host.ColumnSums;
+import dev.jbert.core.nn.host.Floats;
+import dev.jbert.core.nn.host.Parallel;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
@@ -86,8 +92,17 @@ class PlumbingTest {
         assertEquals(3f, Floats.of(rows).get(0), "a row range starts at its own first element");
     }
 
+    @ParameterizedTest
+    @EnumSource(KernelSet.class)
+    void columnSumsAreExactForIntegers(KernelSet kernels) {
+        INDArray a = Nd4j.linspace(1, 600, 600, DataType.FLOAT).reshape(200, 3), target = Nd4j.ones(DataType.FLOAT, 3);
+        kernels.kernels().addColumnSums(a, target);
+        // Σ over rows of (3r + c + 1), r < 200
+        for (int c = 0; c < 3; c++) assertEquals(1 + 3 * 199 * 200 / 2 + 200 * (c + 1), target.getFloat(c), 0f);
+    }
+
     @Test
-    void columnSumsAreExactForIntegersAndCheckTheirShape() {
+    void hostColumnSumsCheckTheirShape() {
         INDArray a = Nd4j.linspace(1, 600, 600, DataType.FLOAT).reshape(200, 3), target = Nd4j.ones(DataType.FLOAT, 3);
         ColumnSums.addTo(a, target);
         // Σ over rows of (3r + c + 1), r < 200
@@ -95,22 +110,24 @@ class PlumbingTest {
         assertThrows(IllegalArgumentException.class, () -> ColumnSums.addTo(a, Nd4j.zeros(DataType.FLOAT, 4)));
     }
 
-    @Test
-    void tableRowsSumLookupsAndScatterTheirGradients() {
+    @ParameterizedTest
+    @EnumSource(KernelSet.class)
+    void tableRowsSumLookupsAndScatterTheirGradients(KernelSet set) {
+        Kernels kernels = set.kernels();
         Random random = new Random(2);
         INDArray words = Reference.randn(random, 1, 10, 4), positions = Reference.randn(random, 1, 3, 4);
         int[] ids = {4, 0, 4, 9, 1, 4};
         INDArray out = Nd4j.create(DataType.FLOAT, 6, 4);
-        TableRows.sum(out, new TableRows.Lookup(words, ids, 0), new TableRows.Lookup(positions, null, 3));
+        kernels.sumRows(out, List.of(new Kernels.Lookup(words, ids, 0), new Kernels.Lookup(positions, null, 3)));
         for (int r = 0; r < 6; r++) {
             assertTrue(out.getRow(r).equalsWithEps(words.getRow(ids[r]).add(positions.getRow(r % 3)), 1e-6), "row " + r);
         }
         INDArray grad = Nd4j.zeros(DataType.FLOAT, 10, 4), rows = Nd4j.ones(DataType.FLOAT, 6, 4);
-        TableRows.scatterAdd(rows, ids, 0, 0, grad);
+        kernels.scatterRows(rows, ids, 0, 0, grad);
         assertEquals(3f, grad.getFloat(4, 2), "id 4 appears three times");
         assertEquals(0f, grad.getFloat(0, 0), "the skipped (padding) id gets nothing");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TableRows.sum(out, new TableRows.Lookup(words, new int[]{0, 1, 2, 3, 4, 10}, 0)));
+                () -> kernels.sumRows(out, List.of(new Kernels.Lookup(words, new int[]{0, 1, 2, 3, 4, 10}, 0))));
         assertTrue(e.getMessage().contains("id 10 at position 5"), e.getMessage());
     }
 }

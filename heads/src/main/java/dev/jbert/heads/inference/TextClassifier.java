@@ -15,7 +15,6 @@ import dev.jbert.core.nn.Precision;
 import dev.jbert.core.nn.PrecisionSupport;
 import dev.jbert.heads.EncoderClassifier;
 import dev.jbert.heads.ClassifierSpec;
-import dev.jbert.heads.HeadSpec;
 import dev.jbert.heads.SavedClassifier;
 import dev.jbert.heads.TaskType;
 import dev.jbert.heads.predict.AggregationStrategy;

@@ -11,7 +11,9 @@ import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
 import dev.jbert.heads.TaskType;
+import dev.jbert.core.nn.KernelSet;
 import dev.jbert.testdata.Fixtures;
+import dev.jbert.testdata.KernelSets;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -48,6 +50,11 @@ public final class FamilyFixtures {
     static ClassifierModel open(String family, String model) {
         TaskType task = model.equals("token-cls") ? TaskType.TOKEN_CLASSIFICATION : TaskType.SINGLE_LABEL;
         return SavedClassifier.open(folder(family, model), ClassifierSpec.of(task, numLabels(family, model)), 42, false);
+    }
+
+    /** As {@link #open(String, String)}, computing with {@code kernels}. */
+    static ClassifierModel open(String family, String model, KernelSet kernels) {
+        return KernelSets.building(kernels, () -> open(family, model));
     }
 
     private static int[][] rows(JsonNode rows, String field) {

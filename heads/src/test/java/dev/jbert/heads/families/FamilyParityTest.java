@@ -3,23 +3,19 @@ package dev.jbert.heads.families;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.nn.Pass;
-import dev.jbert.core.train.IntervalStrategy;
-import dev.jbert.core.train.StepLog;
 import dev.jbert.core.train.Trainer;
 import dev.jbert.core.train.TrainerState;
-import dev.jbert.core.train.TrainingArguments;
 import dev.jbert.core.train.TrainingData;
-import dev.jbert.core.train.optim.ScheduleType;
 import dev.jbert.heads.ClassifierModel;
-import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
-import dev.jbert.heads.TaskType;
+import dev.jbert.core.nn.KernelSet;
 import dev.jbert.testdata.Fixtures;
+import dev.jbert.testdata.KernelSets;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.nio.file.Path;
@@ -28,6 +24,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static dev.jbert.heads.families.FamilyFixtures.assertClose;
 import static dev.jbert.heads.families.FamilyFixtures.folder;
@@ -42,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every encoder family's tiny classifiers against transformers 5.18 (the fixtures in {@code families/}): encoder
+ * Every encoder family's tiny classifiers, with each kernel set, against transformers 5.18 (the fixtures in {@code families/}): encoder
  * outputs and logits within 1e-5 absolute, gradients and the 10-step Trainer trajectory within 1e-4 relative, as the
  * families issue states. Families without token types get none: their fixtures have no {@code token_type_ids}.
  */
@@ -66,15 +63,19 @@ class FamilyParityTest {
     @TempDir
     Path out;
 
+    static Stream<Arguments> familiesWithEachKernelSet() {
+        return KernelSets.each("distilbert", "electra", "roberta", "xlm-roberta", "deberta-v2", "modernbert");
+    }
+
     private static double outputs(String family) {
         return family.equals("modernbert") ? MODERNBERT_OUTPUTS : OUTPUTS;
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"distilbert", "electra", "roberta", "xlm-roberta", "deberta-v2", "modernbert"})
-    void sequenceClassifierOutputsMatchTransformers(String family) {
+    @MethodSource("familiesWithEachKernelSet")
+    void sequenceClassifierOutputsMatchTransformers(String family, KernelSet kernels) {
         JsonNode ref = reference(family, "seq-cls");
-        ClassifierModel model = open(family, "seq-cls");
+        ClassifierModel model = open(family, "seq-cls", kernels);
         Batch batch = sequenceBatch(ref);
         INDArray logits = model.classifier().logits(batch, Pass.inference());
         INDArray hidden = model.classifier().encoder().forward(batch.inputIds(), batch.tokenTypeIds(), batch.attentionMask(),
@@ -86,17 +87,17 @@ class FamilyParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"distilbert", "electra", "roberta", "xlm-roberta", "deberta-v2", "modernbert"})
-    void sequenceClassifierGradientsMatchTorch(String family) {
+    @MethodSource("familiesWithEachKernelSet")
+    void sequenceClassifierGradientsMatchTorch(String family, KernelSet kernels) {
         JsonNode ref = reference(family, "seq-cls");
-        assertGradients(ref.get("gradients"), gradients(open(family, "seq-cls"), sequenceBatch(ref)), family + " seq-cls");
+        assertGradients(ref.get("gradients"), gradients(open(family, "seq-cls", kernels), sequenceBatch(ref)), family + " seq-cls");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"distilbert", "electra", "roberta", "xlm-roberta", "deberta-v2", "modernbert"})
-    void tokenClassifierMatchesTransformers(String family) {
+    @MethodSource("familiesWithEachKernelSet")
+    void tokenClassifierMatchesTransformers(String family, KernelSet kernels) {
         JsonNode ref = reference(family, "token-cls");
-        ClassifierModel model = open(family, "token-cls");
+        ClassifierModel model = open(family, "token-cls", kernels);
         Batch batch = tokenBatch(ref);
         INDArray logits = model.classifier().logits(batch, Pass.inference());
         assertClose(Fixtures.flatten(ref.get("logits")), logits.dup().data().asFloat(), family.equals("modernbert") ? MODERNBERT_TOKEN_LOGITS : outputs(family), family + " token logits");
@@ -105,10 +106,10 @@ class FamilyParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"distilbert", "electra", "roberta", "xlm-roberta", "deberta-v2", "modernbert"})
-    void tenTrainerStepsTrackTransformers(String family) {
+    @MethodSource("familiesWithEachKernelSet")
+    void tenTrainerStepsTrackTransformers(String family, KernelSet kernels) {
         JsonNode trajectory = trajectory(family);
-        ClassifierModel model = open(family, "seq-cls");
+        ClassifierModel model = open(family, "seq-cls", kernels);
         List<String> exempt = new ArrayList<>();
         model.trainableParameters().keySet().stream().filter(n -> !model.decays(n)).sorted().forEach(exempt::add);
         List<String> expectedExempt = new ArrayList<>();
@@ -126,17 +127,17 @@ class FamilyParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"distilbert", "electra", "roberta", "xlm-roberta", "deberta-v2", "modernbert"})
-    void savedModelReloadsWithTheSameLogitsKeysAndClass(String family) throws Exception {
+    @MethodSource("familiesWithEachKernelSet")
+    void savedModelReloadsWithTheSameLogitsKeysAndClass(String family, KernelSet kernels) throws Exception {
         JsonNode ref = reference(family, "seq-cls");
-        ClassifierModel model = open(family, "seq-cls");
+        ClassifierModel model = open(family, "seq-cls", kernels);
         Path saved = out.resolve(family);
         model.save(saved);
         JsonNode config = Fixtures.json(saved.resolve("config.json"));
         JsonNode original = Fixtures.json(folder(family, "seq-cls").resolve("config.json"));
         assertEquals(original.get("architectures"), config.get("architectures"));
         assertEquals(original.get("model_type"), config.get("model_type"));
-        ClassifierModel reloaded = SavedClassifier.open(saved, SavedClassifier.specOf(saved), 7, false);
+        ClassifierModel reloaded = KernelSets.building(kernels, () -> SavedClassifier.open(saved, SavedClassifier.specOf(saved), 7, false));
         assertEquals(model.allParameters().keySet(), reloaded.allParameters().keySet());
         INDArray logits = reloaded.classifier().logits(sequenceBatch(ref), Pass.inference());
         assertClose(Fixtures.flatten(ref.get("logits")), logits.dup().data().asFloat(), outputs(family), family + " reloaded logits");

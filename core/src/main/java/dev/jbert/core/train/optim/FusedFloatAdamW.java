@@ -1,7 +1,7 @@
 package dev.jbert.core.train.optim;
 
-import dev.jbert.core.nn.Floats;
-import dev.jbert.core.nn.Parallel;
+import dev.jbert.core.nn.host.Floats;
+import dev.jbert.core.nn.host.Parallel;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -1,4 +1,4 @@
-package dev.jbert.core.nn;
+package dev.jbert.core.nn.host;
 
 import dev.jbert.core.nd4j.NativeBackend;
 import org.bytedeco.openblas.global.openblas_nolapack;
@@ -9,7 +9,7 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * BLAS serves only these loops (ND4J multiplies everything else with oneDNN), so it is made single-threaded once;
  * otherwise it gets all threads back after each loop.
  */
-final class Gemms {
+public final class Gemms {
 
     private static final int THREADS = Parallel.threads();
     private static final boolean BLAS_FOR_SMALL_PRODUCTS_ONLY = NativeBackend.init().oneDnn();
@@ -22,7 +22,7 @@ final class Gemms {
     }
 
     /** Runs {@code loop} with BLAS single-threaded. */
-    static void singleThreaded(Runnable loop) {
+    public static void singleThreaded(Runnable loop) {
         if (THREADS <= 1 || BLAS_FOR_SMALL_PRODUCTS_ONLY) {
             loop.run();
             return;

@@ -1,4 +1,4 @@
-package dev.jbert.core.nn;
+package dev.jbert.core.nn.host;
 
 import dev.jbert.core.nd4j.NativeBackend;
 

@@ -1,8 +1,12 @@
-package dev.jbert.core.nn;
+package dev.jbert.core.nn.host;
 
+import dev.jbert.core.nn.Profiler;
+
+import dev.jbert.core.nn.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;
+import java.util.List;
 
 /**
  * Embedding lookups as row copies, and their gradients as row additions: {@code nn.Embedding}'s forward and
@@ -14,34 +18,26 @@ public final class TableRows {
     private TableRows() {
     }
 
-    /** Which row of a table each position reads: {@code ids[r]}, or {@code r % period} when ids is null. */
-    public record Lookup(INDArray table, int[] ids, int period) {
-
-        int row(int r) {
-            return ids == null ? r % period : ids[r];
-        }
-    }
-
     /**
      * {@code out[r, :] = Σ_k lookups[k].table[lookups[k].row(r), :]}, added in the order given, in one pass over
      * {@code out}.
      */
-    public static void sum(INDArray out, Lookup... lookups) {
+    public static void sum(INDArray out, List<Kernels.Lookup> lookups) {
         int rows = (int) out.size(0), h = (int) out.size(1);
         FloatBuffer dst = Floats.of(out);
-        FloatBuffer[] src = new FloatBuffer[lookups.length];
-        for (int k = 0; k < lookups.length; k++) {
-            if (lookups[k].table().size(1) != h) {
-                throw new IllegalArgumentException("a table of width " + lookups[k].table().size(1) + " summed into rows of " + h);
+        FloatBuffer[] src = new FloatBuffer[lookups.size()];
+        for (int k = 0; k < lookups.size(); k++) {
+            if (lookups.get(k).table().size(1) != h) {
+                throw new IllegalArgumentException("a table of width " + lookups.get(k).table().size(1) + " summed into rows of " + h);
             }
-            src[k] = Floats.of(lookups[k].table());
+            src[k] = Floats.of(lookups.get(k).table());
         }
         long t = Profiler.start();
         Parallel.range(rows, Math.max(1, Floats.CHUNK / h), (from, to) -> {
             float[] acc = Floats.scratch(0, h), row = Floats.scratch(1, h);
             for (int r = from; r < to; r++) {
-                for (int k = 0; k < lookups.length; k++) {
-                    int id = lookups[k].row(r), tableRows = (int) lookups[k].table().size(0);
+                for (int k = 0; k < lookups.size(); k++) {
+                    int id = lookups.get(k).row(r), tableRows = (int) lookups.get(k).table().size(0);
                     if (id < 0 || id >= tableRows) {
                         throw new IllegalArgumentException("id " + id + " at position " + r + " is outside the table's " + tableRows + " rows");
                     }

@@ -1,4 +1,4 @@
-package dev.jbert.core.nn;
+package dev.jbert.core.nn.host;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 

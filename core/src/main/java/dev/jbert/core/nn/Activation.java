@@ -1,0 +1,41 @@
+package dev.jbert.core.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** An {@link ActivationFunction} applied by a model's kernels, forward and backward. */
+public final class Activation {
+
+    private final ActivationFunction function;
+    private final Kernels kernels;
+
+    public Activation(ActivationFunction function, Kernels kernels) {
+        this.function = function;
+        this.kernels = kernels;
+    }
+
+    public ActivationFunction function() {
+        return function;
+    }
+
+    /**
+     * {@code y = f(x + bias)} row by row, in one pass over {@code x [N, W]}: a Linear's bias added here rather than
+     * in a pass of its own. In training {@code x} keeps the biased values the backward pass needs; otherwise it is
+     * left alone, which saves writing it back.
+     */
+    public void forward(INDArray x, INDArray bias, INDArray y, Pass pass) {
+        kernels.activation(function, x, bias, y, pass.training());
+    }
+
+    /** {@code y = f(x)}; {@code y} may be {@code x}. */
+    public void forward(INDArray x, INDArray y) {
+        kernels.activation(function, x, null, y, false);
+    }
+
+    /**
+     * {@code dx = dy ⊙ f'(x)}, from the input {@code x} (and for TANH the output {@code y}); {@code dx} may be
+     * {@code dy}.
+     */
+    public void backward(INDArray x, INDArray y, INDArray dy, INDArray dx) {
+        kernels.activationBackward(function, x, y, dy, dx);
+    }
+}
