@@ -6,6 +6,7 @@ import dev.jbert.bert.model.CheckpointWeights;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.nn.host.Floats;
+import dev.jbert.core.nn.KernelSet;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.train.TrainableModel;
@@ -117,6 +118,11 @@ public final class ClassifierModel implements TrainableModel {
         Pass pass = Pass.training(dropoutSeed, gradients);
         INDArray logits = classifier.logits(batch, pass);
         return classifier.backward(logits, batch.labels(), scale, pass);
+    }
+
+    @Override
+    public KernelSet kernels() {
+        return classifier.encoder().kernels().set();
     }
 
     @Override

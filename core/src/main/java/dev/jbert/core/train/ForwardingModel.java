@@ -1,6 +1,7 @@
 package dev.jbert.core.train;
 
 import dev.jbert.core.data.Batch;
+import dev.jbert.core.nn.KernelSet;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Path;
@@ -27,6 +28,11 @@ public abstract class ForwardingModel implements TrainableModel {
     @Override
     public double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
         return delegate.accumulateGradients(batch, scale, dropoutSeed, gradients);
+    }
+
+    @Override
+    public KernelSet kernels() {
+        return delegate.kernels();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.jbert.core.train;
 
 import dev.jbert.core.train.optim.AdamW;
 import dev.jbert.core.data.Batch;
+import dev.jbert.core.nn.KernelSet;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.file.Path;
@@ -36,6 +37,14 @@ public interface TrainableModel {
      */
     default double lossNormalizer(Batch batch) {
         return batch.size();
+    }
+
+    /**
+     * The kernel set the model computes with; the optimizer and the gradient norm follow it, so that a model on the
+     * device kernels is stepped without reading its arrays' host memory. By default the host's.
+     */
+    default KernelSet kernels() {
+        return KernelSet.HOST;
     }
 
     /** Raw model outputs for a batch with dropout off (logits), for evaluation and prediction. */

@@ -59,7 +59,7 @@ public final class Trainer {
         this.listeners.addAll(listeners);
         this.checkpoints = new Checkpoints(args.outputDir());
         this.optimizer = new AdamW(new AdamWConfig(args.adamBeta1(), args.adamBeta2(), args.adamEpsilon(), args.weightDecay()),
-                model::decays);
+                model::decays, model.kernels());
         model.trainableParameters().forEach((name, p) -> gradients.put(name, p.ulike().assign(0)));
         int round = stepsPerRound();
         if (round < 1) throw new IllegalArgumentException("a round must have at least 1 local step, got " + round);
@@ -203,8 +203,8 @@ public final class Trainer {
         }
         long clipping = Profiler.start();
         double gradNorm = args.maxGradNorm() > 0
-                ? GradientClipping.clipByGlobalNorm(gradients, args.maxGradNorm())
-                : GradientClipping.globalNorm(gradients);
+                ? GradientClipping.clipByGlobalNorm(gradients, args.maxGradNorm(), model.kernels())
+                : GradientClipping.globalNorm(gradients, model.kernels());
         Profiler.stop(Profiler.Section.GRADIENTS, clipping);
         double loss = stepLoss / step.microBatches().size();
         String nonFinite = Double.isFinite(loss) && Double.isFinite(gradNorm) ? null : nonFinite();

@@ -1,5 +1,6 @@
 package dev.jbert.core.train.optim;
 
+import dev.jbert.core.nn.KernelSet;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -33,6 +34,7 @@ public final class AdamW {
 
     private final AdamWConfig config;
     private final Predicate<String> decays;
+    private final boolean hostMemory;
     private final Map<String, Moments> moments = new HashMap<>();
     private final Map<DataType, INDArray> scratch = new EnumMap<>(DataType.class);
     private final Map<String, INDArray> scratchViews = new HashMap<>();
@@ -43,11 +45,21 @@ public final class AdamW {
      * @param decays true for the names of parameters that get weight decay; see {@link #huggingFaceDecays(String)}
      */
     public AdamW(AdamWConfig config, Predicate<String> decays) {
-        if (config == null || decays == null) {
-            throw new IllegalArgumentException("config and decays must not be null");
+        this(config, decays, KernelSet.HOST);
+    }
+
+    /**
+     * An optimizer with no state yet, for parameters the given kernels compute with: on the host kernels a fused loop
+     * over host memory updates them, on the device kernels ND4J operations only (the same operations in the same
+     * order, so both give the same bits on the CPU).
+     */
+    public AdamW(AdamWConfig config, Predicate<String> decays, KernelSet kernels) {
+        if (config == null || decays == null || kernels == null) {
+            throw new IllegalArgumentException("config, decays and kernels must not be null");
         }
         this.config = config;
         this.decays = decays;
+        this.hostMemory = kernels == KernelSet.HOST;
     }
 
     /**
@@ -122,7 +134,7 @@ public final class AdamW {
         double biasCorrection1 = 1 - Math.pow(config.beta1(), s.step);
         double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(config.beta2(), s.step));
         double stepSize = lr / biasCorrection1;
-        if (FusedFloatAdamW.applies(param, grad, s.m, s.v)) {
+        if (hostMemory && FusedFloatAdamW.applies(param, grad, s.m, s.v)) {
             FusedFloatAdamW.step(param, grad, s.m, s.v, decays ? 1 - lr * config.weightDecay() : Double.NaN, config.beta1(),
                     config.beta2(), biasCorrection2Sqrt, config.epsilon(), stepSize);
             return;

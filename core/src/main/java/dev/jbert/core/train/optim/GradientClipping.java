@@ -1,5 +1,8 @@
 package dev.jbert.core.train.optim;
 
+import dev.jbert.core.nn.KernelSet;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Map;
@@ -20,15 +23,30 @@ public final class GradientClipping {
      * @return the norm; NaN or infinite when a gradient holds such values
      */
     public static double globalNorm(Map<String, INDArray> grads) {
+        return globalNorm(grads, KernelSet.HOST);
+    }
+
+    /**
+     * As {@link #globalNorm(Map)} for gradients the given kernels compute with: on the device kernels the squares
+     * are summed on the device and one scalar is read back (the norm the log and the finite check need).
+     */
+    public static double globalNorm(Map<String, INDArray> grads, KernelSet kernels) {
         if (grads == null) {
             throw new IllegalArgumentException("grads must not be null");
         }
-        double sumOfSquares = 0;
         for (Map.Entry<String, INDArray> e : grads.entrySet()) {
             if (e.getValue() == null) {
                 throw new IllegalArgumentException("gradient of '" + e.getKey() + "' is null");
             }
-            double norm = e.getValue().norm2Number().doubleValue();
+        }
+        if (kernels == KernelSet.DEVICE) {
+            INDArray sumOfSquares = Nd4j.scalar(DataType.DOUBLE, 0.0);
+            for (INDArray g : grads.values()) sumOfSquares.addi(g.norm2().castTo(DataType.DOUBLE).muli(g.norm2().castTo(DataType.DOUBLE)));
+            return Math.sqrt(sumOfSquares.getDouble(0));
+        }
+        double sumOfSquares = 0;
+        for (INDArray g : grads.values()) {
+            double norm = g.norm2Number().doubleValue();
             sumOfSquares += norm * norm;
         }
         return Math.sqrt(sumOfSquares);
@@ -44,10 +62,15 @@ public final class GradientClipping {
      * @throws IllegalArgumentException if maxNorm is not positive
      */
     public static double clipByGlobalNorm(Map<String, INDArray> grads, double maxNorm) {
+        return clipByGlobalNorm(grads, maxNorm, KernelSet.HOST);
+    }
+
+    /** As {@link #clipByGlobalNorm(Map, double)}, the norm taken as {@link #globalNorm(Map, KernelSet)} takes it. */
+    public static double clipByGlobalNorm(Map<String, INDArray> grads, double maxNorm, KernelSet kernels) {
         if (!(maxNorm > 0)) {
             throw new IllegalArgumentException("maxNorm must be > 0, got " + maxNorm);
         }
-        double total = globalNorm(grads);
+        double total = globalNorm(grads, kernels);
         if (!Double.isFinite(total)) {
             return total;
         }
