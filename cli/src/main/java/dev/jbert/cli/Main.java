@@ -1,6 +1,7 @@
 package dev.jbert.cli;
 
 import dev.jbert.core.ModelFileException;
+import dev.jbert.core.nd4j.BackendUnavailableException;
 import dev.jbert.core.nn.UnsupportedPrecisionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "jbert", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "jbert 0.1.0",
         description = "Fine-tune and run encoder classifiers on the JVM, offline.",
         footer = {"", "Exit codes: 0 success, 1 bad input (file, model, data; diverged training), 2 bad usage (options)."},
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ServeCommand.class, TokenizeCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ServeCommand.class, TokenizeCommand.class, BenchCommand.class, DoctorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
@@ -37,12 +38,22 @@ public final class Main {
                 return USAGE;
             }
             if (e instanceof ModelFileException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                    || e instanceof dev.jbert.core.train.TrainingDivergedException || e instanceof UnsupportedPrecisionException) {
+                    || e instanceof dev.jbert.core.train.TrainingDivergedException || e instanceof UnsupportedPrecisionException
+                    || e instanceof BackendUnavailableException) {
                 commandLine.getErr().println("error: " + e.getMessage());
                 return BAD_INPUT;
             }
             throw e;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (LinkageError | BackendUnavailableException e) {
+            // a native library that would not load (a CUDA build without its libraries) surfaces as an Error, which
+            // picocli's handler never sees: one line, not a trace from inside the loader
+            cli.getErr().println("error: " + (e instanceof BackendUnavailableException ? e.getMessage()
+                    : "a native library did not load (" + e + "): a -Pcuda build needs the NVIDIA driver, CUDA 11.6 and cuDNN 8.3;"
+                    + " build without -Pcuda for the CPU"));
+            return BAD_INPUT;
+        }
     }
 }

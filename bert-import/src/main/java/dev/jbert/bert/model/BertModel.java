@@ -1,7 +1,6 @@
 package dev.jbert.bert.model;
 
 import dev.jbert.bert.config.EncoderConfig;
-import dev.jbert.core.nd4j.NativeBackend;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,6 @@ public final class BertModel {
      *               the bare model and sequence classification, never for token classification
      */
     public static Encoder build(EncoderConfig config, Weights weights, boolean pooler) {
-        NativeBackend.requireCpu("the BERT encoder");
         ModuleBuilder b = new ModuleBuilder(config, weights);
         Embeddings embeddings = new Embeddings(b, "bert.embeddings", Embeddings.Positions.ABSOLUTE, true);
         List<TransformerLayer> layers = new ArrayList<>();

@@ -2,7 +2,6 @@ package dev.jbert.bert.model;
 
 import dev.jbert.bert.config.DebertaV2Settings;
 import dev.jbert.bert.config.EncoderConfig;
-import dev.jbert.core.nd4j.NativeBackend;
 
 /**
  * DeBERTa-v2 and -v3 ({@code modeling_deberta_v2.py}): {@code deberta.embeddings} (words, absolute positions only
@@ -17,7 +16,6 @@ public final class DebertaV2Model {
     }
 
     public static Encoder build(EncoderConfig config, Weights weights) {
-        NativeBackend.requireCpu("the DeBERTa-v2 encoder");
         DebertaV2Settings s = DebertaV2Settings.of(config);
         ModuleBuilder b = new ModuleBuilder(config, weights);
         Embeddings embeddings = new Embeddings(b, "deberta.embeddings", new Embeddings.Layout("word_embeddings", "LayerNorm",

@@ -1,7 +1,6 @@
 package dev.jbert.bert.model;
 
 import dev.jbert.bert.config.EncoderConfig;
-import dev.jbert.core.nd4j.NativeBackend;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +16,6 @@ public final class DistilBertModel {
     }
 
     public static Encoder build(EncoderConfig config, Weights weights) {
-        NativeBackend.requireCpu("the DistilBERT encoder");
         ModuleBuilder b = new ModuleBuilder(config, weights);
         Embeddings embeddings = new Embeddings(b, "distilbert.embeddings", Embeddings.Positions.ABSOLUTE, false);
         List<TransformerLayer> layers = new ArrayList<>();

@@ -1,7 +1,6 @@
 package dev.jbert.bert.model;
 
 import dev.jbert.bert.config.EncoderConfig;
-import dev.jbert.core.nd4j.NativeBackend;
 import dev.jbert.core.nn.Linear;
 
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ public final class ElectraModel {
     }
 
     public static Encoder build(EncoderConfig config, Weights weights) {
-        NativeBackend.requireCpu("the ELECTRA encoder");
         ModuleBuilder b = new ModuleBuilder(config, weights);
         Embeddings embeddings = new Embeddings(b, "electra.embeddings", Embeddings.Positions.ABSOLUTE, true);
         Linear projection = config.embeddingSize() != config.hiddenSize()

@@ -2,7 +2,6 @@ package dev.jbert.bert.model;
 
 import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.bert.config.ModernBertSettings;
-import dev.jbert.core.nd4j.NativeBackend;
 import dev.jbert.core.nn.AttentionMask;
 import dev.jbert.core.nn.LayerNorm;
 import dev.jbert.core.nn.Pass;
@@ -23,7 +22,6 @@ public final class ModernBertModel {
     }
 
     public static Encoder build(EncoderConfig config, Weights weights) {
-        NativeBackend.requireCpu("the ModernBERT encoder");
         ModernBertSettings s = ModernBertSettings.of(config);
         ModuleBuilder b = new ModuleBuilder(config, weights);
         Embeddings embeddings = new Embeddings(b, "model.embeddings", new Embeddings.Layout("tok_embeddings", "norm",

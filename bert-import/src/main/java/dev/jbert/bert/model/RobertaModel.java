@@ -1,7 +1,6 @@
 package dev.jbert.bert.model;
 
 import dev.jbert.bert.config.EncoderConfig;
-import dev.jbert.core.nd4j.NativeBackend;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +16,6 @@ public final class RobertaModel {
     }
 
     public static Encoder build(Family family, EncoderConfig config, Weights weights) {
-        NativeBackend.requireCpu("the RoBERTa encoder");
         ModuleBuilder b = new ModuleBuilder(config, weights);
         Embeddings embeddings = new Embeddings(b, "roberta.embeddings", Embeddings.Positions.AFTER_PADDING, true);
         List<TransformerLayer> layers = new ArrayList<>();

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -76,18 +77,15 @@ public final class NativeBackend {
     }
 
     /**
-     * Refuses a backend other than the CPU's: jbert's kernels read and write ND4J's arrays in host memory, which a
-     * GPU backend keeps in step with the device only through its own operations.
+     * A GPU ND4J found, from its environment report.
      *
-     * @throws IllegalStateException naming the backend
+     * @param computeCapability major.minor, e.g. "8.6"
      */
-    public static void requireCpu(String what) {
-        Status s = init();
-        if (!s.cpu()) {
-            throw new IllegalStateException(what + " runs on ND4J's CPU backend only, and ND4J started its " + s.loaded()
-                    + " backend: build without -Pcuda");
-        }
+    public record Device(String name, String computeCapability, long totalMemoryBytes, long freeMemoryBytes) {
     }
+
+    /** The oldest compute capability nd4j-cuda-11.6 1.0.0-M2.1 has no kernels for (it ships sm_37 to sm_86 and no PTX). */
+    static final int UNSUPPORTED_FROM_MAJOR = 9;
 
     private NativeBackend() {
     }
@@ -106,7 +104,8 @@ public final class NativeBackend {
         Build chosen;
         String reason;
         String explicit = System.getProperty(EXTENSION_PROPERTY);
-        if (cudaOnClasspath()) {
+        boolean cuda = cudaOnClasspath();
+        if (cuda) {
             chosen = null;
             reason = "the CUDA backend is on the classpath";
         } else if (explicit != null) {
@@ -122,7 +121,15 @@ public final class NativeBackend {
         String waitPolicy = passiveOpenMpThreads();
         String blas = chooseBlas();
         String allocator = releaseFreedMemory();
-        String backend = String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().getOrDefault("backend", "unknown"));
+        if (cuda) CudaLibraries.requirePresent();
+        String backend;
+        try {
+            backend = String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().getOrDefault("backend", "unknown"));
+        } catch (RuntimeException | LinkageError e) {
+            throw new BackendUnavailableException("ND4J's " + (cuda ? "CUDA" : "CPU") + " backend did not start: " + rootMessage(e)
+                    + (cuda ? " (a -Pcuda build needs the NVIDIA driver, CUDA 11.6 and cuDNN 8.3; build without -Pcuda for the CPU)" : ""), e);
+        }
+        if (!backend.equalsIgnoreCase("CPU")) refuseUnsupportedCards(devices());
         NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
         boolean cpu = backend.equalsIgnoreCase("CPU");
         String loaded = cpu ? describeLoaded(ops) : backend;
@@ -286,6 +293,55 @@ public final class NativeBackend {
             default -> "binary level " + ops.binaryLevel();
         };
         return isa + (ops.buildInfo().contains("HAVE_ONEDNN") ? " + oneDNN" : "");
+    }
+
+    /**
+     * The GPUs ND4J's CUDA backend reports; empty on the CPU backend.
+     */
+    @SuppressWarnings("unchecked")
+    public static java.util.List<Device> devices() {
+        Object info = Nd4j.getExecutioner().getEnvironmentInformation().get("cuda.devicesInformation");
+        java.util.List<Device> out = new java.util.ArrayList<>();
+        if (!(info instanceof java.util.List<?> list)) return out;
+        for (Object o : list) {
+            if (!(o instanceof java.util.Map<?, ?> m)) continue;
+            out.add(new Device(String.valueOf(m.get("cuda.deviceName")), m.get("cuda.deviceMajor") + "." + m.get("cuda.deviceMinor"),
+                    number(m.get("cuda.totalMemory")), number(m.get("cuda.freeMemory"))));
+        }
+        return out;
+    }
+
+    private static long number(Object o) {
+        return o instanceof Number n ? n.longValue() : -1;
+    }
+
+    /** Stops before any work on a card the CUDA 11.6 build cannot run: it ships no PTX, so a newer card fails at its first kernel. */
+    static void refuseUnsupportedCards(java.util.List<Device> devices) {
+        for (Device d : devices) {
+            int major;
+            try {
+                major = Integer.parseInt(d.computeCapability().substring(0, d.computeCapability().indexOf('.')));
+            } catch (RuntimeException e) {
+                continue;
+            }
+            if (major >= UNSUPPORTED_FROM_MAJOR) {
+                throw new BackendUnavailableException(d.name() + " has compute capability " + d.computeCapability() + ", and ND4J 1.0.0-M2.1's"
+                        + " CUDA 11.6 build has kernels for 3.7 to 8.6 only (no PTX): run on an older card (V100, T4, A10, A100, RTX 30xx"
+                        + " and earlier) or build without -Pcuda for the CPU");
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return m.lines().findFirst().orElse(m);
+    }
+
+    /** Whether a native library of this name loads (for reports: which CUDA libraries a machine has). */
+    public static boolean loadable(String name) {
+        return CudaLibraries.loadable(List.of(name));
     }
 
     private static boolean cudaOnClasspath() {

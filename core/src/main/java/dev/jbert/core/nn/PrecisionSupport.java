@@ -42,8 +42,7 @@ public final class PrecisionSupport {
             return Optional.of(p.flag() + " products run on ND4J's CPU backend only, and the " + backend.loaded() + " backend is loaded");
         }
         if (kernels != KernelSet.HOST) {
-            return Optional.of(p.flag() + " products run on the host kernels only, and -D" + KernelSet.PROPERTY + "=" + kernels.flag()
-                    + " chose the " + kernels.flag() + " kernels");
+            return Optional.of(p.flag() + " products run on the host kernels only, and the models compute with the " + kernels.flag() + " kernels");
         }
         String missing = switch (p) {
             case BF16 -> flags.contains("avx512_bf16") || flags.contains("amx_bf16") ? null
