@@ -81,6 +81,10 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     PrecisionOptions precision;
 
+    @Option(names = "--kernels", split = ",", defaultValue = "host",
+            description = "Kernel sets to measure: host (the CPU's), device (ND4J operations only, what a GPU runs; fp32). Default: ${DEFAULT-VALUE}.")
+    List<String> kernels;
+
     @Option(names = "--output", defaultValue = "runs/bench", description = "Folder for results.json and results.md. Default: ${DEFAULT-VALUE}.")
     Path output;
 
@@ -94,7 +98,8 @@ final class BenchCommand implements Callable<Integer> {
         BenchOptions options;
         try {
             options = new BenchOptions(shapes.stream().map(BenchCommand::shape).toList(), trainBatch, inferenceBatch, length,
-                    warmup, steps, latencyRequests, gemmSize, texts, Models.folder(null), mode(pytorch), profile, longContext, precisions);
+                    warmup, steps, latencyRequests, gemmSize, texts, Models.folder(null), mode(pytorch), profile, longContext, precisions,
+                    kernels.stream().map(Options::kernels).toList());
         } catch (UsageException e) {
             throw e;
         } catch (IllegalArgumentException e) {

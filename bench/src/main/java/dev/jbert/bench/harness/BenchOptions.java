@@ -1,5 +1,6 @@
 package dev.jbert.bench.harness;
 
+import dev.jbert.core.nn.KernelSet;
 import dev.jbert.core.nn.Precision;
 
 import java.nio.file.Path;
@@ -26,16 +27,40 @@ import java.util.List;
  *                        figures; empty for none); each shape runs those within its positions
  * @param precisions      the precisions of the Linear products to measure: fp32 always, first; bf16 in training and
  *                        inference, int8 in inference
+ * @param kernels         the kernel sets to measure: host always, first; device in fp32 (the lower precisions are the
+ *                        host kernels')
  */
 public record BenchOptions(List<ModelShape> shapes, Integer trainBatch, Integer inferenceBatch, int length, int warmupSteps,
                            int steps, int latencyRequests, int gemmSize, Path texts, Path tokenizerFolder,
-                           PyTorchSide.Mode pytorch, boolean profile, List<Integer> longContext, List<Precision> precisions) {
+                           PyTorchSide.Mode pytorch, boolean profile, List<Integer> longContext, List<Precision> precisions,
+                           List<KernelSet> kernels) {
+
+    /** One way of computing that is measured: a precision on a kernel set. */
+    public record Variant(Precision precision, KernelSet kernels) {
+
+        /** How reports name it: the precision, with the kernel set when it is not the host's. */
+        public String label() {
+            return precision.flag() + (kernels == KernelSet.HOST ? "" : " " + kernels.flag() + " kernels");
+        }
+    }
+
+    /** Every precision on the host kernels, then fp32 on each other kernel set. */
+    public List<Variant> variants() {
+        List<Variant> out = new java.util.ArrayList<>();
+        for (Precision p : precisions) out.add(new Variant(p, KernelSet.HOST));
+        for (KernelSet k : kernels) if (k != KernelSet.HOST) out.add(new Variant(Precision.FP32, k));
+        return out;
+    }
 
     public BenchOptions {
         java.util.LinkedHashSet<Precision> measured = new java.util.LinkedHashSet<>();
         measured.add(Precision.FP32);
         if (precisions != null) measured.addAll(precisions);
         precisions = List.copyOf(measured);
+        java.util.LinkedHashSet<KernelSet> sets = new java.util.LinkedHashSet<>();
+        sets.add(KernelSet.HOST);
+        if (kernels != null) sets.addAll(kernels);
+        kernels = List.copyOf(sets);
         if (shapes == null || shapes.isEmpty()) throw new IllegalArgumentException("at least one model shape is needed");
         shapes = List.copyOf(shapes);
         requirePositive("training batch", trainBatch == null ? 1 : trainBatch);

@@ -28,7 +28,8 @@ public record BenchReport(String date, Machine machine, Settings settings, GemmP
         for (ShapeResult s : shapes) {
             for (Throughput t : s.throughputs()) {
                 if (t.outsideKernelsShare() > OUTSIDE_KERNELS_LIMIT) {
-                    out.add(outsideKernelsWarning(s.shape(), t.precision() + " " + t.mode(), t.outsideKernelsShare()));
+                    out.add(outsideKernelsWarning(s.shape(), t.precision() + (t.kernels().equals("host") ? "" : " " + t.kernels() + " kernels")
+                            + " " + t.mode(), t.outsideKernelsShare()));
                 }
             }
         }
@@ -65,9 +66,15 @@ public record BenchReport(String date, Machine machine, Settings settings, GemmP
     public record ShapeResult(String shape, String dimensions, long parameters, List<Throughput> throughputs,
                               List<Latency> latencies, List<Footprint> footprints, List<Profile> profiles) {
 
-        /** The phase of {@code mode} ("training", "inference") in {@code precision} (fp32, bf16, int8), if measured. */
+        /** The phase of {@code mode} ("training", "inference") in {@code precision} (fp32, bf16, int8) on the host kernels, if measured. */
         public java.util.Optional<Throughput> find(String mode, String precision) {
-            return throughputs.stream().filter(t -> t.mode().equals(mode) && t.precision().equals(precision)).findFirst();
+            return find(mode, precision, "host");
+        }
+
+        /** The phase of {@code mode} in {@code precision} on {@code kernels} (host, device), if measured. */
+        public java.util.Optional<Throughput> find(String mode, String precision, String kernels) {
+            return throughputs.stream().filter(t -> t.mode().equals(mode) && t.precision().equals(precision) && t.kernels().equals(kernels))
+                    .findFirst();
         }
     }
 
@@ -82,7 +89,7 @@ public record BenchReport(String date, Machine machine, Settings settings, GemmP
      * @param gcSeconds       garbage collection during the timed steps (the trainer collects once per step)
      * @param outsideKernelsShare the part of a mean step spent outside the timed kernels
      */
-    public record Throughput(String mode, String precision, int batch, int length, Timings stepSeconds, double sequencesPerSecond,
+    public record Throughput(String mode, String precision, String kernels, int batch, int length, Timings stepSeconds, double sequencesPerSecond,
                              double tokensPerSecond, double gflops, double shareOfGemmPeak, double peakResidentMb,
                              double peakHeapMb, double gcSeconds, double outsideKernelsShare) {
     }
@@ -112,6 +119,7 @@ public record BenchReport(String date, Machine machine, Settings settings, GemmP
      *
      * @param mode              training or inference
      * @param precision         fp32, bf16 or int8
+     * @param kernelSet         host or device
      * @param stepSeconds       mean step
      * @param kernelSeconds     inside the timed kernels (products, element-wise kernels, the loss; in training also
      *                          the optimizer and gradient clipping)
@@ -119,7 +127,7 @@ public record BenchReport(String date, Machine machine, Settings settings, GemmP
      * @param optimizerSeconds  one AdamW step over every parameter, timed apart (training only; 0 otherwise)
      * @param kernels           kernel kinds by time per step, longest first
      */
-    public record Profile(String mode, String precision, double stepSeconds, double kernelSeconds, double gcSeconds, double optimizerSeconds,
+    public record Profile(String mode, String precision, String kernelSet, double stepSeconds, double kernelSeconds, double gcSeconds, double optimizerSeconds,
                           List<KernelProfile.KernelTime> kernels) {
     }
 }

@@ -11,6 +11,7 @@ import dev.jbert.core.FileTrees;
 import dev.jbert.bert.model.RandomWeights;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.nn.Pass;
+import dev.jbert.core.nn.KernelSet;
 import dev.jbert.core.nn.Precision;
 import dev.jbert.core.data.Task;
 import dev.jbert.core.data.TextExample;
@@ -113,13 +114,16 @@ public final class Harness {
         List<Throughput> throughputs = new ArrayList<>();
         List<Profile> profiles = new ArrayList<>();
         List<Footprint> footprints = new ArrayList<>();
-        for (Precision p : options.precisions()) {
-            log.printf("%s (%s): %s inference, batch %d × %d%n", shape.name(), shape.dimensions(), p.flag(), options.inferenceBatch(shape),
+        for (BenchOptions.Variant v : options.variants()) {
+            log.printf("%s (%s): %s inference, batch %d × %d%n", shape.name(), shape.dimensions(), v.label(), options.inferenceBatch(shape),
                     options.length());
             KernelProfile ops = new KernelProfile();
-            Measured inference = inference(shape, p, ops, footprints);
-            Profile profile = inference.profile("inference", p, ops, 0);
-            throughputs.add(inference.throughput(shape, "inference", p, options.inferenceBatch(shape), gemm, profile, log));
+            Measured inference;
+            try (KernelSet.Scope ignored = KernelSet.use(v.kernels())) {
+                inference = inference(shape, v.precision(), ops, v.kernels() == KernelSet.HOST ? footprints : new ArrayList<>());
+            }
+            Profile profile = inference.profile("inference", v, ops, 0);
+            throughputs.add(inference.throughput(shape, "inference", v, options.inferenceBatch(shape), gemm, profile, log));
             if (options.profile()) profiles.add(profile);
         }
         Path dir = null;
@@ -127,22 +131,25 @@ public final class Harness {
             dir = Files.createTempDirectory("jbert-bench-" + shape.name());
             Path saved = dir.resolve("model");
             long parameters = 0;
-            for (Precision p : options.precisions()) {
+            for (BenchOptions.Variant v : options.variants()) {
+                Precision p = v.precision();
                 if (!p.trains()) continue;
-                log.printf("%s: %s training, batch %d × %d%n", shape.name(), p.flag(), options.trainBatch(shape), options.length());
-                EncoderClassifier graph = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02),
-                        ClassifierSpec.of(TaskType.SINGLE_LABEL, LABELS), 1);
+                log.printf("%s: %s training, batch %d × %d%n", shape.name(), v.label(), options.trainBatch(shape), options.length());
+                EncoderClassifier graph;
+                try (KernelSet.Scope ignored = KernelSet.use(v.kernels())) {
+                    graph = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02), ClassifierSpec.of(TaskType.SINGLE_LABEL, LABELS), 1);
+                }
                 graph.precision().forTraining(p);
                 ClassifierModel model = new ClassifierModel(graph, tokenizer, name -> true);
                 parameters = model.trainableParameters().values().stream().mapToLong(INDArray::length).sum();
                 KernelProfile ops = new KernelProfile();
-                Measured training = training(shape, model, dir.resolve("trainer-" + p.flag()), ops);
-                // AdamW runs in float32 whatever the products' precision: timing it once is enough
+                Measured training = training(shape, model, dir.resolve("trainer-" + v.label().replace(' ', '-')), ops);
+                // AdamW runs in float32 whatever the products' precision: timing it once per kernel set is enough
                 double optimizerSeconds = options.profile() && p == Precision.FP32 ? optimizerStep(model) : 0;
                 if (!Files.exists(saved)) model.save(saved);
                 graph.free();
-                Profile profile = training.profile("training", p, ops, optimizerSeconds);
-                throughputs.add(training.throughput(shape, "training", p, options.trainBatch(shape), gemm, profile, log));
+                Profile profile = training.profile("training", v, ops, optimizerSeconds);
+                throughputs.add(training.throughput(shape, "training", v, options.trainBatch(shape), gemm, profile, log));
                 if (options.profile()) profiles.add(profile);
             }
             List<Latency> latencies = new ArrayList<>();
@@ -218,29 +225,29 @@ public final class Harness {
     /** Timed steps of one phase and what the process did meanwhile. */
     private record Measured(double[] seconds, int length, double peakResidentMb, double peakHeapMb, double gcSeconds) {
 
-        Throughput throughput(ModelShape shape, String mode, Precision precision, int batch, GemmPeak gemm, Profile profile, PrintStream log) {
+        Throughput throughput(ModelShape shape, String mode, BenchOptions.Variant variant, int batch, GemmPeak gemm, Profile profile, PrintStream log) {
             Timings t = Timings.of(seconds);
             double sequences = batch / t.median();
             double flops = "training".equals(mode) ? shape.trainingFlops(length, LABELS) : shape.forwardFlops(length, LABELS);
             double gflops = sequences * flops / 1e9;
             double outside = Math.max(0, 1 - profile.kernelSeconds() / profile.stepSeconds());
             log.printf("%s %s %s: median %.1f ms, %.1f sequences/s, %.1f GFLOP/s (%.0f%% of GEMM peak), %.0f%% outside the kernels, peak RSS %.0f MB%n",
-                    shape.name(), precision.flag(), mode, 1e3 * t.median(), sequences, gflops, 100 * gflops / gemm.gflops(), 100 * outside,
+                    shape.name(), variant.label(), mode, 1e3 * t.median(), sequences, gflops, 100 * gflops / gemm.gflops(), 100 * outside,
                     peakResidentMb);
             if (outside > BenchReport.OUTSIDE_KERNELS_LIMIT) {
-                log.println("WARNING: " + BenchReport.outsideKernelsWarning(shape.name(), precision.flag() + " " + mode, outside));
+                log.println("WARNING: " + BenchReport.outsideKernelsWarning(shape.name(), variant.label() + " " + mode, outside));
             }
-            return new Throughput(mode, precision.flag(), batch, length, t, sequences, sequences * length, gflops, gflops / gemm.gflops(),
+            return new Throughput(mode, variant.precision().flag(), variant.kernels().flag(), batch, length, t, sequences, sequences * length, gflops, gflops / gemm.gflops(),
                     peakResidentMb, peakHeapMb, gcSeconds, outside);
         }
 
-        Profile profile(String mode, Precision precision, KernelProfile kernels, double optimizerSeconds) {
+        Profile profile(String mode, BenchOptions.Variant variant, KernelProfile kernels, double optimizerSeconds) {
             int n = seconds.length;
             double step = Arrays.stream(seconds).sum() / n;
             List<KernelProfile.KernelTime> perStep = kernels.ranked().stream()
                     .map(k -> new KernelProfile.KernelTime(k.kernel(), k.seconds() / n, k.calls() / n)).toList();
             double inside = perStep.stream().mapToDouble(KernelProfile.KernelTime::seconds).sum();
-            return new Profile(mode, precision.flag(), step, inside, gcSeconds / n, optimizerSeconds, perStep);
+            return new Profile(mode, variant.precision().flag(), variant.kernels().flag(), step, inside, gcSeconds / n, optimizerSeconds, perStep);
         }
     }
 
@@ -310,7 +317,7 @@ public final class Harness {
             params.put(name, p.dup());
             grads.put(name, Nd4j.randn(p.dataType(), p.shape()).muli(1e-3));
         });
-        AdamW adam = new AdamW(AdamWConfig.torchDefaults().withWeightDecay(0.01), AdamW::huggingFaceDecays);
+        AdamW adam = new AdamW(AdamWConfig.torchDefaults().withWeightDecay(0.01), AdamW::huggingFaceDecays, model.kernels());
         adam.step(params, grads, 5e-5);
         long start = System.nanoTime();
         for (int i = 0; i < 3; i++) adam.step(params, grads, 5e-5);

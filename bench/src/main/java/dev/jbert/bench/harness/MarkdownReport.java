@@ -18,8 +18,8 @@ public final class MarkdownReport {
     private record Engine(String title, String runtime, String precision) {
     }
 
-    private static final List<Engine> JBERT = List.of(new Engine("jbert fp32", "jbert", "fp32"), new Engine("jbert bf16", "jbert", "bf16"),
-            new Engine("jbert int8", "jbert", "int8"));
+    private static final List<Engine> JBERT = List.of(new Engine("jbert fp32", "host", "fp32"), new Engine("jbert bf16", "host", "bf16"),
+            new Engine("jbert int8", "host", "int8"), new Engine("jbert fp32, device kernels", "device", "fp32"));
     private static final List<Engine> PEERS = List.of(new Engine("PyTorch fp32", PyTorchSide.PYTORCH, "fp32"),
             new Engine("PyTorch bf16 autocast", PyTorchSide.PYTORCH, "bf16"), new Engine("ONNX Runtime fp32", PyTorchSide.ONNX_RUNTIME, "fp32"),
             new Engine("ONNX Runtime int8", PyTorchSide.ONNX_RUNTIME, "int8"));
@@ -44,13 +44,13 @@ public final class MarkdownReport {
         for (String w : r.warnings()) line(md, "**Warning:** %s.%n", w);
         speeds(md, r);
         md.append('\n');
-        md.append("| shape | layers/hidden/heads | mode | precision | batch × length | median ms | p10 ms | p90 ms | sequences/s | tokens/s "
+        md.append("| shape | layers/hidden/heads | mode | precision | kernels | batch × length | median ms | p10 ms | p90 ms | sequences/s | tokens/s "
                 + "| GFLOP/s | of GEMM peak | outside kernels | peak RSS MB | peak heap MB | GC s |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (ShapeResult s : r.shapes()) {
             for (Throughput t : s.throughputs()) {
-                line(md, "| %s | %s | %s | %s | %d × %d | %.1f | %.1f | %.1f | %.1f | %,.0f | %.1f | %.0f%% | %.0f%% | %,.0f | %,.0f | %.2f |",
-                        s.shape(), s.dimensions(), t.mode(), t.precision(), t.batch(), t.length(), ms(t.stepSeconds().median()),
+                line(md, "| %s | %s | %s | %s | %s | %d × %d | %.1f | %.1f | %.1f | %.1f | %,.0f | %.1f | %.0f%% | %.0f%% | %,.0f | %,.0f | %.2f |",
+                        s.shape(), s.dimensions(), t.mode(), t.precision(), t.kernels(), t.batch(), t.length(), ms(t.stepSeconds().median()),
                         ms(t.stepSeconds().p10()), ms(t.stepSeconds().p90()), t.sequencesPerSecond(), t.tokensPerSecond(), t.gflops(),
                         100 * t.shareOfGemmPeak(), 100 * t.outsideKernelsShare(), t.peakResidentMb(), t.peakHeapMb(), t.gcSeconds());
             }
@@ -81,7 +81,9 @@ public final class MarkdownReport {
             }
         }
         for (ShapeResult s : r.shapes()) {
-            for (Profile p : s.profiles()) profile(md, s.shape() + " " + p.precision() + " " + p.mode(), p);
+            for (Profile p : s.profiles()) {
+                profile(md, s.shape() + " " + p.precision() + (p.kernelSet().equals("host") ? "" : " " + p.kernelSet() + " kernels") + " " + p.mode(), p);
+            }
         }
         return md.toString();
     }
@@ -93,7 +95,7 @@ public final class MarkdownReport {
     private static void speeds(StringBuilder md, BenchReport r) {
         List<Engine> columns = new ArrayList<>();
         for (Engine e : JBERT) {
-            if (r.shapes().stream().anyMatch(s -> s.throughputs().stream().anyMatch(t -> t.precision().equals(e.precision())))) columns.add(e);
+            if (r.shapes().stream().anyMatch(s -> s.find("inference", e.precision(), e.runtime()).isPresent())) columns.add(e);
         }
         for (Engine e : PEERS) if (r.pytorch().rows().stream().anyMatch(p -> p.runtime().equals(e.runtime()) && p.precision().equals(e.precision()))) columns.add(e);
         md.append("Sequences per second (").append(r.pytorch().sameRun() ? "every column measured in this run, on this machine"
@@ -110,10 +112,11 @@ public final class MarkdownReport {
                 StringBuilder row = new StringBuilder(format("| %s | %s | %d × %d |", s.shape(), mode, batch, length));
                 double ours = 0, peers = 0;
                 for (Engine e : columns) {
-                    Optional<Double> v = e.runtime().equals("jbert") ? s.find(mode, e.precision()).map(Throughput::sequencesPerSecond)
+                    boolean jbert = JBERT.contains(e);
+                    Optional<Double> v = jbert ? s.find(mode, e.precision(), e.runtime()).map(Throughput::sequencesPerSecond)
                             : r.pytorch().find(s.shape(), mode, batch, length, e.runtime(), e.precision()).map(PyTorchSide.Row::sequencesPerSecond);
                     row.append(' ').append(v.map(x -> format("%.1f", x)).orElse("–")).append(" |");
-                    if (v.isPresent() && e.runtime().equals("jbert")) ours = Math.max(ours, v.get());
+                    if (v.isPresent() && jbert) ours = Math.max(ours, v.get());
                     else if (v.isPresent()) peers = Math.max(peers, v.get());
                 }
                 row.append(' ').append(peers > 0 ? format("%.2f", ours / peers) : "–").append(" |");

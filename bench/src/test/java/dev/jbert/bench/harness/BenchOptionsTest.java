@@ -13,7 +13,7 @@ class BenchOptionsTest {
 
     private static BenchOptions options(List<ModelShape> shapes, Integer trainBatch, int length, int steps) {
         return new BenchOptions(shapes, trainBatch, null, length, 3, steps, 50, 1024, Path.of("t.tsv"), Path.of("m"),
-                PyTorchSide.Mode.OFF, false, List.of(), List.of());
+                PyTorchSide.Mode.OFF, false, List.of(), List.of(), List.of());
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbert.bench.harness.BenchReport.ShapeResult;
 import dev.jbert.bench.harness.BenchReport.Throughput;
 import dev.jbert.bert.onnx.DefaultModel;
+import dev.jbert.core.nn.KernelSet;
 import dev.jbert.testdata.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,7 @@ class HarnessTest {
     void tinyShapeProducesAWellFormedReport() throws Exception {
         BenchOptions options = new BenchOptions(List.of(ModelShape.TINY), 2, 2, 16, 1, 2, 3, 64,
                 Fixtures.repositoryRoot().resolve("samples/sst2/dev.tsv"), DefaultModel.folder(cache), PyTorchSide.Mode.REFERENCE, true, List.of(32),
-                List.of());
+                List.of(), List.of(KernelSet.DEVICE));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         BenchReport report = new Harness(options, new PrintStream(log, true, StandardCharsets.UTF_8))
                 .run(cache.resolve("no-script.py"), "python3");
@@ -47,7 +48,9 @@ class HarnessTest {
                 + 128 * 128 + 128 + 2 * 128 + 2;
         assertEquals(expected, tiny.parameters());
         Throughput training = tiny.find("training", "fp32").orElseThrow(), inference = tiny.find("inference", "fp32").orElseThrow();
-        assertEquals(2, tiny.throughputs().size(), "fp32 alone unless a lower precision is asked for");
+        assertEquals(4, tiny.throughputs().size(), "fp32 on the host kernels, and on the device kernels asked for, in training and inference");
+        assertTrue(tiny.find("inference", "fp32", "device").orElseThrow().sequencesPerSecond() > 0);
+        assertTrue(tiny.find("training", "fp32", "device").orElseThrow().sequencesPerSecond() > 0);
         for (Throughput t : List.of(training, inference)) {
             assertEquals(2, t.batch());
             assertEquals(16, t.length());
@@ -79,7 +82,9 @@ class HarnessTest {
         assertFalse(json.at("/machine/backend").asText().isBlank());
 
         String markdown = MarkdownReport.of(report);
-        assertTrue(markdown.contains("| tiny | 2/128/2 | training | fp32 | 2 × 16 |"), markdown);
+        assertTrue(markdown.contains("| tiny | 2/128/2 | training | fp32 | host | 2 × 16 |"), markdown);
+        assertTrue(markdown.contains("| tiny | 2/128/2 | training | fp32 | device | 2 × 16 |"), markdown);
+        assertTrue(markdown.contains("jbert fp32, device kernels"), markdown);
         assertTrue(markdown.contains("| tiny | inference | 2 × 16 |"), "the speed table: " + markdown);
         assertTrue(markdown.contains("Profile, tiny fp32 training"), markdown);
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("tiny fp32 training: median"), log.toString(StandardCharsets.UTF_8));

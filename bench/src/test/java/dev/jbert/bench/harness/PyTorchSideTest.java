@@ -24,7 +24,7 @@ class PyTorchSideTest {
 
     private static BenchOptions options(PyTorchSide.Mode mode) {
         return new BenchOptions(List.of(ModelShape.TINY), null, null, 128, 3, 10, 50, 1024, Path.of("t.tsv"), Path.of("m"), mode, false, List.of(),
-                List.of());
+                List.of(), List.of());
     }
 
     @Test
