@@ -71,12 +71,30 @@ final class DeviceAttention implements Kernels.AttentionKernel {
         return ctx;
     }
 
+    /** The last masks uploaded on this thread: every layer of a pass shares its padding, so one upload serves them all. */
+    private record Uploaded(AttentionMask mask, int window, boolean maskPaddedQueries, INDArray[] arrays) {
+    }
+
+    private static final ThreadLocal<Uploaded> LAST = new ThreadLocal<>();
+
     /**
      * {@code keep} (1 where a score stands, 0 where it is masked) and {@code fill} (0, or {@code -Float.MAX_VALUE}
      * where masked), {@code [B, 1, T, T]}: padded keys, keys outside the window, and padded queries' whole rows when
-     * they are masked. Also sets {@link #queryKeep}.
+     * they are masked; and {@code [B, 1, T, 1]}, 0 for padded queries when they are masked. Uploaded once per pass.
      */
     private INDArray[] masks(AttentionMask mask) {
+        Uploaded last = LAST.get();
+        if (last != null && last.mask() == mask && last.window() == window && last.maskPaddedQueries() == maskPaddedQueries) {
+            queryKeep = last.arrays()[2];
+            return last.arrays();
+        }
+        INDArray[] arrays = upload(mask);
+        LAST.set(new Uploaded(mask, window, maskPaddedQueries, arrays));
+        queryKeep = arrays[2];
+        return arrays;
+    }
+
+    private INDArray[] upload(AttentionMask mask) {
         int b = mask.batch(), t = mask.seq();
         float[] keep = new float[b * t * t], fill = new float[b * t * t], rows = new float[b * t];
         java.util.Arrays.fill(keep, 1f);
@@ -96,8 +114,8 @@ final class DeviceAttention implements Kernels.AttentionKernel {
                 }
             }
         }
-        queryKeep = maskPaddedQueries ? DeviceOps.upload(rows, b, 1, t, 1) : null;
-        return new INDArray[]{DeviceOps.upload(keep, b, 1, t, t), DeviceOps.upload(fill, b, 1, t, t)};
+        return new INDArray[]{DeviceOps.upload(keep, b, 1, t, t), DeviceOps.upload(fill, b, 1, t, t),
+                maskPaddedQueries ? DeviceOps.upload(rows, b, 1, t, 1) : null};
     }
 
     @Override
