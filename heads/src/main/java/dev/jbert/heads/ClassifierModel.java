@@ -10,7 +10,9 @@ import dev.jbert.core.nn.KernelSet;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.train.TrainableModel;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,7 +86,11 @@ public final class ClassifierModel implements TrainableModel {
     @Override
     public void save(Path dir) {
         Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
-        allParameters().forEach((name, p) -> tensors.put(name, new SafetensorsWriter.Tensor(Floats.of(p).limit((int) p.length()), p.shape())));
+        allParameters().forEach((name, p) -> {
+            // a GPU array's host copy is stale until ND4J syncs it: saving is one of the reads back the device path allows
+            Nd4j.getAffinityManager().ensureLocation(p, AffinityManager.Location.HOST);
+            tensors.put(name, new SafetensorsWriter.Tensor(Floats.of(p).limit((int) p.length()), p.shape()));
+        });
         try {
             Files.createDirectories(dir);
             SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors);
