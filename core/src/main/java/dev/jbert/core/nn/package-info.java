@@ -1,14 +1,16 @@
 /**
- * The kernels transformer encoders are computed with, forward and backward, on ND4J arrays in host memory.
+ * The modules transformer encoders are built from, forward and backward, on ND4J arrays: {@link dev.jbert.core.nn.Linear},
+ * {@link dev.jbert.core.nn.LayerNorm} (with the bias, dropout and residual that feed it folded in),
+ * {@link dev.jbert.core.nn.ScaledDotProductAttention}, {@link dev.jbert.core.nn.Activation},
+ * {@link dev.jbert.core.nn.Dropout}, {@link dev.jbert.core.nn.RotaryEmbedding} and
+ * {@link dev.jbert.core.nn.GatedLinearUnit}. A module holds its parameters under their checkpoint names and the
+ * buffers it reuses from pass to pass ({@link dev.jbert.core.nn.Slot}); a {@link dev.jbert.core.nn.Pass} says whether
+ * dropout is on and where gradients accumulate.
  *
- * <p>{@link dev.jbert.core.nn.Linear} multiplies with one GEMM per pass (ND4J's, so oneDNN where the build has it),
- * transposes as flags and weight gradients accumulated in place; {@link dev.jbert.core.nn.ScaledDotProductAttention}
- * multiplies each head's block where the projections wrote it, with single-threaded BLAS calls in parallel;
- * {@link dev.jbert.core.nn.LayerNorm}, {@link dev.jbert.core.nn.ActivationFunction} and
- * {@link dev.jbert.core.nn.Dropout} are Java kernels that copy cache-sized chunks to the heap, where the JIT
- * vectorises the arithmetic, and back. Every module writes into {@link dev.jbert.core.nn.Slot}s reused from pass to
- * pass; a {@link dev.jbert.core.nn.Pass} says whether dropout is on and where gradients accumulate. Work is split
- * over the process's cores by {@link dev.jbert.core.nn.Parallel}, deterministically; {@link dev.jbert.core.nn.Profiler}
+ * <p>The arithmetic is a {@link dev.jbert.core.nn.Kernels} set's: the host kernels ({@code nn.host}) on ND4J's host
+ * buffers, the device kernels ({@code nn.device}) as ND4J operations only, for GPUs; {@link dev.jbert.core.nn.KernelSet}
+ * says which a model is built with. The {@link dev.jbert.core.nn.PrecisionPolicy} of a model says whether its Linear
+ * products run in float32, bfloat16 or int8 ({@link dev.jbert.core.nn.Precision}); {@link dev.jbert.core.nn.Profiler}
  * times the kernels for {@code jbert bench --profile}.
  *
  * <p>Modules are not thread-safe: one pass at a time per model.
