@@ -33,6 +33,7 @@ final class DeviceActivations {
             case TANH -> Transforms.tanh(x, true);
         };
         y.assign(out);
+        DeviceOps.free(out);
     }
 
     /** {@code dx = dy ⊙ f'(x)}, TANH's from its output {@code y}; {@code dx} may be {@code dy}. */
@@ -43,23 +44,33 @@ final class DeviceActivations {
                 Nd4j.exec(new Erf(cdf, cdf));
                 cdf.addi(1).muli(0.5);
                 INDArray density = Transforms.exp(x.mul(x).muli(-0.5), false).muli(INV_SQRT_2PI).muli(x);
-                yield cdf.addi(density);
+                cdf.addi(density);
+                DeviceOps.free(density);
+                yield cdf;
             }
             case GELU_TANH -> {
                 INDArray t = Transforms.tanh(tanhArgument(x), false);
                 INDArray inner = x.mul(x).muli(3 * 0.044715).addi(1).muli(SQRT_2_OVER_PI);
                 INDArray slope = t.mul(t).rsubi(1).muli(x).muli(0.5).muli(inner);
-                yield t.addi(1).muli(0.5).addi(slope);
+                t.addi(1).muli(0.5).addi(slope);
+                DeviceOps.free(inner, slope);
+                yield t;
             }
-            case RELU -> x.gt(0).castTo(x.dataType());
+            case RELU -> {
+                INDArray positive = x.gt(0), factor = positive.castTo(x.dataType());
+                DeviceOps.free(positive);
+                yield factor;
+            }
             case SILU -> {
-                INDArray s = Transforms.sigmoid(x, true);
-                yield s.rsub(1).muli(s).muli(x).addi(s);
+                INDArray s = Transforms.sigmoid(x, true), d = s.rsub(1).muli(s).muli(x).addi(s);
+                DeviceOps.free(s);
+                yield d;
             }
             case TANH -> y.mul(y).rsubi(1);
         };
         if (dx != dy) dx.assign(dy);
         dx.muli(derivative);
+        DeviceOps.free(derivative);
     }
 
     /** {@code √(2/π)·(x + 0.044715·x³)}, a new array. */

@@ -47,6 +47,7 @@ final class DeviceAttention implements Kernels.AttentionKernel {
     public INDArray forward(INDArray q, INDArray k, INDArray v, AttentionMask mask, Pass pass) {
         long t0 = Profiler.start();
         int b = mask.batch(), t = mask.seq();
+        freeSaved();
         q4 = DeviceOps.heads(q, b, t, heads, headSize);
         k4 = DeviceOps.heads(k, b, t, heads, headSize);
         v4 = DeviceOps.heads(v, b, t, heads, headSize);
@@ -65,7 +66,11 @@ final class DeviceAttention implements Kernels.AttentionKernel {
         used = droppedOut ? DeviceOps.multiply(probabilities, DeviceDropout.of(dropout).mask(probabilities.shape(), pass),
                 Nd4j.createUninitialized(probabilities.dataType(), probabilities.shape())) : probabilities;
         INDArray ctx = context.get((long) b * t, (long) heads * headSize);
-        DeviceOps.rows(DeviceOps.product(used, v4, false, false), ctx);
+        INDArray product = DeviceOps.product(used, v4, false, false);
+        DeviceOps.rows(product, ctx);
+        DeviceOps.free(product);
+        // only a backward pass reads what the forward pass saved
+        if (!pass.training()) freeSaved();
         this.mask = mask;
         Profiler.stop(Profiler.Section.ATTENTION, t0);
         return ctx;
@@ -127,7 +132,7 @@ final class DeviceAttention implements Kernels.AttentionKernel {
         INDArray dP = DeviceOps.product(dC4, v4, false, true);                    // [B, nh, T, T]
         if (droppedOut) DeviceOps.multiply(dP, DeviceDropout.of(dropout).mask(dP.shape(), pass), dP);
         // softmax: dS = P ⊙ (dP - Σ_k dP_k·P_k), row by row
-        INDArray dot = dP.mul(probabilities).sum(true, 3);
+        INDArray weighted = dP.mul(probabilities), dot = weighted.sum(true, 3);
         INDArray dS = DeviceOps.multiply(probabilities, DeviceOps.subtract(dP, dot, dP), dP);
         // masked_fill's gradient is zero where it filled: a padded query's whole row
         if (queryKeep != null) DeviceOps.multiply(dS, queryKeep, dS);
@@ -138,6 +143,7 @@ final class DeviceAttention implements Kernels.AttentionKernel {
         DeviceOps.rows(dQ4, queryGradient.get(rows, h));
         DeviceOps.rows(dK4, keyGradient.get(rows, h));
         DeviceOps.rows(dV4, valueGradient.get(rows, h));
+        DeviceOps.free(dC4, dV4, dP, weighted, dot, dQ4, dK4);
         Profiler.stop(Profiler.Section.ATTENTION, t0);
     }
 
@@ -156,9 +162,17 @@ final class DeviceAttention implements Kernels.AttentionKernel {
         return valueGradient.get((long) mask.batch() * mask.seq(), (long) heads * headSize);
     }
 
+    /** Frees what the last forward pass saved for its backward pass. */
+    private void freeSaved() {
+        if (used != probabilities) DeviceOps.free(used);
+        DeviceOps.free(q4, k4, v4, probabilities);
+        q4 = k4 = v4 = probabilities = used = null;
+    }
+
     @Override
     public void release() {
         for (Slot s : new Slot[]{context, queryGradient, keyGradient, valueGradient}) s.release();
-        q4 = k4 = v4 = probabilities = used = queryKeep = null;
+        freeSaved();
+        queryKeep = null;
     }
 }

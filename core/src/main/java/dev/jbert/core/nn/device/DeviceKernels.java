@@ -47,7 +47,9 @@ public final class DeviceKernels implements Kernels {
     @Override
     public void addColumnSums(INDArray a, INDArray target) {
         long t = Profiler.start();
-        target.addi(a.sum(0).reshape(target.shape()));
+        INDArray sums = a.sum(0);
+        target.addi(sums.reshape(target.shape()));
+        DeviceOps.free(sums);
         Profiler.stop(Profiler.Section.BIAS, t);
     }
 
@@ -57,6 +59,7 @@ public final class DeviceKernels implements Kernels {
         INDArray in = x;
         if (bias != null) in = keepBiasedInput ? x.addiRowVector(bias) : x.addRowVector(bias);
         DeviceActivations.forward(f, in, y);
+        if (in != x) DeviceOps.free(in);
         Profiler.stop(Profiler.Section.ACTIVATION, t);
     }
 
@@ -86,6 +89,7 @@ public final class DeviceKernels implements Kernels {
             INDArray picked = Nd4j.pullRows(l.table(), 1, ids);
             if (k == 0) out.assign(picked);
             else out.addi(picked);
+            DeviceOps.free(picked);
         }
         Profiler.stop(Profiler.Section.EMBEDDINGS, t);
     }
@@ -100,8 +104,9 @@ public final class DeviceKernels implements Kernels {
             int id = ids == null ? r % period : ids[r];
             segment[r] = id == skip ? tableRows : id;
         }
-        INDArray sums = DeviceOps.segmentSum(rows, DeviceOps.upload(segment), tableRows + 1);
+        INDArray segments = DeviceOps.upload(segment), sums = DeviceOps.segmentSum(rows, segments, tableRows + 1);
         gradient.addi(sums.get(NDArrayIndex.interval(0, tableRows), NDArrayIndex.all()));
+        DeviceOps.free(segments, sums);
         Profiler.stop(Profiler.Section.EMBEDDINGS, t);
     }
 
@@ -110,7 +115,9 @@ public final class DeviceKernels implements Kernels {
         float[] keep = new float[mask.batch() * mask.seq()];
         java.util.Arrays.fill(keep, 1f);
         for (int r = 0; r < mask.batch(); r++) for (int t : mask.padded()[r]) keep[r * mask.seq() + t] = 0f;
-        rows.muliColumnVector(DeviceOps.upload(keep, keep.length, 1));
+        INDArray column = DeviceOps.upload(keep, keep.length, 1);
+        rows.muliColumnVector(column);
+        DeviceOps.free(column);
     }
 
     @Override
@@ -133,15 +140,18 @@ public final class DeviceKernels implements Kernels {
         int b = (int) pooled.size(0), h = (int) pooled.size(1), seq = attentionMask[0].length;
         INDArray weights = meanWeights(attentionMask);
         INDArray weighted = DeviceOps.multiply(hidden.reshape('c', b, seq, h), weights, Nd4j.createUninitialized(hidden.dataType(), b, seq, h));
-        pooled.assign(weighted.sum(1));
+        INDArray sums = weighted.sum(1);
+        pooled.assign(sums);
+        DeviceOps.free(weights, weighted, sums);
     }
 
     @Override
     public void addMeanPool(INDArray dPooled, int[][] attentionMask, INDArray dHidden) {
         int b = (int) dPooled.size(0), h = (int) dPooled.size(1), seq = attentionMask[0].length;
-        INDArray spread = DeviceOps.multiply(meanWeights(attentionMask), dPooled.reshape('c', b, 1, h),
-                Nd4j.createUninitialized(dPooled.dataType(), b, seq, h));
+        INDArray weights = meanWeights(attentionMask);
+        INDArray spread = DeviceOps.multiply(weights, dPooled.reshape('c', b, 1, h), Nd4j.createUninitialized(dPooled.dataType(), b, seq, h));
         dHidden.reshape('c', b, seq, h).addi(spread);
+        DeviceOps.free(weights, spread);
     }
 
     /** {@code m[b][t] / Σ_t m[b][t]} as {@code [B, T, 1]}. */

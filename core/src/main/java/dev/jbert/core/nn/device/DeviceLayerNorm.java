@@ -36,8 +36,11 @@ final class DeviceLayerNorm implements Kernels.LayerNormKernel {
         if (bias != null) v.addiRowVector(bias);
         if (dropout != null && dropout.active(pass)) DeviceOps.multiply(v, DeviceDropout.of(dropout).mask(v.shape(), pass), v);
         if (residual != null) v.addi(residual);
-        INDArray centered = v.subiColumnVector(v.mean(1));
-        INDArray rstd = inverseStd.get(rows).assign(centered.mul(centered).mean(1).addi(eps));
+        INDArray mean = v.mean(1);
+        INDArray centered = v.subiColumnVector(mean);
+        INDArray squares = centered.mul(centered), variance = squares.mean(1);
+        INDArray rstd = inverseStd.get(rows).assign(variance.addi(eps));
+        DeviceOps.free(mean, squares, variance);
         Transforms.sqrt(rstd, false).rdivi(1);
         INDArray xHat = normalised.get(rows, width).assign(centered.muliColumnVector(rstd));
         INDArray y = output.get(rows, width).assign(xHat).muliRowVector(gamma);
@@ -52,19 +55,33 @@ final class DeviceLayerNorm implements Kernels.LayerNormKernel {
         long t = Profiler.start();
         long rows = dy.size(0);
         INDArray xHat = normalised.get(rows, width), rstd = inverseStd.get(rows);
-        if (dGamma != null) dGamma.addi(dy.mul(xHat).sum(0).reshape(dGamma.shape()));
-        if (dBeta != null) dBeta.addi(dy.sum(0).reshape(dBeta.shape()));
+        if (dGamma != null) {
+            INDArray products = dy.mul(xHat), sums = products.sum(0);
+            dGamma.addi(sums.reshape(dGamma.shape()));
+            DeviceOps.free(products, sums);
+        }
+        if (dBeta != null) {
+            INDArray sums = dy.sum(0);
+            dBeta.addi(sums.reshape(dBeta.shape()));
+            DeviceOps.free(sums);
+        }
         INDArray g = dy.mulRowVector(gamma);
-        INDArray meanGx = g.mul(xHat).mean(1);
-        INDArray dSum = inputGradient.get(rows, width).assign(g.subiColumnVector(g.mean(1)));
-        dSum.subi(xHat.mulColumnVector(meanGx)).muliColumnVector(rstd);
+        INDArray gx = g.mul(xHat), meanGx = gx.mean(1), meanG = g.mean(1);
+        INDArray dSum = inputGradient.get(rows, width).assign(g.subiColumnVector(meanG));
+        INDArray along = xHat.mulColumnVector(meanGx);
+        dSum.subi(along).muliColumnVector(rstd);
+        DeviceOps.free(g, gx, meanGx, meanG, along);
         INDArray dInput = dSum;
         if (dx != null) {
             if (dropout != null && dropout.active(pass)) DeviceOps.multiply(dSum, DeviceDropout.of(dropout).mask(dSum.shape(), pass), dx);
             else dx.assign(dSum);
             dInput = dx;
         }
-        if (dBias != null) dBias.addi(dInput.sum(0).reshape(dBias.shape()));
+        if (dBias != null) {
+            INDArray sums = dInput.sum(0);
+            dBias.addi(sums.reshape(dBias.shape()));
+            DeviceOps.free(sums);
+        }
         Profiler.stop(Profiler.Section.LAYER_NORM, t);
         return dSum;
     }

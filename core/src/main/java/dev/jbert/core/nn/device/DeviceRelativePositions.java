@@ -62,14 +62,16 @@ final class DeviceRelativePositions implements Kernels.RelativePositionKernel {
     void addTo(INDArray scores, INDArray q4, INDArray k4, int seq) {
         int b = (int) q4.size(0);
         indices(b, seq);
-        if (positionKey != null) {
-            INDArray c2p = DeviceOps.product(byHead(q4), perHead(positionKey), false, true);     // [nh, B·T, 2S]
-            scores.addi(DeviceOps.gather(c2p.reshape(-1), byQuery).reshape(scores.shape()).divi(scale));
-        }
-        if (positionQuery != null) {
-            INDArray p2c = DeviceOps.product(byHead(k4), perHead(positionQuery), false, true);
-            scores.addi(DeviceOps.gather(p2c.reshape(-1), byKey).reshape(scores.shape()).divi(scale));
-        }
+        if (positionKey != null) addTerm(scores, byHead(q4), perHead(positionKey), byQuery);
+        if (positionQuery != null) addTerm(scores, byHead(k4), perHead(positionQuery), byKey);
+    }
+
+    /** {@code scores += gather(rows·positionsᵀ, at) / scale}; frees what it made. */
+    private void addTerm(INDArray scores, INDArray rows, INDArray positions, INDArray at) {
+        INDArray products = DeviceOps.product(rows, positions, false, true);                    // [nh, B·T, 2S]
+        INDArray picked = DeviceOps.gather(products.reshape(-1), at);
+        scores.addi(picked.reshape(scores.shape()).divi(scale));
+        DeviceOps.free(rows, positions, products, picked);
     }
 
     /**
@@ -79,25 +81,28 @@ final class DeviceRelativePositions implements Kernels.RelativePositionKernel {
      */
     void backward(INDArray dS, INDArray q4, INDArray k4, INDArray dQ4, INDArray dK4, int seq) {
         int b = (int) q4.size(0), span2 = span2();
-        INDArray scaled = dS.div(scale).reshape(-1);
+        INDArray divided = dS.div(scale), scaled = divided.reshape(-1);
         int segments = heads * b * seq * span2;
-        if (positionKey != null) {
-            INDArray g = DeviceOps.segmentSum(scaled, byQuery, segments).reshape('c', heads, (long) b * seq, span2);
-            INDArray rows = DeviceOps.product(g, perHead(positionKey), false, false);           // [nh, B·T, hs]
-            dQ4.addi(rows.reshape('c', heads, b, seq, headSize).permute(1, 0, 2, 3));
-            keyGradient.get(span2, (long) heads * headSize).assign(positionsGradient(g, byHead(q4)));
-        }
-        if (positionQuery != null) {
-            INDArray g = DeviceOps.segmentSum(scaled, byKey, segments).reshape('c', heads, (long) b * seq, span2);
-            INDArray rows = DeviceOps.product(g, perHead(positionQuery), false, false);
-            dK4.addi(rows.reshape('c', heads, b, seq, headSize).permute(1, 0, 2, 3));
-            queryGradient.get(span2, (long) heads * headSize).assign(positionsGradient(g, byHead(k4)));
-        }
+        if (positionKey != null) termBackward(scaled, byQuery, segments, positionKey, q4, dQ4, keyGradient, b, seq);
+        if (positionQuery != null) termBackward(scaled, byKey, segments, positionQuery, k4, dK4, queryGradient, b, seq);
+        DeviceOps.free(divided);
     }
 
-    /** {@code gᵀ·rows} per head, {@code [nh, 2S, hs]}, as {@code [2S, H]}. */
-    private INDArray positionsGradient(INDArray g, INDArray rows) {
-        return DeviceOps.product(g, rows, true, false).permute(1, 0, 2).dup('c').reshape('c', span2(), (long) heads * headSize);
+    /**
+     * One term's backward pass: the score gradient summed into its columns ({@code g}, {@code [nh, B·T, 2S]}), times
+     * the positions into the rows' gradient, and transposed times the rows into the positions' gradient.
+     */
+    private void termBackward(INDArray scaled, INDArray at, int segments, INDArray positions, INDArray rows4, INDArray dRows4,
+                              Slot positionsGradient, int b, int seq) {
+        int span2 = span2();
+        INDArray sums = DeviceOps.segmentSum(scaled, at, segments), g = sums.reshape('c', heads, (long) b * seq, span2);
+        INDArray perHead = perHead(positions), rows = byHead(rows4);
+        INDArray dRows = DeviceOps.product(g, perHead, false, false);                             // [nh, B·T, hs]
+        dRows4.addi(dRows.reshape('c', heads, b, seq, headSize).permute(1, 0, 2, 3));
+        INDArray dPositions = DeviceOps.product(g, rows, true, false);                           // [nh, 2S, hs]
+        INDArray ordered = dPositions.permute(1, 0, 2).dup('c');
+        positionsGradient.get(span2, (long) heads * headSize).assign(ordered.reshape('c', span2, (long) heads * headSize));
+        DeviceOps.free(sums, perHead, rows, dRows, dPositions, ordered);
     }
 
     /**

@@ -39,10 +39,11 @@ final class DeviceRotary implements Kernels.RotaryKernel {
             swapped.get(NDArrayIndex.all(), NDArrayIndex.interval(h + half, h + headSize)).assign(x.get(NDArrayIndex.all(), NDArrayIndex.interval(h, h + half)));
         }
         long batch = rows / seq;
-        INDArray out = dst.reshape('c', batch, seq, width);
-        DeviceOps.multiply(x.dup('c').reshape('c', batch, seq, width), cos, out);
+        INDArray out = dst.reshape('c', batch, seq, width), copy = x.dup('c');
+        DeviceOps.multiply(copy.reshape('c', batch, seq, width), cos, out);
         INDArray turned = DeviceOps.multiply(swapped.reshape('c', batch, seq, width), inverse ? inverseSin : sin, swapped.reshape('c', batch, seq, width));
         out.addi(turned);
+        DeviceOps.free(copy, swapped);
     }
 
     private void tables(int seq) {
