@@ -31,6 +31,11 @@ public final class Fixtures {
         return dir;
     }
 
+    /** The number of labels of a fixture model folder, from its {@code config.json}'s {@code id2label}. */
+    public static int numLabels(String name) {
+        return json(folder(name).resolve("config.json")).get("id2label").size();
+    }
+
     public static JsonNode json(Path file) {
         try {
             return JSON.readTree(file.toFile());

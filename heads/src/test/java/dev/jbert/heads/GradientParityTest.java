@@ -73,7 +73,7 @@ class GradientParityTest {
         try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
             JsonNode ref = FixtureModels.reference("seq-cls");
             Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.classLabels(ref.get("labels")));
-            assertMatches(ref.get("gradients_cross_entropy"), gradients("seq-cls", ClassifierSpec.of(TaskType.SINGLE_LABEL, 3), batch), "CE");
+            assertMatches(ref.get("gradients_cross_entropy"), gradients("seq-cls", ClassifierSpec.of(TaskType.SINGLE_LABEL, Fixtures.numLabels("seq-cls")), batch), "CE");
         }
     }
 
@@ -84,7 +84,7 @@ class GradientParityTest {
             JsonNode ref = FixtureModels.reference("seq-cls");
             Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.classLabels(ref.get("labels")));
             float[] alpha = FixtureModels.floats(ref.get("losses").get("focal_gamma2_alpha").get("alpha"));
-            ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, 3).withLoss(new FocalLoss(2, alpha));
+            ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, Fixtures.numLabels("seq-cls")).withLoss(new FocalLoss(2, alpha));
             assertMatches(ref.get("gradients_focal_gamma2_alpha"), gradients("seq-cls", spec, batch), "focal");
         }
     }
@@ -95,7 +95,7 @@ class GradientParityTest {
         try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
             JsonNode ref = FixtureModels.reference("multi-label");
             Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.floatLabels(ref.get("labels")));
-            assertMatches(ref.get("gradients_bce"), gradients("multi-label", ClassifierSpec.of(TaskType.MULTI_LABEL, 5), batch), "BCE");
+            assertMatches(ref.get("gradients_bce"), gradients("multi-label", ClassifierSpec.of(TaskType.MULTI_LABEL, Fixtures.numLabels("multi-label")), batch), "BCE");
         }
     }
 
@@ -107,7 +107,7 @@ class GradientParityTest {
             JsonNode inputs = ref.get("inputs_continuation_I");
             Batch batch = FixtureModels.batch(inputs, FixtureModels.tokenLabels(inputs));
             assertMatches(ref.get("gradients_continuation_I"),
-                    gradients("token-cls", ClassifierSpec.of(TaskType.TOKEN_CLASSIFICATION, 9), batch), "token CE");
+                    gradients("token-cls", ClassifierSpec.of(TaskType.TOKEN_CLASSIFICATION, Fixtures.numLabels("token-cls")), batch), "token CE");
         }
     }
 }

@@ -1,10 +1,8 @@
 package dev.jbert.heads;
 
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.ParameterizedTest;
-import dev.jbert.core.nn.KernelSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbert.core.data.Batch;
+import dev.jbert.core.nn.KernelSet;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.heads.loss.BceWithLogitsLoss;
 import dev.jbert.heads.loss.CrossEntropyLoss;
@@ -12,7 +10,9 @@ import dev.jbert.heads.loss.FocalLoss;
 import dev.jbert.heads.loss.Loss;
 import dev.jbert.heads.loss.MseLoss;
 import dev.jbert.heads.loss.SigmoidFocalLoss;
-
+import dev.jbert.testdata.Fixtures;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -41,7 +41,7 @@ class LossParityTest {
     }
 
     private static void singleLabel(Loss loss, double expected, String what) {
-        assertLoss(expected, loss("seq-cls", ClassifierSpec.of(TaskType.SINGLE_LABEL, 3).withLoss(loss), seqCls()), what);
+        assertLoss(expected, loss("seq-cls", ClassifierSpec.of(TaskType.SINGLE_LABEL, Fixtures.numLabels("seq-cls")).withLoss(loss), seqCls()), what);
     }
 
     private static JsonNode seqLosses() {
@@ -107,7 +107,7 @@ class LossParityTest {
             JsonNode ref = FixtureModels.reference("multi-label");
             Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.floatLabels(ref.get("labels")));
             JsonNode losses = ref.get("losses");
-            ClassifierSpec spec = ClassifierSpec.of(TaskType.MULTI_LABEL, 5);
+            ClassifierSpec spec = ClassifierSpec.of(TaskType.MULTI_LABEL, Fixtures.numLabels("multi-label"));
             assertLoss(losses.get("bce_transformers").asDouble(), loss("multi-label", spec, batch), "BCE");
             JsonNode pw = losses.get("bce_pos_weight");
             assertLoss(pw.get("value").asDouble(),
@@ -122,7 +122,7 @@ class LossParityTest {
     void tokenCrossEntropyIgnoresMinus100(KernelSet kernels) {
         try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
             JsonNode ref = FixtureModels.reference("token-cls");
-            ClassifierSpec spec = ClassifierSpec.of(TaskType.TOKEN_CLASSIFICATION, 9);
+            ClassifierSpec spec = ClassifierSpec.of(TaskType.TOKEN_CLASSIFICATION, Fixtures.numLabels("token-cls"));
             for (String policy : new String[]{"I", "ignore"}) {
                 JsonNode inputs = ref.get("inputs_continuation_" + policy);
                 assertLoss(ref.get("losses").get("continuation_" + policy).asDouble(),

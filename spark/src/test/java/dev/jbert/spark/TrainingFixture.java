@@ -81,7 +81,7 @@ final class TrainingFixture {
     }
 
     static ClassifierSpec spec() {
-        return ClassifierSpec.of(TaskType.SINGLE_LABEL, 3);
+        return ClassifierSpec.of(TaskType.SINGLE_LABEL, Fixtures.numLabels("seq-cls"));
     }
 
     static String folder() {

@@ -1,5 +1,6 @@
 package dev.jbert.heads.inference;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.bert.model.RandomWeights;
@@ -167,12 +168,15 @@ class TextClassifierErrorsTest {
     @Test
     void modelInfoDescribesTheModel() {
         ModelInfo info = sequence.info();
-        assertEquals(List.of("negative", "neutral", "positive"), info.labels());
+        JsonNode config = Fixtures.json(Fixtures.folder("seq-cls").resolve("config.json"));
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < config.get("id2label").size(); i++) labels.add(config.get("id2label").get(String.valueOf(i)).asText());
+        assertEquals(labels, info.labels());
         assertTrue(info.acceptsPairs());
-        assertEquals(32, info.hiddenSize());
-        assertEquals(2, info.numHiddenLayers());
-        assertEquals(4, info.numAttentionHeads());
-        assertEquals(10000, info.vocabSize());
+        assertEquals(config.get("hidden_size").asInt(), info.hiddenSize());
+        assertEquals(config.get("num_hidden_layers").asInt(), info.numHiddenLayers());
+        assertEquals(config.get("num_attention_heads").asInt(), info.numAttentionHeads());
+        assertEquals(config.get("vocab_size").asInt(), info.vocabSize());
         assertTrue(info.lowerCase());
         assertFalse(tokens.info().lowerCase(), "the token fixture is cased");
         assertTrue(info.thresholds().isEmpty());

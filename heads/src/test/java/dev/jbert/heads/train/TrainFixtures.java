@@ -61,7 +61,7 @@ final class TrainFixtures {
     }
 
     static ClassifierSpec spec() {
-        return ClassifierSpec.of(TaskType.SINGLE_LABEL, 3);
+        return ClassifierSpec.of(TaskType.SINGLE_LABEL, Fixtures.numLabels(SEQ_CLS));
     }
 
     static ClassifierModel open(Path dir, long seed) {
