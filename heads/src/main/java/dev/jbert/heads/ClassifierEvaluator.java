@@ -6,6 +6,7 @@ import dev.jbert.core.metrics.ConllEval;
 import dev.jbert.core.metrics.MetricReport;
 import dev.jbert.core.metrics.MultiLabelMetrics;
 import dev.jbert.core.metrics.RegressionMetrics;
+import dev.jbert.core.nn.ReadBack;
 import dev.jbert.core.train.Evaluator;
 import dev.jbert.core.train.TrainableModel;
 import dev.jbert.heads.loss.Loss;
@@ -77,11 +78,11 @@ public final class ClassifierEvaluator implements Evaluator {
     private MetricReport singleLabel(List<INDArray> logits) {
         List<Integer> yTrue = new ArrayList<>(), yPred = new ArrayList<>();
         for (int i = 0; i < batches.size(); i++) {
-            int[] labels = batches.get(i).labels().toIntVector();
-            long[] argmax = logits.get(i).argMax(1).toLongVector();
+            int[] labels = ReadBack.ints(batches.get(i).labels(), ReadBack.Use.LABELS);
+            int[] argmax = ReadBack.ints(logits.get(i).argMax(1), ReadBack.Use.OUTPUTS);
             for (int j = 0; j < labels.length; j++) {
                 yTrue.add(labels[j]);
-                yPred.add((int) argmax[j]);
+                yPred.add(argmax[j]);
             }
         }
         return ClassificationMetrics.evaluate(ints(yTrue), ints(yPred), spec.labels());
@@ -96,8 +97,8 @@ public final class ClassifierEvaluator implements Evaluator {
         }
         List<int[]> yTrue = new ArrayList<>(), yPred = new ArrayList<>();
         for (int i = 0; i < batches.size(); i++) {
-            float[][] labels = batches.get(i).labels().toFloatMatrix();
-            float[][] scores = logits.get(i).toFloatMatrix();
+            float[][] labels = ReadBack.rows(batches.get(i).labels(), ReadBack.Use.LABELS);
+            float[][] scores = ReadBack.rows(logits.get(i), ReadBack.Use.OUTPUTS);
             for (int j = 0; j < labels.length; j++) {
                 int[] t = new int[labels[j].length], p = new int[labels[j].length];
                 for (int c = 0; c < t.length; c++) {
@@ -114,8 +115,8 @@ public final class ClassifierEvaluator implements Evaluator {
     private MetricReport regression(List<INDArray> logits) {
         List<Double> yTrue = new ArrayList<>(), yPred = new ArrayList<>();
         for (int i = 0; i < batches.size(); i++) {
-            for (double v : batches.get(i).labels().toDoubleVector()) yTrue.add(v);
-            for (double v : logits.get(i).reshape(-1).toDoubleVector()) yPred.add(v);
+            for (float v : ReadBack.floats(batches.get(i).labels(), ReadBack.Use.LABELS)) yTrue.add((double) v);
+            for (float v : ReadBack.floats(logits.get(i), ReadBack.Use.OUTPUTS)) yPred.add((double) v);
         }
         return RegressionMetrics.evaluate(yTrue.stream().mapToDouble(Double::doubleValue).toArray(),
                 yPred.stream().mapToDouble(Double::doubleValue).toArray());
@@ -147,15 +148,17 @@ public final class ClassifierEvaluator implements Evaluator {
     private TagSequences tags(List<INDArray> logits) {
         List<List<String>> gold = new ArrayList<>(), predicted = new ArrayList<>();
         for (int i = 0; i < batches.size(); i++) {
-            int[][] labels = batches.get(i).labels().toIntMatrix();                            // [B, T]
-            long[] argmax = logits.get(i).argMax(1).toLongVector();                            // [B·T]
-            int seq = labels[0].length;
-            for (int b = 0; b < labels.length; b++) {
+            INDArray labelArray = batches.get(i).labels();                                     // [B, T]
+            int[] labels = ReadBack.ints(labelArray, ReadBack.Use.LABELS);
+            int[] argmax = ReadBack.ints(logits.get(i).argMax(1), ReadBack.Use.OUTPUTS);      // [B·T]
+            int rows = (int) labelArray.size(0), seq = (int) labelArray.size(1);
+            for (int b = 0; b < rows; b++) {
                 List<String> g = new ArrayList<>(), p = new ArrayList<>();
                 for (int t = 0; t < seq; t++) {
-                    if (labels[b][t] == Loss.IGNORE_INDEX) continue;
-                    g.add(spec.labels().get(labels[b][t]));
-                    p.add(spec.labels().get((int) argmax[b * seq + t]));
+                    int at = b * seq + t;
+                    if (labels[at] == Loss.IGNORE_INDEX) continue;
+                    g.add(spec.labels().get(labels[at]));
+                    p.add(spec.labels().get(argmax[at]));
                 }
                 gold.add(g);
                 predicted.add(p);

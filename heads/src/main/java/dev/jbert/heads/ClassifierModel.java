@@ -5,12 +5,11 @@ import dev.jbert.bert.checkpoint.SafetensorsWriter;
 import dev.jbert.bert.model.CheckpointWeights;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.data.Batch;
-import dev.jbert.core.nn.host.Floats;
+import dev.jbert.core.nn.ReadBack;
 import dev.jbert.core.nn.KernelSet;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.train.TrainableModel;
-import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -87,9 +86,7 @@ public final class ClassifierModel implements TrainableModel {
     public void save(Path dir) {
         Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
         allParameters().forEach((name, p) -> {
-            // a GPU array's host copy is stale until ND4J syncs it: saving is one of the reads back the device path allows
-            Nd4j.getAffinityManager().ensureLocation(p, AffinityManager.Location.HOST);
-            tensors.put(name, new SafetensorsWriter.Tensor(Floats.of(p).limit((int) p.length()), p.shape()));
+            tensors.put(name, new SafetensorsWriter.Tensor(ReadBack.buffer(p, ReadBack.Use.SAVING), p.shape()));
         });
         try {
             Files.createDirectories(dir);

@@ -2,6 +2,7 @@ package dev.jbert.heads;
 
 import dev.jbert.core.nd4j.GradientFunction;
 import dev.jbert.core.nn.Profiler;
+import dev.jbert.core.nn.ReadBack;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -47,7 +48,7 @@ final class LossGraph {
     double loss(INDArray logits, INDArray labels) {
         long t = Profiler.start();
         Map<String, INDArray> out = sd.output(Map.of(LOGITS, logits, LABELS, labels), LOSS);
-        double loss = out.get(LOSS).getDouble(0);
+        double loss = ReadBack.scalar(out.get(LOSS), ReadBack.Use.LOSS);
         close(out);
         Profiler.stop(Profiler.Section.LOSS, t);
         return loss;
@@ -57,7 +58,7 @@ final class LossGraph {
     double lossAndGradient(INDArray logits, INDArray labels, double scale, INDArray dLogits) {
         long t = Profiler.start();
         Map<String, INDArray> out = sd.getFunction("grad").output(Map.of(LOGITS, logits, LABELS, labels), LOSS, logitsGradient);
-        double loss = out.get(LOSS).getDouble(0);
+        double loss = ReadBack.scalar(out.get(LOSS), ReadBack.Use.LOSS);
         INDArray g = out.get(logitsGradient);
         dLogits.assign(scale == 1 ? g : g.muli(scale));
         close(out);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbert.core.FileTrees;
 import dev.jbert.core.ModelFileException;
+import dev.jbert.core.nn.ReadBack;
 import dev.jbert.core.train.optim.AdamW;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -130,8 +131,8 @@ public final class Checkpoints {
             for (Map.Entry<String, AdamW.ParameterState> e : state.entrySet()) {
                 out.writeUTF(e.getKey());
                 out.writeLong(e.getValue().step());
-                Nd4j.write(e.getValue().expAvg(), out);
-                Nd4j.write(e.getValue().expAvgSq(), out);
+                ReadBack.write(e.getValue().expAvg(), out, ReadBack.Use.SAVING);
+                ReadBack.write(e.getValue().expAvgSq(), out, ReadBack.Use.SAVING);
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.jbert.core.train;
 
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.nn.Profiler;
+import dev.jbert.core.nn.ReadBack;
 import dev.jbert.core.train.optim.AdamW;
 import dev.jbert.core.train.optim.AdamWConfig;
 import dev.jbert.core.train.optim.GradientClipping;
@@ -203,8 +204,8 @@ public final class Trainer {
         }
         long clipping = Profiler.start();
         double gradNorm = args.maxGradNorm() > 0
-                ? GradientClipping.clipByGlobalNorm(gradients, args.maxGradNorm(), model.kernels())
-                : GradientClipping.globalNorm(gradients, model.kernels());
+                ? GradientClipping.clipByGlobalNorm(gradients, args.maxGradNorm())
+                : GradientClipping.globalNorm(gradients);
         Profiler.stop(Profiler.Section.GRADIENTS, clipping);
         double loss = stepLoss / step.microBatches().size();
         String nonFinite = Double.isFinite(loss) && Double.isFinite(gradNorm) ? null : nonFinite();
@@ -288,7 +289,7 @@ public final class Trainer {
         String first = null;
         int count = 0;
         for (Map.Entry<String, INDArray> e : gradients.entrySet()) {
-            if (Double.isFinite(e.getValue().norm2Number().doubleValue())) continue;
+            if (Double.isFinite(ReadBack.scalar(e.getValue().norm2(), ReadBack.Use.NAN_CHECK))) continue;
             if (first == null) first = e.getKey();
             count++;
         }

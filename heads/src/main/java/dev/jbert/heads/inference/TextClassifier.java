@@ -5,6 +5,7 @@ import dev.jbert.bert.checkpoint.Checkpoint;
 import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.bert.model.CheckpointWeights;
 import dev.jbert.bert.model.Family;
+import dev.jbert.core.nn.ReadBack;
 import dev.jbert.heads.HeadLayout;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.nn.Pass;
@@ -440,7 +441,7 @@ public final class TextClassifier implements AutoCloseable {
             Arrays.fill(ids[i], n, t, padId);
         }
         // [B, C] or [B·T, C]
-        float[][] rows = classifier.logits(ids, types, mask, Pass.inference()).toFloatMatrix();
+        float[][] rows = ReadBack.rows(classifier.logits(ids, types, mask, Pass.inference()), ReadBack.Use.OUTPUTS);
         List<float[][]> out = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
             out.add(info.task() == TaskType.TOKEN_CLASSIFICATION

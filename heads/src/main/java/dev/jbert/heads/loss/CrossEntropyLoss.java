@@ -1,5 +1,6 @@
 package dev.jbert.heads.loss;
 
+import dev.jbert.core.nn.ReadBack;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -34,7 +35,7 @@ public record CrossEntropyLoss(float[] classWeights, double labelSmoothing) impl
     public double normalizer(INDArray labels) {
         if (classWeights == null) return Loss.super.normalizer(labels);
         double sum = 0;
-        for (int id : labels.reshape(labels.length()).toIntVector()) if (id != IGNORE_INDEX) sum += classWeights[id];
+        for (int id : ReadBack.ints(labels, ReadBack.Use.LABELS)) if (id != IGNORE_INDEX) sum += classWeights[id];
         return sum;
     }
 

@@ -1,5 +1,6 @@
 package dev.jbert.heads.loss;
 
+import dev.jbert.core.nn.ReadBack;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,7 +33,7 @@ public interface Loss {
      */
     default double normalizer(INDArray labels) {
         if (labelKind() != LabelKind.CLASS_INDEX) return labels.length();
-        int[] ids = labels.reshape(labels.length()).toIntVector();
+        int[] ids = ReadBack.ints(labels, ReadBack.Use.LABELS);
         return Arrays.stream(ids).filter(id -> id != IGNORE_INDEX).count();
     }
 

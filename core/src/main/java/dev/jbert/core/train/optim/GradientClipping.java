@@ -1,9 +1,11 @@
 package dev.jbert.core.train.optim;
 
-import dev.jbert.core.nn.KernelSet;
+import dev.jbert.core.nn.ReadBack;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.Norm2;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Map;
 
@@ -17,20 +19,13 @@ public final class GradientClipping {
     }
 
     /**
-     * The global L2 norm of all gradients, {@code sqrt(Σ ||g||²)}, without changing them. The per-tensor
-     * norms are float32 as in torch; they are combined in double precision.
+     * The global L2 norm of all gradients, {@code sqrt(Σ ||g||²)}, without changing them. The per-tensor norms are
+     * float32 as in torch; they are squared and summed in double precision where the gradients are, and the sum is
+     * the one scalar read back.
      *
      * @return the norm; NaN or infinite when a gradient holds such values
      */
     public static double globalNorm(Map<String, INDArray> grads) {
-        return globalNorm(grads, KernelSet.HOST);
-    }
-
-    /**
-     * As {@link #globalNorm(Map)} for gradients the given kernels compute with: on the device kernels the squares
-     * are summed on the device and one scalar is read back (the norm the log and the finite check need).
-     */
-    public static double globalNorm(Map<String, INDArray> grads, KernelSet kernels) {
         if (grads == null) {
             throw new IllegalArgumentException("grads must not be null");
         }
@@ -39,17 +34,13 @@ public final class GradientClipping {
                 throw new IllegalArgumentException("gradient of '" + e.getKey() + "' is null");
             }
         }
-        if (kernels == KernelSet.DEVICE) {
-            INDArray sumOfSquares = Nd4j.scalar(DataType.DOUBLE, 0.0);
-            for (INDArray g : grads.values()) sumOfSquares.addi(g.norm2().castTo(DataType.DOUBLE).muli(g.norm2().castTo(DataType.DOUBLE)));
-            return Math.sqrt(sumOfSquares.getDouble(0));
-        }
-        double sumOfSquares = 0;
-        for (INDArray g : grads.values()) {
-            double norm = g.norm2Number().doubleValue();
-            sumOfSquares += norm * norm;
-        }
-        return Math.sqrt(sumOfSquares);
+        if (grads.isEmpty()) return 0;
+        // each tensor's norm straight into its slot of one vector: a reduction per tensor, then four operations in all
+        INDArray norms = Nd4j.create(DataType.FLOAT, grads.size());
+        int i = 0;
+        for (INDArray g : grads.values()) Nd4j.exec(new Norm2(g, norms.get(NDArrayIndex.point(i++))));
+        INDArray squares = norms.castTo(DataType.DOUBLE);
+        return Math.sqrt(ReadBack.scalar(squares.muli(squares).sum(), ReadBack.Use.GRADIENT_NORM));
     }
 
     /**
@@ -62,15 +53,10 @@ public final class GradientClipping {
      * @throws IllegalArgumentException if maxNorm is not positive
      */
     public static double clipByGlobalNorm(Map<String, INDArray> grads, double maxNorm) {
-        return clipByGlobalNorm(grads, maxNorm, KernelSet.HOST);
-    }
-
-    /** As {@link #clipByGlobalNorm(Map, double)}, the norm taken as {@link #globalNorm(Map, KernelSet)} takes it. */
-    public static double clipByGlobalNorm(Map<String, INDArray> grads, double maxNorm, KernelSet kernels) {
         if (!(maxNorm > 0)) {
             throw new IllegalArgumentException("maxNorm must be > 0, got " + maxNorm);
         }
-        double total = globalNorm(grads, kernels);
+        double total = globalNorm(grads);
         if (!Double.isFinite(total)) {
             return total;
         }
