@@ -2,6 +2,7 @@ package dev.jbert.testdata;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jbert.core.json.JsonArrays;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,28 +46,17 @@ public final class Fixtures {
     }
 
     public static int[][] ints(JsonNode rows, String field) {
-        int[][] out = new int[rows.size()][];
-        for (int i = 0; i < rows.size(); i++) out[i] = ints(rows.get(i).get(field));
-        return out;
+        return JsonArrays.field(rows, field);
     }
 
     /** A JSON array of integers. */
     public static int[] ints(JsonNode array) {
-        int[] out = new int[array.size()];
-        for (int i = 0; i < out.length; i++) out[i] = array.get(i).asInt();
-        return out;
+        return JsonArrays.ints(array);
     }
 
     /** A nested JSON array of numbers, flattened in row-major order. */
     public static double[] flatten(JsonNode node) {
-        java.util.List<Double> values = new java.util.ArrayList<>();
-        collect(node, values);
-        return values.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    private static void collect(JsonNode n, java.util.List<Double> out) {
-        if (n.isArray()) n.forEach(c -> collect(c, out));
-        else out.add(n.asDouble());
+        return JsonArrays.flatten(node);
     }
 
     /** Largest absolute difference, failing first if the element counts differ. */

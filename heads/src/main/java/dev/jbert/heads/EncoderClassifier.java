@@ -5,6 +5,7 @@ import dev.jbert.bert.model.Encoder;
 import dev.jbert.bert.model.Family;
 import dev.jbert.bert.model.Weights;
 import dev.jbert.core.data.Batch;
+import dev.jbert.core.nd4j.NativeMemory;
 import dev.jbert.core.nn.Pass;
 import dev.jbert.core.nn.PrecisionPolicy;
 import dev.jbert.core.nn.Slot;
@@ -183,8 +184,6 @@ public final class EncoderClassifier {
         logitsGradient.release();
         firstTokens.release();
         featuresGradient.release();
-        for (INDArray p : parameters.values()) {
-            if (p.closeable() && !p.wasClosed()) p.close();
-        }
+        NativeMemory.free(parameters.values());
     }
 }

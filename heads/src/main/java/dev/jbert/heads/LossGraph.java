@@ -1,6 +1,7 @@
 package dev.jbert.heads;
 
 import dev.jbert.core.nd4j.GradientFunction;
+import dev.jbert.core.nd4j.NativeMemory;
 import dev.jbert.core.nn.Profiler;
 import dev.jbert.core.nn.ReadBack;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -49,7 +50,7 @@ final class LossGraph {
         long t = Profiler.start();
         Map<String, INDArray> out = sd.output(Map.of(LOGITS, logits, LABELS, labels), LOSS);
         double loss = ReadBack.scalar(out.get(LOSS), ReadBack.Use.LOSS);
-        close(out);
+        NativeMemory.free(out.values());
         Profiler.stop(Profiler.Section.LOSS, t);
         return loss;
     }
@@ -61,15 +62,8 @@ final class LossGraph {
         double loss = ReadBack.scalar(out.get(LOSS), ReadBack.Use.LOSS);
         INDArray g = out.get(logitsGradient);
         dLogits.assign(scale == 1 ? g : g.muli(scale));
-        close(out);
+        NativeMemory.free(out.values());
         Profiler.stop(Profiler.Section.LOSS, t);
         return loss;
-    }
-
-    /** SameDiff's outputs are fresh native arrays: freed now rather than whenever the collector finds them. */
-    private static void close(Map<String, INDArray> arrays) {
-        arrays.values().forEach(a -> {
-            if (a.closeable() && !a.wasClosed()) a.close();
-        });
     }
 }

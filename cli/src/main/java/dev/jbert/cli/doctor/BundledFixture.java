@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbert.core.FileTrees;
 import dev.jbert.core.data.Batch;
+import dev.jbert.core.json.JsonArrays;
+import dev.jbert.core.nn.ReadBack;
 import dev.jbert.core.train.IntervalStrategy;
 import dev.jbert.core.train.StepLog;
 import dev.jbert.core.train.Trainer;
@@ -94,7 +96,7 @@ final class BundledFixture {
         ClassifierModel model = open();
         Batch batch = batch(ref);
         INDArray logits = model.classifier().logits(batch, Pass.inference());
-        out.add(new Result("logits", maxAbsDiff(flatten(ref.get("logits")), logits.dup().data().asFloat()), logitsTolerance));
+        out.add(new Result("logits", maxAbsDiff(JsonArrays.flatten(ref.get("logits")), ReadBack.floats(logits, ReadBack.Use.CHECK)), logitsTolerance));
         out.add(new Result("gradients", gradients(model, batch, ref.has("gradients") ? ref.get("gradients") : ref.get("gradients_cross_entropy")),
                 1e-4));
         out.add(trajectory(steps, scratch));
@@ -121,16 +123,16 @@ final class BundledFixture {
                 INDArray table = grads.get(name.substring(0, name.length() - "[rows]".length()));
                 for (Iterator<Map.Entry<String, JsonNode>> rows = e.getValue().fields(); rows.hasNext(); ) {
                     Map.Entry<String, JsonNode> row = rows.next();
-                    for (double v : flatten(row.getValue())) want.add(v);
-                    for (float v : table.get(NDArrayIndex.point(Integer.parseInt(row.getKey())), NDArrayIndex.all()).dup().data().asFloat()) {
+                    for (double v : JsonArrays.flatten(row.getValue())) want.add(v);
+                    for (float v : ReadBack.floats(table.get(NDArrayIndex.point(Integer.parseInt(row.getKey())), NDArrayIndex.all()), ReadBack.Use.CHECK)) {
                         got.add(v);
                     }
                 }
             } else {
                 INDArray g = grads.get(name);
                 if (g == null) throw new IllegalStateException(family + ": the model has no gradient for " + name);
-                for (double v : flatten(e.getValue())) want.add(v);
-                for (float v : g.dup().data().asFloat()) got.add(v);
+                for (double v : JsonArrays.flatten(e.getValue())) want.add(v);
+                for (float v : ReadBack.floats(g, ReadBack.Use.CHECK)) got.add(v);
             }
             double scale = 0, diff = 0;
             for (int i = 0; i < want.size(); i++) {
@@ -147,9 +149,9 @@ final class BundledFixture {
         ClassifierModel model = open();
         List<Batch> batches = new ArrayList<>();
         for (JsonNode b : trajectory.get("batches")) {
-            int[][] ids = matrix(b.get("input_ids"));
-            int[][] types = b.has("token_type_ids") ? matrix(b.get("token_type_ids")) : new int[ids.length][ids[0].length];
-            batches.add(new Batch(ids, types, matrix(b.get("attention_mask")), Nd4j.createFromArray(ints(b.get("labels")))));
+            int[][] ids = JsonArrays.matrix(b.get("input_ids"));
+            int[][] types = b.has("token_type_ids") ? JsonArrays.matrix(b.get("token_type_ids")) : new int[ids.length][ids[0].length];
+            batches.add(new Batch(ids, types, JsonArrays.matrix(b.get("attention_mask")), Nd4j.createFromArray(JsonArrays.ints(b.get("labels")))));
         }
         TrainingArguments args = TrainingArguments.builder(scratch.resolve(family + "-trainer")).maxSteps(recipe.get("steps").asLong())
                 .learningRate(recipe.get("lr").asDouble()).warmupSteps(recipe.get("warmup_steps").asLong()).lrSchedulerType(ScheduleType.LINEAR)
@@ -187,38 +189,9 @@ final class BundledFixture {
 
     private static Batch batch(JsonNode ref) {
         JsonNode inputs = ref.get("inputs");
-        int[][] ids = rows(inputs, "input_ids");
-        int[][] types = inputs.get(0).has("token_type_ids") ? rows(inputs, "token_type_ids") : new int[ids.length][ids[0].length];
-        return new Batch(ids, types, rows(inputs, "attention_mask"), Nd4j.createFromArray(ints(ref.get("labels"))));
-    }
-
-    private static int[][] rows(JsonNode rows, String field) {
-        int[][] out = new int[rows.size()][];
-        for (int i = 0; i < out.length; i++) out[i] = ints(rows.get(i).get(field));
-        return out;
-    }
-
-    private static int[][] matrix(JsonNode m) {
-        int[][] out = new int[m.size()][];
-        for (int i = 0; i < out.length; i++) out[i] = ints(m.get(i));
-        return out;
-    }
-
-    private static int[] ints(JsonNode a) {
-        int[] out = new int[a.size()];
-        for (int i = 0; i < out.length; i++) out[i] = a.get(i).asInt();
-        return out;
-    }
-
-    private static double[] flatten(JsonNode n) {
-        List<Double> out = new ArrayList<>();
-        flatten(n, out);
-        return out.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    private static void flatten(JsonNode n, List<Double> out) {
-        if (n.isArray()) n.forEach(c -> flatten(c, out));
-        else out.add(n.asDouble());
+        int[][] ids = JsonArrays.field(inputs, "input_ids");
+        int[][] types = inputs.get(0).has("token_type_ids") ? JsonArrays.field(inputs, "token_type_ids") : new int[ids.length][ids[0].length];
+        return new Batch(ids, types, JsonArrays.field(inputs, "attention_mask"), Nd4j.createFromArray(JsonArrays.ints(ref.get("labels"))));
     }
 
     private static double maxAbsDiff(double[] expected, float[] actual) {

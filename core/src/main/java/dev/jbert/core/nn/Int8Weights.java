@@ -1,5 +1,6 @@
 package dev.jbert.core.nn;
 
+import dev.jbert.core.nd4j.NativeMemory;
 import org.nd4j.linalg.api.buffer.DataType;
 import dev.jbert.core.nn.host.Floats;
 import dev.jbert.core.nn.host.Parallel;
@@ -62,6 +63,6 @@ public record Int8Weights(INDArray weight, float[] scales, float[] channelSums) 
 
     /** Frees the native memory of the quantized weight. */
     public void release() {
-        if (weight.closeable() && !weight.wasClosed()) weight.close();
+        NativeMemory.free(weight);
     }
 }

@@ -1,5 +1,6 @@
 package dev.jbert.core.nn;
 
+import dev.jbert.core.nd4j.NativeMemory;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -80,9 +81,7 @@ public final class PrecisionPolicy {
      */
     public synchronized void releaseMasters() {
         if (!frozen) throw new IllegalStateException("only a model prepared for bf16 or int8 inference can free its float32 weights");
-        for (INDArray w : weights) {
-            if (w.closeable() && !w.wasClosed()) w.close();
-        }
+        NativeMemory.free(weights);
         mastersReleased = true;
     }
 
@@ -156,9 +155,7 @@ public final class PrecisionPolicy {
     }
 
     private void releaseCopies() {
-        bf16Weights.values().forEach(a -> {
-            if (a.closeable() && !a.wasClosed()) a.close();
-        });
+        NativeMemory.free(bf16Weights.values());
         bf16Weights.clear();
         int8Weights.values().forEach(Int8Weights::release);
         int8Weights.clear();

@@ -34,7 +34,9 @@ public final class ReadBack {
         /** A batch's labels: host data it was built from, whose host copy ND4J keeps current. */
         LABELS,
         /** Parameters and optimizer state, for saving a checkpoint or a model. */
-        SAVING
+        SAVING,
+        /** Outputs and gradients compared with reference values ({@code jbert doctor}). */
+        CHECK
     }
 
     private static final Map<Use, LongAdder> READS = new EnumMap<>(Use.class);

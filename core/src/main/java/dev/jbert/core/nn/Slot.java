@@ -1,5 +1,6 @@
 package dev.jbert.core.nn;
 
+import dev.jbert.core.nd4j.NativeMemory;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -64,7 +65,7 @@ public final class Slot {
     public void release() {
         SlotPool pool = SlotPool.current();
         if (backing != null && pool != null) pool.put(backing);
-        else if (backing != null && backing.closeable() && !backing.wasClosed()) backing.close();
+        else NativeMemory.free(backing);
         backing = null;
         view = null;
         shape = null;

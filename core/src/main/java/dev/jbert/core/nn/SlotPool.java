@@ -1,5 +1,6 @@
 package dev.jbert.core.nn;
 
+import dev.jbert.core.nd4j.NativeMemory;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -70,7 +71,7 @@ public final class SlotPool {
                     if (buffers.isEmpty()) lengths.remove();
                 }
             }
-            stale.forEach(SlotPool::close);
+            NativeMemory.free(stale);
         }
     }
 
@@ -95,11 +96,7 @@ public final class SlotPool {
 
     /** Frees every pooled buffer now. */
     public void clear() {
-        free.values().forEach(ofType -> ofType.values().forEach(buffers -> buffers.forEach(p -> close(p.buffer()))));
+        free.values().forEach(ofType -> ofType.values().forEach(buffers -> buffers.forEach(p -> NativeMemory.free(p.buffer()))));
         free.clear();
-    }
-
-    private static void close(INDArray a) {
-        if (a.closeable() && !a.wasClosed()) a.close();
     }
 }

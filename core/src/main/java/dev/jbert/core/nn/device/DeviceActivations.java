@@ -1,5 +1,6 @@
 package dev.jbert.core.nn.device;
 
+import dev.jbert.core.nd4j.NativeMemory;
 import dev.jbert.core.nn.ActivationFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
@@ -33,7 +34,7 @@ final class DeviceActivations {
             case TANH -> Transforms.tanh(x, true);
         };
         y.assign(out);
-        DeviceOps.free(out);
+        NativeMemory.free(out);
     }
 
     /** {@code dx = dy ⊙ f'(x)}, TANH's from its output {@code y}; {@code dx} may be {@code dy}. */
@@ -45,7 +46,7 @@ final class DeviceActivations {
                 cdf.addi(1).muli(0.5);
                 INDArray density = Transforms.exp(x.mul(x).muli(-0.5), false).muli(INV_SQRT_2PI).muli(x);
                 cdf.addi(density);
-                DeviceOps.free(density);
+                NativeMemory.free(density);
                 yield cdf;
             }
             case GELU_TANH -> {
@@ -53,24 +54,24 @@ final class DeviceActivations {
                 INDArray inner = x.mul(x).muli(3 * 0.044715).addi(1).muli(SQRT_2_OVER_PI);
                 INDArray slope = t.mul(t).rsubi(1).muli(x).muli(0.5).muli(inner);
                 t.addi(1).muli(0.5).addi(slope);
-                DeviceOps.free(inner, slope);
+                NativeMemory.free(inner, slope);
                 yield t;
             }
             case RELU -> {
                 INDArray positive = x.gt(0), factor = positive.castTo(x.dataType());
-                DeviceOps.free(positive);
+                NativeMemory.free(positive);
                 yield factor;
             }
             case SILU -> {
                 INDArray s = Transforms.sigmoid(x, true), d = s.rsub(1).muli(s).muli(x).addi(s);
-                DeviceOps.free(s);
+                NativeMemory.free(s);
                 yield d;
             }
             case TANH -> y.mul(y).rsubi(1);
         };
         if (dx != dy) dx.assign(dy);
         dx.muli(derivative);
-        DeviceOps.free(derivative);
+        NativeMemory.free(derivative);
     }
 
     /** {@code √(2/π)·(x + 0.044715·x³)}, a new array. */

@@ -1,5 +1,6 @@
 package dev.jbert.core.nn.device;
 
+import dev.jbert.core.nd4j.NativeMemory;
 import dev.jbert.core.nn.AttentionMask;
 import dev.jbert.core.nn.Dropout;
 import dev.jbert.core.nn.Kernels;
@@ -68,7 +69,7 @@ final class DeviceAttention implements Kernels.AttentionKernel {
         INDArray ctx = context.get((long) b * t, (long) heads * headSize);
         INDArray product = DeviceOps.product(used, v4, false, false);
         DeviceOps.rows(product, ctx);
-        DeviceOps.free(product);
+        NativeMemory.free(product);
         // only a backward pass reads what the forward pass saved
         if (!pass.training()) freeSaved();
         this.mask = mask;
@@ -143,7 +144,7 @@ final class DeviceAttention implements Kernels.AttentionKernel {
         DeviceOps.rows(dQ4, queryGradient.get(rows, h));
         DeviceOps.rows(dK4, keyGradient.get(rows, h));
         DeviceOps.rows(dV4, valueGradient.get(rows, h));
-        DeviceOps.free(dC4, dV4, dP, weighted, dot, dQ4, dK4);
+        NativeMemory.free(dC4, dV4, dP, weighted, dot, dQ4, dK4);
         Profiler.stop(Profiler.Section.ATTENTION, t0);
     }
 
@@ -164,8 +165,8 @@ final class DeviceAttention implements Kernels.AttentionKernel {
 
     /** Frees what the last forward pass saved for its backward pass. */
     private void freeSaved() {
-        if (used != probabilities) DeviceOps.free(used);
-        DeviceOps.free(q4, k4, v4, probabilities);
+        if (used != probabilities) NativeMemory.free(used);
+        NativeMemory.free(q4, k4, v4, probabilities);
         q4 = k4 = v4 = probabilities = used = null;
     }
 

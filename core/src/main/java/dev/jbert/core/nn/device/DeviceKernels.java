@@ -1,5 +1,6 @@
 package dev.jbert.core.nn.device;
 
+import dev.jbert.core.nd4j.NativeMemory;
 import dev.jbert.core.nn.ActivationFunction;
 import dev.jbert.core.nn.AttentionMask;
 import dev.jbert.core.nn.Dropout;
@@ -49,7 +50,7 @@ public final class DeviceKernels implements Kernels {
         long t = Profiler.start();
         INDArray sums = a.sum(0);
         target.addi(sums.reshape(target.shape()));
-        DeviceOps.free(sums);
+        NativeMemory.free(sums);
         Profiler.stop(Profiler.Section.BIAS, t);
     }
 
@@ -59,7 +60,7 @@ public final class DeviceKernels implements Kernels {
         INDArray in = x;
         if (bias != null) in = keepBiasedInput ? x.addiRowVector(bias) : x.addRowVector(bias);
         DeviceActivations.forward(f, in, y);
-        if (in != x) DeviceOps.free(in);
+        if (in != x) NativeMemory.free(in);
         Profiler.stop(Profiler.Section.ACTIVATION, t);
     }
 
@@ -89,7 +90,7 @@ public final class DeviceKernels implements Kernels {
             INDArray picked = Nd4j.pullRows(l.table(), 1, ids);
             if (k == 0) out.assign(picked);
             else out.addi(picked);
-            DeviceOps.free(picked);
+            NativeMemory.free(picked);
         }
         Profiler.stop(Profiler.Section.EMBEDDINGS, t);
     }
@@ -106,7 +107,7 @@ public final class DeviceKernels implements Kernels {
         }
         INDArray segments = DeviceOps.upload(segment), sums = DeviceOps.segmentSum(rows, segments, tableRows + 1);
         gradient.addi(sums.get(NDArrayIndex.interval(0, tableRows), NDArrayIndex.all()));
-        DeviceOps.free(segments, sums);
+        NativeMemory.free(segments, sums);
         Profiler.stop(Profiler.Section.EMBEDDINGS, t);
     }
 
@@ -117,7 +118,7 @@ public final class DeviceKernels implements Kernels {
         for (int r = 0; r < mask.batch(); r++) for (int t : mask.padded()[r]) keep[r * mask.seq() + t] = 0f;
         INDArray column = DeviceOps.upload(keep, keep.length, 1);
         rows.muliColumnVector(column);
-        DeviceOps.free(column);
+        NativeMemory.free(column);
     }
 
     @Override
@@ -142,7 +143,7 @@ public final class DeviceKernels implements Kernels {
         INDArray weighted = DeviceOps.multiply(hidden.reshape('c', b, seq, h), weights, Nd4j.createUninitialized(hidden.dataType(), b, seq, h));
         INDArray sums = weighted.sum(1);
         pooled.assign(sums);
-        DeviceOps.free(weights, weighted, sums);
+        NativeMemory.free(weights, weighted, sums);
     }
 
     @Override
@@ -151,7 +152,7 @@ public final class DeviceKernels implements Kernels {
         INDArray weights = meanWeights(attentionMask);
         INDArray spread = DeviceOps.multiply(weights, dPooled.reshape('c', b, 1, h), Nd4j.createUninitialized(dPooled.dataType(), b, seq, h));
         dHidden.reshape('c', b, seq, h).addi(spread);
-        DeviceOps.free(weights, spread);
+        NativeMemory.free(weights, spread);
     }
 
     /** {@code m[b][t] / Σ_t m[b][t]} as {@code [B, T, 1]}. */

@@ -1,5 +1,6 @@
 package dev.jbert.core.nn.device;
 
+import dev.jbert.core.nd4j.NativeMemory;
 import dev.jbert.core.nn.Dropout;
 import dev.jbert.core.nn.Kernels;
 import dev.jbert.core.nn.Pass;
@@ -40,7 +41,7 @@ final class DeviceLayerNorm implements Kernels.LayerNormKernel {
         INDArray centered = v.subiColumnVector(mean);
         INDArray squares = centered.mul(centered), variance = squares.mean(1);
         INDArray rstd = inverseStd.get(rows).assign(variance.addi(eps));
-        DeviceOps.free(mean, squares, variance);
+        NativeMemory.free(mean, squares, variance);
         Transforms.sqrt(rstd, false).rdivi(1);
         INDArray xHat = normalised.get(rows, width).assign(centered.muliColumnVector(rstd));
         INDArray y = output.get(rows, width).assign(xHat).muliRowVector(gamma);
@@ -58,19 +59,19 @@ final class DeviceLayerNorm implements Kernels.LayerNormKernel {
         if (dGamma != null) {
             INDArray products = dy.mul(xHat), sums = products.sum(0);
             dGamma.addi(sums.reshape(dGamma.shape()));
-            DeviceOps.free(products, sums);
+            NativeMemory.free(products, sums);
         }
         if (dBeta != null) {
             INDArray sums = dy.sum(0);
             dBeta.addi(sums.reshape(dBeta.shape()));
-            DeviceOps.free(sums);
+            NativeMemory.free(sums);
         }
         INDArray g = dy.mulRowVector(gamma);
         INDArray gx = g.mul(xHat), meanGx = gx.mean(1), meanG = g.mean(1);
         INDArray dSum = inputGradient.get(rows, width).assign(g.subiColumnVector(meanG));
         INDArray along = xHat.mulColumnVector(meanGx);
         dSum.subi(along).muliColumnVector(rstd);
-        DeviceOps.free(g, gx, meanGx, meanG, along);
+        NativeMemory.free(g, gx, meanGx, meanG, along);
         INDArray dInput = dSum;
         if (dx != null) {
             if (dropout != null && dropout.active(pass)) DeviceOps.multiply(dSum, DeviceDropout.of(dropout).mask(dSum.shape(), pass), dx);
@@ -80,7 +81,7 @@ final class DeviceLayerNorm implements Kernels.LayerNormKernel {
         if (dBias != null) {
             INDArray sums = dInput.sum(0);
             dBias.addi(sums.reshape(dBias.shape()));
-            DeviceOps.free(sums);
+            NativeMemory.free(sums);
         }
         Profiler.stop(Profiler.Section.LAYER_NORM, t);
         return dSum;

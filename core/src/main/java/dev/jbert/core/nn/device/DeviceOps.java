@@ -52,16 +52,6 @@ final class DeviceOps {
         return Nd4j.exec(DynamicCustomOp.builder("unsorted_segment_sum").addInputs(data, segment).addIntegerArguments(segments).build())[0];
     }
 
-    /**
-     * Frees arrays now rather than when the garbage collector gets to them: every ND4J operation allocates its result,
-     * and on a GPU the device memory runs out long before the heap prompts a collection.
-     */
-    static void free(INDArray... arrays) {
-        for (INDArray a : arrays) {
-            if (a != null && a.closeable() && !a.wasClosed()) a.close();
-        }
-    }
-
     /** An index array on the device. */
     static INDArray upload(int[] values) {
         return Nd4j.createFromArray(values);

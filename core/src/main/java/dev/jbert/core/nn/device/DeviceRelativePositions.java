@@ -1,5 +1,6 @@
 package dev.jbert.core.nn.device;
 
+import dev.jbert.core.nd4j.NativeMemory;
 import dev.jbert.core.nn.Kernels;
 import dev.jbert.core.nn.Slot;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -71,7 +72,7 @@ final class DeviceRelativePositions implements Kernels.RelativePositionKernel {
         INDArray products = DeviceOps.product(rows, positions, false, true);                    // [nh, B·T, 2S]
         INDArray picked = DeviceOps.gather(products.reshape(-1), at);
         scores.addi(picked.reshape(scores.shape()).divi(scale));
-        DeviceOps.free(rows, positions, products, picked);
+        NativeMemory.free(rows, positions, products, picked);
     }
 
     /**
@@ -85,7 +86,7 @@ final class DeviceRelativePositions implements Kernels.RelativePositionKernel {
         int segments = heads * b * seq * span2;
         if (positionKey != null) termBackward(scaled, byQuery, segments, positionKey, q4, dQ4, keyGradient, b, seq);
         if (positionQuery != null) termBackward(scaled, byKey, segments, positionQuery, k4, dK4, queryGradient, b, seq);
-        DeviceOps.free(divided);
+        NativeMemory.free(divided);
     }
 
     /**
@@ -102,7 +103,7 @@ final class DeviceRelativePositions implements Kernels.RelativePositionKernel {
         INDArray dPositions = DeviceOps.product(g, rows, true, false);                           // [nh, 2S, hs]
         INDArray ordered = dPositions.permute(1, 0, 2).dup('c');
         positionsGradient.get(span2, (long) heads * headSize).assign(ordered.reshape('c', span2, (long) heads * headSize));
-        DeviceOps.free(sums, perHead, rows, dRows, dPositions, ordered);
+        NativeMemory.free(sums, perHead, rows, dRows, dPositions, ordered);
     }
 
     /**

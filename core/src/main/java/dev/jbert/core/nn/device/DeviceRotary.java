@@ -1,5 +1,6 @@
 package dev.jbert.core.nn.device;
 
+import dev.jbert.core.nd4j.NativeMemory;
 import dev.jbert.core.nn.Kernels;
 import dev.jbert.core.nn.RotaryEmbedding;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -43,7 +44,7 @@ final class DeviceRotary implements Kernels.RotaryKernel {
         DeviceOps.multiply(copy.reshape('c', batch, seq, width), cos, out);
         INDArray turned = DeviceOps.multiply(swapped.reshape('c', batch, seq, width), inverse ? inverseSin : sin, swapped.reshape('c', batch, seq, width));
         out.addi(turned);
-        DeviceOps.free(copy, swapped);
+        NativeMemory.free(copy, swapped);
     }
 
     private void tables(int seq) {
