@@ -74,11 +74,6 @@ public final class BasicTokenizer {
                 config.doLowerCase(), config.allAddedTokens());
     }
 
-    /** These stages with another pre-tokenizer. */
-    BasicTokenizer withPreTokenizer(PreTokenizer other, Collection<AddedToken> addedTokens) {
-        return new BasicTokenizer(normalizer, other, addedTokens);
-    }
-
     PreTokenizer preTokenizer() {
         return preTokenizer;
     }

@@ -52,9 +52,13 @@ record ByteLevel(boolean addPrefixSpace, boolean useRegex) implements PreTokeniz
 
     /**
      * {@code trim_offsets}: a token's leading and trailing spaces leave its offsets, except the space
-     * {@code add_prefix_space} put before the first word.
+     * {@code add_prefix_space} put before the first word. tokenizers trims offsets already converted to code points,
+     * so a space counts one code point of the token's source, even where the prefix space stands on a character
+     * outside the BMP, two Java chars.
+     *
+     * @param sources per token, the text its offsets point into
      */
-    static List<Offset> trimOffsets(List<String> tokens, List<Offset> offsets, boolean addPrefixSpace) {
+    static List<Offset> trimOffsets(List<String> tokens, List<Offset> offsets, List<String> sources, boolean addPrefixSpace) {
         List<Offset> out = new ArrayList<>(offsets.size());
         for (int i = 0; i < tokens.size(); i++) {
             String token = tokens.get(i);
@@ -64,14 +68,33 @@ record ByteLevel(boolean addPrefixSpace, boolean useRegex) implements PreTokeniz
             while (leading < cps.length && isSpace(cps[leading])) leading++;
             while (trailing < cps.length && isSpace(cps[cps.length - 1 - trailing])) trailing++;
             int start = o.start(), end = o.end();
+            String source = sources.get(i);
             if (leading > 0) {
                 boolean first = i == 0 || start == 0;
-                if (!(first && addPrefixSpace && leading == 1)) start = Math.min(start + leading, end);
+                if (!(first && addPrefixSpace && leading == 1)) start = Math.min(forward(source, start, leading), end);
             }
-            if (trailing > 0 && end >= trailing) end = Math.max(end - trailing, start);
+            int trimmed = trailing > 0 ? back(source, end, trailing) : -1;
+            if (trimmed >= 0) end = Math.max(trimmed, start);
             out.add(new Offset(start, end));
         }
         return out;
+    }
+
+    /** {@code count} code points back from {@code from}, or -1 when fewer precede it. */
+    private static int back(String source, int from, int count) {
+        int p = from;
+        for (int k = 0; k < count; k++) {
+            if (p == 0) return -1;
+            p = source.offsetByCodePoints(p, -1);
+        }
+        return p;
+    }
+
+    /** {@code count} code points on from {@code from}, stopping at the end of {@code source}. */
+    private static int forward(String source, int from, int count) {
+        int p = from;
+        for (int k = 0; k < count && p < source.length(); k++) p = source.offsetByCodePoints(p, 1);
+        return p;
     }
 
     private static boolean isSpace(int c) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -105,21 +106,54 @@ final class BytePairEncoding implements SubwordModel {
             i = end;
         }
         if (pendingUnk != null) symbols.add(pendingUnk);
-        while (symbols.size() > 1) {
-            int best = -1, bestRank = Integer.MAX_VALUE, bestId = -1;
-            for (int k = 0; k + 1 < symbols.size(); k++) {
-                int[] m = merges.get(key(symbols.get(k)[0], symbols.get(k + 1)[0]));
-                if (m != null && m[0] < bestRank) {
-                    bestRank = m[0];
-                    best = k;
-                    bestId = m[1];
-                }
-            }
-            if (best < 0) break;
-            int[] left = symbols.get(best), right = symbols.remove(best + 1);
-            symbols.set(best, new int[] {bestId, left[1], right[2]});
+        return mergeAll(symbols);
+    }
+
+    /**
+     * Applies merges lowest rank first, leftmost first on a tie, as a queue of candidate pairs over a linked list of
+     * symbols (tokenizers' {@code Word::merge_all}): a word of n characters costs O(n log n), where rescanning the
+     * word for every merge cost O(n²) and let one long word stall a server. A queued pair whose symbols have since
+     * changed is skipped when it comes out.
+     */
+    private List<int[]> mergeAll(List<int[]> symbols) {
+        int n = symbols.size();
+        if (n < 2) return List.copyOf(symbols);
+        int[] id = new int[n], start = new int[n], end = new int[n], prev = new int[n], next = new int[n];
+        for (int k = 0; k < n; k++) {
+            int[] s = symbols.get(k);
+            id[k] = s[0];
+            start[k] = s[1];
+            end[k] = s[2];
+            prev[k] = k - 1;
+            next[k] = k + 1 < n ? k + 1 : -1;
         }
-        return List.copyOf(symbols);
+        PriorityQueue<Long> queue = new PriorityQueue<>();
+        for (int k = 0; k + 1 < n; k++) enqueue(queue, id, k, k + 1);
+        boolean[] gone = new boolean[n];
+        while (!queue.isEmpty()) {
+            long top = queue.poll();
+            int rank = (int) (top >>> 32), left = (int) top;
+            int right = next[left];
+            if (gone[left] || right < 0) continue;
+            int[] m = merges.get(key(id[left], id[right]));
+            if (m == null || m[0] != rank) continue;
+            id[left] = m[1];
+            end[left] = end[right];
+            gone[right] = true;
+            next[left] = next[right];
+            if (next[left] >= 0) prev[next[left]] = left;
+            if (prev[left] >= 0) enqueue(queue, id, prev[left], left);
+            if (next[left] >= 0) enqueue(queue, id, left, next[left]);
+        }
+        List<int[]> out = new ArrayList<>();
+        for (int k = 0; k >= 0; k = next[k]) out.add(new int[] {id[k], start[k], end[k]});
+        return List.copyOf(out);
+    }
+
+    /** Queues the pair (left, right) if it has a merge, ordered by rank, then by the left symbol's position. */
+    private void enqueue(PriorityQueue<Long> queue, int[] id, int left, int right) {
+        int[] m = merges.get(key(id[left], id[right]));
+        if (m != null) queue.add(((long) m[0] << 32) | left);
     }
 
     @Override

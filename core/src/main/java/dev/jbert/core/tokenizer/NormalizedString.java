@@ -105,7 +105,7 @@ final class NormalizedString {
 
     /** BERT {@code strip_accents}: canonical decomposition (NFD), then drop non-spacing marks. */
     void stripAccents() {
-        decompose();
+        normalizeUnicode(Normalizer.Form.NFD);
         filter(c -> !CharClasses.isNonSpacingMark(c));
     }
 
@@ -151,84 +151,6 @@ final class NormalizedString {
             }
         }
         size = w;
-    }
-
-    /**
-     * NFD with spans, replayed the way {@code tokenizers} applies it: the first code point of each
-     * decomposition takes over the span of the code point it replaces, the rest repeat the span before
-     * them. Canonical reordering moves code points but not spans, so a reordered mark gets the span of
-     * the position it lands on, as in Rust.
-     */
-    private void decompose() {
-        String before = text();
-        if (Normalizer.isNormalized(before, Normalizer.Form.NFD)) {
-            return;
-        }
-        int[] pieces = new int[size * 2 + 4];
-        boolean[] replaces = new boolean[pieces.length];
-        int n = 0;
-        for (int i = 0; i < size; i++) {
-            int c = codePoints[i];
-            String decomposed = c < 0xC0 ? null : Normalizer.normalize(new String(Character.toChars(c)), Normalizer.Form.NFD);
-            int k = 0;
-            do {
-                int p = decomposed == null ? c : decomposed.codePointAt(k);
-                if (n == pieces.length) {
-                    pieces = Arrays.copyOf(pieces, n * 2);
-                    replaces = Arrays.copyOf(replaces, n * 2);
-                }
-                pieces[n] = p;
-                replaces[n] = k == 0;
-                n++;
-                k += Character.charCount(p);
-            } while (decomposed != null && k < decomposed.length());
-        }
-        int[] ordered = Normalizer.normalize(before, Normalizer.Form.NFD).codePoints().toArray();
-        boolean[] orderedReplaces;
-        if (ordered.length == n) {
-            orderedReplaces = reorder(Arrays.copyOf(pieces, n), Arrays.copyOf(replaces, n), ordered);
-        } else {
-            // NFD of the whole text and of each code point alone disagree in length only for text that is not
-            // well-formed (unpaired surrogates beside marks, found by fuzzing): keep the per-code-point
-            // decomposition, unreordered, whose alignment is known, rather than fail on it
-            ordered = Arrays.copyOf(pieces, n);
-            orderedReplaces = Arrays.copyOf(replaces, n);
-        }
-        NormalizedString out = new NormalizedString(n);
-        int consumed = 0;
-        for (int j = 0; j < ordered.length; j++) {
-            if (orderedReplaces[j]) {
-                out.append(ordered[j], starts[consumed], ends[consumed]);
-                consumed++;
-            } else if (consumed == 0) {
-                out.append(ordered[j], 0, 0);
-            } else {
-                out.append(ordered[j], starts[consumed - 1], ends[consumed - 1]);
-            }
-        }
-        replaceWith(out);
-    }
-
-    /**
-     * The "replaces a code point" flags of {@code pieces}, permuted as NFD's canonical reordering permuted
-     * the pieces into {@code ordered}. The reordering is a stable sort of marks by combining class, so equal
-     * code points keep their order and the first unused equal piece is the right one.
-     */
-    private static boolean[] reorder(int[] pieces, boolean[] replaces, int[] ordered) {
-        if (Arrays.equals(pieces, ordered)) {
-            return replaces;
-        }
-        boolean[] used = new boolean[pieces.length];
-        boolean[] out = new boolean[pieces.length];
-        for (int j = 0; j < ordered.length; j++) {
-            int i = 0;
-            while (used[i] || pieces[i] != ordered[j]) {
-                i++;
-            }
-            used[i] = true;
-            out[j] = replaces[i];
-        }
-        return out;
     }
 
     /** Whether nothing is left. */
@@ -317,54 +239,20 @@ final class NormalizedString {
     }
 
     /**
-     * A Unicode normalisation form with spans: each stretch that changes (a starter and the marks after it) is replaced
-     * as sentencepiece's rules replace text: the first code points take over spans one for one, extra ones are
-     * inserted, and a shorter result drops the remaining old code points after its last one.
+     * A Unicode normalisation form with spans, exactly as tokenizers computes it (see {@link Unicode9Normalization}):
+     * a code point taking the place of an old one takes its span, an inserted one the span before it, and a
+     * composition keeps the span of its first part while dropping the others'.
      */
     void normalizeUnicode(Normalizer.Form form) {
-        if (form == Normalizer.Form.NFD) {
-            decompose();
-            return;
-        }
-        String before = text();
-        if (Normalizer.isNormalized(before, form)) return;
-        int[] next = new int[size * 3 + 4];
-        int[] changes = new int[next.length];
-        int n = 0;
-        int i = 0;
-        while (i < size) {
-            int j = i + 1;
-            while (j < size && isNonStarter(codePoints[j])) j++;
-            int[] old = Arrays.copyOfRange(codePoints, i, j);
-            int[] replaced = Normalizer.normalize(new String(old, 0, old.length), form).codePoints().toArray();
-            if (n + replaced.length > next.length) {
-                next = Arrays.copyOf(next, (n + replaced.length) * 2);
-                changes = Arrays.copyOf(changes, next.length);
-            }
-            int diff = replaced.length - old.length;
-            for (int k = 0; k < replaced.length; k++) {
-                next[n + k] = replaced[k];
-                changes[n + k] = diff > 0 && k >= replaced.length - diff ? 1 : 0;
-            }
-            if (diff < 0) {
-                if (replaced.length == 0) {
-                    throw new IllegalStateException("Unicode normalisation removed a whole stretch of text");
-                }
-                changes[n + replaced.length - 1] += diff;
-            }
-            n += replaced.length;
-            i = j;
-        }
-        transform(next, changes, n, 0);
+        int plain = form == Normalizer.Form.NFC ? 0x300 : form == Normalizer.Form.NFD ? 0xC0 : 0xA0;
+        boolean unchanged = true;
+        for (int i = 0; i < size && unchanged; i++) unchanged = codePoints[i] < plain;
+        if (unchanged) return;
+        Unicode9Normalization.Result r = Unicode9Normalization.normalize(codePoints, size, form);
+        transform(r.codePoints(), r.changes(), r.size(), 0);
     }
 
-    private static boolean isNonStarter(int c) {
-        int type = Character.getType(c);
-        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
-                || type == Character.ENCLOSING_MARK;
-    }
-
-        private void append(int cp, int start, int end) {
+    private void append(int cp, int start, int end) {
         if (size == codePoints.length) {
             int capacity = size * 2;
             codePoints = Arrays.copyOf(codePoints, capacity);

@@ -12,8 +12,12 @@ import java.util.Map;
  */
 final class PostProcessor {
 
-    /** One sequence's tokens and, per token, the index of its word. */
-    record Sequence(List<Token> tokens, int[] wordIds) {
+    /**
+     * One sequence's tokens, per token the index of its word, the text the offsets point into (one text, or one per
+     * word when the words were given pre-split: their offsets are within the word, as in transformers), and the
+     * pre-tokenizer's splits the tokens came from (one group per text or pre-split word).
+     */
+    record Sequence(List<Token> tokens, int[] wordIds, List<String> sources, List<List<Split>> splits) {
 
         Sequence {
             if (tokens.size() != wordIds.length) {
@@ -21,9 +25,35 @@ final class PostProcessor {
             }
         }
 
+        String sourceOf(int token) {
+            return sources.size() == 1 ? sources.get(0) : sources.get(wordIds[token]);
+        }
+
         int size() {
             return tokens.size();
         }
+
+        /**
+         * How many tokens tokenizers 0.23 sees of this sequence when it compares lengths for truncation: it tokenizes
+         * each text (each pre-split word) split by split and stops once it holds {@code limit} tokens, finishing the
+         * split it is in; an added token found in the text counts but never stops it.
+         */
+        int cappedSize(int limit) {
+            int n = 0;
+            for (List<Split> group : splits) {
+                int total = 0;
+                for (Split split : group) {
+                    total += split.tokens();
+                    if (!split.added() && total >= limit) break;
+                }
+                n += total;
+            }
+            return n;
+        }
+    }
+
+    /** One split of the pre-tokenizer: how many tokens the model made of it, and whether it is an added token. */
+    record Split(int tokens, boolean added) {
     }
 
     /**
@@ -149,7 +179,7 @@ final class PostProcessor {
                 if (second == null) {
                     n1 = budget;
                 } else {
-                    int[] kept = longestFirst(n1, n2, budget);
+                    int[] kept = longestFirst(first.cappedSize(maxLength), second.cappedSize(maxLength), budget);
                     n1 = kept[0];
                     n2 = kept[1];
                 }
@@ -172,11 +202,13 @@ final class PostProcessor {
     private List<Offset> trimmed(Sequence s, int keep) {
         List<Offset> offsets = new ArrayList<>(keep);
         List<String> tokens = new ArrayList<>(keep);
+        List<String> sources = new ArrayList<>(keep);
         for (int i = 0; i < keep; i++) {
             offsets.add(s.tokens().get(i).offset());
             tokens.add(s.tokens().get(i).value());
+            sources.add(s.sourceOf(i));
         }
-        return trimOffsets ? ByteLevel.trimOffsets(tokens, offsets, prefixSpace) : offsets;
+        return trimOffsets ? ByteLevel.trimOffsets(tokens, offsets, sources, prefixSpace) : offsets;
     }
 
     /**

@@ -156,7 +156,7 @@ final class SentencePieceFiles {
         int padId = padToken == null ? -1 : ids.get(pad);
         PostProcessor processor = new PostProcessor(single, pair, specials, false, false, padToken, padId);
         BasicTokenizer splitter = new BasicTokenizer(normalizer, pre, new ArrayList<>(added.values()));
-        return new Tokenizer.Parts(model, splitter, splitter, processor, processor, ids, ids.containsKey(unk) ? unk : null, padToken,
+        return new Tokenizer.Parts(model, splitter, processor, false, ids, ids.containsKey(unk) ? unk : null, padToken,
                 ids.containsKey(mask) ? mask : null, s.modelMaxLength, file, files, null);
     }
 

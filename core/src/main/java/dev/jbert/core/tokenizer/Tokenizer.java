@@ -1,6 +1,8 @@
 package dev.jbert.core.tokenizer;
 
 import dev.jbert.core.ModelFileException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A Hugging Face tokenizer, stage by stage as the Rust {@code tokenizers} library runs a {@code tokenizer.json}: added
@@ -27,26 +30,26 @@ import java.util.Map;
  */
 public final class Tokenizer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Tokenizer.class);
+
     /**
      * The stages and settings a tokenizer is built from.
      *
-     * @param wordSplitter   the splitting of pre-split words, which for byte-level BPE always adds the prefix space
-     *                       (transformers requires {@code add_prefix_space} for them)
-     * @param wordProcessor  the template for pre-split words (its offset trimming knows about that space)
+     * @param wordsRunTogether byte-level BPE without {@code add_prefix_space}: each pre-split word is tokenized as
+     *                       if it continued the word before it, as transformers does, which splits words oddly
      * @param addedTokenIds  ids of the added and special tokens
      * @param files          the files to copy when saving; empty when {@code wordPieceConfig} is written instead
      * @param wordPieceConfig the settings of a WordPiece tokenizer without a {@code tokenizer.json}, or null
      */
-    record Parts(SubwordModel model, BasicTokenizer splitter, BasicTokenizer wordSplitter, PostProcessor processor,
-                 PostProcessor wordProcessor, Map<String, Integer> addedTokenIds, String unkToken, String padToken,
+    record Parts(SubwordModel model, BasicTokenizer splitter, PostProcessor processor, boolean wordsRunTogether,
+                 Map<String, Integer> addedTokenIds, String unkToken, String padToken,
                  String maskToken, int modelMaxLength, Path source, List<Path> files, TokenizerConfig wordPieceConfig) {
     }
 
     private final SubwordModel model;
     private final BasicTokenizer splitter;
-    private final BasicTokenizer wordSplitter;
     private final PostProcessor postProcessor;
-    private final PostProcessor wordPostProcessor;
+    private final AtomicBoolean warnedAboutWords = new AtomicBoolean();
     private final Map<String, Integer> addedTokenIds;
     private final Map<Integer, String> addedTokensById;
     private final Parts parts;
@@ -56,9 +59,7 @@ public final class Tokenizer {
         this.parts = parts;
         this.model = parts.model();
         this.splitter = parts.splitter();
-        this.wordSplitter = parts.wordSplitter();
         this.postProcessor = parts.processor();
-        this.wordPostProcessor = parts.wordProcessor();
         this.addedTokenIds = Map.copyOf(parts.addedTokenIds());
         this.addedTokensById = new HashMap<>();
         addedTokenIds.forEach((token, id) -> addedTokensById.put(id, token));
@@ -127,7 +128,7 @@ public final class Tokenizer {
 
     /** Pre-split words, truncated and padded as {@code options} say. */
     public Encoding encodeWords(List<String> words, EncodeOptions options) {
-        return finish(sequenceOfWords(words), null, options, wordPostProcessor);
+        return finish(sequenceOfWords(words), null, options);
     }
 
     /** A pair of pre-split word lists; word ids of the second list also start at 0. */
@@ -140,7 +141,7 @@ public final class Tokenizer {
         if (pairWords == null) {
             throw new IllegalArgumentException("pairWords must not be null");
         }
-        return finish(sequenceOfWords(words), sequenceOfWords(pairWords), options, wordPostProcessor);
+        return finish(sequenceOfWords(words), sequenceOfWords(pairWords), options);
     }
 
     /** Encodes texts; with {@link EncodeOptions.Padding#LONGEST} all are padded to the longest. */
@@ -277,48 +278,55 @@ public final class Tokenizer {
         List<PreToken> words = splitter.tokenize(text);
         List<Token> tokens = new ArrayList<>(words.size() + 8);
         List<Integer> wordIds = new ArrayList<>(words.size() + 8);
+        List<PostProcessor.Split> splits = new ArrayList<>(words.size());
         for (int w = 0; w < words.size(); w++) {
-            addWord(words.get(w), w, tokens, wordIds);
+            splits.add(addWord(words.get(w), w, tokens, wordIds));
         }
-        return new PostProcessor.Sequence(tokens, toArray(wordIds));
+        return new PostProcessor.Sequence(tokens, toArray(wordIds), List.of(text), List.of(splits));
     }
 
     private PostProcessor.Sequence sequenceOfWords(List<String> words) {
         requireList(words, "words");
+        if (parts.wordsRunTogether() && warnedAboutWords.compareAndSet(false, true)) {
+            LOG.warn("{}: a byte-level BPE tokenizer without add_prefix_space tokenizes pre-split words as if each "
+                    + "continued the one before (\"New\", \"York\" become N ew Y ork), as transformers does; a model "
+                    + "trained on running text sees words differently. Set add_prefix_space to true in the tokenizer's "
+                    + "files if the model was trained with it.", parts.source());
+        }
         List<Token> tokens = new ArrayList<>(words.size() * 2);
         List<Integer> wordIds = new ArrayList<>(words.size() * 2);
+        List<List<PostProcessor.Split>> splits = new ArrayList<>(words.size());
         for (int w = 0; w < words.size(); w++) {
             String word = words.get(w);
             if (word == null) {
                 throw new IllegalArgumentException("word " + w + " is null");
             }
             // Hugging Face treats each given word as a separate text, so offsets are within the word.
-            for (PreToken piece : wordSplitter.tokenize(word)) {
-                addWord(piece, w, tokens, wordIds);
+            List<PostProcessor.Split> wordSplits = new ArrayList<>();
+            for (PreToken piece : splitter.tokenize(word)) {
+                wordSplits.add(addWord(piece, w, tokens, wordIds));
             }
+            splits.add(wordSplits);
         }
-        return new PostProcessor.Sequence(tokens, toArray(wordIds));
+        return new PostProcessor.Sequence(tokens, toArray(wordIds), words, splits);
     }
 
-    private void addWord(PreToken word, int wordId, List<Token> tokens, List<Integer> wordIds) {
+    private PostProcessor.Split addWord(PreToken word, int wordId, List<Token> tokens, List<Integer> wordIds) {
         if (word.isAddedToken()) {
             int id = addedTokenIds.get(word.addedToken().content());
             tokens.add(new Token(word.text(), id, new Offset(word.start(), word.end())));
             wordIds.add(wordId);
-            return;
+            return new PostProcessor.Split(1, true);
         }
-        for (Token t : model.tokenize(word)) {
+        List<Token> made = model.tokenize(word);
+        for (Token t : made) {
             tokens.add(t);
             wordIds.add(wordId);
         }
+        return new PostProcessor.Split(made.size(), false);
     }
 
     private Encoding finish(PostProcessor.Sequence first, PostProcessor.Sequence second, EncodeOptions options) {
-        return finish(first, second, options, postProcessor);
-    }
-
-    private Encoding finish(PostProcessor.Sequence first, PostProcessor.Sequence second, EncodeOptions options,
-                            PostProcessor processor) {
         if (options == null) {
             throw new IllegalArgumentException("options must not be null; use EncodeOptions.NONE");
         }
@@ -328,9 +336,9 @@ public final class Tokenizer {
             // transformers does not truncate when the model declares no limit.
             limit = max == TokenizerConfig.NO_MAX_LENGTH ? null : max;
         }
-        Encoding encoding = processor.process(first, second, limit);
+        Encoding encoding = postProcessor.process(first, second, limit);
         if (options.padding() == EncodeOptions.Padding.MAX_LENGTH) {
-            encoding = processor.pad(encoding, paddingLength(options));
+            encoding = postProcessor.pad(encoding, paddingLength(options));
         }
         return encoding;
     }

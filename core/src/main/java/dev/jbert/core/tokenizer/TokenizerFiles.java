@@ -120,7 +120,7 @@ final class TokenizerFiles {
         PostProcessor processor = PostProcessor.bert(config.clsToken(), ids.get(config.clsToken()), config.sepToken(),
                 ids.get(config.sepToken()), config.padToken(), ids.get(config.padToken()));
         boolean inCode = files == null;
-        return new Tokenizer(new Tokenizer.Parts(model, splitter, splitter, processor, processor, ids, config.unkToken(),
+        return new Tokenizer(new Tokenizer.Parts(model, splitter, processor, false, ids, config.unkToken(),
                 config.padToken(), config.maskToken(), config.modelMaxLength(), vocabulary.source(), inCode ? List.of() : files,
                 inCode ? config : null));
     }

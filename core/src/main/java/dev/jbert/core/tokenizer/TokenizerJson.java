@@ -60,10 +60,8 @@ final class TokenizerJson {
         }
         Normalizer normalizer = r.normalizer(root.path("normalizer"), "normalizer");
         PreTokenizer preTokenizer = r.preTokenizer(root.path("pre_tokenizer"), "pre_tokenizer");
-        PreTokenizer wordPreTokenizer = withPrefixSpace(preTokenizer);
         List<AddedToken> addedTokens = new ArrayList<>(added.values());
         BasicTokenizer splitter = new BasicTokenizer(normalizer, preTokenizer, addedTokens);
-        BasicTokenizer wordSplitter = wordPreTokenizer == preTokenizer ? splitter : splitter.withPreTokenizer(wordPreTokenizer, addedTokens);
 
         String unk = unkToken(model, modelNode, settings, ids);
         String pad = special(settings.padToken, model, ids);
@@ -74,9 +72,7 @@ final class TokenizerJson {
         String mask = special(settings.maskToken, model, ids);
         int padId = pad == null ? -1 : idOf(pad, model, ids);
         PostProcessor processor = r.postProcessor(root.path("post_processor"), "post_processor", pad, padId, ids, model);
-        PostProcessor wordProcessor = processor;
-        if (wordPreTokenizer != preTokenizer && r.trims) wordProcessor = processor.withTrimOffsets(true, true);
-        return new Tokenizer.Parts(model, splitter, wordSplitter, processor, wordProcessor, ids, unk, pad, mask,
+        return new Tokenizer.Parts(model, splitter, processor, runsWordsTogether(preTokenizer), ids, unk, pad, mask,
                 settings.modelMaxLength, file, files, null);
     }
 
@@ -128,31 +124,18 @@ final class TokenizerJson {
         }
         ByteLevel byteLevel = new ByteLevel(prefixSpace, true);
         BasicTokenizer splitter = new BasicTokenizer(null, byteLevel, added);
-        BasicTokenizer wordSplitter = prefixSpace ? splitter : splitter.withPreTokenizer(new ByteLevel(true, true), added);
         int padId = ids.getOrDefault(pad, -1);
         String padToken = padId < 0 ? null : pad;
         PostProcessor processor = PostProcessor.roberta(cls, ids.get(cls), sep, ids.get(sep), trim, prefixSpace, padToken, padId);
-        return new Tokenizer.Parts(model, splitter, wordSplitter, processor, processor.withTrimOffsets(trim, true), ids,
+        return new Tokenizer.Parts(model, splitter, processor, !prefixSpace, ids,
                 ids.containsKey(unk) ? unk : null, padToken, ids.containsKey(mask) ? mask : null, settings.modelMaxLength, vocabFile, files, null);
     }
 
-    /**
-     * The pre-tokenizer pre-split words go through: transformers refuses them on byte-level BPE without
-     * {@code add_prefix_space}, so a word always gets its space here, as loading with {@code add_prefix_space=True} does.
-     */
-    private static PreTokenizer withPrefixSpace(PreTokenizer p) {
-        if (p instanceof ByteLevel b && !b.addPrefixSpace()) return new ByteLevel(true, b.useRegex());
-        if (p instanceof PreTokenizer.Sequence s) {
-            List<PreTokenizer> inner = new ArrayList<>();
-            boolean changed = false;
-            for (PreTokenizer q : s.preTokenizers()) {
-                PreTokenizer w = withPrefixSpace(q);
-                changed |= w != q;
-                inner.add(w);
-            }
-            return changed ? new PreTokenizer.Sequence(inner) : p;
-        }
-        return p;
+    /** Whether a byte-level pre-tokenizer without {@code add_prefix_space} runs pre-split words together. */
+    private static boolean runsWordsTogether(PreTokenizer p) {
+        if (p instanceof ByteLevel b) return !b.addPrefixSpace();
+        if (p instanceof PreTokenizer.Sequence s) return s.preTokenizers().stream().anyMatch(TokenizerJson::runsWordsTogether);
+        return false;
     }
 
     private static String unkToken(SubwordModel model, JsonNode modelNode, TokenizerFiles.Settings settings, Map<String, Integer> ids) {
@@ -195,8 +178,6 @@ final class TokenizerJson {
     /** Reads the components of one file, naming the file and the component's path in every error. */
     private static final class Reader {
         final Path file;
-        /** Whether the post-processor trims byte-level offsets. */
-        boolean trims;
 
         Reader(Path file) {
             this.file = file;
@@ -439,16 +420,14 @@ final class TokenizerJson {
                 }
                 case "RobertaProcessing": {
                     String[] cls = tokenAndId(p, "cls", where), sep = tokenAndId(p, "sep", where);
-                    boolean trim = TokenizerFiles.bool(file, p, "trim_offsets", true);
-                    trims |= trim;
-                    return PostProcessor.roberta(cls[0], Integer.parseInt(cls[1]), sep[0], Integer.parseInt(sep[1]), trim,
+                    return PostProcessor.roberta(cls[0], Integer.parseInt(cls[1]), sep[0], Integer.parseInt(sep[1]),
+                            TokenizerFiles.bool(file, p, "trim_offsets", true),
                             TokenizerFiles.bool(file, p, "add_prefix_space", true), pad, padId);
                 }
                 case "ByteLevel": {
-                    boolean trim = TokenizerFiles.bool(file, p, "trim_offsets", true);
-                    trims |= trim;
                     return postProcessor(MissingNode.getInstance(), where, pad, padId, ids, model)
-                            .withTrimOffsets(trim, TokenizerFiles.bool(file, p, "add_prefix_space", true));
+                            .withTrimOffsets(TokenizerFiles.bool(file, p, "trim_offsets", true),
+                                    TokenizerFiles.bool(file, p, "add_prefix_space", true));
                 }
                 case "Sequence": {
                     PostProcessor template = null;
@@ -465,7 +444,6 @@ final class TokenizerJson {
                             template = postProcessor(inner, innerWhere, pad, padId, ids, model);
                         }
                     }
-                    trims |= trim;
                     PostProcessor base = template != null ? template : postProcessor(MissingNode.getInstance(), where, pad, padId, ids, model);
                     return trim ? base.withTrimOffsets(true, prefix) : base;
                 }

@@ -111,10 +111,8 @@ final class UnigramModel implements SubwordModel {
             int[] s = spans.get(k);
             int a = charIndex[s[1]], b = charIndex[s[2]];
             String value = text.substring(a, b);
-            Integer known = ids.get(value);
-            // transformers reports the unknown piece's own string, not the text it covers
-            out.add(known != null ? new Token(value, known, word.originalOffset(a, b))
-                    : new Token(pieces[unkId], unkId, word.originalOffset(a, b)));
+            // tokenizers names an unknown token by the text it covers; only its id is the unknown piece's
+            out.add(new Token(value, ids.getOrDefault(value, unkId), word.originalOffset(a, b)));
         }
         return out;
     }
