@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 record ByteLevel(boolean addPrefixSpace, boolean useRegex) implements PreTokenizer {
 
     /** GPT-2's pattern, with Oniguruma's Unicode {@code \s}. */
-    private static final Pattern GPT2 = Pattern.compile(
-            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+", Pattern.UNICODE_CHARACTER_CLASS);
+    private static final Pattern GPT2 = OnigurumaRegex.compile(
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
 
     /** The code point standing for each byte: printable Latin-1 bytes stand for themselves, the others from U+0100 on. */
     private static final int[] BYTE_CHARS = byteChars();

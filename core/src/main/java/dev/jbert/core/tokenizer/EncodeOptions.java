@@ -18,7 +18,8 @@ public record EncodeOptions(Integer maxLength, Truncation truncation, Padding pa
         /**
          * Hugging Face {@code longest_first}: trim the longer sequence of a pair first; when both must be
          * cut they end up with half the budget each, the longer one (the second one on a tie) getting the
-         * odd token.
+         * odd token. As in tokenizers 0.23, "longer" compares each sequence's length counted only up to the
+         * length limit, finished to the end of the pre-tokenizer's split it falls in.
          */
         LONGEST_FIRST
     }

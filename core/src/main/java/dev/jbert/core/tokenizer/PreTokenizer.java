@@ -39,11 +39,12 @@ interface PreTokenizer {
 
     /** {@code Whitespace}: runs of word characters and runs of other non-space characters ({@code \w+|[^\w\s]+}). */
     record Whitespace() implements PreTokenizer {
-        private static final Pattern WORDS = Pattern.compile("\\w+|[^\\w\\s]+", Pattern.UNICODE_CHARACTER_CLASS);
+        // Rust regex crate classes, not Oniguruma's: tokenizers compiles this one with the regex crate
+        private static final Pattern WORDS = OnigurumaRegex.compileRust("\\w+|[^\\w\\s]+");
 
         @Override
         public List<NormalizedString> split(NormalizedString s) {
-            return cut(s, invert(s, matchesOf(s, WORDS)), Behavior.REMOVED);
+            return cut(s, matchesOf(s, WORDS), true, Behavior.REMOVED);
         }
     }
 
@@ -55,12 +56,17 @@ interface PreTokenizer {
         }
     }
 
-    /** {@code Digits}: digits apart from the rest, each on its own or in runs. */
+    /**
+     * {@code Digits}: numeric characters apart from the rest, each on its own or in runs. tokenizers tests Rust's
+     * {@code char::is_numeric}, every number category (², ½, Ⅻ as well as 0-9), at the Unicode version Oniguruma's
+     * {@code \p{N}} also follows.
+     */
     record Digits(boolean individualDigits) implements PreTokenizer {
+        private static final Pattern NUMERIC = OnigurumaRegex.compile("\\p{N}");
+
         @Override
         public List<NormalizedString> split(NormalizedString s) {
-            IntPredicate digit = c -> Character.getType(c) == Character.DECIMAL_DIGIT_NUMBER;
-            return cut(s, matchesOf(s, digit), individualDigits ? Behavior.ISOLATED : Behavior.CONTIGUOUS);
+            return cut(s, matchesOf(s, NUMERIC), individualDigits ? Behavior.ISOLATED : Behavior.CONTIGUOUS);
         }
     }
 
@@ -69,7 +75,7 @@ interface PreTokenizer {
         @Override
         public List<NormalizedString> split(NormalizedString s) {
             List<int[]> m = matchesOf(s, pattern);
-            return cut(s, invert ? PreTokenizer.invert(s, m) : m, behavior);
+            return cut(s, m, invert, behavior);
         }
     }
 
@@ -130,29 +136,26 @@ interface PreTokenizer {
         return out;
     }
 
-    /** The gaps between {@code matches}: what an inverted pattern matches. */
-    static List<int[]> invert(NormalizedString s, List<int[]> matches) {
-        List<int[]> out = new ArrayList<>();
-        int at = 0;
-        for (int[] m : matches) {
-            if (m[0] > at) out.add(new int[] {at, m[0]});
-            at = m[1];
-        }
-        if (at < s.size()) out.add(new int[] {at, s.size()});
-        return out;
-    }
-
     /** The pieces of {@code s} around {@code matches} (sorted, disjoint), as {@code NormalizedString::split} cuts them. */
     static List<NormalizedString> cut(NormalizedString s, List<int[]> matches, Behavior behavior) {
+        return cut(s, matches, false, behavior);
+    }
+
+    /**
+     * The pieces of {@code s} around {@code matches}, or, {@code inverted}, around the gaps between them: as in
+     * tokenizers, adjacent matches stay separate stretches either way, so an inverted split keeps them apart.
+     */
+    static List<NormalizedString> cut(NormalizedString s, List<int[]> matches, boolean inverted, Behavior behavior) {
         // every stretch of the text, in order, with whether it is a match
+        int match = inverted ? 0 : 1, gap = 1 - match;
         List<int[]> stretches = new ArrayList<>();
         int at = 0;
         for (int[] m : matches) {
-            if (m[0] > at) stretches.add(new int[] {at, m[0], 0});
-            stretches.add(new int[] {m[0], m[1], 1});
+            if (m[0] > at) stretches.add(new int[] {at, m[0], gap});
+            stretches.add(new int[] {m[0], m[1], match});
             at = m[1];
         }
-        if (at < s.size()) stretches.add(new int[] {at, s.size(), 0});
+        if (at < s.size()) stretches.add(new int[] {at, s.size(), gap});
         List<int[]> kept = new ArrayList<>();
         switch (behavior) {
             case REMOVED -> stretches.stream().filter(r -> r[2] == 0).forEach(kept::add);

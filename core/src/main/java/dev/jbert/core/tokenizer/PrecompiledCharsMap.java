@@ -5,18 +5,15 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The {@code Precompiled} normalizer: sentencepiece's {@code precompiled_charsmap}, a Darts double-array trie from
  * UTF-8 byte strings to offsets in a blob of NUL-terminated replacements, applied as {@code tokenizers} applies it
- * (the {@code spm_precompiled} crate). Each grapheme cluster shorter than six bytes is looked up whole; otherwise, or
+ * (the {@code spm_precompiled} crate). Each grapheme cluster ({@link GraphemeClusters}, unicode-segmentation's, not
+ * Java's {@code \X}) shorter than six bytes is looked up whole; otherwise, or
  * when it has no entry, each of its code points is. The shortest matching prefix of a chunk wins, as in the crate.
  */
 final class PrecompiledCharsMap implements Normalizer {
-
-    private static final Pattern GRAPHEME = Pattern.compile("\\X");
 
     private final int[] trie;
     private final byte[] replacements;
@@ -52,9 +49,9 @@ final class PrecompiledCharsMap implements Normalizer {
         List<Integer> next = new ArrayList<>();
         List<Integer> changes = new ArrayList<>();
         boolean modified = false;
-        Matcher m = GRAPHEME.matcher(text);
-        while (m.find()) {
-            String grapheme = m.group();
+        int[] bounds = GraphemeClusters.boundaries(text);
+        for (int g = 0; g + 1 < bounds.length; g++) {
+            String grapheme = text.substring(bounds[g], bounds[g + 1]);
             byte[] bytes = grapheme.getBytes(StandardCharsets.UTF_8);
             if (bytes.length < 6) {
                 String norm = transform(bytes);

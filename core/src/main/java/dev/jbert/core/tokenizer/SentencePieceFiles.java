@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A folder whose tokenizer is only a SentencePiece model ({@code sentencepiece.bpe.model}, {@code spm.model}): the
@@ -110,7 +109,7 @@ final class SentencePieceFiles {
         UnigramModel model = new UnigramModel(m.pieces(), m.scores(), unkId);
         List<Normalizer> normalizers = new ArrayList<>();
         if (s.lowercase != null && s.lowercase) normalizers.add(new Normalizer.Lowercase());
-        normalizers.add(new Normalizer.Replace(Pattern.compile("\\s{2,}|[\\n\\r\\t]", Pattern.UNICODE_CHARACTER_CLASS), " "));
+        normalizers.add(new Normalizer.Replace(OnigurumaRegex.compile("\\s{2,}|[\\n\\r\\t]"), " "));
         normalizers.add(new Normalizer.Unicode(java.text.Normalizer.Form.NFC));
         normalizers.add(new Normalizer.Strip(false, true));
         List<PreTokenizer> pre = new ArrayList<>();

@@ -386,12 +386,12 @@ final class TokenizerJson {
             };
         }
 
-        /** {@code {"String": s}} (literal) or {@code {"Regex": r}}, with Unicode classes as Oniguruma has them. */
+        /** {@code {"String": s}} (literal) or {@code {"Regex": r}}, read as tokenizers' Oniguruma reads it ({@link OnigurumaRegex}). */
         private Pattern pattern(JsonNode p, String where) {
             if (p.path("String").isTextual()) return Pattern.compile(Pattern.quote(p.get("String").asText()));
             if (p.path("Regex").isTextual()) {
                 try {
-                    return Pattern.compile(p.get("Regex").asText(), Pattern.UNICODE_CHARACTER_CLASS);
+                    return OnigurumaRegex.compile(p.get("Regex").asText());
                 } catch (PatternSyntaxException e) {
                     throw error(where, "the regular expression " + p.get("Regex") + " does not compile: " + e.getDescription());
                 }
