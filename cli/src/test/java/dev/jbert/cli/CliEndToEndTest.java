@@ -132,7 +132,7 @@ class CliEndToEndTest {
         assertTrue(JSON.readTree(Files.readAllLines(predictions).get(0)).get("entities").isArray());
     }
 
-    /** RTE's pairs run past the fixture's 64 positions at the default length of 128: train and eval truncate to 64, as predict does. */
+    /** RTE's pairs run past the fixture's position table at the default length of 128: train and eval truncate to it, as predict does. */
     @Test
     void aLengthBeyondTheModelsPositionsIsLoweredToItsLimit() throws IOException {
         Path model = dev.jbert.testdata.Fixtures.folder("seq-cls");

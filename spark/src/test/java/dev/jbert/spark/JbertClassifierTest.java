@@ -224,9 +224,9 @@ class JbertClassifierTest {
 
     @Test
     void singleLabelEvaluationEqualsTheSingleJvmReportExactly() {
-        List<String> labels = List.of("negative", "neutral", "positive");
+        List<String> labels = Fixtures.labels("seq-cls");
         Random random = new Random(5);
-        List<String> gold = texts.stream().map(t -> labels.get(random.nextInt(3))).toList();
+        List<String> gold = texts.stream().map(t -> labels.get(random.nextInt(labels.size()))).toList();
         StructType schema = DataTypes.createStructType(List.of(DataTypes.createStructField("sentence", DataTypes.StringType, false),
                 DataTypes.createStructField("label", DataTypes.StringType, false)));
         List<Row> rows = new ArrayList<>();
@@ -270,7 +270,7 @@ class JbertClassifierTest {
         }
         assertMetricsClose(RegressionMetrics.evaluate(gold, predicted), distributed);
 
-        List<String> labels = List.of("politics", "economics", "technology", "sports", "entertainment");
+        List<String> labels = Fixtures.labels("multi-label");
         Random random = new Random(9);
         StructType multiSchema = DataTypes.createStructType(List.of(DataTypes.createStructField("sentence", DataTypes.StringType, false),
                 DataTypes.createStructField("labels", DataTypes.createArrayType(DataTypes.StringType), false)));

@@ -53,8 +53,8 @@ class SparkJobTest {
                 "--input", sample().toString(), "--text-column", "sentence", "--partitions", "2", "--output", out.toString()));
         List<Row> rows = SparkSession.active().read().parquet(out.toString()).collectAsList();
         assertEquals(60, rows.size());
-        assertTrue(rows.stream().allMatch(r -> List.of("negative", "neutral", "positive").contains(r.getAs("prediction"))));
-        assertEquals(3, ((scala.collection.Seq<?>) rows.get(0).getAs("probability")).size());
+        assertTrue(rows.stream().allMatch(r -> Fixtures.labels("seq-cls").contains(r.getAs("prediction"))));
+        assertEquals(Fixtures.numLabels("seq-cls"), ((scala.collection.Seq<?>) rows.get(0).getAs("probability")).size());
     }
 
     @Test

@@ -133,18 +133,20 @@ class PytorchCheckpointFileTest {
 
     @Test
     void rejectsAMissingStorageEntry() throws Exception {
-        Path edited = edit(baseBin(), (name, data) -> name.equals("pytorch_model/data/3") ? null : data);
+        Storage dropped = storage("pytorch_model/data/3");
+        Path edited = edit(baseBin(), (name, data) -> name.equals(dropped.entry) ? null : data);
 
-        assertFails(edited, "tensor 'bert.embeddings.token_type_embeddings.weight' needs storage entry "
-                + "'pytorch_model/data/3', which the zip lacks");
+        assertFails(edited, "tensor '" + dropped.tensor.name + "' needs storage entry '" + dropped.entry + "', which the zip lacks");
     }
 
     @Test
     void rejectsAStorageOfTheWrongSize() throws Exception {
-        Path edited = edit(baseBin(), (name, data) -> name.equals("pytorch_model/data/0") ? Arrays.copyOf(data, 64) : data);
+        Storage cut = storage("pytorch_model/data/0");
+        int kept = cut.bytes.length / 2;
+        Path edited = edit(baseBin(), (name, data) -> name.equals(cut.entry) ? Arrays.copyOf(data, kept) : data);
 
-        assertFails(edited, "storage entry 'pytorch_model/data/0' of tensor 'bert.embeddings.LayerNorm.bias' "
-                + "holds 64 bytes, expected 32 F32 elements (128 bytes)");
+        assertFails(edited, "storage entry '" + cut.entry + "' of tensor '" + cut.tensor.name + "' holds " + kept + " bytes, expected "
+                + cut.tensor.values.length + " " + cut.tensor.dtype + " elements (" + cut.bytes.length + " bytes)");
     }
 
     @Test
@@ -190,7 +192,8 @@ class PytorchCheckpointFileTest {
     void namesAnAbsentTensor() throws Exception {
         try (PytorchCheckpointFile bin = PytorchCheckpointFile.open(baseBin())) {
             ModelFileException e = assertThrows(ModelFileException.class, () -> bin.readFloat32("bert.nope"));
-            assertEquals(baseBin() + ": no tensor 'bert.nope' in this checkpoint (it has 47 tensors)", e.getMessage());
+            int stored = readSafetensors(dev.jbert.testdata.Fixtures.folder("base").resolve("model.safetensors")).size();
+            assertEquals(baseBin() + ": no tensor 'bert.nope' in this checkpoint (it has " + stored + " tensors)", e.getMessage());
         }
     }
 
@@ -240,7 +243,28 @@ class PytorchCheckpointFileTest {
         return path;
     }
 
-    private record Expected(String name, String dtype, long[] shape, float[] values) {
+    private record Expected(String name, String dtype, long[] shape, float[] values, byte[] bytes) {
+    }
+
+    /** A storage entry of the base checkpoint, its bytes, and the tensor of the safetensors twin that holds the same bytes. */
+    private record Storage(String entry, byte[] bytes, Expected tensor) {
+    }
+
+    /**
+     * Finds which tensor a storage entry belongs to without the product's pickle reader: every tensor of the fixture
+     * has a storage of its own, so the entry's bytes are that tensor's bytes in the safetensors twin.
+     */
+    private static Storage storage(String entry) throws Exception {
+        byte[] bytes;
+        try (ZipFile zip = new ZipFile(baseBin().toFile())) {
+            ZipEntry e = zip.getEntry(entry);
+            assertTrue(e != null, baseBin() + " has no entry " + entry);
+            bytes = zip.getInputStream(e).readAllBytes();
+        }
+        List<Expected> holders = readSafetensors(dev.jbert.testdata.Fixtures.folder("base").resolve("model.safetensors")).values()
+                .stream().filter(t -> Arrays.equals(t.bytes, bytes)).toList();
+        assertEquals(1, holders.size(), entry + " holds the bytes of exactly one tensor, found " + holders.stream().map(Expected::name).toList());
+        return new Storage(entry, bytes, holders.get(0));
     }
 
     /**
@@ -271,7 +295,7 @@ class PytorchCheckpointFileTest {
             for (int i = 0; i < values.length; i++) {
                 values[i] = dtype.equals("F32") ? file.getFloat(begin + 4 * i) : (float) file.getLong(begin + 8 * i);
             }
-            out.put(field.getKey(), new Expected(field.getKey(), dtype, shape, values));
+            out.put(field.getKey(), new Expected(field.getKey(), dtype, shape, values, Arrays.copyOfRange(file.array(), begin, end)));
         }
         return Collections.unmodifiableMap(out);
     }

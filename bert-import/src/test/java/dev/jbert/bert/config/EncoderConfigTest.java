@@ -1,5 +1,6 @@
 package dev.jbert.bert.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbert.testdata.Fixtures;
 import dev.jbert.core.ModelFileException;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,26 +26,35 @@ class EncoderConfigTest {
     @TempDir
     Path tmp;
 
+    /** Every field against the value transformers wrote into the fixture's config.json, whatever the fixture's shape. */
     @Test
     void readsEveryFieldOfTheSequenceClassificationFixture() {
+        JsonNode json = Fixtures.config("seq-cls");
         EncoderConfig c = EncoderConfig.load(Fixtures.folder("seq-cls").resolve("config.json"));
-        assertEquals(10000, c.vocabSize());
-        assertEquals(32, c.hiddenSize());
-        assertEquals(2, c.numHiddenLayers());
-        assertEquals(4, c.numAttentionHeads());
-        assertEquals(8, c.headSize());
-        assertEquals(37, c.intermediateSize());
-        assertEquals(Activation.GELU, c.hiddenAct());
-        assertEquals(0.0, c.hiddenDropoutProb());
-        assertEquals(64, c.maxPositionEmbeddings());
-        assertEquals(2, c.typeVocabSize());
-        assertEquals(1e-12, c.layerNormEps());
-        assertEquals(0, c.padTokenId());
-        assertEquals(3, c.numLabels());
-        assertEquals("neutral", c.id2label().get(1));
-        assertEquals(Map.of("negative", 0, "neutral", 1, "positive", 2), c.label2id());
-        assertEquals(Optional.of(ProblemType.SINGLE_LABEL_CLASSIFICATION), c.problemType());
-        assertEquals(java.util.List.of("BertForSequenceClassification"), c.architectures());
+        assertEquals(json.get("vocab_size").asInt(), c.vocabSize());
+        assertEquals(json.get("hidden_size").asInt(), c.hiddenSize());
+        assertEquals(json.get("num_hidden_layers").asInt(), c.numHiddenLayers());
+        assertEquals(json.get("num_attention_heads").asInt(), c.numAttentionHeads());
+        assertEquals(json.get("hidden_size").asInt() / json.get("num_attention_heads").asInt(), c.headSize());
+        assertEquals(json.get("intermediate_size").asInt(), c.intermediateSize());
+        assertEquals(json.get("hidden_act").asText(), c.hiddenAct().configName());
+        assertEquals(json.get("hidden_dropout_prob").asDouble(), c.hiddenDropoutProb());
+        assertEquals(json.get("max_position_embeddings").asInt(), c.maxPositionEmbeddings());
+        assertEquals(json.get("type_vocab_size").asInt(), c.typeVocabSize());
+        assertEquals(json.get("layer_norm_eps").asDouble(), c.layerNormEps());
+        assertEquals(json.get("pad_token_id").asInt(), c.padTokenId());
+        assertEquals(Fixtures.numLabels("seq-cls"), c.numLabels());
+        List<String> labels = Fixtures.labels("seq-cls");
+        Map<String, Integer> label2id = new HashMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            assertEquals(labels.get(i), c.id2label().get(i));
+            label2id.put(labels.get(i), json.get("label2id").get(labels.get(i)).asInt());
+        }
+        assertEquals(label2id, c.label2id());
+        assertEquals(Optional.of(json.get("problem_type").asText()), c.problemType().map(ProblemType::configName));
+        List<String> architectures = new ArrayList<>();
+        json.get("architectures").forEach(a -> architectures.add(a.asText()));
+        assertEquals(architectures, c.architectures());
     }
 
     @Test
@@ -100,23 +113,31 @@ class EncoderConfigTest {
 
     @Test
     void readsTheSettingsOfDebertaAndModernBert() {
+        JsonNode debertaJson = Fixtures.config("families/deberta-v2/seq-cls");
         EncoderConfig deberta = EncoderConfig.load(Fixtures.folder("families/deberta-v2/seq-cls").resolve("config.json"));
         DebertaV2Settings d = DebertaV2Settings.of(deberta);
-        assertEquals(0, deberta.typeVocabSize());
-        assertEquals(1e-7, deberta.layerNormEps());
+        assertEquals(debertaJson.get("type_vocab_size").asInt(), deberta.typeVocabSize());
+        assertEquals(debertaJson.get("layer_norm_eps").asDouble(), deberta.layerNormEps());
         assertTrue(d.relativeAttention() && d.c2p() && d.p2c() && d.shareAttKey() && d.normRelEmbeddings() && !d.positionBiasedInput());
-        assertEquals(16, d.span());
-        assertEquals(64, d.maxRelativePositions());
-        assertEquals(3, d.scaleFactor());
+        assertEquals(debertaJson.get("position_buckets").asInt(), d.span());
+        // transformers reads a max_relative_positions below 1 as max_position_embeddings
+        int maxRelative = debertaJson.get("max_relative_positions").asInt();
+        assertEquals(maxRelative < 1 ? debertaJson.get("max_position_embeddings").asInt() : maxRelative, d.maxRelativePositions());
+        assertEquals(1 + debertaJson.get("pos_att_type").size(), d.scaleFactor());
+
+        JsonNode modernJson = Fixtures.config("families/modernbert/seq-cls");
         EncoderConfig modern = EncoderConfig.load(Fixtures.folder("families/modernbert/seq-cls").resolve("config.json"));
         ModernBertSettings m = ModernBertSettings.of(modern);
-        assertEquals(java.util.List.of(true, false, false), m.global());
-        assertEquals(4, m.window());
-        assertEquals(160_000.0, m.globalTheta());
-        assertEquals(10_000.0, m.localTheta());
+        List<Boolean> global = new ArrayList<>();
+        modernJson.get("layer_types").forEach(type -> global.add(type.asText().equals("full_attention")));
+        assertEquals(global, m.global());
+        assertEquals(modernJson.get("local_attention").asInt() / 2, m.window());
+        JsonNode rope = modernJson.get("rope_parameters");
+        assertEquals(rope.get("full_attention").get("rope_theta").asDouble(), m.globalTheta());
+        assertEquals(rope.get("sliding_attention").get("rope_theta").asDouble(), m.localTheta());
         assertTrue(m.meanPooling() && !m.normBias() && !m.attentionBias() && !m.mlpBias() && !m.classifierBias());
-        assertEquals(Activation.GELU, modern.hiddenAct());
-        assertEquals(1e-5, modern.layerNormEps());
+        assertEquals(modernJson.get("hidden_activation").asText(), modern.hiddenAct().configName());
+        assertEquals(modernJson.get("norm_eps").asDouble(), modern.layerNormEps());
     }
 
     private Path write(String json) {

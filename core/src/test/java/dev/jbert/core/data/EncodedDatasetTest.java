@@ -21,17 +21,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Batches against what transformers computed for the fixtures (inputs padded to 24, labels in each
- * task's layout), and dynamic padding to each batch's longest example.
+ * Batches against what transformers computed for the fixtures (inputs padded to the reference's length, labels in
+ * each task's layout), and dynamic padding to each batch's longest example.
  */
 class EncodedDatasetTest {
 
     private static final Tokenizer UNCASED = Tokenizer.fromDirectory(Fixtures.folder("seq-cls"));
     private static final Tokenizer CASED = Tokenizer.fromDirectory(Fixtures.folder("token-cls"));
-    private static final List<String> NER_TAGS = List.of("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC");
+    private static final List<String> NER_TAGS = Fixtures.labels("token-cls");
 
     private static JsonNode reference(String folder) {
-        return Fixtures.json(Fixtures.folder(folder).resolve("reference.json"));
+        return Fixtures.reference(folder);
+    }
+
+    /** Padded and truncated as transformers did for the reference. */
+    private static EncodeOptions asTheReference(JsonNode inputs) {
+        return EncodeOptions.fixedLength(Fixtures.paddedLength(inputs));
+    }
+
+    /** How many tokens each reference input has before padding. */
+    private static int[] unpaddedLengths(JsonNode inputs) {
+        return Arrays.stream(Fixtures.ints(inputs, "attention_mask")).mapToInt(mask -> Arrays.stream(mask).sum()).toArray();
     }
 
     /** The fixture's texts with the given labels, one per input. */
@@ -57,13 +67,13 @@ class EncodedDatasetTest {
         List<Label> labels = new ArrayList<>();
         for (JsonNode l : ref.get("labels")) labels.add(Label.classIndex(l.asInt()));
         EncodedDataset d = EncodedDataset.ofText(texts(ref.get("inputs"), labels), Task.SINGLE_LABEL,
-                LabelSet.of(List.of("negative", "neutral", "positive")), UNCASED, EncodeOptions.fixedLength(24));
-        List<Batch> batches = d.batches(32);
+                LabelSet.of(Fixtures.labels("seq-cls")), UNCASED, asTheReference(ref.get("inputs")));
+        List<Batch> batches = d.batches(ref.get("inputs").size());
         assertEquals(1, batches.size());
         assertInputs(ref.get("inputs"), batches.get(0));
         INDArray y = batches.get(0).labels();
         assertEquals(DataType.INT, y.dataType());
-        assertArrayEquals(new long[]{11}, y.shape());
+        assertArrayEquals(new long[]{ref.get("labels").size()}, y.shape());
         assertArrayEquals(Fixtures.ints(ref.get("labels")), y.toIntVector());
         assertArrayEquals(Fixtures.ints(ref.get("labels")), d.classIds());
     }
@@ -74,12 +84,19 @@ class EncodedDatasetTest {
         List<Label> none = new ArrayList<>();
         for (int i = 0; i < ref.get("inputs").size(); i++) none.add(Label.NONE);
         EncodedDataset d = EncodedDataset.ofText(texts(ref.get("inputs"), none), Task.SINGLE_LABEL, null, UNCASED,
-                EncodeOptions.dynamicPadding(24));
+                EncodeOptions.dynamicPadding(Fixtures.paddedLength(ref.get("inputs"))));
         List<Batch> batches = d.batches(4);
-        assertEquals(List.of(4, 4, 3), batches.stream().map(Batch::size).toList(), "the last batch is smaller");
-        assertEquals(List.of(18, 24, 24), batches.stream().map(Batch::sequenceLength).toList());
+        int[] lengths = unpaddedLengths(ref.get("inputs"));
+        List<Integer> sizes = new ArrayList<>(), longest = new ArrayList<>();
+        for (int from = 0; from < lengths.length; from += 4) {
+            int to = Math.min(lengths.length, from + 4);
+            sizes.add(to - from);
+            longest.add(Arrays.stream(lengths, from, to).max().orElseThrow());
+        }
+        assertEquals(sizes, batches.stream().map(Batch::size).toList(), "batches of 4, the last one holding the rest");
+        assertEquals(longest, batches.stream().map(Batch::sequenceLength).toList());
         int[][] fixedIds = Fixtures.ints(ref.get("inputs"), "input_ids");
-        for (int b = 0; b < 3; b++) {
+        for (int b = 0; b < batches.size(); b++) {
             Batch batch = batches.get(b);
             assertNull(batch.labels(), "unlabelled data has no labels");
             for (int r = 0; r < batch.size(); r++) {
@@ -91,7 +108,7 @@ class EncodedDatasetTest {
                 for (int t = 0; t < len; t++) assertEquals(t < real ? 1 : 0, batch.attentionMask()[r][t]);
             }
         }
-        assertEquals(8, d.encoding(0).length(), "encodings are kept unpadded");
+        assertEquals(lengths[0], d.encoding(0).length(), "encodings are kept unpadded");
         assertEquals(2, d.source(1).line(), "sources kept: the second example");
     }
 
@@ -104,13 +121,13 @@ class EncodedDatasetTest {
             for (int c = 0; c < row.size(); c++) if (row.get(c).asDouble() == 1.0) on.add(c);
             labels.add(Label.classSet(on));
         }
-        LabelSet names = LabelSet.of(List.of("politics", "economics", "technology", "sports", "entertainment"));
+        LabelSet names = LabelSet.of(Fixtures.labels("multi-label"));
         EncodedDataset d = EncodedDataset.ofText(texts(ref.get("inputs"), labels), Task.MULTI_LABEL, names, UNCASED,
-                EncodeOptions.fixedLength(24));
-        Batch batch = d.batches(8).get(0);
+                asTheReference(ref.get("inputs")));
+        Batch batch = d.batches(ref.get("inputs").size()).get(0);
         assertInputs(ref.get("inputs"), batch);
         assertEquals(DataType.FLOAT, batch.labels().dataType());
-        assertArrayEquals(new long[]{8, 5}, batch.labels().shape());
+        assertArrayEquals(new long[]{ref.get("inputs").size(), Fixtures.numLabels("multi-label")}, batch.labels().shape());
         assertArrayEquals(Fixtures.flatten(ref.get("labels")), batch.labels().reshape(-1).toDoubleVector());
     }
 
@@ -120,12 +137,13 @@ class EncodedDatasetTest {
         List<Label> labels = new ArrayList<>();
         for (JsonNode v : ref.get("labels")) labels.add(Label.value(v.asDouble()));
         EncodedDataset d = EncodedDataset.ofText(texts(ref.get("inputs"), labels), Task.REGRESSION, null, UNCASED,
-                EncodeOptions.fixedLength(24));
-        Batch batch = d.batches(3).get(0);
+                asTheReference(ref.get("inputs")));
+        Batch batch = d.batches(ref.get("inputs").size()).get(0);
         assertInputs(ref.get("inputs"), batch);
         assertEquals(DataType.FLOAT, batch.labels().dataType());
-        assertArrayEquals(new long[]{3}, batch.labels().shape());
-        assertArrayEquals(new float[]{4.2f, 0.4f, 1.0f}, batch.labels().toFloatVector());
+        assertArrayEquals(new long[]{ref.get("labels").size()}, batch.labels().shape());
+        // float32 labels against the reference's decimals
+        assertArrayEquals(Fixtures.flatten(ref.get("labels")), batch.labels().toDoubleVector(), 1e-6);
         assertTrue(d.encoding(2).truncated(), "the long pair was cut longest-first");
     }
 
@@ -144,11 +162,11 @@ class EncodedDatasetTest {
     void tokenLabelsOnFirstSubwordsMatchRunNer() {
         JsonNode inputs = reference("token-cls").get("inputs_continuation_ignore");
         EncodedDataset d = EncodedDataset.ofTokens(sentences(inputs), LabelSet.of(NER_TAGS), CASED,
-                EncodeOptions.fixedLength(24), SubwordLabels.FIRST_SUBWORD);
-        Batch batch = d.batches(3).get(0);
+                asTheReference(inputs), SubwordLabels.FIRST_SUBWORD);
+        Batch batch = d.batches(inputs.size()).get(0);
         assertInputs(inputs, batch);
         assertEquals(DataType.INT, batch.labels().dataType());
-        assertArrayEquals(new long[]{3, 24}, batch.labels().shape());
+        assertArrayEquals(new long[]{inputs.size(), Fixtures.paddedLength(inputs)}, batch.labels().shape());
         assertArrayEquals(Fixtures.ints(inputs, "labels"), batch.labels().toIntMatrix());
     }
 
@@ -156,8 +174,8 @@ class EncodedDatasetTest {
     void labelAllTokensTurnsBeginIntoInside() {
         JsonNode inputs = reference("token-cls").get("inputs_continuation_I");
         EncodedDataset d = EncodedDataset.ofTokens(sentences(inputs), LabelSet.of(NER_TAGS), CASED,
-                EncodeOptions.fixedLength(24), SubwordLabels.ALL_SUBWORDS);
-        Batch batch = d.batches(3).get(0);
+                asTheReference(inputs), SubwordLabels.ALL_SUBWORDS);
+        Batch batch = d.batches(inputs.size()).get(0);
         assertInputs(inputs, batch);
         int[][] expected = Fixtures.ints(inputs, "labels");
         assertArrayEquals(expected, batch.labels().toIntMatrix());
@@ -173,13 +191,14 @@ class EncodedDatasetTest {
                 EncodeOptions.dynamicPadding(128), SubwordLabels.FIRST_SUBWORD);
         Batch batch = d.batches(2).get(1);
         int[][] fixed = Fixtures.ints(inputs, "labels");
-        assertArrayEquals(new long[]{1, 18}, batch.labels().shape(), "the third sentence alone: 18 tokens");
-        assertArrayEquals(Arrays.copyOf(fixed[2], 18), batch.labels().toIntMatrix()[0]);
+        int[] lengths = unpaddedLengths(inputs);
+        assertArrayEquals(new long[]{1, lengths[2]}, batch.labels().shape(), "the third sentence alone");
+        assertArrayEquals(Arrays.copyOf(fixed[2], lengths[2]), batch.labels().toIntMatrix()[0]);
         Batch first = d.batches(2).get(0);
-        assertEquals(18, first.sequenceLength());
+        assertEquals(Math.max(lengths[0], lengths[1]), first.sequenceLength());
         int[] second = first.labels().toIntMatrix()[1];
-        for (int t = 11; t < 18; t++) assertEquals(EncodedDataset.IGNORE_INDEX, second[t], "padding is ignored");
-        assertArrayEquals(Arrays.copyOf(fixed[1], 11), d.tokenLabels(1));
+        for (int t = lengths[1]; t < first.sequenceLength(); t++) assertEquals(EncodedDataset.IGNORE_INDEX, second[t], "padding is ignored");
+        assertArrayEquals(Arrays.copyOf(fixed[1], lengths[1]), d.tokenLabels(1));
     }
 
     @Test

@@ -9,18 +9,24 @@ import java.util.List;
 /** The fixtures' reference.json: transformers' inputs and logits, and functions derived from them alone. */
 final class Reference {
 
-    /** The fixtures' inputs were encoded with max_length 24, longest_first, so the model is loaded with that limit. */
-    static final int FIXTURE_MAX_LENGTH = 24;
-
     private Reference() {
     }
 
     static JsonNode of(String fixture) {
-        return Fixtures.json(Fixtures.folder(fixture).resolve("reference.json"));
+        return Fixtures.reference(fixture);
+    }
+
+    /**
+     * The length the fixture's inputs were padded and truncated to (longest_first): the model is loaded with that
+     * limit, so it truncates as the reference did.
+     */
+    static int maxLength(String fixture) {
+        JsonNode ref = of(fixture);
+        return Fixtures.paddedLength(ref.has("inputs") ? ref.get("inputs") : ref.get("inputs_continuation_I"));
     }
 
     static TextClassifier load(String fixture) {
-        return TextClassifier.load(Fixtures.folder(fixture), InferenceOptions.defaults().withMaxLength(FIXTURE_MAX_LENGTH));
+        return TextClassifier.load(Fixtures.folder(fixture), InferenceOptions.defaults().withMaxLength(maxLength(fixture)));
     }
 
     static List<String> texts(JsonNode reference) {

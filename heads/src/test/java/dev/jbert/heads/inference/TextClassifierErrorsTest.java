@@ -87,8 +87,9 @@ class TextClassifierErrorsTest {
 
     @Test
     void longInputsAreTruncatedAndSaySo() {
-        String longText = "the movie was good and ".repeat(40); // 200 words, over the fixture's 64 positions
-        assertEquals(64, sequence.info().maxLength(), "min(model_max_length 512, max_position_embeddings 64)");
+        int maxLength = Fixtures.maxLength("seq-cls");
+        String longText = "the movie was good and ".repeat(maxLength); // five words for every position the model has
+        assertEquals(maxLength, sequence.info().maxLength(), "min(model_max_length, max_position_embeddings)");
         assertTrue(sequence.classify(longText).truncated());
         assertFalse(sequence.classify("the movie was good").truncated());
         assertTrue(sequence.classify("short", longText).truncated());
@@ -96,10 +97,11 @@ class TextClassifierErrorsTest {
         assertFalse(batch.get(0).truncated());
         assertTrue(batch.get(1).truncated());
 
-        String longNames = "Angela Merkel met Emmanuel Macron in Paris . ".repeat(20);
+        int tokenMaxLength = Fixtures.maxLength("token-cls");
+        String longNames = "Angela Merkel met Emmanuel Macron in Paris . ".repeat(tokenMaxLength);
         Entities entities = tokens.entities(longNames);
         assertTrue(entities.truncated());
-        assertEquals(62, entities.tokens().size(), "64 positions less [CLS] and [SEP]");
+        assertEquals(tokenMaxLength - specialTokens(), entities.tokens().size(), "the position limit less the special tokens");
         assertFalse(tokens.entities("Angela Merkel met Emmanuel Macron").truncated());
 
         try (TextClassifier shorter = TextClassifier.load(Fixtures.folder("seq-cls"), InferenceOptions.defaults().withMaxLength(6))) {
@@ -109,10 +111,21 @@ class TextClassifierErrorsTest {
         }
     }
 
+    /** How many special tokens transformers added to the token fixture's first sentence ([CLS] and [SEP] for BERT). */
+    private static int specialTokens() {
+        JsonNode example = Fixtures.reference("token-cls").get("inputs_continuation_I").get(0);
+        int specials = 0;
+        for (int i = 0; i < example.get("word_ids").size(); i++) {
+            if (example.get("word_ids").get(i).isNull() && example.get("attention_mask").get(i).asInt() == 1) specials++;
+        }
+        return specials;
+    }
+
     @Test
     void badOptionsAreRefusedAndALengthBeyondTheModelIsCapped() {
-        try (TextClassifier capped = TextClassifier.load(Fixtures.folder("seq-cls"), InferenceOptions.defaults().withMaxLength(512))) {
-            assertEquals(64, capped.info().maxLength());
+        int maxLength = Fixtures.maxLength("seq-cls");
+        try (TextClassifier capped = TextClassifier.load(Fixtures.folder("seq-cls"), InferenceOptions.defaults().withMaxLength(maxLength + 1))) {
+            assertEquals(maxLength, capped.info().maxLength());
         }
         assertThrows(IllegalArgumentException.class, () -> InferenceOptions.defaults().withMaxBatchSize(0));
         assertThrows(IllegalArgumentException.class, () -> InferenceOptions.defaults().withQueueCapacity(4));
@@ -138,7 +151,7 @@ class TextClassifierErrorsTest {
         // deberta-v3-base and ModernBERT-base pad their tables past the tokenizer's ids
         Path padded = save(tokenizer, tokenizer.size() + 64, dir.resolve("padded"));
         try (TextClassifier classifier = TextClassifier.load(padded)) {
-            assertEquals(3, ((Classification.SingleLabel) classifier.classify("fine")).probabilities().size());
+            assertEquals(Fixtures.numLabels("seq-cls"), ((Classification.SingleLabel) classifier.classify("fine")).probabilities().size());
         }
         Path small = save(tokenizer, tokenizer.size() - 1, dir.resolve("small"));
         assertMessage(assertThrows(ModelFileException.class, () -> TextClassifier.load(small)), "rows of the word embedding table, is only");
@@ -148,7 +161,7 @@ class TextClassifierErrorsTest {
         ObjectNode json = (ObjectNode) Fixtures.json(Fixtures.folder("seq-cls").resolve("config.json")).deepCopy();
         json.put("vocab_size", vocabSize);
         EncoderConfig config = EncoderConfig.fromJson(json);
-        ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, List.of("negative", "neutral", "positive"));
+        ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, Fixtures.labels("seq-cls"));
         EncoderClassifier graph = EncoderClassifier.build(config, new RandomWeights(1, 0.02), spec, 1);
         new ClassifierModel(graph, tokenizer, name -> true).save(dir);
         graph.free();
@@ -168,10 +181,8 @@ class TextClassifierErrorsTest {
     @Test
     void modelInfoDescribesTheModel() {
         ModelInfo info = sequence.info();
-        JsonNode config = Fixtures.json(Fixtures.folder("seq-cls").resolve("config.json"));
-        List<String> labels = new ArrayList<>();
-        for (int i = 0; i < config.get("id2label").size(); i++) labels.add(config.get("id2label").get(String.valueOf(i)).asText());
-        assertEquals(labels, info.labels());
+        JsonNode config = Fixtures.config("seq-cls");
+        assertEquals(Fixtures.labels("seq-cls"), info.labels());
         assertTrue(info.acceptsPairs());
         assertEquals(config.get("hidden_size").asInt(), info.hiddenSize());
         assertEquals(config.get("num_hidden_layers").asInt(), info.numHiddenLayers());

@@ -37,7 +37,7 @@ class TextClassifierParityTest {
         try (TextClassifier classifier = Reference.load("seq-cls")) {
             assertEquals(TaskType.SINGLE_LABEL, classifier.info().task());
             List<String> labels = classifier.info().labels();
-            assertEquals(List.of("negative", "neutral", "positive"), labels);
+            assertEquals(Fixtures.labels("seq-cls"), labels);
             List<String> texts = Reference.texts(ref);
             List<Integer> singles = new ArrayList<>();
             List<TextPair> pairs = new ArrayList<>();
@@ -77,7 +77,7 @@ class TextClassifierParityTest {
             if (!dev.jbert.core.nn.PrecisionSupport.supported(p)) continue;
             double tolerance = (p == dev.jbert.core.nn.Precision.BF16 ? 0.10 : 0.15) * scale;
             try (TextClassifier classifier = TextClassifier.load(Fixtures.folder("seq-cls"),
-                    InferenceOptions.defaults().withMaxLength(Reference.FIXTURE_MAX_LENGTH).withPrecision(p))) {
+                    InferenceOptions.defaults().withMaxLength(Reference.maxLength("seq-cls")).withPrecision(p))) {
                 for (int i = 0; i < texts.size(); i++) {
                     if (Reference.pair(ref, i) != null) continue;
                     double[] logits = Reference.row(ref.get("logits"), i);
@@ -133,7 +133,7 @@ class TextClassifierParityTest {
         Files.writeString(dir.resolve("thresholds.json"), "{\"politics\": 0.3, \"economics\": 0.9, \"entertainment\": 0.65}");
         JsonNode ref = Reference.of("multi-label");
         try (TextClassifier classifier = TextClassifier.load(dir,
-                InferenceOptions.defaults().withMaxLength(Reference.FIXTURE_MAX_LENGTH))) {
+                InferenceOptions.defaults().withMaxLength(Reference.maxLength("multi-label")))) {
             List<String> labels = classifier.info().labels();
             assertEquals(0.9, classifier.info().thresholds().get("economics"));
             assertEquals(0.5, classifier.info().thresholds().get("technology"));

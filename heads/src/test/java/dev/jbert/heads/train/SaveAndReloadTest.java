@@ -43,7 +43,9 @@ class SaveAndReloadTest {
 
     @Test
     void trainedModelSavesAndReloadsWithIdenticalLogits() throws IOException {
-        ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, List.of("neg", "neu", "pos"));
+        // labels renamed from the fixture's, so the saved names can only come from the spec
+        List<String> labels = Fixtures.labels(TrainFixtures.SEQ_CLS).stream().map(label -> "renamed-" + label).toList();
+        ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, labels);
         ClassifierModel model = SavedClassifier.open(Fixtures.folder(TrainFixtures.SEQ_CLS), spec, 42, false);
         new Trainer(model, TrainFixtures.data(), null, TrainFixtures.args(out.resolve("run")).maxSteps(2).build(), List.of()).train();
         Batch batch = TrainFixtures.all();
@@ -57,7 +59,7 @@ class SaveAndReloadTest {
 
         ClassifierSpec reread = SavedClassifier.specOf(dir);
         assertEquals(TaskType.SINGLE_LABEL, reread.task());
-        assertEquals(List.of("neg", "neu", "pos"), reread.labels());
+        assertEquals(labels, reread.labels());
         assertEquals(HeadSpec.Kind.NATIVE, reread.head().kind());
         ClassifierModel reloaded = SavedClassifier.open(dir, reread, 0, false);
         assertArrayEquals(before, logits(reloaded, batch), "logits after reload");
@@ -67,14 +69,12 @@ class SaveAndReloadTest {
         assertEquals(List.of("BertForSequenceClassification"), List.of(JSON.treeToValue(config.get("architectures"), String[].class)));
         assertEquals("bert", config.get("model_type").asText());
         assertEquals("single_label_classification", config.get("problem_type").asText());
-        assertEquals("neg", config.get("id2label").get("0").asText());
-        assertEquals("neu", config.get("id2label").get("1").asText());
-        assertEquals("pos", config.get("id2label").get("2").asText());
-        assertEquals(3, config.get("id2label").size());
-        assertEquals(0, config.get("label2id").get("neg").asInt());
-        assertEquals(1, config.get("label2id").get("neu").asInt());
-        assertEquals(2, config.get("label2id").get("pos").asInt());
-        assertEquals(3, config.get("label2id").size());
+        for (int i = 0; i < labels.size(); i++) {
+            assertEquals(labels.get(i), config.get("id2label").get(String.valueOf(i)).asText());
+            assertEquals(i, config.get("label2id").get(labels.get(i)).asInt());
+        }
+        assertEquals(labels.size(), config.get("id2label").size());
+        assertEquals(labels.size(), config.get("label2id").size());
         assertFalse(config.has("jbert_head"), "a Linear head needs no jbert_head");
 
         JsonNode source = JSON.readTree(Fixtures.folder(TrainFixtures.SEQ_CLS).resolve("config.json").toFile());
@@ -130,15 +130,18 @@ class SaveAndReloadTest {
 
     @Test
     void headOfAnotherLabelCountNeedsReplaceHead() {
+        int stored = Fixtures.numLabels(TrainFixtures.SEQ_CLS), other = stored + 2;
+        int hidden = Fixtures.config(TrainFixtures.SEQ_CLS).get("hidden_size").asInt();
         ModelFileException e = assertThrows(ModelFileException.class, () -> SavedClassifier.open(
-                Fixtures.folder(TrainFixtures.SEQ_CLS), ClassifierSpec.of(TaskType.SINGLE_LABEL, 5), 42, false));
+                Fixtures.folder(TrainFixtures.SEQ_CLS), ClassifierSpec.of(TaskType.SINGLE_LABEL, other), 42, false));
         assertTrue(e.getMessage().contains("classifier.weight"), e.getMessage());
-        assertTrue(e.getMessage().contains("[3, 32]") && e.getMessage().contains("[5, 32]"), "names both shapes: " + e.getMessage());
+        assertTrue(e.getMessage().contains("[" + stored + ", " + hidden + "]") && e.getMessage().contains("[" + other + ", " + hidden + "]"),
+                "names both shapes: " + e.getMessage());
         assertTrue(e.getMessage().contains("replace the head"), e.getMessage());
 
         ClassifierModel replaced = SavedClassifier.open(Fixtures.folder(TrainFixtures.SEQ_CLS),
-                ClassifierSpec.of(TaskType.SINGLE_LABEL, 5).withReplaceHead(true), 42, false);
-        assertArrayEquals(new long[]{5, 32}, replaced.allParameters().get("classifier.weight").shape());
-        assertArrayEquals(new long[]{11, 5}, replaced.predict(TrainFixtures.all()).shape());
+                ClassifierSpec.of(TaskType.SINGLE_LABEL, other).withReplaceHead(true), 42, false);
+        assertArrayEquals(new long[]{other, hidden}, replaced.allParameters().get("classifier.weight").shape());
+        assertArrayEquals(new long[]{TrainFixtures.examples(), other}, replaced.predict(TrainFixtures.all()).shape());
     }
 }

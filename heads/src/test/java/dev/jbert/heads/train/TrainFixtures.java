@@ -37,8 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Shared set-up of the training tests: the seq-cls fixture model, its 11 reference examples as
- * training data shuffled per (seed, epoch) into batches of 4/4/3, a dropout-0.1 copy of the
+ * Shared set-up of the training tests: the seq-cls fixture model, its reference examples as
+ * training data shuffled per (seed, epoch) into batches of 4 (the last one shorter), a dropout-0.1 copy of the
  * fixture folder, scripted evaluators and exact parameter comparison.
  */
 final class TrainFixtures {
@@ -114,7 +114,7 @@ final class TrainFixtures {
         return new Batch(r[0], r[1], r[2], Nd4j.createFromArray(labels));
     }
 
-    /** All 11 fixture examples, in order. */
+    /** All the fixture's examples, in order. */
     static Batch all() {
         return batch(IntStream.range(0, examples()).toArray());
     }
@@ -123,7 +123,7 @@ final class TrainFixtures {
         return reference().get("labels").size();
     }
 
-    /** The 11 examples, shuffled by (seed, epoch), cut into batches of 4, 4 and 3. */
+    /** The examples, shuffled by (seed, epoch), cut into batches of 4 (the last one shorter). */
     static TrainingData data() {
         return data("seq-cls/reference.json");
     }

@@ -1,6 +1,6 @@
 package dev.jbert.core.train.optim;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.jbert.testdata.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -200,6 +200,7 @@ class AdamWTest {
         assertEquals(1.0 - 2e-2, params.get("small").getDouble(0), 1e-6);
     }
 
+    /** Every parameter name of the seq-cls fixture's BERT, against the no-decay list its trajectory recorded. */
     @Test
     void huggingFaceRuleExemptsExactlyBiasesAndLayerNormsOfBert() {
         List<String> names = new ArrayList<>(List.of(
@@ -207,7 +208,8 @@ class AdamWTest {
                 "bert.embeddings.token_type_embeddings.weight",
                 "bert.embeddings.LayerNorm.weight", "bert.embeddings.LayerNorm.bias",
                 "bert.pooler.dense.weight", "bert.pooler.dense.bias", "classifier.weight", "classifier.bias"));
-        for (int layer = 0; layer < 2; layer++) {
+        int layers = Fixtures.config("seq-cls").get("num_hidden_layers").asInt();
+        for (int layer = 0; layer < layers; layer++) {
             String prefix = "bert.encoder.layer." + layer + ".";
             for (String module : List.of("attention.self.query", "attention.self.key", "attention.self.value",
                     "attention.output.dense", "attention.output.LayerNorm", "intermediate.dense", "output.dense",
