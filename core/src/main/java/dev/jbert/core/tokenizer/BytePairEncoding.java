@@ -1,10 +1,9 @@
 package dev.jbert.core.tokenizer;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,8 +18,9 @@ final class BytePairEncoding implements SubwordModel {
 
     private final Map<String, Integer> vocab;
     private final String[] byId;
-    /** (left id, right id) to {rank, merged id}. */
-    private final Map<Long, int[]> merges;
+    /** (left id, right id) to its rank; {@link #mergedIds} holds what each rank makes. */
+    private final PairTable merges;
+    private final int[] mergedIds;
     private final String unkToken;
     private final int unkId;
     private final String continuingSubwordPrefix;
@@ -46,7 +46,8 @@ final class BytePairEncoding implements SubwordModel {
         this.endOfWordSuffix = endOfWordSuffix == null ? "" : endOfWordSuffix;
         this.fuseUnk = fuseUnk;
         this.ignoreMerges = ignoreMerges;
-        this.merges = new HashMap<>(merges.size() * 2);
+        this.merges = new PairTable(merges.size());
+        this.mergedIds = new int[merges.size()];
         int prefixLength = this.continuingSubwordPrefix.length();
         for (int rank = 0; rank < merges.size(); rank++) {
             String[] m = merges.get(rank);
@@ -58,12 +59,9 @@ final class BytePairEncoding implements SubwordModel {
                         + (a == null ? m[0] : b == null ? m[1] : joined));
             }
             // a repeated pair keeps its last rank, as the map tokenizers builds does
-            this.merges.put(key(a, b), new int[] {rank, merged});
+            this.merges.put(a, b, rank);
+            this.mergedIds[rank] = merged;
         }
-    }
-
-    private static long key(int a, int b) {
-        return ((long) a << 32) | (b & 0xFFFFFFFFL);
     }
 
     @Override
@@ -127,17 +125,16 @@ final class BytePairEncoding implements SubwordModel {
             prev[k] = k - 1;
             next[k] = k + 1 < n ? k + 1 : -1;
         }
-        PriorityQueue<Long> queue = new PriorityQueue<>();
+        LongHeap queue = new LongHeap(n);
         for (int k = 0; k + 1 < n; k++) enqueue(queue, id, k, k + 1);
         boolean[] gone = new boolean[n];
-        while (!queue.isEmpty()) {
+        while (queue.size > 0) {
             long top = queue.poll();
             int rank = (int) (top >>> 32), left = (int) top;
             int right = next[left];
             if (gone[left] || right < 0) continue;
-            int[] m = merges.get(key(id[left], id[right]));
-            if (m == null || m[0] != rank) continue;
-            id[left] = m[1];
+            if (merges.get(id[left], id[right]) != rank) continue;
+            id[left] = mergedIds[rank];
             end[left] = end[right];
             gone[right] = true;
             next[left] = next[right];
@@ -151,9 +148,90 @@ final class BytePairEncoding implements SubwordModel {
     }
 
     /** Queues the pair (left, right) if it has a merge, ordered by rank, then by the left symbol's position. */
-    private void enqueue(PriorityQueue<Long> queue, int[] id, int left, int right) {
-        int[] m = merges.get(key(id[left], id[right]));
-        if (m != null) queue.add(((long) m[0] << 32) | left);
+    private void enqueue(LongHeap queue, int[] id, int left, int right) {
+        int rank = merges.get(id[left], id[right]);
+        if (rank >= 0) queue.add(((long) rank << 32) | left);
+    }
+
+    /**
+     * Pair of ids to rank, open addressing over a mixed key: boxed {@code Long} keys hash a pair to {@code a ^ b},
+     * which collides for most merges of a large vocabulary.
+     */
+    private static final class PairTable {
+        private final long[] keys;
+        private final int[] ranks;
+        private final int mask;
+
+        PairTable(int entries) {
+            int capacity = Integer.highestOneBit(Math.max(4, entries) * 2 - 1) << 1;
+            keys = new long[capacity];
+            ranks = new int[capacity];
+            Arrays.fill(ranks, -1);
+            mask = capacity - 1;
+        }
+
+        /** A repeated pair keeps its last rank, as the map tokenizers builds does. */
+        void put(int a, int b, int rank) {
+            long key = key(a, b);
+            int slot = slot(key);
+            while (ranks[slot] >= 0 && keys[slot] != key) slot = (slot + 1) & mask;
+            keys[slot] = key;
+            ranks[slot] = rank;
+        }
+
+        /** The pair's rank, or -1. */
+        int get(int a, int b) {
+            long key = key(a, b);
+            for (int slot = slot(key); ranks[slot] >= 0; slot = (slot + 1) & mask) {
+                if (keys[slot] == key) return ranks[slot];
+            }
+            return -1;
+        }
+
+        private static long key(int a, int b) {
+            return ((long) a << 32) | (b & 0xFFFFFFFFL);
+        }
+
+        private int slot(long key) {
+            long h = key * 0x9E3779B97F4A7C15L;
+            return (int) (h ^ (h >>> 32)) & mask;
+        }
+    }
+
+    /** A binary min-heap of longs, without boxing. */
+    private static final class LongHeap {
+        private long[] heap;
+        private int size;
+
+        LongHeap(int capacity) {
+            heap = new long[Math.max(capacity, 4)];
+        }
+
+        void add(long v) {
+            if (size == heap.length) heap = Arrays.copyOf(heap, size * 2);
+            int i = size++;
+            while (i > 0 && heap[(i - 1) >>> 1] > v) {
+                heap[i] = heap[(i - 1) >>> 1];
+                i = (i - 1) >>> 1;
+            }
+            heap[i] = v;
+        }
+
+        long poll() {
+            long top = heap[0];
+            long last = heap[--size];
+            int i = 0;
+            while (true) {
+                int child = 2 * i + 1;
+                if (child >= size) break;
+                if (child + 1 < size && heap[child + 1] < heap[child]) child++;
+                if (heap[child] >= last) break;
+                heap[i] = heap[child];
+                i = child;
+            }
+            heap[i] = last;
+            return top;
+        }
     }
 
     @Override
