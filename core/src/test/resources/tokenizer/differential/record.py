@@ -46,7 +46,8 @@ EXAMPLE_TEXTS = [
     "\u1100\u1161", "o\u0308\u0301", "\u1de0\u1abf", "\u2c5f\u9eaf", "a\u0870b", "\u01c8\u0cf3", "\ua7f2\u0362",
     "\U0001F600 ok", "\u2019", "a" + "\u0301\u0323" * 2000, "x" * 3000, "thequickbrownfox" * 200,
 ]
-EXAMPLE_PAIRS = [("x x x x x x x", "y y y y y y", 6)]
+EXAMPLE_PAIRS = [("x x x x x x x", "y y y y y y", 6),
+                 ("the quick brown fox jumps over the lazy dog " * 22, "a stitch in time saves nine " * 25, 128)]
 EXAMPLE_WORDS = [["199"], ["New", "York"], ["\U0001F600", "ok"]]
 
 
@@ -168,8 +169,8 @@ def record(name):
         "pairs": [encode_pair(tok, a, b, n) for a, b, n in pairs],
         "words": [encode_words(tok, ws) for ws in word_lists],
     }
-    with gzip.open(os.path.join(HERE, name + ".json.gz"), "wt", encoding="utf-8") as f:
-        json.dump(doc, f, ensure_ascii=True, separators=(",", ":"))
+    with gzip.GzipFile(os.path.join(HERE, name + ".json.gz"), "wb", mtime=0) as f:
+        f.write(json.dumps(doc, ensure_ascii=True, separators=(",", ":")).encode("ascii"))
     print(name, len(doc["texts"]), "texts", len(doc["pairs"]), "pairs", len(doc["words"]), "word lists")
 
 
