@@ -21,7 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code log.jsonl}: one JSON object per logged step ({@code "type": "step"}) and per evaluation
+ * {@code log.jsonl}: first the training data ({@code "type": "data"}: real and synthetic examples per label, the
+ * synthetic weight), then one JSON object per logged step ({@code "type": "step"}) and per evaluation
  * ({@code "type": "eval"}), appended and flushed as they happen so a killed run keeps its log. A run that
  * resumes from a checkpoint first drops what the killed run logged after that checkpoint (and a line the kill
  * cut short), so the log of a resumed run holds every step once, as an uninterrupted run's does.
@@ -76,6 +77,13 @@ final class JsonlLog implements TrainingListener, AutoCloseable {
         } catch (IOException e) {
             throw new ModelFileException(file, "cannot continue the training log: " + e.getMessage(), e);
         }
+    }
+
+    /** The first record of a fresh log; at step 0, so a resumed run keeps it. */
+    void trainingData(Report.TrainingData data) {
+        ObjectNode n = JSON.createObjectNode().put("type", "data").put("step", 0);
+        n.setAll(data.json());
+        write(n);
     }
 
     @Override

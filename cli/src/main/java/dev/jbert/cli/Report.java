@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jbert.core.ModelFileException;
+import dev.jbert.core.data.ExampleCounts;
 import dev.jbert.core.metrics.ChunkCounts;
 import dev.jbert.core.metrics.ClassScores;
 import dev.jbert.core.metrics.ClassificationReport;
@@ -22,7 +23,7 @@ import java.util.Map;
 /**
  * The evaluation report a practitioner reads, as {@code report.md} and {@code report.json}: the
  * headline metrics, per-class (or per-entity-type) precision, recall, F1 and support, and the
- * confusion matrix for single-label tasks.
+ * confusion matrix for single-label tasks; after training, the training data: real and synthetic examples per label.
  */
 final class Report {
 
@@ -31,17 +32,73 @@ final class Report {
     private Report() {
     }
 
+    /**
+     * What a model was trained on: the examples per label, real and synthetic, the synthetic examples' loss weight
+     * and the files they came from.
+     *
+     * @param synthetic the synthetic examples' file, or null when there are none
+     */
+    record TrainingData(ExampleCounts counts, Path train, Path synthetic) {
+
+        ObjectNode json() {
+            ObjectNode n = JSON.createObjectNode();
+            n.put("train_file", train.toString()).put("real_examples", counts.realExamples());
+            if (synthetic != null) {
+                n.put("synthetic_file", synthetic.toString()).put("synthetic_examples", counts.syntheticExamples())
+                        .put("synthetic_weight", counts.syntheticWeight());
+            }
+            if (!counts.labels().isEmpty()) {
+                ObjectNode perLabel = n.putObject("per_label");
+                long[] real = counts.real(), generated = counts.synthetic();
+                for (int c = 0; c < real.length; c++) {
+                    ObjectNode label = perLabel.putObject(counts.labels().get(c)).put("real", real[c]);
+                    if (synthetic != null) label.put("synthetic", generated[c]);
+                }
+            }
+            return n;
+        }
+
+        void markdown(StringBuilder md) {
+            md.append("\n## Training data\n\n");
+            if (synthetic == null) {
+                md.append(String.format(Locale.ROOT, "%d examples from %s.%n", counts.realExamples(), train.getFileName()));
+            } else {
+                md.append(String.format(Locale.ROOT, "%d real examples from %s and %d synthetic from %s, each synthetic one"
+                                + " weighing %s in the loss (a real one 1).%n", counts.realExamples(), train.getFileName(),
+                        counts.syntheticExamples(), synthetic.getFileName(), counts.syntheticWeight()));
+            }
+            if (counts.labels().isEmpty()) return;
+            md.append(synthetic == null ? "\n| label | examples |\n|---|---|\n" : "\n| label | real | synthetic |\n|---|---|---|\n");
+            long[] real = counts.real(), generated = counts.synthetic();
+            for (int c = 0; c < real.length; c++) {
+                md.append("| ").append(counts.labels().get(c)).append(" | ").append(real[c]);
+                if (synthetic != null) md.append(" | ").append(generated[c]);
+                md.append(" |\n");
+            }
+        }
+    }
+
     /** Writes both files into {@code dir} and returns the Markdown. */
     static String write(String title, Map<String, Double> metrics, MetricReport report, Path dir) {
-        String markdown = markdown(title, metrics, report);
+        return write(title, metrics, report, null, dir);
+    }
+
+    /** As {@link #write(String, Map, MetricReport, Path)}, with what the model was trained on (null for none). */
+    static String write(String title, Map<String, Double> metrics, MetricReport report, TrainingData trainingData, Path dir) {
+        StringBuilder markdown = new StringBuilder(markdown(title, metrics, report));
+        ObjectNode json = json(metrics, report);
+        if (trainingData != null) {
+            trainingData.markdown(markdown);
+            json.set("training_data", trainingData.json());
+        }
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("report.md"), markdown);
-            Files.writeString(dir.resolve("report.json"), json(metrics, report).toPrettyString());
+            Files.writeString(dir.resolve("report.json"), json.toPrettyString());
         } catch (IOException e) {
             throw new ModelFileException(dir, "cannot write the report: " + e.getMessage(), e);
         }
-        return markdown;
+        return markdown.toString();
     }
 
     static String markdown(String title, Map<String, Double> metrics, MetricReport report) {

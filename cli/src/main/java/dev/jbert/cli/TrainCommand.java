@@ -5,7 +5,9 @@ import dev.jbert.core.nn.Precision;
 import dev.jbert.bert.PretrainedEncoder;
 import dev.jbert.bert.config.Activation;
 import dev.jbert.bert.config.EncoderConfig;
+import dev.jbert.core.data.BalanceCounts;
 import dev.jbert.core.data.EncodedDataset;
+import dev.jbert.core.data.ExampleCounts;
 import dev.jbert.core.data.EpochBatches;
 import dev.jbert.core.data.Sampling;
 import dev.jbert.core.data.SubwordLabels;
@@ -67,6 +69,15 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--validation", description = "Validation file; evaluated every epoch and at the end.")
     Path validation;
+
+    @Option(names = "--synthetic", description = "Generated examples (e.g. from jbert augment) in the --train file's format, columns and task, added to the training set only (never to validation); extra columns or fields (synthetic, generator, prompt, ...) are ignored. Not for --task token.")
+    Path synthetic;
+
+    @Option(names = "--synthetic-weight", description = "Loss weight of each --synthetic example, > 0; real ones weigh 1, and a batch's loss is the weighted mean sum(w*loss)/sum(w), w times the class weight with class weights (default: 1.0).")
+    Double syntheticWeight;
+
+    @Option(names = "--synthetic-counts-for-balance", description = "Count --synthetic examples when --sampling balances classes and when --class-weights, --cb-beta or --pos-weight auto are computed (default: real examples only; with sampling, every synthetic example then joins each epoch once).")
+    boolean syntheticCountsForBalance;
 
     @Option(names = "--task", defaultValue = "single-label", description = "single-label, multi-label, regression or token (default: ${DEFAULT-VALUE}).")
     String task;
@@ -131,12 +142,22 @@ final class TrainCommand implements Callable<Integer> {
         Tokenizer tokenizer = Tokenizer.fromDirectory(folder);
         data.maxSeqLength = PretrainedEncoder.lengthWithinLimit(data.maxSeqLength, EncoderConfig.load(folder.resolve("config.json")), tokenizer);
         SubwordLabels subwords = labelAllTokens ? SubwordLabels.ALL_SUBWORDS : SubwordLabels.FIRST_SUBWORD;
+        BalanceCounts balance = syntheticCountsForBalance ? BalanceCounts.REAL_AND_SYNTHETIC : BalanceCounts.REAL;
+        float weight = syntheticWeight(dataTask);
         EncodedDataset trainSet = Datasets.labelled(train, dataTask, data, null, tokenizer, subwords);
+        if (synthetic != null) {
+            // read with the training labels, so a label the real data lacks stops at its file and line
+            trainSet = trainSet.withSynthetic(Datasets.labelled(synthetic, dataTask, data, trainSet.labels(), tokenizer, subwords), weight);
+            LOG.info("training on {} real and {} synthetic examples from {} (loss weight {})", trainSet.realCount(),
+                    trainSet.syntheticCount(), synthetic, weight);
+        }
+        Report.TrainingData trainingData = dataTask == Task.TOKEN_CLASSIFICATION ? null
+                : new Report.TrainingData(trainSet.exampleCounts(), train, synthetic);
         EncodedDataset validSet = validation == null ? null
                 : Datasets.labelled(validation, dataTask, data, trainSet.labels(), tokenizer, subwords);
         List<String> labels = trainSet.labels() == null ? List.of("LABEL_0") : trainSet.labels().names();
 
-        ClassifierSpec spec = new ClassifierSpec(taskType, labels, headSpec(), loss(taskType, labels, trainSet), replaceHead);
+        ClassifierSpec spec = new ClassifierSpec(taskType, labels, headSpec(), loss(taskType, labels, trainSet, balance), replaceHead);
         ClassifierModel classifier = SavedClassifier.open(folder, spec, seed, freezeEncoder);
         classifier.classifier().precision().forTraining(products);
 
@@ -153,7 +174,7 @@ final class TrainCommand implements Callable<Integer> {
                 .earlyStoppingPatience(earlyStoppingPatience).earlyStoppingThreshold(earlyStoppingThreshold)
                 .seed(seed).build();
 
-        var trainBatches = EpochBatches.of(trainSet, batchSize, Sampling.valueOf(sampling.toUpperCase(java.util.Locale.ROOT)), groupByLength);
+        var trainBatches = EpochBatches.of(trainSet, batchSize, Sampling.valueOf(sampling.toUpperCase(java.util.Locale.ROOT)), groupByLength, balance);
         var validBatches = validSet == null ? null : validSet.batches(evalBatchSize);
         ClassifierEvaluator evaluator = validSet == null ? null : new ClassifierEvaluator(spec, validBatches, Thresholds.global(threshold));
 
@@ -163,6 +184,7 @@ final class TrainCommand implements Callable<Integer> {
         Path logFile = output.resolve("log.jsonl");
         try (JsonlLog log = resumeFrom.isEmpty() ? JsonlLog.fresh(logFile)
                 : JsonlLog.continuedAfter(logFile, Checkpoints.state(resumeFrom.get()).globalStep())) {
+            if (resumeFrom.isEmpty() && trainingData != null) log.trainingData(trainingData);
             List<TrainingListener> listeners = new ArrayList<>(List.of(log));
             listeners.add(System.console() != null ? new ProgressListener() : new LoggingListener(loggingSteps));
             Trainer trainer = new Trainer(classifier, trainBatches, evaluate ? evaluator : null, args, listeners);
@@ -183,7 +205,8 @@ final class TrainCommand implements Callable<Integer> {
             ClassifierEvaluator.Result result = evaluator.evaluateWithReport(classifier);
             Map<String, Double> metrics = new java.util.LinkedHashMap<>(result.metrics());
             if (taskType == TaskType.MULTI_LABEL) metrics.putAll(tuneThresholds(classifier, spec, validSet, validBatches));
-            String md = Report.write("Validation report: " + validation.getFileName(), metrics, result.report(), output);
+            String md = Report.write("Validation report: " + validation.getFileName(), metrics, result.report(),
+                    trainingData, output);
             if (result.report() instanceof dev.jbert.core.metrics.ClassificationReport r) {
                 Plots.confusionMatrix(r.confusionMatrix().toArray(), labels, plots);
             }
@@ -231,16 +254,36 @@ final class TrainCommand implements Callable<Integer> {
         };
     }
 
-    private Loss loss(TaskType taskType, List<String> labels, EncodedDataset trainSet) {
+    /** The --synthetic-weight, checked; usage errors where it, or --synthetic, cannot apply. */
+    private float syntheticWeight(Task dataTask) {
+        if (synthetic == null) {
+            if (syntheticWeight != null || syntheticCountsForBalance) {
+                throw new UsageException((syntheticWeight != null ? "--synthetic-weight" : "--synthetic-counts-for-balance")
+                        + " applies to --synthetic examples, and none are given");
+            }
+            return 1f;
+        }
+        if (dataTask == Task.TOKEN_CLASSIFICATION) {
+            throw new UsageException("--synthetic " + synthetic + ": token classification takes no synthetic examples"
+                    + " (their weight is per example, the token loss per token; jbert augment does not generate them)");
+        }
+        float w = syntheticWeight == null ? 1f : syntheticWeight.floatValue();
+        if (!(w > 0) || Float.isInfinite(w)) {
+            throw new UsageException("--synthetic-weight " + syntheticWeight + ": expected a finite number > 0 (1 weighs a synthetic example as a real one)");
+        }
+        return w;
+    }
+
+    private Loss loss(TaskType taskType, List<String> labels, EncodedDataset trainSet, BalanceCounts balance) {
         String kind = loss != null ? loss : switch (taskType) {
             case SINGLE_LABEL, TOKEN_CLASSIFICATION -> "ce";
             case MULTI_LABEL -> "bce";
             case REGRESSION -> "mse";
         };
         return switch (kind) {
-            case "ce" -> new CrossEntropyLoss(classWeights(labels, trainSet), labelSmoothing);
+            case "ce" -> new CrossEntropyLoss(classWeights(labels, trainSet, balance), labelSmoothing);
             case "focal" -> new FocalLoss(focalGamma, focalAlpha == null ? null : floats(focalAlpha, labels.size(), "--focal-alpha"));
-            case "bce" -> new BceWithLogitsLoss(posWeights(labels, trainSet));
+            case "bce" -> new BceWithLogitsLoss(posWeights(labels, trainSet, balance));
             case "sigmoid-focal" -> new SigmoidFocalLoss(focalGamma, focalAlpha == null ? 0.25 : Double.parseDouble(focalAlpha));
             case "mse" -> new MseLoss();
             default -> throw new UsageException("--loss " + kind + ": expected ce, focal, bce, sigmoid-focal or mse");
@@ -248,39 +291,32 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Class weights for cross entropy, from a strategy over the training labels, a file, or class-balanced β. */
-    private float[] classWeights(List<String> labels, EncodedDataset trainSet) {
-        if (cbBeta != null) return ClassWeights.classBalanced(counts(trainSet, labels.size()), cbBeta).toFloatArray();
+    private float[] classWeights(List<String> labels, EncodedDataset trainSet, BalanceCounts balance) {
+        if (cbBeta != null) return ClassWeights.classBalanced(counts(trainSet).forBalance(balance), cbBeta).toFloatArray();
         if (classWeights == null) return null;
         Path file = Path.of(classWeights);
         if (Files.isRegularFile(file)) return ClassWeightsFile.read(file, labels).toFloatArray();
-        return ClassWeights.compute(ClassWeightStrategy.parse(classWeights), counts(trainSet, labels.size())).toFloatArray();
+        return ClassWeights.compute(ClassWeightStrategy.parse(classWeights), counts(trainSet).forBalance(balance)).toFloatArray();
     }
 
-    private float[] posWeights(List<String> labels, EncodedDataset trainSet) {
+    private float[] posWeights(List<String> labels, EncodedDataset trainSet, BalanceCounts balance) {
         if (posWeight == null) return null;
         if (!posWeight.equals("auto")) return floats(posWeight, labels.size(), "--pos-weight");
-        long[] positives = counts(trainSet, labels.size());
+        long[] positives = counts(trainSet).forBalance(balance);
+        int examples = counts(trainSet).examplesForBalance(balance);
         float[] w = new float[labels.size()];
         for (int c = 0; c < w.length; c++) {
-            w[c] = positives[c] == 0 ? 1f : (float) (trainSet.size() - positives[c]) / positives[c];
+            w[c] = positives[c] == 0 ? 1f : (float) (examples - positives[c]) / positives[c];
         }
         return w;
     }
 
-    /** Examples per class (for multi-label: examples where the class is positive). */
-    private static long[] counts(EncodedDataset set, int numLabels) {
-        long[] n = new long[numLabels];
-        if (set.task() == Task.SINGLE_LABEL) {
-            for (int id : set.classIds()) n[id]++;
-            return n;
-        }
-        if (set.task() != Task.MULTI_LABEL) {
+    /** Examples per class (for multi-label: examples where the class is positive), real and synthetic. */
+    private static ExampleCounts counts(EncodedDataset set) {
+        if (set.task() != Task.SINGLE_LABEL && set.task() != Task.MULTI_LABEL) {
             throw new IllegalArgumentException("class weights and pos_weight need single-label or multi-label data, not " + set.task());
         }
-        for (var b : set.batches(256)) {
-            for (float[] row : b.labels().toFloatMatrix()) for (int c = 0; c < numLabels; c++) if (row[c] > 0.5f) n[c]++;
-        }
-        return n;
+        return set.exampleCounts();
     }
 
     private static float[] floats(String list, int expected, String option) {

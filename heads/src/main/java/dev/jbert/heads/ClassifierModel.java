@@ -120,7 +120,7 @@ public final class ClassifierModel implements TrainableModel {
     public double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
         Pass pass = Pass.training(dropoutSeed, gradients);
         INDArray logits = classifier.logits(batch, pass);
-        return classifier.backward(logits, batch.labels(), scale, pass);
+        return classifier.backward(logits, batch.labels(), batch.exampleWeights(), scale, pass);
     }
 
     @Override
@@ -130,7 +130,7 @@ public final class ClassifierModel implements TrainableModel {
 
     @Override
     public double lossNormalizer(Batch batch) {
-        return classifier.spec().loss().normalizer(batch.labels());
+        return classifier.spec().loss().normalizer(batch.labels(), batch.exampleWeights());
     }
 
     @Override
@@ -140,11 +140,11 @@ public final class ClassifierModel implements TrainableModel {
 
     @Override
     public double evaluationLoss(Batch batch) {
-        return classifier.loss(classifier.logits(batch, Pass.inference()), batch.labels());
+        return classifier.loss(classifier.logits(batch, Pass.inference()), batch.labels(), batch.exampleWeights());
     }
 
     @Override
     public double loss(Batch batch, INDArray logits) {
-        return classifier.loss(logits, batch.labels());
+        return classifier.loss(logits, batch.labels(), batch.exampleWeights());
     }
 }

@@ -29,6 +29,8 @@ public final class EncoderClassifier {
     private final HeadLayout layout;
     private final ClassificationHead head;
     private final LossGraph loss;
+    /** Built at the first batch with example weights (synthetic examples), so runs without them never build it. */
+    private LossGraph weightedLoss;
     private final Map<String, INDArray> parameters;
     private final Slot logitsGradient = new Slot();
     private final Slot firstTokens = new Slot();
@@ -42,7 +44,7 @@ public final class EncoderClassifier {
         this.spec = spec;
         this.layout = layout;
         this.head = head;
-        this.loss = new LossGraph(spec);
+        this.loss = new LossGraph(spec, false);
         Map<String, INDArray> all = new LinkedHashMap<>(encoder.parameters());
         all.putAll(head.parameters());
         this.parameters = Collections.unmodifiableMap(all);
@@ -142,16 +144,31 @@ public final class EncoderClassifier {
 
     /** The loss of logits from {@link #logits} against labels in the layout the task's loss takes. */
     public double loss(INDArray logits, INDArray labels) {
-        return loss.loss(logits, labels);
+        return loss(logits, labels, null);
     }
 
     /**
-     * The backward pass of the last {@link #logits} for the loss against {@code labels}, its gradient scaled by
-     * {@code scale} (1/accumulation steps), adding into the gradients {@code pass} names. Returns the loss.
+     * The loss of logits from {@link #logits} against labels, each example weighing its weight ({@code [B]}, null for
+     * all 1): the weighted mean {@link dev.jbert.heads.loss.Loss#build} describes.
      */
-    public double backward(INDArray logits, INDArray labels, double scale, Pass pass) {
+    public double loss(INDArray logits, INDArray labels, float[] exampleWeights) {
+        return lossGraph(exampleWeights).loss(logits, labels, exampleWeights);
+    }
+
+    private LossGraph lossGraph(float[] exampleWeights) {
+        if (exampleWeights == null) return loss;
+        if (weightedLoss == null) weightedLoss = new LossGraph(spec, true);
+        return weightedLoss;
+    }
+
+    /**
+     * The backward pass of the last {@link #logits} for the loss against {@code labels} (each example weighing its
+     * weight, or 1 when {@code exampleWeights} is null), its gradient scaled by {@code scale} (1/accumulation steps),
+     * adding into the gradients {@code pass} names. Returns the loss.
+     */
+    public double backward(INDArray logits, INDArray labels, float[] exampleWeights, double scale, Pass pass) {
         INDArray dLogits = logitsGradient.get(logits.shape());
-        double value = loss.lossAndGradient(logits, labels, scale, dLogits);
+        double value = lossGraph(exampleWeights).lossAndGradient(logits, labels, exampleWeights, scale, dLogits);
         String encoderPrefix = encoder.family().basePrefix() + ".";
         if (layout.parameterNames().stream().noneMatch(n -> pass.gradient(n) != null) && !pass.trainsAny(encoderPrefix)) return value;
         INDArray dFeatures = head.backward(dLogits, pass);

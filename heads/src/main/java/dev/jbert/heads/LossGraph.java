@@ -21,12 +21,23 @@ final class LossGraph {
 
     static final String LOGITS = "logits";
     static final String LABELS = "labels";
+    static final String EXAMPLE_WEIGHTS = "example_weights";
     static final String LOSS = "loss";
 
     private final SameDiff sd;
     private final String logitsGradient;
+    private final boolean exampleWeighted;
 
-    LossGraph(ClassifierSpec spec) {
+    /**
+     * @param exampleWeighted whether the graph takes per-example weights ({@link dev.jbert.core.data.Batch#exampleWeights()});
+     *                        a graph without them is the loss's plain mean
+     * @throws IllegalArgumentException for example weights on token classification, whose loss averages over tokens
+     */
+    LossGraph(ClassifierSpec spec, boolean exampleWeighted) {
+        if (exampleWeighted && spec.task() == TaskType.TOKEN_CLASSIFICATION) {
+            throw new IllegalArgumentException("example weights are for sequence tasks; token classification's loss averages over tokens");
+        }
+        this.exampleWeighted = exampleWeighted;
         sd = SameDiff.create();
         int c = spec.numLabels();
         // SameDiff differentiates only graphs with a trainable variable: a zero offset makes one, exactly
@@ -39,31 +50,48 @@ final class LossGraph {
             case MULTI_HOT -> sd.placeHolder(LABELS, DataType.FLOAT, -1, c);                      // [B, C]
             case REAL -> sd.placeHolder(LABELS, DataType.FLOAT, -1);                              // [B]
         };
-        sd.identity(LOSS, spec.loss().build(sd, logits, labels, c));
+        SDVariable weights = exampleWeighted ? sd.placeHolder(EXAMPLE_WEIGHTS, DataType.FLOAT, -1) : null;  // [B]
+        sd.identity(LOSS, spec.loss().build(sd, logits, labels, weights, c));
         sd.setLossVariables(LOSS);
         GradientFunction.create(sd);
         logitsGradient = sd.getGradForVariable(LOGITS).name();
     }
 
-    /** The loss of {@code logits [N, C]}. */
-    double loss(INDArray logits, INDArray labels) {
+    /** The loss of {@code logits [N, C]}; {@code exampleWeights} ({@code [B]}) are given exactly when the graph takes them. */
+    double loss(INDArray logits, INDArray labels, float[] exampleWeights) {
         long t = Profiler.start();
-        Map<String, INDArray> out = sd.output(Map.of(LOGITS, logits, LABELS, labels), LOSS);
+        INDArray weights = weights(exampleWeights);
+        Map<String, INDArray> out = sd.output(inputs(logits, labels, weights), LOSS);
         double loss = ReadBack.scalar(out.get(LOSS), ReadBack.Use.LOSS);
         NativeMemory.free(out.values());
+        if (weights != null) NativeMemory.free(weights);
         Profiler.stop(Profiler.Section.LOSS, t);
         return loss;
     }
 
     /** The loss, and its gradient with respect to the logits scaled by {@code scale}, written into {@code dLogits}. */
-    double lossAndGradient(INDArray logits, INDArray labels, double scale, INDArray dLogits) {
+    double lossAndGradient(INDArray logits, INDArray labels, float[] exampleWeights, double scale, INDArray dLogits) {
         long t = Profiler.start();
-        Map<String, INDArray> out = sd.getFunction("grad").output(Map.of(LOGITS, logits, LABELS, labels), LOSS, logitsGradient);
+        INDArray weights = weights(exampleWeights);
+        Map<String, INDArray> out = sd.getFunction("grad").output(inputs(logits, labels, weights), LOSS, logitsGradient);
         double loss = ReadBack.scalar(out.get(LOSS), ReadBack.Use.LOSS);
         INDArray g = out.get(logitsGradient);
         dLogits.assign(scale == 1 ? g : g.muli(scale));
         NativeMemory.free(out.values());
+        if (weights != null) NativeMemory.free(weights);
         Profiler.stop(Profiler.Section.LOSS, t);
         return loss;
+    }
+
+    private INDArray weights(float[] exampleWeights) {
+        if ((exampleWeights != null) != exampleWeighted) {
+            throw new IllegalStateException("a loss graph " + (exampleWeighted ? "with" : "without") + " example weights was given "
+                    + (exampleWeights == null ? "none" : exampleWeights.length));
+        }
+        return exampleWeights == null ? null : Nd4j.createFromArray(exampleWeights);
+    }
+
+    private static Map<String, INDArray> inputs(INDArray logits, INDArray labels, INDArray weights) {
+        return weights == null ? Map.of(LOGITS, logits, LABELS, labels) : Map.of(LOGITS, logits, LABELS, labels, EXAMPLE_WEIGHTS, weights);
     }
 }

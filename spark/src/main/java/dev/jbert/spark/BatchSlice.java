@@ -12,7 +12,7 @@ import java.util.List;
 
 /** Rows of a batch, in a form that serialises without ND4J, for a partition's task. */
 record BatchSlice(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMask, long[] labelShape, int[] intLabels,
-                  float[] floatLabels) implements Serializable {
+                  float[] floatLabels, float[] exampleWeights) implements Serializable {
 
     /**
      * The batch cut into {@code parts} contiguous slices, the first {@code n % parts} one row longer; when the batch
@@ -30,13 +30,14 @@ record BatchSlice(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMask,
     }
 
     private static BatchSlice of(Batch batch, int from, int to) {
-        if (from == to) return new BatchSlice(new int[0][], new int[0][], new int[0][], null, null, null);
+        if (from == to) return new BatchSlice(new int[0][], new int[0][], new int[0][], null, null, null, null);
         INDArray labels = batch.labels().get(NDArrayIndex.interval(from, to)).dup();
         boolean integral = labels.dataType().isIntType();
         return new BatchSlice(Arrays.copyOfRange(batch.inputIds(), from, to), Arrays.copyOfRange(batch.tokenTypeIds(), from, to),
                 Arrays.copyOfRange(batch.attentionMask(), from, to), labels.shape(),
                 integral ? labels.reshape(labels.length()).toIntVector() : null,
-                integral ? null : labels.reshape(labels.length()).toFloatVector());
+                integral ? null : labels.reshape(labels.length()).toFloatVector(),
+                batch.exampleWeights() == null ? null : Arrays.copyOfRange(batch.exampleWeights(), from, to));
     }
 
     boolean isEmpty() {
@@ -47,7 +48,7 @@ record BatchSlice(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMask,
         if (isEmpty()) throw new IllegalStateException("an empty slice has no batch");
         INDArray labels = intLabels != null ? Nd4j.createFromArray(intLabels).reshape(labelShape)
                 : Nd4j.createFromArray(floatLabels).reshape(labelShape);
-        return new Batch(inputIds, tokenTypeIds, attentionMask, labels);
+        return new Batch(inputIds, tokenTypeIds, attentionMask, labels, exampleWeights);
     }
 
     /**

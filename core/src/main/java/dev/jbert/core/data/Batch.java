@@ -7,8 +7,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * padded to one length, and the labels in the layout the task's loss reads (class indices
  * {@code [batch]} or {@code [batch, seq]} as int32 with -100 to ignore, multi-hot
  * {@code [batch, C]} or real values {@code [batch]} as float32), or null when unlabelled.
+ *
+ * <p>{@code exampleWeights} ({@code [batch]}) weigh each example's loss, for synthetic examples that count less (or
+ * more) than real ones; null when every example weighs 1, and then the loss is computed op for op as an unweighted
+ * batch's, so that a run without weights is bit-for-bit what it was before weights existed.
  */
-public record Batch(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMask, INDArray labels) {
+public record Batch(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMask, INDArray labels, float[] exampleWeights) {
 
     public Batch {
         if (inputIds.length == 0) throw new IllegalArgumentException("a batch needs at least one example");
@@ -24,6 +28,22 @@ public record Batch(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMas
         if (labels != null && labels.size(0) != inputIds.length) {
             throw new IllegalArgumentException("labels hold " + labels.size(0) + " rows for a batch of " + inputIds.length);
         }
+        if (exampleWeights != null) {
+            if (exampleWeights.length != inputIds.length) {
+                throw new IllegalArgumentException(exampleWeights.length + " example weights for a batch of " + inputIds.length);
+            }
+            for (int i = 0; i < exampleWeights.length; i++) {
+                if (!(exampleWeights[i] > 0) || Float.isInfinite(exampleWeights[i])) {
+                    throw new IllegalArgumentException("example " + i + " of the batch weighs " + exampleWeights[i]
+                            + "; example weights must be finite and > 0");
+                }
+            }
+        }
+    }
+
+    /** A batch whose examples all weigh 1. */
+    public Batch(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMask, INDArray labels) {
+        this(inputIds, tokenTypeIds, attentionMask, labels, null);
     }
 
     public int size() {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
@@ -27,6 +28,7 @@ import java.util.stream.IntStream;
  * int32 {@code [B]}, multi-label float32 multi-hot {@code [B, C]}, regression float32 {@code [B]}, token
  * classification int32 {@code [B, T]} with {@value #IGNORE_INDEX} on special tokens, padding and (unless
  * {@link SubwordLabels#ALL_SUBWORDS}) continuation subwords. Unlabelled data gives null labels.
+ * Synthetic examples ({@link #withSynthetic}) follow the real ones and carry their loss weight into the batches.
  * Immutable and thread-safe.
  */
 public final class EncodedDataset {
@@ -46,11 +48,16 @@ public final class EncodedDataset {
     private final int padId;
     /** The length every batch is padded to, or 0 to pad each batch to its longest example. */
     private final int fixedLength;
+    /** Examples {@code [0, realCount)} were read from the data; the rest are synthetic, appended by {@link #withSynthetic}. */
+    private final int realCount;
+    private final float syntheticWeight;
+    /** What the fingerprint hashes besides the examples. */
+    private final String settings;
     private final String fingerprint;
 
     private EncodedDataset(Task task, LabelSet labels, List<Encoding> encodings, List<SourceLine> sources,
                            int[] classIds, int[][] classSets, float[] values, int[][] tokenLabels,
-                           Tokenizer tokenizer, EncodeOptions options, String settings) {
+                           int padId, int fixedLength, int realCount, float syntheticWeight, String settings) {
         this.task = task;
         this.labels = labels;
         this.encodings = List.copyOf(encodings);
@@ -59,10 +66,20 @@ public final class EncodedDataset {
         this.classSets = classSets;
         this.values = values;
         this.tokenLabels = tokenLabels;
-        this.padId = tokenizer.padId();
-        this.fixedLength = fixedLength(tokenizer, options, encodings);
-        this.fingerprint = digest(settings + " max_length=" + options.maxLength() + " truncation=" + options.truncation()
-                + " padding=" + options.padding());
+        this.padId = padId;
+        this.fixedLength = fixedLength;
+        this.realCount = realCount;
+        this.syntheticWeight = syntheticWeight;
+        this.settings = settings;
+        this.fingerprint = digest(settings);
+    }
+
+    private static EncodedDataset read(Task task, LabelSet labels, List<Encoding> encodings, List<SourceLine> sources,
+                                       int[] classIds, int[][] classSets, float[] values, int[][] tokenLabels,
+                                       Tokenizer tokenizer, EncodeOptions options, String settings) {
+        return new EncodedDataset(task, labels, encodings, sources, classIds, classSets, values, tokenLabels,
+                tokenizer.padId(), fixedLength(tokenizer, options, encodings), encodings.size(), 1f,
+                settings + " max_length=" + options.maxLength() + " truncation=" + options.truncation() + " padding=" + options.padding());
     }
 
     /**
@@ -118,7 +135,7 @@ public final class EncodedDataset {
         }
         List<SourceLine> sources = examples.stream().map(TextExample::source).toList();
         String settings = "task=" + task + " labelled=" + labelled + " labels=" + (labels == null ? "-" : labels.names());
-        return new EncodedDataset(task, labels, Arrays.asList(encodings), sources, classIds, classSets, values, null,
+        return read(task, labels, Arrays.asList(encodings), sources, classIds, classSets, values, null,
                 tokenizer, options, settings);
     }
 
@@ -155,7 +172,7 @@ public final class EncodedDataset {
         List<SourceLine> sources = examples.stream().map(TokenExample::source).toList();
         String settings = "task=" + Task.TOKEN_CLASSIFICATION + " labelled=" + labelled + " labels="
                 + (labels == null ? "-" : labels.names()) + " subwords=" + subwords;
-        return new EncodedDataset(Task.TOKEN_CLASSIFICATION, labels, Arrays.asList(encodings), sources, null, null, null,
+        return read(Task.TOKEN_CLASSIFICATION, labels, Arrays.asList(encodings), sources, null, null, null,
                 tokenLabels, tokenizer, options, settings);
     }
 
@@ -186,6 +203,74 @@ public final class EncodedDataset {
         return out;
     }
 
+    /**
+     * These examples followed by {@code synthetic}'s, which weigh {@code weight} in the loss (these weigh 1): the
+     * training set with generated examples added. Both must be labelled sequence data of one task and label set,
+     * encoded with the same tokenizer and options. The synthetic examples come last, so indices
+     * {@code [0, realCount())} are the real ones.
+     *
+     * @throws IllegalArgumentException if the weight is not finite and {@code > 0}, the task is token classification,
+     *                                  either set is unlabelled or already holds synthetic examples, or the two disagree
+     *                                  on task, labels or padding
+     */
+    public EncodedDataset withSynthetic(EncodedDataset synthetic, float weight) {
+        if (!(weight > 0) || Float.isInfinite(weight)) {
+            throw new IllegalArgumentException("the synthetic examples' weight must be a finite number > 0, got " + weight);
+        }
+        if (task == Task.TOKEN_CLASSIFICATION || synthetic.task == Task.TOKEN_CLASSIFICATION) {
+            throw new IllegalArgumentException("token classification takes no synthetic examples: their weight is per"
+                    + " example and the token loss averages over tokens");
+        }
+        if (synthetic.task != task) {
+            throw new IllegalArgumentException("synthetic examples of task " + synthetic.task + " for training data of task " + task);
+        }
+        if (!isLabelled() || !synthetic.isLabelled()) {
+            throw new IllegalArgumentException("synthetic examples are added to labelled training data, and must be labelled");
+        }
+        if (syntheticCount() > 0 || synthetic.syntheticCount() > 0) {
+            throw new IllegalArgumentException("synthetic examples are added once, to data read from a file");
+        }
+        if (!Objects.equals(labels, synthetic.labels)) {
+            throw new IllegalArgumentException("the synthetic examples index the labels " + (synthetic.labels == null ? "-"
+                    : synthetic.labels.names()) + ", the training data " + (labels == null ? "-" : labels.names())
+                    + ": read them with the training data's label set");
+        }
+        if (padId != synthetic.padId || fixedLength != synthetic.fixedLength) {
+            throw new IllegalArgumentException("the synthetic examples are padded otherwise than the training data"
+                    + " (pad id " + synthetic.padId + " vs " + padId + ", fixed length " + synthetic.fixedLength + " vs " + fixedLength
+                    + "): encode them with the same tokenizer and options");
+        }
+        return new EncodedDataset(task, labels, concat(encodings, synthetic.encodings), concat(sources, synthetic.sources),
+                classIds == null ? null : concat(classIds, synthetic.classIds),
+                classSets == null ? null : concat(classSets, synthetic.classSets),
+                values == null ? null : concat(values, synthetic.values), null, padId, fixedLength, size(), weight,
+                settings + " synthetic=" + synthetic.size() + " synthetic_weight=" + weight);
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static int[][] concat(int[][] a, int[][] b) {
+        int[][] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     /** Number of examples. */
     public int size() {
         return encodings.size();
@@ -204,6 +289,48 @@ public final class EncodedDataset {
     /** Whether batches carry labels. */
     public boolean isLabelled() {
         return classIds != null || classSets != null || values != null || tokenLabels != null;
+    }
+
+    /** The examples read from the data, indices {@code [0, realCount())}: all of them unless {@link #withSynthetic} added some. */
+    public int realCount() {
+        return realCount;
+    }
+
+    /** The synthetic examples, indices {@code [realCount(), size())}. */
+    public int syntheticCount() {
+        return size() - realCount;
+    }
+
+    /** Whether example {@code i} is synthetic. */
+    public boolean isSynthetic(int i) {
+        return i >= realCount;
+    }
+
+    /** The loss weight of each synthetic example; 1 when there are none. */
+    public float syntheticWeight() {
+        return syntheticWeight;
+    }
+
+    /**
+     * Real and synthetic examples per label (single-label: of the class; multi-label: with the label positive;
+     * regression: totals only).
+     *
+     * @throws IllegalStateException for token classification or unlabelled data
+     */
+    public ExampleCounts exampleCounts() {
+        if (!isLabelled() || task == Task.TOKEN_CLASSIFICATION) {
+            throw new IllegalStateException("example counts exist for labelled sequence data only; this is " + task
+                    + (isLabelled() ? "" : ", unlabelled"));
+        }
+        int numLabels = task.hasClasses() ? labels.size() : 0;
+        long[] real = new long[numLabels], synthetic = new long[numLabels];
+        for (int i = 0; i < size() && numLabels > 0; i++) {
+            long[] counts = isSynthetic(i) ? synthetic : real;
+            if (classIds != null) counts[classIds[i]]++;
+            else for (int c : classSets[i]) counts[c]++;
+        }
+        return new ExampleCounts(numLabels == 0 ? List.of() : labels.names(), real, synthetic, realCount, syntheticCount(),
+                syntheticWeight);
     }
 
     /** Example {@code i}'s encoding, unpadded: tokens, ids, word ids, offsets. */
@@ -280,7 +407,18 @@ public final class EncodedDataset {
             System.arraycopy(e.tokenTypeIds(), 0, types[r], 0, src.length);
             System.arraycopy(e.attentionMask(), 0, mask[r], 0, src.length);
         }
-        return new Batch(ids, types, mask, isLabelled() ? labels(indices, length) : null);
+        return new Batch(ids, types, mask, isLabelled() ? labels(indices, length) : null, exampleWeights(indices));
+    }
+
+    /**
+     * The batch's example weights, or null when all weigh 1: a batch of real examples, or any batch when synthetic
+     * ones weigh 1 too, then takes the unweighted loss exactly as data without synthetic examples does.
+     */
+    private float[] exampleWeights(int[] indices) {
+        if (syntheticWeight == 1f || Arrays.stream(indices).noneMatch(this::isSynthetic)) return null;
+        float[] weights = new float[indices.length];
+        for (int r = 0; r < weights.length; r++) weights[r] = isSynthetic(indices[r]) ? syntheticWeight : 1f;
+        return weights;
     }
 
     private INDArray labels(int[] indices, int length) {

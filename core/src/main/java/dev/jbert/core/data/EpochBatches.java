@@ -23,7 +23,10 @@ import java.util.SplittableRandom;
  * <p>{@link Sampling#NONE} shuffles every example once per epoch; {@link Sampling#OVER} draws as many
  * examples as the dataset holds with replacement, classes balanced (multi-label data: weighed by each example's
  * rarest label); {@link Sampling#UNDER} keeps the
- * rarest class's size of every class. Either way each epoch has the same number of batches.
+ * rarest class's size of every class. Either way each epoch has the same number of batches. Synthetic examples
+ * ({@link EncodedDataset#withSynthetic}) are left out of the balance by default ({@link BalanceCounts#REAL}): the
+ * sampler draws from the real examples as it would without them, and every synthetic example joins each epoch once,
+ * shuffled in with the draws.
  *
  * <p>With length grouping (transformers' {@code group_by_length}, in version 5 {@code train_sampling_strategy=
  * "group_by_length"}) the epoch's order is then cut into mega-batches of {@code min(50, n / (4·batch))} batches,
@@ -39,12 +42,16 @@ public final class EpochBatches implements TrainingData {
     private final Sampling sampling;
     /** Null for {@link Sampling#NONE}. */
     private final EpochSampler sampler;
+    /** The sampler draws from examples {@code [0, balanced)}; those from {@code balanced} on join every epoch once. */
+    private final int balanced;
     private final boolean groupByLength;
     private final int samplesPerEpoch;
     private final String fingerprint;
 
-    private EpochBatches(EncodedDataset data, int batchSize, Sampling sampling, boolean groupByLength) {
-        if (data == null || sampling == null) throw new IllegalArgumentException("data and sampling must not be null");
+    private EpochBatches(EncodedDataset data, int batchSize, Sampling sampling, boolean groupByLength, BalanceCounts counts) {
+        if (data == null || sampling == null || counts == null) {
+            throw new IllegalArgumentException("data, sampling and balance counts must not be null");
+        }
         if (batchSize < 1) throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
         if (!data.isLabelled()) throw new IllegalArgumentException("training data must be labelled");
         boolean balanceable = data.task() == Task.SINGLE_LABEL || (sampling == Sampling.OVER && data.task() == Task.MULTI_LABEL);
@@ -56,16 +63,19 @@ public final class EpochBatches implements TrainingData {
         this.data = data;
         this.batchSize = batchSize;
         this.sampling = sampling;
+        this.balanced = sampling == Sampling.NONE || counts == BalanceCounts.REAL_AND_SYNTHETIC ? data.size() : data.realCount();
         this.sampler = switch (sampling) {
             case NONE -> null;
-            case OVER -> data.task() == Task.MULTI_LABEL ? OverSampler.balancedByRarestLabel(data.classSets(), data.size())
-                    : OverSampler.balanced(data.classIds(), data.size());
-            case UNDER -> UnderSampler.of(data.classIds());
+            case OVER -> data.task() == Task.MULTI_LABEL
+                    ? OverSampler.balancedByRarestLabel(Arrays.copyOf(data.classSets(), balanced), balanced)
+                    : OverSampler.balanced(Arrays.copyOf(data.classIds(), balanced), balanced);
+            case UNDER -> UnderSampler.of(Arrays.copyOf(data.classIds(), balanced));
         };
         this.groupByLength = groupByLength;
-        this.samplesPerEpoch = sampler == null ? data.size() : sampler.numSamples();
+        this.samplesPerEpoch = sampler == null ? data.size() : sampler.numSamples() + data.size() - balanced;
+        boolean countsMatter = sampling != Sampling.NONE && data.syntheticCount() > 0;
         this.fingerprint = digest(data.fingerprint() + " batch_size=" + batchSize + " sampling=" + sampling
-                + (groupByLength ? " group_by_length" : ""));
+                + (countsMatter ? " balance_counts=" + counts : "") + (groupByLength ? " group_by_length" : ""));
     }
 
     /**
@@ -74,31 +84,45 @@ public final class EpochBatches implements TrainingData {
      * @throws IllegalArgumentException if the data is unlabelled, or sampling is asked of data that is not single-label
      */
     public static EpochBatches of(EncodedDataset data, int batchSize, Sampling sampling) {
-        return new EpochBatches(data, batchSize, sampling, false);
+        return new EpochBatches(data, batchSize, sampling, false, BalanceCounts.REAL);
     }
 
     /** As {@link #of(EncodedDataset, int, Sampling)}, grouping examples of similar lengths when asked. */
     public static EpochBatches of(EncodedDataset data, int batchSize, Sampling sampling, boolean groupByLength) {
-        return new EpochBatches(data, batchSize, sampling, groupByLength);
+        return new EpochBatches(data, batchSize, sampling, groupByLength, BalanceCounts.REAL);
+    }
+
+    /** As {@link #of(EncodedDataset, int, Sampling, boolean)}, with synthetic examples in the balance or not. */
+    public static EpochBatches of(EncodedDataset data, int batchSize, Sampling sampling, boolean groupByLength, BalanceCounts counts) {
+        return new EpochBatches(data, batchSize, sampling, groupByLength, counts);
     }
 
     /** The example indices epoch {@code epoch} visits, in order. */
     public int[] order(int epoch, long seed) {
         SplittableRandom rng = new SplittableRandom(seed * 31 + epoch);
         int[] order;
-        if (sampler != null) {
-            order = sampler.sample(rng);
-        } else {
+        if (sampler == null) {
             order = new int[data.size()];
             for (int i = 0; i < order.length; i++) order[i] = i;
-            for (int i = order.length - 1; i > 0; i--) {                       // Fisher-Yates
-                int j = rng.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            shuffle(order, rng);
+        } else if (balanced == data.size()) {
+            order = sampler.sample(rng);
+        } else {
+            int[] drawn = sampler.sample(rng);
+            order = Arrays.copyOf(drawn, samplesPerEpoch);
+            for (int i = balanced, k = drawn.length; i < data.size(); i++, k++) order[k] = i;
+            shuffle(order, rng);
         }
         return groupByLength ? groupedByLength(order) : order;
+    }
+
+    private static void shuffle(int[] order, SplittableRandom rng) {
+        for (int i = order.length - 1; i > 0; i--) {                           // Fisher-Yates
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
     }
 
     private int[] groupedByLength(int[] order) {
@@ -144,7 +168,10 @@ public final class EpochBatches implements TrainingData {
         return (samplesPerEpoch + batchSize - 1) / batchSize;
     }
 
-    /** Examples per epoch: the dataset size, or for undersampling the classes times the rarest class's size. */
+    /**
+     * Examples per epoch: the dataset size, or for undersampling the classes times the rarest class's size (plus the
+     * synthetic examples the balance leaves out).
+     */
     public int samplesPerEpoch() {
         return samplesPerEpoch;
     }

@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * {@code torch.nn.BCEWithLogitsLoss(pos_weight)}, mean over all elements, in torch's stable form
  * {@code (1−y)·x + (1 + (pw−1)·y)·(log(1+e^{−|x|}) + max(−x, 0))}; without pos_weight pw is 1.
- * transformers' multi-label head.
+ * transformers' multi-label head. With example weights, each example's mean over its labels is weighted.
  *
  * @param posWeight per-class weight of the positive term, or null
  */
@@ -18,14 +18,15 @@ public record BceWithLogitsLoss(float[] posWeight) implements Loss {
     }
 
     @Override
-    public SDVariable build(SameDiff sd, SDVariable logits, SDVariable labels, int numClasses) {
+    public SDVariable build(SameDiff sd, SDVariable logits, SDVariable labels, SDVariable exampleWeights, int numClasses) {
         Weights.checkCount("pos_weight", posWeight, numClasses);
         SDVariable y = labels;                                                               // [N, C]
         SDVariable logTerm = logOnePlusExpNeg(sd, logits);
         SDVariable positive = posWeight == null
                 ? logTerm
                 : logTerm.mul(y.mul(sd.constant(Nd4j.createFromArray(posWeight)).sub(1.0)).add(1.0));
-        return y.rsub(1.0).mul(logits).add(positive).mean();
+        SDVariable elementLosses = y.rsub(1.0).mul(logits).add(positive);                    // [N, C]
+        return exampleWeights == null ? elementLosses.mean() : Weights.exampleMean(sd, elementLosses, exampleWeights, numClasses);
     }
 
     /** {@code log(1+e^{−|x|}) + max(−x, 0)} = {@code log(1+e^{−x})}, without overflow. */

@@ -5,7 +5,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
  * Softmax focal loss (Lin et al. 2017), {@code mean_i(−α_{y_i}·(1−p_{y_i})^γ·log p_{y_i})} over
- * rows not ignored. With γ = 0 and no α it is cross entropy.
+ * rows not ignored; with example weights {@code Σ_i w_i·f_i / Σ_i w_i}. With γ = 0 and no α it is cross entropy.
  *
  * @param gamma focusing parameter γ ≥ 0
  * @param alpha per-class α, or null for none
@@ -18,14 +18,20 @@ public record FocalLoss(double gamma, float[] alpha) implements Loss {
     }
 
     @Override
-    public SDVariable build(SameDiff sd, SDVariable logits, SDVariable labels, int numClasses) {
+    public SDVariable build(SameDiff sd, SDVariable logits, SDVariable labels, SDVariable exampleWeights, int numClasses) {
         Weights.checkCount("focal alpha", alpha, numClasses);
         ClassIndexLabels y = ClassIndexLabels.of(sd, labels, numClasses);
         SDVariable logPy = y.pick(sd.nn.logSoftmax(logits));                                  // [N]
         SDVariable modulating = sd.math.pow(sd.math.exp(logPy).rsub(1.0), gamma);            // (1 − p_y)^γ
         SDVariable perRow = logPy.neg().mul(modulating).mul(y.valid());
         if (alpha != null) perRow = perRow.mul(y.perRow(sd, alpha));
-        return perRow.sum().div(y.valid().sum());
+        // α scales the loss but, as in the unweighted mean, not the denominator: only the example weights do
+        SDVariable counted = y.valid();
+        if (exampleWeights != null) {
+            perRow = perRow.mul(exampleWeights);
+            counted = counted.mul(exampleWeights);
+        }
+        return perRow.sum().div(counted.sum());
     }
 
     @Override

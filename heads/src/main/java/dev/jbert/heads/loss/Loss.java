@@ -5,8 +5,6 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.Arrays;
-
 /**
  * A training loss appended to a graph, built from basic SameDiff ops: the {@code sd.loss.*} ops
  * of ND4J 1.0.0-M2.1 ignore the upstream gradient and silently mishandle ignored labels, so none
@@ -15,26 +13,32 @@ import java.util.Arrays;
 public interface Loss {
 
     /**
-     * Adds the loss to {@code sd} and returns it as a scalar.
+     * Adds the loss to {@code sd} and returns it as a scalar. With example weights it is the weighted mean
+     * {@code Σ_i w_i·l_i / Σ_i w_i} over examples, where {@code l_i} is example i's loss (its mean over labels for
+     * multi-label and several-target losses) and {@code w_i} its weight times, for a class-weighted loss, its class's
+     * weight; without them, the loss's own mean, op for op.
      *
-     * @param logits {@code [N, C]} raw scores (for token tasks N = batch·seq)
-     * @param labels     the label placeholder, in the layout {@link #labelKind()} names
-     * @param numClasses C, the head's output width
+     * @param logits         {@code [N, C]} raw scores (for token tasks N = batch·seq)
+     * @param labels         the label placeholder, in the layout {@link #labelKind()} names
+     * @param exampleWeights {@code [N]} per-example weights (sequence tasks only), or null for none
+     * @param numClasses     C, the head's output width
      */
-    SDVariable build(SameDiff sd, SDVariable logits, SDVariable labels, int numClasses);
+    SDVariable build(SameDiff sd, SDVariable logits, SDVariable labels, SDVariable exampleWeights, int numClasses);
 
     /** What the labels placeholder holds. */
     LabelKind labelKind();
 
     /**
-     * The denominator of the mean this loss takes over a batch with these labels: a batch's gradient is then the
-     * sum of its parts' gradients, each scaled by its part's normalizer over the whole's (data-parallel training
-     * splits batches so). Class indices: the rows not ignored; other layouts: every element, as {@code mean()}.
+     * The denominator of the mean this loss takes over a batch with these labels and example weights (null for
+     * none): a batch's gradient is then the sum of its parts' gradients, each scaled by its part's normalizer over
+     * the whole's (data-parallel training splits batches so). Class indices: the weights of the rows not ignored;
+     * other layouts: every element, as {@code mean()}, each weighing its example's weight.
      */
-    default double normalizer(INDArray labels) {
-        if (labelKind() != LabelKind.CLASS_INDEX) return labels.length();
-        int[] ids = ReadBack.ints(labels, ReadBack.Use.LABELS);
-        return Arrays.stream(ids).filter(id -> id != IGNORE_INDEX).count();
+    default double normalizer(INDArray labels, float[] exampleWeights) {
+        if (labelKind() != LabelKind.CLASS_INDEX) {
+            return exampleWeights == null ? labels.length() : Weights.sum(exampleWeights) * (labels.length() / labels.size(0));
+        }
+        return Weights.rowWeightSum(ReadBack.ints(labels, ReadBack.Use.LABELS), exampleWeights, null);
     }
 
     /** Label layouts a loss consumes. */

@@ -6,7 +6,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 /**
  * torchvision's {@code sigmoid_focal_loss(reduction="mean")}: binary cross entropy per element
  * times {@code (1−p_t)^γ}, times {@code α_t = α·y + (1−α)·(1−y)} when α ≥ 0, averaged over all
- * elements. For multi-label heads.
+ * elements (with example weights, each example's mean over its labels weighted). For multi-label heads.
  *
  * @param gamma γ ≥ 0 (torchvision's default 2)
  * @param alpha α in [0, 1], or a negative value for no weighting (torchvision's convention)
@@ -19,14 +19,14 @@ public record SigmoidFocalLoss(double gamma, double alpha) implements Loss {
     }
 
     @Override
-    public SDVariable build(SameDiff sd, SDVariable logits, SDVariable labels, int numClasses) {
+    public SDVariable build(SameDiff sd, SDVariable logits, SDVariable labels, SDVariable exampleWeights, int numClasses) {
         SDVariable y = labels;                                                               // [N, C]
         SDVariable p = sd.nn.sigmoid(logits);
         SDVariable ce = y.rsub(1.0).mul(logits).add(BceWithLogitsLoss.logOnePlusExpNeg(sd, logits));
         SDVariable pT = p.mul(y).add(p.rsub(1.0).mul(y.rsub(1.0)));
         SDVariable loss = ce.mul(sd.math.pow(pT.rsub(1.0), gamma));
         if (alpha >= 0) loss = loss.mul(y.mul(alpha).add(y.rsub(1.0).mul(1 - alpha)));
-        return loss.mean();
+        return exampleWeights == null ? loss.mean() : Weights.exampleMean(sd, loss, exampleWeights, numClasses);
     }
 
     @Override
