@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "jbert", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "jbert 0.1.0",
         description = "Fine-tune and run encoder classifiers on the JVM, offline.",
         footer = {"", "Exit codes: 0 success, 1 bad input (file, model, data; diverged training), 2 bad usage (options)."},
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ServeCommand.class, TokenizeCommand.class, BenchCommand.class, DoctorCommand.class,
+        subcommands = {TrainCommand.class, AugmentCommand.class, EvalCommand.class, PredictCommand.class, ServeCommand.class, TokenizeCommand.class, BenchCommand.class, DoctorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
@@ -39,7 +39,7 @@ public final class Main {
             }
             if (e instanceof ModelFileException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
                     || e instanceof dev.jbert.core.train.TrainingDivergedException || e instanceof UnsupportedPrecisionException
-                    || e instanceof BackendUnavailableException) {
+                    || e instanceof BackendUnavailableException || e instanceof dev.jbert.core.augment.ChatEndpoint.EndpointException) {
                 commandLine.getErr().println("error: " + e.getMessage());
                 return BAD_INPUT;
             }
