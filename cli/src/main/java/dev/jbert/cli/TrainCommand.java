@@ -201,9 +201,10 @@ final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(plots);
         Plots.lossAndLearningRate(state.steps(), plots);
         Plots.metric(state.evaluations(), metric, plots);
+        Map<String, Double> metrics = null;
         if (evaluator != null) {
             ClassifierEvaluator.Result result = evaluator.evaluateWithReport(classifier);
-            Map<String, Double> metrics = new java.util.LinkedHashMap<>(result.metrics());
+            metrics = new java.util.LinkedHashMap<>(result.metrics());
             if (taskType == TaskType.MULTI_LABEL) metrics.putAll(tuneThresholds(classifier, spec, validSet, validBatches));
             String md = Report.write("Validation report: " + validation.getFileName(), metrics, result.report(),
                     trainingData, output);
@@ -213,7 +214,27 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println(md);
             System.out.printf("validation %s: %.4f%n", metric, metrics.get(metric));
         }
+        new ModelCard(model, task, taskType == TaskType.REGRESSION ? List.of() : labels, trainingData, recipe(products), metrics,
+                validation).write(output);
         return 0;
+    }
+
+    /** The settings the model card lists. */
+    private Map<String, String> recipe(Precision products) {
+        Map<String, String> r = new java.util.LinkedHashMap<>();
+        r.put("epochs", maxSteps > 0 ? maxSteps + " steps" : Integer.toString(epochs));
+        r.put("batch size", batchSize + (accumulation > 1 ? " × " + accumulation + " accumulated" : ""));
+        r.put("learning rate", learningRate + ", " + scheduler + " schedule, warm-up " + (warmupSteps > 0 ? warmupSteps + " steps" : "ratio " + warmupRatio));
+        r.put("weight decay", Double.toString(weightDecay));
+        r.put("max grad norm", Double.toString(maxGradNorm));
+        r.put("max sequence length", Integer.toString(data.maxSeqLength));
+        r.put("loss", loss == null ? "the task's default" : loss);
+        if (classWeights != null) r.put("class weights", classWeights);
+        if (cbBeta != null) r.put("class-balanced beta", cbBeta.toString());
+        if (!sampling.equals("none")) r.put("sampling", sampling);
+        r.put("precision", products.name().toLowerCase(java.util.Locale.ROOT));
+        r.put("seed", Long.toString(seed));
+        return r;
     }
 
     /** Per-class thresholds tuned on the validation set, saved beside the model for predict. */

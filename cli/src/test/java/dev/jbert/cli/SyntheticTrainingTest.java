@@ -95,6 +95,10 @@ class SyntheticTrainingTest {
 
         String md = Files.readString(out.resolve("report.md"));
         assertTrue(md.contains("| pos | 3 | 4 |") && md.contains("weighing 2.5"), md);
+        String card = Files.readString(out.resolve("README.md"));
+        assertTrue(card.startsWith("---\nlibrary_name: jbert\n") && card.contains("- synthetic-data"), card);
+        assertTrue(card.contains("| pos | 3 | 4 |") && card.contains("weighing 2.5") && card.contains("## Evaluation"),
+                "the model card says what the model was trained on: " + card);
 
         JsonNode first = JSON.readTree(Files.readAllLines(out.resolve("log.jsonl")).get(0));
         assertEquals("data", first.get("type").asText());
