@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
+import static dev.jbert.core.tokenizer.Fixtures.charOffsets;
+import static dev.jbert.core.tokenizer.Fixtures.strings;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -155,22 +157,5 @@ class DifferentialTokenizerTest {
         } catch (Exception e) {
             throw new IllegalStateException("no test resource " + relative, e);
         }
-    }
-
-    private static List<String> strings(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(n -> out.add(n.asText()));
-        return out;
-    }
-
-    /** Python's code point offsets as the Java char offsets an {@link Encoding} reports. */
-    private static List<Offset> charOffsets(String text, JsonNode offsets) {
-        List<Offset> out = new ArrayList<>();
-        int codePoints = text.codePointCount(0, text.length());
-        for (JsonNode o : offsets) {
-            int s = o.get(0).asInt(), e = o.get(1).asInt();
-            out.add(new Offset(text.offsetByCodePoints(0, Math.min(s, codePoints)), text.offsetByCodePoints(0, Math.min(e, codePoints))));
-        }
-        return out;
     }
 }

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
+import static dev.jbert.core.tokenizer.Fixtures.charOffsets;
+import static dev.jbert.core.tokenizer.Fixtures.strings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -131,26 +133,9 @@ class FamilyTokenizerCasesTest {
         return out;
     }
 
-    private static List<String> strings(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(n -> out.add(n.asText()));
-        return out;
-    }
-
     private static int[] wordIds(JsonNode array) {
         int[] out = new int[array.size()];
         for (int i = 0; i < out.length; i++) out[i] = array.get(i).isNull() ? Encoding.NONE : array.get(i).asInt();
-        return out;
-    }
-
-    /** Python's code point offsets as the Java char offsets an {@link Encoding} reports. */
-    private static List<Offset> charOffsets(String text, JsonNode offsets) {
-        List<Offset> out = new ArrayList<>();
-        int codePoints = text.codePointCount(0, text.length());
-        for (JsonNode o : offsets) {
-            int s = o.get(0).asInt(), e = o.get(1).asInt();
-            out.add(new Offset(text.offsetByCodePoints(0, Math.min(s, codePoints)), text.offsetByCodePoints(0, Math.min(e, codePoints))));
-        }
         return out;
     }
 }

@@ -45,6 +45,17 @@ final class Fixtures {
         return out;
     }
 
+    /** Python's code point offsets (as transformers reports them) as the Java char offsets an {@link Encoding} reports. */
+    static List<Offset> charOffsets(String text, JsonNode offsets) {
+        List<Offset> out = new java.util.ArrayList<>();
+        int codePoints = text.codePointCount(0, text.length());
+        for (JsonNode o : offsets) {
+            int s = o.get(0).asInt(), e = o.get(1).asInt();
+            out.add(new Offset(text.offsetByCodePoints(0, Math.min(s, codePoints)), text.offsetByCodePoints(0, Math.min(e, codePoints))));
+        }
+        return out;
+    }
+
     static int[] ints(JsonNode array) {
         int[] out = new int[array.size()];
         for (int i = 0; i < out.length; i++) {
