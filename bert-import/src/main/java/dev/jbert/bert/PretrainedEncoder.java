@@ -8,6 +8,7 @@ import dev.jbert.bert.model.Family;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.Encoding;
+import dev.jbert.core.nd4j.NativeMemory;
 import dev.jbert.core.nn.Pass;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -27,14 +28,18 @@ import java.util.function.Predicate;
  * List<Encoding> batch = bert.tokenizer().encodeBatch(texts, EncodeOptions.dynamicPadding(128));
  * PretrainedEncoder.Output out = bert.forward(batch);   // last_hidden_state [B, T, H], pooler_output [B, H]
  * }</pre>
+ *
+ * <p>It holds the encoder's weights in native memory: {@link #close()} frees them, after which it cannot be used; use
+ * it in try-with-resources. Not thread-safe: one thread runs {@link #forward} at a time.
  */
-public final class PretrainedEncoder {
+public final class PretrainedEncoder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PretrainedEncoder.class);
 
     private final EncoderConfig config;
     private final Tokenizer tokenizer;
     private final Encoder model;
+    private boolean closed;
 
     /** The encoder's outputs for one batch. */
     public record Output(INDArray lastHiddenState, Optional<INDArray> pooledOutput) {
@@ -44,6 +49,15 @@ public final class PretrainedEncoder {
         this.config = config;
         this.tokenizer = tokenizer;
         this.model = model;
+    }
+
+    /** Frees the encoder's native memory (weights, activations); closing twice does nothing. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        model.release();
+        NativeMemory.free(model.parameters().values());
     }
 
     /**

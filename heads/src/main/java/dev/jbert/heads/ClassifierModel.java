@@ -27,10 +27,15 @@ import java.util.function.Predicate;
  *
  * <p>The word-embedding table's gradient is dense, as torch's is (zero rows included), so AdamW moves every row
  * exactly as torch would; the padding row gets none, as {@code nn.Embedding(padding_idx)} does.
+ *
+ * <p>It holds native memory (parameters, activations, gradients): {@link #close()} frees it, after which the model
+ * cannot be used; use it in try-with-resources. Not thread-safe: one thread trains or evaluates it at a time (for
+ * concurrent inference, load the saved folder into a {@code TextClassifier}).
  */
-public final class ClassifierModel implements TrainableModel {
+public final class ClassifierModel implements TrainableModel, AutoCloseable {
 
     private final EncoderClassifier classifier;
+    private boolean closed;
     private final Tokenizer tokenizer;
     private final Map<String, INDArray> trainable;
 
@@ -55,6 +60,14 @@ public final class ClassifierModel implements TrainableModel {
 
     public EncoderClassifier classifier() {
         return classifier;
+    }
+
+    /** Frees the model's native memory; closing twice does nothing. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        classifier.free();
     }
 
     public Tokenizer tokenizer() {

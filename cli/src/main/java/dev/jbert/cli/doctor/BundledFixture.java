@@ -104,7 +104,7 @@ final class BundledFixture {
         out.add(new Result("gradients", gradients(model, batch, ref.has("gradients") ? ref.get("gradients") : ref.get("gradients_cross_entropy")),
                 1e-4));
         out.add(trajectory(steps, scratch));
-        model.classifier().free();
+        model.close();
         return out;
     }
 
@@ -178,7 +178,7 @@ final class BundledFixture {
             worst = Math.max(worst, Math.abs(log.get(k).loss() - loss) / Math.abs(loss));
             worst = Math.max(worst, Math.abs(log.get(k).gradNorm() - norm) / Math.abs(norm));
         }
-        model.classifier().free();
+        model.close();
         FileTrees.delete(scratch.resolve(family + "-trainer"));
         return new Result(steps + " Trainer steps (losses, gradient norms)", worst, 1e-4);
     }

@@ -106,6 +106,17 @@ public record TrainingArguments(
         return new Builder(outputDir);
     }
 
+    /**
+     * These arguments for a run without validation data: no evaluation, so no best model to load at the end (early
+     * stopping, which needs evaluations, off too).
+     */
+    public TrainingArguments withoutEvaluation() {
+        return new TrainingArguments(outputDir, numTrainEpochs, maxSteps, learningRate, weightDecay, adamBeta1, adamBeta2, adamEpsilon,
+                maxGradNorm, gradientAccumulationSteps, lrSchedulerType, warmupRatio, warmupSteps, IntervalStrategy.NO, evalSteps,
+                saveStrategy, saveSteps, saveTotalLimit, loggingSteps, metricForBestModel, greaterIsBetter, false, 0,
+                earlyStoppingThreshold, seed, skipNonFiniteSteps);
+    }
+
     /** Defaults as transformers' TrainingArguments, except evaluation and saving, which default to every epoch. */
     public static final class Builder {
         private final Path outputDir;
