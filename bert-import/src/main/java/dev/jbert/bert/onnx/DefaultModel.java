@@ -177,24 +177,22 @@ public final class DefaultModel {
 
     /** jbert's version, as the build wrote it into {@code jbert-version.properties}. */
     static String jbertVersion() {
-        try (InputStream in = DefaultModel.class.getResourceAsStream("/dev/jbert/bert/jbert-version.properties")) {
-            if (in == null) return "<jbert's version>";
-            Properties p = new Properties();
-            p.load(in);
-            return p.getProperty("version", "<jbert's version>");
-        } catch (IOException e) {
-            return "<jbert's version>";
-        }
+        return version(DefaultModel.class.getClassLoader(), "dev/jbert/bert/jbert-version.properties", "<jbert's version>");
     }
 
     private static String artifactVersion(ClassLoader cl) {
-        try (InputStream in = cl.getResourceAsStream(POM_PROPERTIES)) {
-            if (in == null) return "unknown";
+        return version(cl, POM_PROPERTIES, "unknown");
+    }
+
+    /** The {@code version} of a properties resource, or {@code unknown} when it cannot be read. */
+    private static String version(ClassLoader cl, String resource, String unknown) {
+        try (InputStream in = cl.getResourceAsStream(resource)) {
+            if (in == null) return unknown;
             Properties p = new Properties();
             p.load(in);
-            return p.getProperty("version", "unknown");
+            return p.getProperty("version", unknown);
         } catch (IOException e) {
-            return "unknown";
+            return unknown;
         }
     }
 
