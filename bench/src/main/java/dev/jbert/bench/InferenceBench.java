@@ -1,5 +1,6 @@
 package dev.jbert.bench;
 
+import dev.jbert.core.data.Task;
 import dev.jbert.bench.harness.ModelShape;
 import dev.jbert.bench.harness.ProcessMemory;
 
@@ -11,7 +12,6 @@ import dev.jbert.heads.EncoderClassifier;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
-import dev.jbert.heads.TaskType;
 import dev.jbert.heads.inference.InferenceOptions;
 import dev.jbert.heads.inference.InferenceStats;
 import dev.jbert.heads.inference.TextClassifier;
@@ -162,7 +162,7 @@ public final class InferenceBench {
      * as a Hugging Face folder: a model to measure, not to predict with.
      */
     public static void saveRandomModel(ModelShape shape, Path dir) {
-        ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, List.of("negative", "positive"));
+        ClassifierSpec spec = ClassifierSpec.of(Task.SINGLE_LABEL, List.of("negative", "positive"));
         EncoderClassifier classifier = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02), spec, 1);
         List<String> tokens = new ArrayList<>(Arrays.asList("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
         for (int i = tokens.size(); i < shape.vocab(); i++) tokens.add("w" + i);
@@ -179,7 +179,7 @@ public final class InferenceBench {
             System.out.println("no trained head in " + folder + " (" + noHead.getMessage().lines().findFirst().orElse("")
                     + "): adding a random 2-label head");
             Path dir = Files.createTempDirectory("jbert-inference-bench");
-            ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, List.of("negative", "positive"));
+            ClassifierSpec spec = ClassifierSpec.of(Task.SINGLE_LABEL, List.of("negative", "positive"));
             SavedClassifier.open(folder, spec, 1, false).save(dir);
             return dir;
         }

@@ -1,5 +1,6 @@
 package dev.jbert.bench;
 
+import dev.jbert.core.data.Task;
 import dev.jbert.bench.harness.ProcessMemory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +22,6 @@ import dev.jbert.core.train.TrainingListener;
 import dev.jbert.heads.EncoderClassifier;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
-import dev.jbert.heads.TaskType;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
@@ -52,7 +52,7 @@ public final class TrainingLoopBench {
         EncoderConfig config = EncoderConfig.fromJson(new ObjectMapper().readTree("""
                 {"vocab_size": %d, "hidden_size": 128, "num_hidden_layers": 2, "num_attention_heads": 2,
                  "intermediate_size": 512, "max_position_embeddings": 512}""".formatted(vocab)));
-        ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, 2);
+        ClassifierSpec spec = ClassifierSpec.of(Task.SINGLE_LABEL, 2);
         EncoderClassifier classifier = EncoderClassifier.build(config, new RandomWeights(1, 0.02), spec, 1);
         ClassifierModel model = new ClassifierModel(classifier, syntheticTokenizer(vocab), name -> true);
 

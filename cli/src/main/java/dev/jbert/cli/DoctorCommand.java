@@ -1,5 +1,6 @@
 package dev.jbert.cli;
 
+import dev.jbert.core.data.Task;
 import dev.jbert.bench.harness.Harness;
 import dev.jbert.bench.harness.ModelShape;
 import dev.jbert.bench.harness.ProcessMemory;
@@ -16,7 +17,6 @@ import dev.jbert.core.train.optim.AdamWConfig;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.EncoderClassifier;
-import dev.jbert.heads.TaskType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -106,7 +106,7 @@ final class DoctorCommand implements Callable<Integer> {
         int batch = shape.hidden() >= 768 ? 8 : 32;
         long deviceBefore = Doctor.freeDeviceMemory();
         double rssBefore = ProcessMemory.residentMegabytes();
-        EncoderClassifier graph = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02), ClassifierSpec.of(TaskType.SINGLE_LABEL, 2), 1);
+        EncoderClassifier graph = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02), ClassifierSpec.of(Task.SINGLE_LABEL, 2), 1);
         ClassifierModel model = new ClassifierModel(graph, null, name -> true);
         Map<String, INDArray> grads = new LinkedHashMap<>();
         model.trainableParameters().forEach((n, p) -> grads.put(n, p.ulike().assign(0)));

@@ -13,7 +13,6 @@ import dev.jbert.heads.predict.Thresholds;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
-import dev.jbert.heads.TaskType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,8 +55,8 @@ final class EvalCommand implements Callable<Integer> {
         classifier.classifier().precision().forInference(products);
         data.maxSeqLength = PretrainedEncoder.lengthWithinLimit(data.maxSeqLength, EncoderConfig.load(model.resolve("config.json")),
                 classifier.tokenizer());
-        Task task = Task.valueOf(spec.task().name());
-        LabelSet labels = spec.task() == TaskType.REGRESSION ? null : LabelSet.of(spec.labels());
+        Task task = spec.task();
+        LabelSet labels = spec.task() == Task.REGRESSION ? null : LabelSet.of(spec.labels());
         EncodedDataset set = Datasets.labelled(file, task, data, labels, classifier.tokenizer(), SubwordLabels.FIRST_SUBWORD);
         ClassifierEvaluator.Result result = new ClassifierEvaluator(spec, set.batches(batchSize), thresholds()).evaluateWithReport(classifier);
         String title = "Evaluation of " + model.getFileName() + " on " + file.getFileName()

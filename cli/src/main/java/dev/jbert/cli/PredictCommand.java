@@ -7,7 +7,6 @@ import dev.jbert.core.ModelFileException;
 import dev.jbert.core.data.Task;
 import dev.jbert.core.data.TextExample;
 import dev.jbert.heads.SavedClassifier;
-import dev.jbert.heads.TaskType;
 import dev.jbert.heads.inference.Classification;
 import dev.jbert.heads.inference.Entities;
 import dev.jbert.heads.inference.InferenceOptions;
@@ -64,8 +63,8 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         NativeBackend.init();
         AggregationStrategy strategy = Options.aggregation(aggregation);
-        TaskType taskType = SavedClassifier.specOf(model).task();
-        List<TextExample> examples = Datasets.unlabelled(input, Task.valueOf(taskType.name()), data);
+        Task taskType = SavedClassifier.specOf(model).task();
+        List<TextExample> examples = Datasets.unlabelled(input, taskType, data);
         // one caller: no point waiting for others to fill a batch
         InferenceOptions options = InferenceOptions.defaults().withMaxBatchSize(batchSize).withMaxWait(Duration.ZERO)
                 .withMaxLength(data.maxSeqLength).withThreshold(threshold).withAggregation(strategy).withPrecision(precision.choose(false));
@@ -78,7 +77,7 @@ final class PredictCommand implements Callable<Integer> {
                 List<TextExample> chunk = examples.subList(from, Math.min(examples.size(), from + batchSize));
                 List<ObjectNode> lines;
                 try {
-                    lines = taskType == TaskType.TOKEN_CLASSIFICATION ? entities(classifier, chunk, strategy) : classify(classifier, chunk, labels);
+                    lines = taskType == Task.TOKEN_CLASSIFICATION ? entities(classifier, chunk, strategy) : classify(classifier, chunk, labels);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(input + ", rows from line " + chunk.get(0).source().line() + ": " + e.getMessage(), e);
                 }

@@ -30,7 +30,6 @@ import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.HeadSpec;
 import dev.jbert.heads.SavedClassifier;
-import dev.jbert.heads.TaskType;
 import dev.jbert.heads.loss.BceWithLogitsLoss;
 import dev.jbert.heads.loss.CrossEntropyLoss;
 import dev.jbert.heads.loss.FocalLoss;
@@ -137,7 +136,6 @@ final class TrainCommand implements Callable<Integer> {
         NativeBackend.init();
         Precision products = precision.choose(true);
         Task dataTask = Task.parse(task);
-        TaskType taskType = TaskType.valueOf(dataTask.name());
         Path folder = Models.folder(model);
         Tokenizer tokenizer = Tokenizer.fromDirectory(folder);
         data.maxSeqLength = PretrainedEncoder.lengthWithinLimit(data.maxSeqLength, EncoderConfig.load(folder.resolve("config.json")), tokenizer);
@@ -157,11 +155,11 @@ final class TrainCommand implements Callable<Integer> {
                 : Datasets.labelled(validation, dataTask, data, trainSet.labels(), tokenizer, subwords);
         List<String> labels = trainSet.labels() == null ? List.of("LABEL_0") : trainSet.labels().names();
 
-        ClassifierSpec spec = new ClassifierSpec(taskType, labels, headSpec(), loss(taskType, labels, trainSet, balance), replaceHead);
+        ClassifierSpec spec = new ClassifierSpec(dataTask, labels, headSpec(), loss(dataTask, labels, trainSet, balance), replaceHead);
         ClassifierModel classifier = SavedClassifier.open(folder, spec, seed, freezeEncoder);
         classifier.classifier().precision().forTraining(products);
 
-        String metric = metricForBestModel != null ? metricForBestModel : defaultMetric(taskType);
+        String metric = metricForBestModel != null ? metricForBestModel : defaultMetric(dataTask);
         boolean evaluate = validSet != null && !evalStrategy.equals("no");
         TrainingArguments args = TrainingArguments.builder(output)
                 .numTrainEpochs(epochs).maxSteps(maxSteps).learningRate(learningRate).weightDecay(weightDecay)
@@ -205,7 +203,7 @@ final class TrainCommand implements Callable<Integer> {
         if (evaluator != null) {
             ClassifierEvaluator.Result result = evaluator.evaluateWithReport(classifier);
             metrics = new java.util.LinkedHashMap<>(result.metrics());
-            if (taskType == TaskType.MULTI_LABEL) metrics.putAll(tuneThresholds(classifier, spec, validSet, validBatches));
+            if (dataTask == Task.MULTI_LABEL) metrics.putAll(tuneThresholds(classifier, spec, validSet, validBatches));
             String md = Report.write("Validation report: " + validation.getFileName(), metrics, result.report(),
                     trainingData, output);
             if (result.report() instanceof dev.jbert.core.metrics.ClassificationReport r) {
@@ -214,7 +212,7 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println(md);
             System.out.printf("validation %s: %.4f%n", metric, metrics.get(metric));
         }
-        new ModelCard(model, task, taskType == TaskType.REGRESSION ? List.of() : labels, trainingData, recipe(products), metrics,
+        new ModelCard(model, task, dataTask == Task.REGRESSION ? List.of() : labels, trainingData, recipe(products), metrics,
                 validation).write(output);
         return 0;
     }
@@ -295,8 +293,8 @@ final class TrainCommand implements Callable<Integer> {
         return w;
     }
 
-    private Loss loss(TaskType taskType, List<String> labels, EncodedDataset trainSet, BalanceCounts balance) {
-        String kind = loss != null ? loss : switch (taskType) {
+    private Loss loss(Task dataTask, List<String> labels, EncodedDataset trainSet, BalanceCounts balance) {
+        String kind = loss != null ? loss : switch (dataTask) {
             case SINGLE_LABEL, TOKEN_CLASSIFICATION -> "ce";
             case MULTI_LABEL -> "bce";
             case REGRESSION -> "mse";
@@ -350,7 +348,7 @@ final class TrainCommand implements Callable<Integer> {
         return f;
     }
 
-    static String defaultMetric(TaskType task) {
+    static String defaultMetric(Task task) {
         return switch (task) {
             case SINGLE_LABEL -> "accuracy";
             case MULTI_LABEL -> "f1_micro";

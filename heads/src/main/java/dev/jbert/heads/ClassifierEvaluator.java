@@ -1,5 +1,6 @@
 package dev.jbert.heads;
 
+import dev.jbert.core.data.Task;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.metrics.ClassificationMetrics;
 import dev.jbert.core.metrics.ConllEval;
@@ -44,7 +45,7 @@ public final class ClassifierEvaluator implements Evaluator {
         if (thresholds == null) throw new IllegalArgumentException("thresholds must not be null");
         this.spec = spec;
         this.batches = List.copyOf(validation);
-        this.thresholds = spec.task() == TaskType.MULTI_LABEL ? thresholds.requireLabels(spec.labels()) : thresholds;
+        this.thresholds = spec.task() == Task.MULTI_LABEL ? thresholds.requireLabels(spec.labels()) : thresholds;
     }
 
     @Override
@@ -139,7 +140,7 @@ public final class ClassifierEvaluator implements Evaluator {
      * sentences of all its parts together, since entity F1 is not an average of the parts' F1s.
      */
     public TagSequences tokenTags(TrainableModel model) {
-        if (spec.task() != TaskType.TOKEN_CLASSIFICATION) throw new IllegalStateException("tags are for token classification, not " + spec.task());
+        if (spec.task() != Task.TOKEN_CLASSIFICATION) throw new IllegalStateException("tags are for token classification, not " + spec.task());
         List<INDArray> logits = new ArrayList<>();
         for (Batch b : batches) logits.add(model.predict(b));
         return tags(logits);

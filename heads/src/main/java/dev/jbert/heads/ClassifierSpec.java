@@ -1,5 +1,6 @@
 package dev.jbert.heads;
 
+import dev.jbert.core.data.Task;
 import dev.jbert.heads.loss.BceWithLogitsLoss;
 import dev.jbert.heads.loss.CrossEntropyLoss;
 import dev.jbert.heads.loss.Loss;
@@ -18,7 +19,7 @@ import java.util.stream.IntStream;
  * @param loss        the training loss; its label layout must suit the task
  * @param replaceHead whether a checkpoint head of another shape may be discarded for a new one
  */
-public record ClassifierSpec(TaskType task, List<String> labels, HeadSpec head, Loss loss, boolean replaceHead) {
+public record ClassifierSpec(Task task, List<String> labels, HeadSpec head, Loss loss, boolean replaceHead) {
 
     public ClassifierSpec {
         if (task == null || labels == null || head == null || loss == null) {
@@ -28,10 +29,10 @@ public record ClassifierSpec(TaskType task, List<String> labels, HeadSpec head, 
         int numLabels = labels.size();
         if (numLabels < 1) throw new IllegalArgumentException("a classifier needs at least one label");
         if (new HashSet<>(labels).size() != numLabels) throw new IllegalArgumentException("label names must be distinct: " + labels);
-        if (task == TaskType.REGRESSION && numLabels != 1) {
+        if (task == Task.REGRESSION && numLabels != 1) {
             throw new IllegalArgumentException("regression predicts one value; got " + numLabels + " labels");
         }
-        if ((task == TaskType.SINGLE_LABEL || task == TaskType.TOKEN_CLASSIFICATION) && numLabels < 2) {
+        if ((task == Task.SINGLE_LABEL || task == Task.TOKEN_CLASSIFICATION) && numLabels < 2) {
             throw new IllegalArgumentException(task + " needs at least 2 labels, got " + numLabels);
         }
         Loss.LabelKind expected = labelKind(task);
@@ -42,12 +43,12 @@ public record ClassifierSpec(TaskType task, List<String> labels, HeadSpec head, 
     }
 
     /** The task with transformers' default loss, the family's own head and the given label names. */
-    public static ClassifierSpec of(TaskType task, List<String> labels) {
+    public static ClassifierSpec of(Task task, List<String> labels) {
         return new ClassifierSpec(task, labels, HeadSpec.nativeHead(), defaultLoss(task), false);
     }
 
-    /** As {@link #of(TaskType, List)}, with transformers' default names {@code LABEL_0, LABEL_1, ...}. */
-    public static ClassifierSpec of(TaskType task, int numLabels) {
+    /** As {@link #of(Task, List)}, with transformers' default names {@code LABEL_0, LABEL_1, ...}. */
+    public static ClassifierSpec of(Task task, int numLabels) {
         return of(task, IntStream.range(0, numLabels).mapToObj(i -> "LABEL_" + i).toList());
     }
 
@@ -57,7 +58,7 @@ public record ClassifierSpec(TaskType task, List<String> labels, HeadSpec head, 
     }
 
     /** transformers' loss for each task. */
-    public static Loss defaultLoss(TaskType task) {
+    public static Loss defaultLoss(Task task) {
         return switch (task) {
             case SINGLE_LABEL, TOKEN_CLASSIFICATION -> CrossEntropyLoss.plain();
             case MULTI_LABEL -> new BceWithLogitsLoss(null);
@@ -65,7 +66,7 @@ public record ClassifierSpec(TaskType task, List<String> labels, HeadSpec head, 
         };
     }
 
-    static Loss.LabelKind labelKind(TaskType task) {
+    static Loss.LabelKind labelKind(Task task) {
         return switch (task) {
             case SINGLE_LABEL, TOKEN_CLASSIFICATION -> Loss.LabelKind.CLASS_INDEX;
             case MULTI_LABEL -> Loss.LabelKind.MULTI_HOT;

@@ -1,5 +1,6 @@
 package dev.jbert.heads;
 
+import dev.jbert.core.data.Task;
 import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.bert.model.Encoder;
 import dev.jbert.bert.model.Family;
@@ -77,8 +78,8 @@ public final class EncoderClassifier {
     public static boolean mayLeaveUnused(String name, ClassifierSpec spec, EncoderConfig config) {
         String prefix = Family.of(config).basePrefix();
         return (spec.replaceHead() && HeadLayout.isHeadParameter(name))
-                || (name.startsWith(prefix + ".pooler.") && (spec.task() == TaskType.TOKEN_CLASSIFICATION || !prefix.equals("bert")))
-                || (name.startsWith("pooler.") && spec.task() == TaskType.TOKEN_CLASSIFICATION)
+                || (name.startsWith(prefix + ".pooler.") && (spec.task() == Task.TOKEN_CLASSIFICATION || !prefix.equals("bert")))
+                || (name.startsWith("pooler.") && spec.task() == Task.TOKEN_CLASSIFICATION)
                 // DeBERTa-v3 checkpoints may store a position table that position_biased_input=false leaves unread
                 || name.equals("deberta.embeddings.position_embeddings.weight");
     }

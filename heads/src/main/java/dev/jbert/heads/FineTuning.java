@@ -166,9 +166,8 @@ public final class FineTuning {
         EncodedDataset trainSet = encoded(trainFile, trainExamples, labels == null ? null : LabelSet.of(labels), tokenizer, encode, "train");
         EncodedDataset validSet = validationFile == null && validationExamples == null ? null
                 : encoded(validationFile, validationExamples, trainSet.labels(), tokenizer, encode, "validation");
-        TaskType taskType = TaskType.valueOf(task.name());
         List<String> names = trainSet.labels() == null ? List.of("LABEL_0") : trainSet.labels().names();
-        ClassifierSpec spec = ClassifierSpec.of(taskType, names);
+        ClassifierSpec spec = ClassifierSpec.of(task, names);
         TrainingArguments args = validSet == null ? arguments.withoutEvaluation() : arguments;
         try (ClassifierModel classifier = SavedClassifier.open(model, spec, args.seed(), false)) {
             ClassifierEvaluator evaluator = validSet == null ? null

@@ -1,5 +1,6 @@
 package dev.jbert.heads;
 
+import dev.jbert.core.data.Task;
 import dev.jbert.bert.config.Activation;
 import dev.jbert.bert.config.DebertaV2Settings;
 import dev.jbert.bert.config.EncoderConfig;
@@ -55,7 +56,7 @@ public record HeadLayout(Features features, Double inputDropout, String dense, i
             throw new IllegalArgumentException("the MLP head sits on BERT's pooler; a " + family.modelType()
                     + " model has its own head already (use the native head)");
         }
-        boolean tokens = spec.task() == TaskType.TOKEN_CLASSIFICATION;
+        boolean tokens = spec.task() == Task.TOKEN_CLASSIFICATION;
         if (tokens && mlp) throw new IllegalArgumentException("token classification takes the native head (one Linear on every token), not the MLP head");
         int h = config.hiddenSize();
         if (family == Family.MODERNBERT) {

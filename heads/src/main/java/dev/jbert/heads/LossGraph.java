@@ -1,5 +1,6 @@
 package dev.jbert.heads;
 
+import dev.jbert.core.data.Task;
 import dev.jbert.core.nd4j.GradientFunction;
 import dev.jbert.core.nd4j.NativeMemory;
 import dev.jbert.core.nn.Profiler;
@@ -34,7 +35,7 @@ final class LossGraph {
      * @throws IllegalArgumentException for example weights on token classification, whose loss averages over tokens
      */
     LossGraph(ClassifierSpec spec, boolean exampleWeighted) {
-        if (exampleWeighted && spec.task() == TaskType.TOKEN_CLASSIFICATION) {
+        if (exampleWeighted && spec.task() == Task.TOKEN_CLASSIFICATION) {
             throw new IllegalArgumentException("example weights are for sequence tasks; token classification's loss averages over tokens");
         }
         this.exampleWeighted = exampleWeighted;
@@ -44,7 +45,7 @@ final class LossGraph {
         SDVariable logits = sd.placeHolder(LOGITS, DataType.FLOAT, -1, c)                      // [N, C]
                 .add(sd.var("logits_offset", Nd4j.zeros(DataType.FLOAT, c)));
         SDVariable labels = switch (ClassifierSpec.labelKind(spec.task())) {
-            case CLASS_INDEX -> spec.task() == TaskType.TOKEN_CLASSIFICATION
+            case CLASS_INDEX -> spec.task() == Task.TOKEN_CLASSIFICATION
                     ? sd.placeHolder(LABELS, DataType.INT, -1, -1)                                 // [B, T]
                     : sd.placeHolder(LABELS, DataType.INT, -1);                                    // [B]
             case MULTI_HOT -> sd.placeHolder(LABELS, DataType.FLOAT, -1, c);                      // [B, C]

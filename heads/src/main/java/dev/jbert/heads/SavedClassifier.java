@@ -1,5 +1,6 @@
 package dev.jbert.heads;
 
+import dev.jbert.core.data.Task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -66,9 +67,9 @@ public final class SavedClassifier {
         Path file = dir.resolve("config.json");
         EncoderConfig config = EncoderConfig.load(file);
         JsonNode raw = readRaw(file);
-        TaskType task = config.architectures().stream().anyMatch(a -> a.endsWith("ForTokenClassification"))
-                ? TaskType.TOKEN_CLASSIFICATION
-                : TaskType.forSequences(config.problemType(), config.numLabels(), true);
+        Task task = config.architectures().stream().anyMatch(a -> a.endsWith("ForTokenClassification"))
+                ? Task.TOKEN_CLASSIFICATION
+                : ProblemTypes.forSequences(config.problemType(), config.numLabels(), true);
         if (config.id2label().isEmpty()) {
             throw new ModelFileException(file, "has no id2label: it is not a fine-tuned classifier (expected labels to predict)");
         }
@@ -85,9 +86,9 @@ public final class SavedClassifier {
 
     static ObjectNode configJson(EncoderClassifier classifier) {
         ClassifierSpec spec = classifier.spec();
-        String architecture = classifier.encoder().family().className(spec.task() == TaskType.TOKEN_CLASSIFICATION
+        String architecture = classifier.encoder().family().className(spec.task() == Task.TOKEN_CLASSIFICATION
                 ? "ForTokenClassification" : "ForSequenceClassification");
-        Optional<ProblemType> problem = spec.task().problemType();
+        Optional<ProblemType> problem = ProblemTypes.of(spec.task());
         ObjectNode json = classifier.encoder().config().withClassifier(spec.labels(), problem, architecture).toJson();
         if (spec.head().kind() == HeadSpec.Kind.MLP) {
             json.putObject(HEAD_KEY).put("kind", "mlp").put("hidden_size", spec.head().mlpHiddenSize())

@@ -1,5 +1,6 @@
 package dev.jbert.heads;
 
+import dev.jbert.core.data.Task;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbert.heads.predict.Thresholds;
 import dev.jbert.core.data.Batch;
@@ -22,7 +23,7 @@ class ClassifierEvaluatorTest {
     @Test
     void singleLabelAccuracyComesFromTheReferenceArgmax() {
         JsonNode ref = FixtureModels.reference("seq-cls");
-        ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, Fixtures.labels("seq-cls"));
+        ClassifierSpec spec = ClassifierSpec.of(Task.SINGLE_LABEL, Fixtures.labels("seq-cls"));
         ClassifierModel model = SavedClassifier.open(Fixtures.folder("seq-cls"), spec, 0, false);
         Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.classLabels(ref.get("labels")));
         Map<String, Double> metrics = new ClassifierEvaluator(spec, List.of(batch), Thresholds.global(0.5)).evaluate(model);
@@ -69,7 +70,7 @@ class ClassifierEvaluatorTest {
     @Test
     void emptyValidationSetIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ClassifierEvaluator(ClassifierSpec.of(TaskType.SINGLE_LABEL, 2), List.of(), Thresholds.global(0.5)));
+                () -> new ClassifierEvaluator(ClassifierSpec.of(Task.SINGLE_LABEL, 2), List.of(), Thresholds.global(0.5)));
         assertTrue(e.getMessage().contains("empty"), e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package dev.jbert.heads;
 
+import dev.jbert.core.data.Task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbert.core.data.Batch;
@@ -52,14 +53,14 @@ class ExampleWeightedLossTest {
     }
 
     /** A weighted case: the fixture, its task and loss, and the oracle's entry. */
-    private record Case(String fixture, TaskType task, Loss loss, String entry) {
+    private record Case(String fixture, Task task, Loss loss, String entry) {
 
         JsonNode expected() {
             return ORACLE.get(fixture).get(entry);
         }
 
         ClassifierSpec spec() {
-            return ClassifierSpec.of(task, task == TaskType.REGRESSION ? 1 : Fixtures.numLabels(fixture)).withLoss(loss);
+            return ClassifierSpec.of(task, task == Task.REGRESSION ? 1 : Fixtures.numLabels(fixture)).withLoss(loss);
         }
 
         JsonNode reference() {
@@ -68,7 +69,7 @@ class ExampleWeightedLossTest {
 
         INDArray labels() {
             JsonNode labels = reference().get("labels");
-            return task == TaskType.SINGLE_LABEL ? FixtureModels.classLabels(labels) : FixtureModels.floatLabels(labels);
+            return task == Task.SINGLE_LABEL ? FixtureModels.classLabels(labels) : FixtureModels.floatLabels(labels);
         }
 
         Batch batch(float[] weights) {
@@ -86,15 +87,15 @@ class ExampleWeightedLossTest {
         JsonNode seq = ORACLE.get("seq-cls"), multi = ORACLE.get("multi-label");
         float[] classWeights = FixtureModels.floats(seq.get("class_weighted_cross_entropy").get("class_weights"));
         return Stream.of(
-                new Case("seq-cls", TaskType.SINGLE_LABEL, CrossEntropyLoss.plain(), "cross_entropy"),
-                new Case("seq-cls", TaskType.SINGLE_LABEL, new CrossEntropyLoss(classWeights, 0), "class_weighted_cross_entropy"),
-                new Case("seq-cls", TaskType.SINGLE_LABEL, new CrossEntropyLoss(classWeights, 0.1), "class_weighted_label_smoothing_0.1"),
-                new Case("seq-cls", TaskType.SINGLE_LABEL,
+                new Case("seq-cls", Task.SINGLE_LABEL, CrossEntropyLoss.plain(), "cross_entropy"),
+                new Case("seq-cls", Task.SINGLE_LABEL, new CrossEntropyLoss(classWeights, 0), "class_weighted_cross_entropy"),
+                new Case("seq-cls", Task.SINGLE_LABEL, new CrossEntropyLoss(classWeights, 0.1), "class_weighted_label_smoothing_0.1"),
+                new Case("seq-cls", Task.SINGLE_LABEL,
                         new FocalLoss(2, FixtureModels.floats(seq.get("focal_gamma2_alpha").get("alpha"))), "focal_gamma2_alpha"),
-                new Case("multi-label", TaskType.MULTI_LABEL,
+                new Case("multi-label", Task.MULTI_LABEL,
                         new BceWithLogitsLoss(FixtureModels.floats(multi.get("bce_pos_weight").get("pos_weight"))), "bce_pos_weight"),
-                new Case("multi-label", TaskType.MULTI_LABEL, new SigmoidFocalLoss(2, 0.25), "sigmoid_focal_gamma2_alpha0.25"),
-                new Case("pair-regression", TaskType.REGRESSION, new MseLoss(), "mse"));
+                new Case("multi-label", Task.MULTI_LABEL, new SigmoidFocalLoss(2, 0.25), "sigmoid_focal_gamma2_alpha0.25"),
+                new Case("pair-regression", Task.REGRESSION, new MseLoss(), "mse"));
     }
 
     static Stream<Arguments> casesOnEachKernelSet() {
@@ -153,7 +154,7 @@ class ExampleWeightedLossTest {
 
     @Test
     void tokenClassificationTakesNoExampleWeights() {
-        ClassifierSpec spec = ClassifierSpec.of(TaskType.TOKEN_CLASSIFICATION, Fixtures.numLabels("token-cls"));
+        ClassifierSpec spec = ClassifierSpec.of(Task.TOKEN_CLASSIFICATION, Fixtures.numLabels("token-cls"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LossGraph(spec, true));
         assertTrue(e.getMessage().contains("token classification"), e.getMessage());
         INDArray tokenLabels = Nd4j.createFromArray(new int[][]{{-100, 1, 2, -100}, {-100, 0, -100, -100}});

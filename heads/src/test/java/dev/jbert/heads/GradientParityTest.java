@@ -1,5 +1,6 @@
 package dev.jbert.heads;
 
+import dev.jbert.core.data.Task;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import dev.jbert.core.nn.KernelSet;
@@ -73,7 +74,7 @@ class GradientParityTest {
         try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
             JsonNode ref = FixtureModels.reference("seq-cls");
             Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.classLabels(ref.get("labels")));
-            assertMatches(ref.get("gradients_cross_entropy"), gradients("seq-cls", ClassifierSpec.of(TaskType.SINGLE_LABEL, Fixtures.numLabels("seq-cls")), batch), "CE");
+            assertMatches(ref.get("gradients_cross_entropy"), gradients("seq-cls", ClassifierSpec.of(Task.SINGLE_LABEL, Fixtures.numLabels("seq-cls")), batch), "CE");
         }
     }
 
@@ -84,7 +85,7 @@ class GradientParityTest {
             JsonNode ref = FixtureModels.reference("seq-cls");
             Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.classLabels(ref.get("labels")));
             float[] alpha = FixtureModels.floats(ref.get("losses").get("focal_gamma2_alpha").get("alpha"));
-            ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, Fixtures.numLabels("seq-cls")).withLoss(new FocalLoss(2, alpha));
+            ClassifierSpec spec = ClassifierSpec.of(Task.SINGLE_LABEL, Fixtures.numLabels("seq-cls")).withLoss(new FocalLoss(2, alpha));
             assertMatches(ref.get("gradients_focal_gamma2_alpha"), gradients("seq-cls", spec, batch), "focal");
         }
     }
@@ -95,7 +96,7 @@ class GradientParityTest {
         try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
             JsonNode ref = FixtureModels.reference("multi-label");
             Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.floatLabels(ref.get("labels")));
-            assertMatches(ref.get("gradients_bce"), gradients("multi-label", ClassifierSpec.of(TaskType.MULTI_LABEL, Fixtures.numLabels("multi-label")), batch), "BCE");
+            assertMatches(ref.get("gradients_bce"), gradients("multi-label", ClassifierSpec.of(Task.MULTI_LABEL, Fixtures.numLabels("multi-label")), batch), "BCE");
         }
     }
 
@@ -107,7 +108,7 @@ class GradientParityTest {
             JsonNode inputs = ref.get("inputs_continuation_I");
             Batch batch = FixtureModels.batch(inputs, FixtureModels.tokenLabels(inputs));
             assertMatches(ref.get("gradients_continuation_I"),
-                    gradients("token-cls", ClassifierSpec.of(TaskType.TOKEN_CLASSIFICATION, Fixtures.numLabels("token-cls")), batch), "token CE");
+                    gradients("token-cls", ClassifierSpec.of(Task.TOKEN_CLASSIFICATION, Fixtures.numLabels("token-cls")), batch), "token CE");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.jbert.heads;
 
+import dev.jbert.core.data.Task;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.nn.KernelSet;
@@ -41,7 +42,7 @@ class LossParityTest {
     }
 
     private static void singleLabel(Loss loss, double expected, String what) {
-        assertLoss(expected, loss("seq-cls", ClassifierSpec.of(TaskType.SINGLE_LABEL, Fixtures.numLabels("seq-cls")).withLoss(loss), seqCls()), what);
+        assertLoss(expected, loss("seq-cls", ClassifierSpec.of(Task.SINGLE_LABEL, Fixtures.numLabels("seq-cls")).withLoss(loss), seqCls()), what);
     }
 
     private static JsonNode seqLosses() {
@@ -107,7 +108,7 @@ class LossParityTest {
             JsonNode ref = FixtureModels.reference("multi-label");
             Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.floatLabels(ref.get("labels")));
             JsonNode losses = ref.get("losses");
-            ClassifierSpec spec = ClassifierSpec.of(TaskType.MULTI_LABEL, Fixtures.numLabels("multi-label"));
+            ClassifierSpec spec = ClassifierSpec.of(Task.MULTI_LABEL, Fixtures.numLabels("multi-label"));
             assertLoss(losses.get("bce_transformers").asDouble(), loss("multi-label", spec, batch), "BCE");
             JsonNode pw = losses.get("bce_pos_weight");
             assertLoss(pw.get("value").asDouble(),
@@ -122,7 +123,7 @@ class LossParityTest {
     void tokenCrossEntropyIgnoresMinus100(KernelSet kernels) {
         try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
             JsonNode ref = FixtureModels.reference("token-cls");
-            ClassifierSpec spec = ClassifierSpec.of(TaskType.TOKEN_CLASSIFICATION, Fixtures.numLabels("token-cls"));
+            ClassifierSpec spec = ClassifierSpec.of(Task.TOKEN_CLASSIFICATION, Fixtures.numLabels("token-cls"));
             for (String policy : new String[]{"I", "ignore"}) {
                 JsonNode inputs = ref.get("inputs_continuation_" + policy);
                 assertLoss(ref.get("losses").get("continuation_" + policy).asDouble(),
@@ -138,7 +139,7 @@ class LossParityTest {
             JsonNode ref = FixtureModels.reference("pair-regression");
             Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.floatLabels(ref.get("labels")));
             assertLoss(ref.get("losses").get("mse_transformers").asDouble(),
-                    loss("pair-regression", ClassifierSpec.of(TaskType.REGRESSION, 1).withLoss(new MseLoss()), batch), "MSE");
+                    loss("pair-regression", ClassifierSpec.of(Task.REGRESSION, 1).withLoss(new MseLoss()), batch), "MSE");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.jbert.heads;
 
+import dev.jbert.core.data.Task;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import dev.jbert.core.nn.KernelSet;
@@ -57,7 +58,7 @@ class TrajectoryParityTest {
         try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
             JsonNode trajectory = Fixtures.json(Fixtures.folder("seq-cls").resolve("train_trajectory.json"));
             ClassifierModel model = SavedClassifier.open(Fixtures.folder("seq-cls"),
-                    ClassifierSpec.of(TaskType.SINGLE_LABEL, Fixtures.numLabels("seq-cls")), 42, false);
+                    ClassifierSpec.of(Task.SINGLE_LABEL, Fixtures.numLabels("seq-cls")), 42, false);
             TrainingArguments args = FamilyFixtures.trajectoryArguments(trajectory, out);
             TrainerState state = new Trainer(model, TrainingData.fixed(trajectoryBatches(trajectory), "train_trajectory.json"), null, args, List.of()).train();
 

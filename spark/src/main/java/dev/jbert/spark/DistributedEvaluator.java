@@ -1,5 +1,6 @@
 package dev.jbert.spark;
 
+import dev.jbert.core.data.Task;
 import com.esotericsoftware.kryo.DefaultSerializer;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import dev.jbert.bert.PretrainedEncoder;
@@ -13,7 +14,6 @@ import dev.jbert.core.metrics.ConllEval;
 import dev.jbert.core.tokenizer.EncodeOptions;
 import dev.jbert.heads.ClassifierEvaluator;
 import dev.jbert.heads.ClassifierModel;
-import dev.jbert.heads.TaskType;
 import dev.jbert.heads.predict.Thresholds;
 import dev.jbert.core.metrics.ClassificationMetrics;
 import dev.jbert.core.metrics.ClassificationReport;
@@ -80,7 +80,7 @@ public final class DistributedEvaluator {
         }
         String folder = classifier.getOrDefault(classifier.modelPath());
         ClassifierSpec spec = SavedClassifier.specOf(ExecutorModels.local(folder));
-        if (spec.task() != TaskType.TOKEN_CLASSIFICATION) {
+        if (spec.task() != Task.TOKEN_CLASSIFICATION) {
             throw new IllegalArgumentException(folder + " is a " + spec.task() + " model: evaluate it with evaluate(classifier, data, goldCol)");
         }
         int batchSize = (Integer) classifier.getOrDefault(classifier.batchSize());

@@ -1,8 +1,8 @@
 package dev.jbert.spark;
 
+import dev.jbert.core.data.Task;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
-import dev.jbert.heads.TaskType;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.DoubleParam;
@@ -235,7 +235,7 @@ public final class JbertClassifier extends Model<JbertClassifier> implements Def
         return SavedClassifier.specOf(ExecutorModels.local($(modelPath)));
     }
 
-    private List<StructField> outputFields(TaskType task) {
+    private List<StructField> outputFields(Task task) {
         return switch (task) {
             case SINGLE_LABEL -> List.of(DataTypes.createStructField($(predictionCol), DataTypes.StringType, true),
                     DataTypes.createStructField($(scoreCol), DataTypes.DoubleType, true),

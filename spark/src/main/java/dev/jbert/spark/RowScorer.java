@@ -1,6 +1,6 @@
 package dev.jbert.spark;
 
-import dev.jbert.heads.TaskType;
+import dev.jbert.core.data.Task;
 import dev.jbert.heads.inference.Classification;
 import dev.jbert.heads.inference.Entities;
 import dev.jbert.heads.inference.InferenceOptions;
@@ -39,7 +39,7 @@ final class RowScorer implements MapPartitionsFunction<Row, Row> {
             DataTypes.createStructField("end", DataTypes.IntegerType, false)));
 
     private final String folder;
-    private final TaskType task;
+    private final Task task;
     private final int textIndex;
     private final int pairIndex;
     private final int batchSize;
@@ -47,7 +47,7 @@ final class RowScorer implements MapPartitionsFunction<Row, Row> {
     private final double threshold;
     private final String aggregation;
 
-    RowScorer(String folder, TaskType task, int textIndex, int pairIndex, int batchSize, int maxLength, double threshold, String aggregation) {
+    RowScorer(String folder, Task task, int textIndex, int pairIndex, int batchSize, int maxLength, double threshold, String aggregation) {
         this.folder = folder;
         this.task = task;
         this.textIndex = textIndex;
@@ -96,7 +96,7 @@ final class RowScorer implements MapPartitionsFunction<Row, Row> {
         List<Integer> present = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) if (!batch.get(i).isNullAt(textIndex)) present.add(i);
         Object[][] outputs = new Object[batch.size()][];
-        if (task == TaskType.TOKEN_CLASSIFICATION) {
+        if (task == Task.TOKEN_CLASSIFICATION) {
             List<String> texts = present.stream().map(i -> batch.get(i).getString(textIndex)).toList();
             List<Entities> found = texts.isEmpty() ? List.of() : classifier.entitiesBatch(texts, classifier.options().aggregation());
             for (int k = 0; k < present.size(); k++) outputs[present.get(k)] = new Object[]{entities(found.get(k))};
@@ -114,7 +114,7 @@ final class RowScorer implements MapPartitionsFunction<Row, Row> {
             for (int k = 0; k < present.size(); k++) outputs[present.get(k)] = columns(answers.get(k));
         }
         List<Row> out = new ArrayList<>(batch.size());
-        int width = task == TaskType.TOKEN_CLASSIFICATION || task == TaskType.REGRESSION ? 1 : 3;
+        int width = task == Task.TOKEN_CLASSIFICATION || task == Task.REGRESSION ? 1 : 3;
         for (int i = 0; i < batch.size(); i++) {
             Row row = batch.get(i);
             Object[] values = new Object[row.length() + width];

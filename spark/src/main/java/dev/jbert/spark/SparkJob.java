@@ -1,10 +1,10 @@
 package dev.jbert.spark;
 
+import dev.jbert.core.data.Task;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jbert.core.metrics.MetricReport;
 import dev.jbert.heads.SavedClassifier;
-import dev.jbert.heads.TaskType;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Row;
@@ -149,7 +149,7 @@ public final class SparkJob {
         @Override
         public Integer call() throws IOException {
             SparkSession spark = session();
-            boolean tokens = SavedClassifier.specOf(ExecutorModels.local(model)).task() == TaskType.TOKEN_CLASSIFICATION;
+            boolean tokens = SavedClassifier.specOf(ExecutorModels.local(model)).task() == Task.TOKEN_CLASSIFICATION;
             MetricReport metrics = tokens
                     ? DistributedEvaluator.evaluateTokens(classifier(), read(spark), wordsColumn, tagsColumn)
                     : DistributedEvaluator.evaluate(classifier(), read(spark), labelColumn);

@@ -1,5 +1,6 @@
 package dev.jbert.spark;
 
+import dev.jbert.core.data.Task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +11,6 @@ import dev.jbert.core.train.TrainableModel;
 import dev.jbert.core.train.TrainingArguments;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
-import dev.jbert.heads.TaskType;
 import dev.jbert.testdata.Fixtures;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -81,7 +81,7 @@ final class TrainingFixture {
     }
 
     static ClassifierSpec spec() {
-        return ClassifierSpec.of(TaskType.SINGLE_LABEL, Fixtures.numLabels("seq-cls"));
+        return ClassifierSpec.of(Task.SINGLE_LABEL, Fixtures.numLabels("seq-cls"));
     }
 
     static String folder() {

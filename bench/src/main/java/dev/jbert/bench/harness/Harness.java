@@ -32,7 +32,6 @@ import dev.jbert.core.train.optim.AdamWConfig;
 import dev.jbert.heads.EncoderClassifier;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
-import dev.jbert.heads.TaskType;
 import dev.jbert.heads.inference.Classification;
 import dev.jbert.heads.inference.InferenceOptions;
 import dev.jbert.heads.inference.TextClassifier;
@@ -137,7 +136,7 @@ public final class Harness {
                 log.printf("%s: %s training, batch %d × %d%n", shape.name(), v.label(), options.trainBatch(shape), options.length());
                 EncoderClassifier graph;
                 try (KernelSet.Scope ignored = KernelSet.use(v.kernels())) {
-                    graph = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02), ClassifierSpec.of(TaskType.SINGLE_LABEL, LABELS), 1);
+                    graph = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02), ClassifierSpec.of(Task.SINGLE_LABEL, LABELS), 1);
                 }
                 graph.precision().forTraining(p);
                 ClassifierModel model = new ClassifierModel(graph, tokenizer, name -> true);
@@ -193,7 +192,7 @@ public final class Harness {
         List<Integer> lengths = options.longContext(shape);
         if (lengths.isEmpty()) return out;
         EncoderClassifier classifier = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02),
-                ClassifierSpec.of(TaskType.SINGLE_LABEL, LABELS), 0);
+                ClassifierSpec.of(Task.SINGLE_LABEL, LABELS), 0);
         try {
             Random random = new Random(9);
             int shortest = lengths.stream().mapToInt(Integer::intValue).min().orElseThrow();
@@ -255,7 +254,7 @@ public final class Harness {
     private Measured inference(ModelShape shape, Precision precision, KernelProfile kernels, List<Footprint> footprints) {
         int batch = options.inferenceBatch(shape), length = options.length();
         EncoderClassifier classifier = EncoderClassifier.build(shape.config(), new RandomWeights(1, 0.02),
-                ClassifierSpec.of(TaskType.SINGLE_LABEL, LABELS), 0);
+                ClassifierSpec.of(Task.SINGLE_LABEL, LABELS), 0);
         classifier.precision().forInference(precision);
         // as TextClassifier serves it: lower precisions keep only the copies of the Linear weights
         if (precision != Precision.FP32) classifier.precision().releaseMasters();

@@ -1,5 +1,6 @@
 package dev.jbert.cli.doctor;
 
+import dev.jbert.core.data.Task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbert.core.FileTrees;
@@ -18,7 +19,6 @@ import dev.jbert.core.train.optim.ScheduleType;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
-import dev.jbert.heads.TaskType;
 import dev.jbert.core.nn.Pass;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -110,7 +110,7 @@ final class BundledFixture {
 
     private ClassifierModel open() {
         int labels = json("config.json").get("id2label").size();
-        return SavedClassifier.open(dir, ClassifierSpec.of(TaskType.SINGLE_LABEL, labels), 42, false);
+        return SavedClassifier.open(dir, ClassifierSpec.of(Task.SINGLE_LABEL, labels), 42, false);
     }
 
     private double gradients(ClassifierModel model, Batch batch, JsonNode expected) {

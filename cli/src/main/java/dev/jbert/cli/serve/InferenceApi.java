@@ -1,11 +1,11 @@
 package dev.jbert.cli.serve;
 
+import dev.jbert.core.data.Task;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.jbert.heads.TaskType;
 import dev.jbert.heads.inference.Classification;
 import dev.jbert.heads.inference.Entities;
 import dev.jbert.heads.inference.InferenceOptions;
@@ -87,7 +87,7 @@ public final class InferenceApi {
         } catch (BadRequest | IllegalArgumentException e) {
             return Reply.error(400, e.getMessage());
         } catch (UnsupportedOperationException e) { // the route of another task
-            boolean tokens = classifier.info().task() == TaskType.TOKEN_CLASSIFICATION;
+            boolean tokens = classifier.info().task() == Task.TOKEN_CLASSIFICATION;
             return Reply.error(400, "this is a " + classifier.info().task().name().toLowerCase(Locale.ROOT) + " model: "
                     + (tokens ? "POST /entities" : "POST /classify") + " instead");
         } catch (RejectedExecutionException e) {
@@ -130,8 +130,8 @@ public final class InferenceApi {
         info.labels().forEach(json.putArray("labels")::add);
         json.put("accepts_pairs", info.acceptsPairs());
         json.put("max_length", info.maxLength());
-        if (info.task() == TaskType.MULTI_LABEL) info.thresholds().forEach(json.putObject("thresholds")::put);
-        if (info.task() == TaskType.TOKEN_CLASSIFICATION) json.put("aggregation", options.aggregation().cliName());
+        if (info.task() == Task.MULTI_LABEL) info.thresholds().forEach(json.putObject("thresholds")::put);
+        if (info.task() == Task.TOKEN_CLASSIFICATION) json.put("aggregation", options.aggregation().cliName());
         json.putObject("config")
                 .put("vocab_size", info.vocabSize())
                 .put("hidden_size", info.hiddenSize())

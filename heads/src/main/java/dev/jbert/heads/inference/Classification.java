@@ -1,7 +1,7 @@
 package dev.jbert.heads.inference;
 
-import dev.jbert.heads.TaskType;
 
+import dev.jbert.core.data.Task;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +21,7 @@ import java.util.Map;
 public sealed interface Classification permits Classification.SingleLabel, Classification.MultiLabel, Classification.Regression {
 
     /** The task this answers. */
-    TaskType task();
+    Task task();
 
     /** The model's raw outputs for this input, in label order. */
     List<Double> logits();
@@ -67,8 +67,8 @@ public sealed interface Classification permits Classification.SingleLabel, Class
         }
 
         @Override
-        public TaskType task() {
-            return TaskType.SINGLE_LABEL;
+        public Task task() {
+            return Task.SINGLE_LABEL;
         }
     }
 
@@ -90,8 +90,8 @@ public sealed interface Classification permits Classification.SingleLabel, Class
         }
 
         @Override
-        public TaskType task() {
-            return TaskType.MULTI_LABEL;
+        public Task task() {
+            return Task.MULTI_LABEL;
         }
     }
 
@@ -107,8 +107,8 @@ public sealed interface Classification permits Classification.SingleLabel, Class
         }
 
         @Override
-        public TaskType task() {
-            return TaskType.REGRESSION;
+        public Task task() {
+            return Task.REGRESSION;
         }
     }
 

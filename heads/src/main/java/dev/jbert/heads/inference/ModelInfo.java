@@ -1,7 +1,7 @@
 package dev.jbert.heads.inference;
 
-import dev.jbert.heads.TaskType;
 
+import dev.jbert.core.data.Task;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +25,7 @@ import java.util.Map;
  * @param lowerCase             whether the tokenizer lower-cases (an uncased model)
  * @param modelType             the encoder family, config.json's {@code model_type}
  */
-public record ModelInfo(Path folder, TaskType task, List<String> labels, boolean acceptsPairs, int maxLength,
+public record ModelInfo(Path folder, Task task, List<String> labels, boolean acceptsPairs, int maxLength,
                         Map<String, Double> thresholds, int vocabSize, int hiddenSize, int numHiddenLayers,
                         int numAttentionHeads, int maxPositionEmbeddings, boolean lowerCase, String modelType) {
 

@@ -1,5 +1,6 @@
 package dev.jbert.heads.inference;
 
+import dev.jbert.core.data.Task;
 import dev.jbert.bert.PretrainedEncoder;
 import dev.jbert.bert.checkpoint.Checkpoint;
 import dev.jbert.bert.config.EncoderConfig;
@@ -17,7 +18,6 @@ import dev.jbert.core.nn.PrecisionSupport;
 import dev.jbert.heads.EncoderClassifier;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
-import dev.jbert.heads.TaskType;
 import dev.jbert.heads.predict.AggregationStrategy;
 import dev.jbert.heads.predict.MultiLabelPrediction;
 import dev.jbert.heads.predict.RegressionPrediction;
@@ -125,7 +125,7 @@ public final class TextClassifier implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.encodeOptions = new EncodeOptions(info.maxLength(), EncodeOptions.Truncation.LONGEST_FIRST, EncodeOptions.Padding.NONE);
         this.predictor = predictor;
-        boolean tokens = info.task() == TaskType.TOKEN_CLASSIFICATION;
+        boolean tokens = info.task() == Task.TOKEN_CLASSIFICATION;
         this.decoder = tokens ? TokenClassificationDecoder.of(info.labels()).withUnkToken(tokenizer.unkToken()) : null;
         this.everyToken = tokens ? decoder.withIgnoreLabels(List.of()) : null;
         this.classifier = classifier;
@@ -156,7 +156,7 @@ public final class TextClassifier implements AutoCloseable {
 
         int maxLength = options.maxLength() == null ? PretrainedEncoder.maxInputLength(config, tokenizer)
                 : PretrainedEncoder.lengthWithinLimit(options.maxLength(), config, tokenizer);
-        SequencePredictor predictor = spec.task() == TaskType.TOKEN_CLASSIFICATION ? null : predictor(spec, folder, options);
+        SequencePredictor predictor = spec.task() == Task.TOKEN_CLASSIFICATION ? null : predictor(spec, folder, options);
 
         EncoderClassifier classifier;
         HeadLayout layout;
@@ -180,11 +180,11 @@ public final class TextClassifier implements AutoCloseable {
             }
         }
         Map<String, Double> thresholds = new LinkedHashMap<>();
-        if (spec.task() == TaskType.MULTI_LABEL) {
+        if (spec.task() == Task.MULTI_LABEL) {
             for (String label : spec.labels()) thresholds.put(label, predictor.thresholds().forLabel(label));
         }
         ModelInfo info = new ModelInfo(folder, spec.task(), spec.labels(),
-                spec.task() != TaskType.TOKEN_CLASSIFICATION && tokenizer.maxPairTypeId() < config.typeVocabSize(), maxLength, thresholds,
+                spec.task() != Task.TOKEN_CLASSIFICATION && tokenizer.maxPairTypeId() < config.typeVocabSize(), maxLength, thresholds,
                 config.vocabSize(), config.hiddenSize(), config.numHiddenLayers(), config.numAttentionHeads(),
                 config.maxPositionEmbeddings(), tokenizer.lowercases(), config.modelType());
         LOG.info("loaded {} model {} ({} labels, {} layers, hidden {}, max length {})", spec.task(), folder,
@@ -194,7 +194,7 @@ public final class TextClassifier implements AutoCloseable {
 
     private static SequencePredictor predictor(ClassifierSpec spec, Path folder, InferenceOptions options) {
         SequencePredictor p = SequencePredictor.of(spec).withLogits(true);
-        if (spec.task() != TaskType.MULTI_LABEL) return p;
+        if (spec.task() != Task.MULTI_LABEL) return p;
         if (options.threshold() != null) return p.withThreshold(options.threshold());
         Path saved = folder.resolve(Thresholds.FILE_NAME);
         return Files.isRegularFile(saved) ? p.withThresholds(Thresholds.read(saved)) : p;
@@ -293,7 +293,7 @@ public final class TextClassifier implements AutoCloseable {
 
     private Encoding encodeForSequence(String text, String pair, String what) {
         ensureOpen();
-        if (info.task() == TaskType.TOKEN_CLASSIFICATION) {
+        if (info.task() == Task.TOKEN_CLASSIFICATION) {
             if (pair != null) {
                 throw new IllegalArgumentException("this token-classification model labels the tokens of a single text: it takes"
                         + " no text pair (and is called with entities(text), not classify)");
@@ -362,7 +362,7 @@ public final class TextClassifier implements AutoCloseable {
 
     private Encoding encodeForTokens(String text, AggregationStrategy strategy, String what) {
         ensureOpen();
-        if (info.task() != TaskType.TOKEN_CLASSIFICATION) {
+        if (info.task() != Task.TOKEN_CLASSIFICATION) {
             throw new UnsupportedOperationException("this is a " + info.task() + " model: call classify(text), not entities;"
                     + " entities come from token-classification models");
         }
@@ -444,7 +444,7 @@ public final class TextClassifier implements AutoCloseable {
         float[][] rows = ReadBack.rows(classifier.logits(ids, types, mask, Pass.inference()), ReadBack.Use.OUTPUTS);
         List<float[][]> out = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
-            out.add(info.task() == TaskType.TOKEN_CLASSIFICATION
+            out.add(info.task() == Task.TOKEN_CLASSIFICATION
                     ? Arrays.copyOfRange(rows, i * t, i * t + batch.get(i).length())   // [T_i, C]
                     : new float[][]{rows[i]});                                         // [1, C]
         }

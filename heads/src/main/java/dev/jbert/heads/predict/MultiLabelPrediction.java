@@ -1,7 +1,7 @@
 package dev.jbert.heads.predict;
 
-import dev.jbert.heads.TaskType;
 
+import dev.jbert.core.data.Task;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +25,7 @@ public record MultiLabelPrediction(List<String> labels, Map<String, Double> prob
     }
 
     @Override
-    public TaskType task() {
-        return TaskType.MULTI_LABEL;
+    public Task task() {
+        return Task.MULTI_LABEL;
     }
 }

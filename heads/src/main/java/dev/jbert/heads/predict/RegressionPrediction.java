@@ -1,7 +1,7 @@
 package dev.jbert.heads.predict;
 
-import dev.jbert.heads.TaskType;
 
+import dev.jbert.core.data.Task;
 import java.util.List;
 
 /**
@@ -17,7 +17,7 @@ public record RegressionPrediction(double value, List<Double> logits) implements
     }
 
     @Override
-    public TaskType task() {
-        return TaskType.REGRESSION;
+    public Task task() {
+        return Task.REGRESSION;
     }
 }

@@ -1,7 +1,7 @@
 package dev.jbert.heads.predict;
 
-import dev.jbert.heads.TaskType;
 
+import dev.jbert.core.data.Task;
 import java.util.List;
 
 /**
@@ -11,7 +11,7 @@ import java.util.List;
 public sealed interface SequencePrediction permits SingleLabelPrediction, MultiLabelPrediction, RegressionPrediction {
 
     /** The task this prediction answers. */
-    TaskType task();
+    Task task();
 
     /** The raw logits in label order, or an empty list when they were not requested. */
     List<Double> logits();

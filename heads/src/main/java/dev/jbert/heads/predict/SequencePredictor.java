@@ -1,7 +1,7 @@
 package dev.jbert.heads.predict;
 
+import dev.jbert.core.data.Task;
 import dev.jbert.heads.ClassifierSpec;
-import dev.jbert.heads.TaskType;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * <p>Immutable and thread-safe; the {@code with...} methods return modified copies.
  * <pre>{@code
- * SequencePredictor p = SequencePredictor.of(TaskType.MULTI_LABEL, labels)
+ * SequencePredictor p = SequencePredictor.of(Task.MULTI_LABEL, labels)
  *         .withThresholds(Thresholds.read(modelDir.resolve(Thresholds.FILE_NAME)))
  *         .withLogits(true);
  * MultiLabelPrediction out = p.multiLabel(logitsRow);
@@ -23,12 +23,12 @@ import java.util.Map;
  */
 public final class SequencePredictor {
 
-    private final TaskType task;
+    private final Task task;
     private final List<String> labels;
     private final Thresholds thresholds;
     private final boolean includeLogits;
 
-    private SequencePredictor(TaskType task, List<String> labels, Thresholds thresholds, boolean includeLogits) {
+    private SequencePredictor(Task task, List<String> labels, Thresholds thresholds, boolean includeLogits) {
         this.task = task;
         this.labels = labels;
         this.thresholds = thresholds;
@@ -43,16 +43,16 @@ public final class SequencePredictor {
      * @throws IllegalArgumentException for token classification, duplicate names, or a label count the task
      *                                  does not allow (single-label needs 2 or more, regression exactly 1)
      */
-    public static SequencePredictor of(TaskType task, List<String> labels) {
+    public static SequencePredictor of(Task task, List<String> labels) {
         if (task == null) throw new IllegalArgumentException("task must not be null");
-        if (task == TaskType.TOKEN_CLASSIFICATION) {
+        if (task == Task.TOKEN_CLASSIFICATION) {
             throw new IllegalArgumentException("token classification is decoded by TokenClassificationDecoder, not SequencePredictor");
         }
         List<String> names = Copies.labels(labels);
-        if (task == TaskType.SINGLE_LABEL && names.size() < 2) {
+        if (task == Task.SINGLE_LABEL && names.size() < 2) {
             throw new IllegalArgumentException("single-label classification needs at least 2 labels, got " + names);
         }
-        if (task == TaskType.REGRESSION && names.size() != 1) {
+        if (task == Task.REGRESSION && names.size() != 1) {
             throw new IllegalArgumentException("regression predicts one value; got " + names.size() + " labels " + names);
         }
         return new SequencePredictor(task, names, Thresholds.global(Thresholds.DEFAULT), false);
@@ -80,7 +80,7 @@ public final class SequencePredictor {
      */
     public SequencePredictor withThresholds(Thresholds value) {
         if (value == null) throw new IllegalArgumentException("thresholds must not be null");
-        if (task != TaskType.MULTI_LABEL) {
+        if (task != Task.MULTI_LABEL) {
             throw new IllegalArgumentException("thresholds apply to multi-label classification only, not " + task);
         }
         return new SequencePredictor(task, labels, value.requireLabels(labels), includeLogits);
@@ -91,7 +91,7 @@ public final class SequencePredictor {
         return new SequencePredictor(task, labels, thresholds, include);
     }
 
-    public TaskType task() {
+    public Task task() {
         return task;
     }
 
@@ -134,7 +134,7 @@ public final class SequencePredictor {
 
     /** Single-label: the most probable label under softmax. */
     public SingleLabelPrediction singleLabel(float[] logits) {
-        requireTask(TaskType.SINGLE_LABEL);
+        requireTask(Task.SINGLE_LABEL);
         checkWidth(logits);
         double[] p = Probabilities.softmax(logits);
         int best = Probabilities.argmax(p);
@@ -143,7 +143,7 @@ public final class SequencePredictor {
 
     /** Multi-label: the labels whose sigmoid probability is strictly above their threshold. */
     public MultiLabelPrediction multiLabel(float[] logits) {
-        requireTask(TaskType.MULTI_LABEL);
+        requireTask(Task.MULTI_LABEL);
         checkWidth(logits);
         double[] p = Probabilities.sigmoid(logits);
         List<String> chosen = new ArrayList<>();
@@ -159,13 +159,13 @@ public final class SequencePredictor {
 
     /** Regression: the head's output as it is. */
     public RegressionPrediction regression(float[] logits) {
-        requireTask(TaskType.REGRESSION);
+        requireTask(Task.REGRESSION);
         checkWidth(logits);
         if (Float.isNaN(logits[0])) throw new IllegalArgumentException("the regression output is NaN");
         return new RegressionPrediction(logits[0], optionalLogits(logits));
     }
 
-    private void requireTask(TaskType wanted) {
+    private void requireTask(Task wanted) {
         if (task != wanted) {
             throw new IllegalArgumentException("this predictor is for " + task + ", not " + wanted);
         }

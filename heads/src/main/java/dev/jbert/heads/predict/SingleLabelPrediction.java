@@ -1,7 +1,7 @@
 package dev.jbert.heads.predict;
 
-import dev.jbert.heads.TaskType;
 
+import dev.jbert.core.data.Task;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +24,7 @@ public record SingleLabelPrediction(String label, int index, double score, Map<S
     }
 
     @Override
-    public TaskType task() {
-        return TaskType.SINGLE_LABEL;
+    public Task task() {
+        return Task.SINGLE_LABEL;
     }
 }

@@ -1,5 +1,6 @@
 package dev.jbert.heads.families;
 
+import dev.jbert.core.data.Task;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.train.IntervalStrategy;
@@ -10,7 +11,6 @@ import dev.jbert.core.train.optim.ScheduleType;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
-import dev.jbert.heads.TaskType;
 import dev.jbert.core.nn.KernelSet;
 import dev.jbert.testdata.Fixtures;
 import dev.jbert.testdata.KernelSets;
@@ -48,7 +48,7 @@ public final class FamilyFixtures {
     }
 
     static ClassifierModel open(String family, String model) {
-        TaskType task = model.equals("token-cls") ? TaskType.TOKEN_CLASSIFICATION : TaskType.SINGLE_LABEL;
+        Task task = model.equals("token-cls") ? Task.TOKEN_CLASSIFICATION : Task.SINGLE_LABEL;
         return SavedClassifier.open(folder(family, model), ClassifierSpec.of(task, numLabels(family, model)), 42, false);
     }
 

@@ -1,5 +1,6 @@
 package dev.jbert.heads.inference;
 
+import dev.jbert.core.data.Task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jbert.bert.config.EncoderConfig;
@@ -9,7 +10,6 @@ import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.EncoderClassifier;
-import dev.jbert.heads.TaskType;
 import dev.jbert.heads.predict.AggregationStrategy;
 import dev.jbert.testdata.Fixtures;
 import org.junit.jupiter.api.AfterAll;
@@ -161,7 +161,7 @@ class TextClassifierErrorsTest {
         ObjectNode json = (ObjectNode) Fixtures.json(Fixtures.folder("seq-cls").resolve("config.json")).deepCopy();
         json.put("vocab_size", vocabSize);
         EncoderConfig config = EncoderConfig.fromJson(json);
-        ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, Fixtures.labels("seq-cls"));
+        ClassifierSpec spec = ClassifierSpec.of(Task.SINGLE_LABEL, Fixtures.labels("seq-cls"));
         EncoderClassifier graph = EncoderClassifier.build(config, new RandomWeights(1, 0.02), spec, 1);
         new ClassifierModel(graph, tokenizer, name -> true).save(dir);
         graph.free();

@@ -1,7 +1,7 @@
 package dev.jbert.heads.inference;
 
+import dev.jbert.core.data.Task;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jbert.heads.TaskType;
 import dev.jbert.heads.predict.AggregationStrategy;
 import dev.jbert.heads.predict.Entity;
 import dev.jbert.heads.predict.TokenPrediction;
@@ -35,7 +35,7 @@ class TextClassifierParityTest {
     void singleLabelProbabilitiesMatchTheSoftmaxOfTheReferenceLogits() {
         JsonNode ref = Reference.of("seq-cls");
         try (TextClassifier classifier = Reference.load("seq-cls")) {
-            assertEquals(TaskType.SINGLE_LABEL, classifier.info().task());
+            assertEquals(Task.SINGLE_LABEL, classifier.info().task());
             List<String> labels = classifier.info().labels();
             assertEquals(Fixtures.labels("seq-cls"), labels);
             List<String> texts = Reference.texts(ref);
@@ -105,7 +105,7 @@ class TextClassifierParityTest {
     void multiLabelProbabilitiesAndDecisionsMatchTheReference() {
         JsonNode ref = Reference.of("multi-label");
         try (TextClassifier classifier = Reference.load("multi-label")) {
-            assertEquals(TaskType.MULTI_LABEL, classifier.info().task());
+            assertEquals(Task.MULTI_LABEL, classifier.info().task());
             List<String> labels = classifier.info().labels();
             List<Classification> results = classifier.classifyBatch(Reference.texts(ref));
             for (int i = 0; i < results.size(); i++) {
@@ -160,7 +160,7 @@ class TextClassifierParityTest {
     void pairRegressionValuesMatchTheReferenceLogits() {
         JsonNode ref = Reference.of("pair-regression");
         try (TextClassifier classifier = Reference.load("pair-regression")) {
-            assertEquals(TaskType.REGRESSION, classifier.info().task());
+            assertEquals(Task.REGRESSION, classifier.info().task());
             assertTrue(classifier.info().acceptsPairs());
             List<String> texts = Reference.texts(ref);
             List<TextPair> pairs = new ArrayList<>();
@@ -180,7 +180,7 @@ class TextClassifierParityTest {
         JsonNode inputs = ref.get("inputs_continuation_I");
         Set<String> types = Set.of("PER", "ORG", "LOC", "MISC");
         try (TextClassifier classifier = Reference.load("token-cls")) {
-            assertEquals(TaskType.TOKEN_CLASSIFICATION, classifier.info().task());
+            assertEquals(Task.TOKEN_CLASSIFICATION, classifier.info().task());
             assertFalse(classifier.info().acceptsPairs());
             List<String> labels = classifier.info().labels();
             for (int i = 0; i < inputs.size(); i++) {

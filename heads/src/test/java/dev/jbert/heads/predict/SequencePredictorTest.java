@@ -1,6 +1,6 @@
 package dev.jbert.heads.predict;
 
-import dev.jbert.heads.TaskType;
+import dev.jbert.core.data.Task;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -21,7 +21,7 @@ class SequencePredictorTest {
 
     @Test
     void singleLabelTakesTheSoftmaxArgmax() {
-        SequencePredictor p = SequencePredictor.of(TaskType.SINGLE_LABEL, List.of("neg", "neu", "pos"));
+        SequencePredictor p = SequencePredictor.of(Task.SINGLE_LABEL, List.of("neg", "neu", "pos"));
         // logits ln1, ln2, ln5: exp gives 1, 2, 5, so softmax = 1/8, 2/8, 5/8
         SingleLabelPrediction out = p.singleLabel(new float[]{0f, LN2, LN5});
         assertEquals("pos", out.label());
@@ -31,12 +31,12 @@ class SequencePredictorTest {
         assertEquals(0.125, out.probabilities().get("neg"), EPS);
         assertEquals(0.25, out.probabilities().get("neu"), EPS);
         assertEquals(List.of(), out.logits(), "logits only on request");
-        assertEquals(TaskType.SINGLE_LABEL, out.task());
+        assertEquals(Task.SINGLE_LABEL, out.task());
     }
 
     @Test
     void singleLabelTieGoesToTheFirstLabelAsArgmaxDoes() {
-        SequencePredictor p = SequencePredictor.of(TaskType.SINGLE_LABEL, List.of("a", "b", "c"));
+        SequencePredictor p = SequencePredictor.of(Task.SINGLE_LABEL, List.of("a", "b", "c"));
         // equal logits: 1/3 each; argmax keeps the first
         SingleLabelPrediction out = p.singleLabel(new float[]{4f, 4f, 4f});
         assertEquals("a", out.label());
@@ -45,7 +45,7 @@ class SequencePredictorTest {
 
     @Test
     void softmaxIsStableForHugeLogits() {
-        SequencePredictor p = SequencePredictor.of(TaskType.SINGLE_LABEL, List.of("a", "b", "c"));
+        SequencePredictor p = SequencePredictor.of(Task.SINGLE_LABEL, List.of("a", "b", "c"));
         // naive exp(1000) overflows to Infinity and gives NaN; shifted by the max: exp(0)=1, exp(-1000)=0, exp(-2000)=0
         SingleLabelPrediction out = p.singleLabel(new float[]{1000f, 0f, -1000f});
         assertEquals("a", out.label());
@@ -69,7 +69,7 @@ class SequencePredictorTest {
 
     @Test
     void multiLabelUsesTheGlobalThreshold() {
-        SequencePredictor p = SequencePredictor.of(TaskType.MULTI_LABEL, List.of("a", "b", "c")).withLogits(true);
+        SequencePredictor p = SequencePredictor.of(Task.MULTI_LABEL, List.of("a", "b", "c")).withLogits(true);
         // sigmoid(ln 3) = 0.75, sigmoid(0) = 0.5, sigmoid(-ln 3) = 0.25
         MultiLabelPrediction out = p.multiLabel(new float[]{LN3, 0f, -LN3});
         assertEquals(0.75, out.probabilities().get("a"), EPS);
@@ -86,7 +86,7 @@ class SequencePredictorTest {
 
     @Test
     void multiLabelUsesPerClassThresholdsAndTheDefaultForTheRest() {
-        SequencePredictor p = SequencePredictor.of(TaskType.MULTI_LABEL, List.of("a", "b", "c"))
+        SequencePredictor p = SequencePredictor.of(Task.MULTI_LABEL, List.of("a", "b", "c"))
                 .withThresholds(new Thresholds(0.4, Map.of("a", 0.8, "c", 0.2)));
         // a: 0.75 vs 0.8 -> no; b: 0.5 vs the default 0.4 -> yes; c: 0.25 vs 0.2 -> yes
         MultiLabelPrediction out = p.multiLabel(new float[]{LN3, 0f, -LN3});
@@ -98,7 +98,7 @@ class SequencePredictorTest {
 
     @Test
     void regressionReturnsTheValue() {
-        SequencePredictor p = SequencePredictor.of(TaskType.REGRESSION, List.of("score")).withLogits(true);
+        SequencePredictor p = SequencePredictor.of(Task.REGRESSION, List.of("score")).withLogits(true);
         SequencePrediction out = p.predict(new float[]{2.5f});
         RegressionPrediction r = assertInstanceOf(RegressionPrediction.class, out);
         assertEquals(2.5, r.value(), 0);
@@ -107,7 +107,7 @@ class SequencePredictorTest {
 
     @Test
     void batchPredictionIsOnePerRow() {
-        SequencePredictor p = SequencePredictor.of(TaskType.SINGLE_LABEL, List.of("no", "yes"));
+        SequencePredictor p = SequencePredictor.of(Task.SINGLE_LABEL, List.of("no", "yes"));
         List<SequencePrediction> out = p.predict(new float[][]{{1f, 0f}, {0f, 1f}});
         assertEquals("no", ((SingleLabelPrediction) out.get(0)).label());
         assertEquals("yes", ((SingleLabelPrediction) out.get(1)).label());
@@ -115,7 +115,7 @@ class SequencePredictorTest {
 
     @Test
     void badInputIsAClearError() {
-        SequencePredictor single = SequencePredictor.of(TaskType.SINGLE_LABEL, List.of("a", "b"));
+        SequencePredictor single = SequencePredictor.of(Task.SINGLE_LABEL, List.of("a", "b"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> single.predict(new float[]{1f, 2f, 3f}));
         assertTrue(e.getMessage().contains("expected 2 logits"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> single.predict(new float[][]{{1f, 2f}, {1f}}));
@@ -125,7 +125,7 @@ class SequencePredictorTest {
         assertThrows(IllegalArgumentException.class, () -> single.withThreshold(0.3), "thresholds are multi-label only");
         assertThrows(IllegalArgumentException.class, () -> single.multiLabel(new float[]{1f, 2f}));
 
-        SequencePredictor multi = SequencePredictor.of(TaskType.MULTI_LABEL, List.of("a", "b"));
+        SequencePredictor multi = SequencePredictor.of(Task.MULTI_LABEL, List.of("a", "b"));
         for (double bad : new double[]{0.0, 1.0, -0.1, 1.5, Double.NaN}) {
             e = assertThrows(IllegalArgumentException.class, () -> multi.withThreshold(bad));
             assertTrue(e.getMessage().contains("strictly between 0 and 1"), e.getMessage());
@@ -133,15 +133,15 @@ class SequencePredictorTest {
         e = assertThrows(IllegalArgumentException.class, () -> multi.withThresholds(Thresholds.of(Map.of("zzz", 0.3))));
         assertTrue(e.getMessage().contains("[zzz]"), e.getMessage());
 
-        assertThrows(IllegalArgumentException.class, () -> SequencePredictor.of(TaskType.REGRESSION, List.of("a", "b")));
-        assertThrows(IllegalArgumentException.class, () -> SequencePredictor.of(TaskType.SINGLE_LABEL, List.of("a")));
-        assertThrows(IllegalArgumentException.class, () -> SequencePredictor.of(TaskType.SINGLE_LABEL, List.of("a", "a")));
-        assertThrows(IllegalArgumentException.class, () -> SequencePredictor.of(TaskType.TOKEN_CLASSIFICATION, List.of("O", "B-X")));
+        assertThrows(IllegalArgumentException.class, () -> SequencePredictor.of(Task.REGRESSION, List.of("a", "b")));
+        assertThrows(IllegalArgumentException.class, () -> SequencePredictor.of(Task.SINGLE_LABEL, List.of("a")));
+        assertThrows(IllegalArgumentException.class, () -> SequencePredictor.of(Task.SINGLE_LABEL, List.of("a", "a")));
+        assertThrows(IllegalArgumentException.class, () -> SequencePredictor.of(Task.TOKEN_CLASSIFICATION, List.of("O", "B-X")));
     }
 
     @Test
     void resultsAreImmutable() {
-        SingleLabelPrediction out = SequencePredictor.of(TaskType.SINGLE_LABEL, List.of("a", "b"))
+        SingleLabelPrediction out = SequencePredictor.of(Task.SINGLE_LABEL, List.of("a", "b"))
                 .withLogits(true).singleLabel(new float[]{1f, 0f});
         assertThrows(UnsupportedOperationException.class, () -> out.probabilities().put("c", 1.0));
         assertThrows(UnsupportedOperationException.class, () -> out.logits().set(0, 9.0));

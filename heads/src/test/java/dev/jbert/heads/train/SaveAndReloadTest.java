@@ -1,5 +1,6 @@
 package dev.jbert.heads.train;
 
+import dev.jbert.core.data.Task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbert.bert.checkpoint.SafetensorsFile;
@@ -10,7 +11,6 @@ import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.HeadSpec;
 import dev.jbert.heads.SavedClassifier;
-import dev.jbert.heads.TaskType;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.testdata.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class SaveAndReloadTest {
     void trainedModelSavesAndReloadsWithIdenticalLogits() throws IOException {
         // labels renamed from the fixture's, so the saved names can only come from the spec
         List<String> labels = Fixtures.labels(TrainFixtures.SEQ_CLS).stream().map(label -> "renamed-" + label).toList();
-        ClassifierSpec spec = ClassifierSpec.of(TaskType.SINGLE_LABEL, labels);
+        ClassifierSpec spec = ClassifierSpec.of(Task.SINGLE_LABEL, labels);
         ClassifierModel model = SavedClassifier.open(Fixtures.folder(TrainFixtures.SEQ_CLS), spec, 42, false);
         new Trainer(model, TrainFixtures.data(), null, TrainFixtures.args(out.resolve("run")).maxSteps(2).build(), List.of()).train();
         Batch batch = TrainFixtures.all();
@@ -58,7 +58,7 @@ class SaveAndReloadTest {
         }
 
         ClassifierSpec reread = SavedClassifier.specOf(dir);
-        assertEquals(TaskType.SINGLE_LABEL, reread.task());
+        assertEquals(Task.SINGLE_LABEL, reread.task());
         assertEquals(labels, reread.labels());
         assertEquals(HeadSpec.Kind.NATIVE, reread.head().kind());
         ClassifierModel reloaded = SavedClassifier.open(dir, reread, 0, false);
@@ -133,14 +133,14 @@ class SaveAndReloadTest {
         int stored = Fixtures.numLabels(TrainFixtures.SEQ_CLS), other = stored + 2;
         int hidden = Fixtures.config(TrainFixtures.SEQ_CLS).get("hidden_size").asInt();
         ModelFileException e = assertThrows(ModelFileException.class, () -> SavedClassifier.open(
-                Fixtures.folder(TrainFixtures.SEQ_CLS), ClassifierSpec.of(TaskType.SINGLE_LABEL, other), 42, false));
+                Fixtures.folder(TrainFixtures.SEQ_CLS), ClassifierSpec.of(Task.SINGLE_LABEL, other), 42, false));
         assertTrue(e.getMessage().contains("classifier.weight"), e.getMessage());
         assertTrue(e.getMessage().contains("[" + stored + ", " + hidden + "]") && e.getMessage().contains("[" + other + ", " + hidden + "]"),
                 "names both shapes: " + e.getMessage());
         assertTrue(e.getMessage().contains("replace the head"), e.getMessage());
 
         ClassifierModel replaced = SavedClassifier.open(Fixtures.folder(TrainFixtures.SEQ_CLS),
-                ClassifierSpec.of(TaskType.SINGLE_LABEL, other).withReplaceHead(true), 42, false);
+                ClassifierSpec.of(Task.SINGLE_LABEL, other).withReplaceHead(true), 42, false);
         assertArrayEquals(new long[]{other, hidden}, replaced.allParameters().get("classifier.weight").shape());
         assertArrayEquals(new long[]{TrainFixtures.examples(), other}, replaced.predict(TrainFixtures.all()).shape());
     }

@@ -1,5 +1,6 @@
 package dev.jbert.heads.train;
 
+import dev.jbert.core.data.Task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +12,6 @@ import dev.jbert.core.train.TrainingData;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
-import dev.jbert.heads.TaskType;
 import dev.jbert.testdata.Fixtures;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -61,7 +61,7 @@ final class TrainFixtures {
     }
 
     static ClassifierSpec spec() {
-        return ClassifierSpec.of(TaskType.SINGLE_LABEL, Fixtures.numLabels(SEQ_CLS));
+        return ClassifierSpec.of(Task.SINGLE_LABEL, Fixtures.numLabels(SEQ_CLS));
     }
 
     static ClassifierModel open(Path dir, long seed) {

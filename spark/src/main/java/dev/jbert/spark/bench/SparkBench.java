@@ -1,5 +1,6 @@
 package dev.jbert.spark.bench;
 
+import dev.jbert.core.data.Task;
 import dev.jbert.bench.InferenceBench;
 import dev.jbert.bench.harness.Harness;
 import dev.jbert.bench.harness.ModelShape;
@@ -13,7 +14,6 @@ import dev.jbert.core.train.optim.AdamWConfig;
 import dev.jbert.core.train.optim.GradientClipping;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
-import dev.jbert.heads.TaskType;
 import dev.jbert.heads.inference.TextClassifier;
 import dev.jbert.spark.DataParallelModel;
 import dev.jbert.spark.JbertClassifier;
@@ -187,6 +187,6 @@ public final class SparkBench {
     }
 
     private static ClassifierSpec spec() {
-        return ClassifierSpec.of(TaskType.SINGLE_LABEL, List.of("negative", "positive"));
+        return ClassifierSpec.of(Task.SINGLE_LABEL, List.of("negative", "positive"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.jbert.heads;
 
+import dev.jbert.core.data.Task;
 import dev.jbert.bert.config.ProblemType;
 import dev.jbert.heads.loss.BceWithLogitsLoss;
 import dev.jbert.heads.loss.FocalLoss;
@@ -13,35 +14,35 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** transformers' choice of problem type, and the spec's refusal of mismatched losses and labels. */
-class TaskTypeTest {
+class ProblemTypesTest {
 
     @Test
     void configProblemTypeWins() {
-        assertEquals(TaskType.MULTI_LABEL, TaskType.forSequences(Optional.of(ProblemType.MULTI_LABEL_CLASSIFICATION), 1, true));
-        assertEquals(TaskType.REGRESSION, TaskType.forSequences(Optional.of(ProblemType.REGRESSION), 3, true));
+        assertEquals(Task.MULTI_LABEL, ProblemTypes.forSequences(Optional.of(ProblemType.MULTI_LABEL_CLASSIFICATION), 1, true));
+        assertEquals(Task.REGRESSION, ProblemTypes.forSequences(Optional.of(ProblemType.REGRESSION), 3, true));
     }
 
     @Test
     void otherwiseOneLabelIsRegressionAndLabelKindDecides() {
-        assertEquals(TaskType.REGRESSION, TaskType.forSequences(Optional.empty(), 1, true));
-        assertEquals(TaskType.SINGLE_LABEL, TaskType.forSequences(Optional.empty(), 3, true));
-        assertEquals(TaskType.MULTI_LABEL, TaskType.forSequences(Optional.empty(), 3, false));
+        assertEquals(Task.REGRESSION, ProblemTypes.forSequences(Optional.empty(), 1, true));
+        assertEquals(Task.SINGLE_LABEL, ProblemTypes.forSequences(Optional.empty(), 3, true));
+        assertEquals(Task.MULTI_LABEL, ProblemTypes.forSequences(Optional.empty(), 3, false));
     }
 
     @Test
     void specRefusesALossForOtherLabels() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ClassifierSpec.of(TaskType.MULTI_LABEL, 3).withLoss(new FocalLoss(2, null)));
+                () -> ClassifierSpec.of(Task.MULTI_LABEL, 3).withLoss(new FocalLoss(2, null)));
         assertTrue(e.getMessage().contains("FocalLoss") && e.getMessage().contains("MULTI_HOT"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> ClassifierSpec.of(TaskType.SINGLE_LABEL, 2).withLoss(new BceWithLogitsLoss(null)));
+        assertThrows(IllegalArgumentException.class, () -> ClassifierSpec.of(Task.SINGLE_LABEL, 2).withLoss(new BceWithLogitsLoss(null)));
     }
 
     @Test
     void specRefusesBadLabelSets() {
-        assertThrows(IllegalArgumentException.class, () -> ClassifierSpec.of(TaskType.SINGLE_LABEL, 1));
-        assertThrows(IllegalArgumentException.class, () -> ClassifierSpec.of(TaskType.REGRESSION, 2));
+        assertThrows(IllegalArgumentException.class, () -> ClassifierSpec.of(Task.SINGLE_LABEL, 1));
+        assertThrows(IllegalArgumentException.class, () -> ClassifierSpec.of(Task.REGRESSION, 2));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ClassifierSpec.of(TaskType.SINGLE_LABEL, List.of("a", "a")));
+                () -> ClassifierSpec.of(Task.SINGLE_LABEL, List.of("a", "a")));
         assertTrue(e.getMessage().contains("distinct"), e.getMessage());
     }
 }
