@@ -8,6 +8,7 @@ import dev.jbert.bert.model.RandomWeights;
 import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.TokenizerConfig;
 import dev.jbert.core.tokenizer.Vocabulary;
+import dev.jbert.heads.TrainedParameters;
 import dev.jbert.heads.EncoderClassifier;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
@@ -180,7 +181,7 @@ public final class InferenceBench {
                     + "): adding a random 2-label head");
             Path dir = Files.createTempDirectory("jbert-inference-bench");
             ClassifierSpec spec = ClassifierSpec.of(Task.SINGLE_LABEL, List.of("negative", "positive"));
-            SavedClassifier.open(folder, spec, 1, false).save(dir);
+            SavedClassifier.open(folder, spec, 1, TrainedParameters.ALL).save(dir);
             return dir;
         }
     }

@@ -8,6 +8,7 @@ import dev.jbert.core.data.SubwordLabels;
 import dev.jbert.core.data.Task;
 import dev.jbert.bert.PretrainedEncoder;
 import dev.jbert.bert.config.EncoderConfig;
+import dev.jbert.heads.TrainedParameters;
 import dev.jbert.heads.ClassifierEvaluator;
 import dev.jbert.heads.predict.Thresholds;
 import dev.jbert.heads.ClassifierModel;
@@ -51,7 +52,7 @@ final class EvalCommand implements Callable<Integer> {
         NativeBackend.init();
         Precision products = precision.choose(false);
         ClassifierSpec spec = SavedClassifier.specOf(model);
-        ClassifierModel classifier = SavedClassifier.open(model, spec, 0, false);
+        ClassifierModel classifier = SavedClassifier.open(model, spec, 0, TrainedParameters.ALL);
         classifier.classifier().precision().forInference(products);
         data.maxSeqLength = PretrainedEncoder.lengthWithinLimit(data.maxSeqLength, EncoderConfig.load(model.resolve("config.json")),
                 classifier.tokenizer());

@@ -24,6 +24,7 @@ import dev.jbert.core.train.TrainerState;
 import dev.jbert.core.train.TrainingArguments;
 import dev.jbert.core.train.TrainingListener;
 import dev.jbert.core.train.optim.ScheduleType;
+import dev.jbert.heads.TrainedParameters;
 import dev.jbert.heads.ClassifierEvaluator;
 import dev.jbert.heads.predict.Thresholds;
 import dev.jbert.heads.ClassifierModel;
@@ -156,7 +157,7 @@ final class TrainCommand implements Callable<Integer> {
         List<String> labels = trainSet.labels() == null ? List.of("LABEL_0") : trainSet.labels().names();
 
         ClassifierSpec spec = new ClassifierSpec(dataTask, labels, headSpec(), loss(dataTask, labels, trainSet, balance), replaceHead);
-        ClassifierModel classifier = SavedClassifier.open(folder, spec, seed, freezeEncoder);
+        ClassifierModel classifier = SavedClassifier.open(folder, spec, seed, freezeEncoder ? TrainedParameters.HEAD_ONLY : TrainedParameters.ALL);
         classifier.classifier().precision().forTraining(products);
 
         String metric = metricForBestModel != null ? metricForBestModel : defaultMetric(dataTask);

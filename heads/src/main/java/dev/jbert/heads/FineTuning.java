@@ -169,7 +169,7 @@ public final class FineTuning {
         List<String> names = trainSet.labels() == null ? List.of("LABEL_0") : trainSet.labels().names();
         ClassifierSpec spec = ClassifierSpec.of(task, names);
         TrainingArguments args = validSet == null ? arguments.withoutEvaluation() : arguments;
-        try (ClassifierModel classifier = SavedClassifier.open(model, spec, args.seed(), false)) {
+        try (ClassifierModel classifier = SavedClassifier.open(model, spec, args.seed(), TrainedParameters.ALL)) {
             ClassifierEvaluator evaluator = validSet == null ? null
                     : new ClassifierEvaluator(spec, validSet.batches(evalBatchSize), Thresholds.global(0.5));
             TrainerState state = new Trainer(classifier, EpochBatches.of(trainSet, batchSize, Sampling.NONE), evaluator, args,

@@ -39,9 +39,9 @@ public final class SavedClassifier {
      * A trainable classifier on a Hugging Face folder. Tensors the folder lacks for the head are
      * initialised from {@code seed}; every other tensor must be used.
      *
-     * @param freezeEncoder train the head only
+     * @param trained which parameters training updates
      */
-    public static ClassifierModel open(Path dir, ClassifierSpec spec, long seed, boolean freezeEncoder) {
+    public static ClassifierModel open(Path dir, ClassifierSpec spec, long seed, TrainedParameters trained) {
         EncoderConfig config = EncoderConfig.load(dir.resolve("config.json"));
         Tokenizer tokenizer = Tokenizer.fromDirectory(dir);
         PretrainedEncoder.checkVocabulary(config, tokenizer, dir);
@@ -54,7 +54,7 @@ public final class SavedClassifier {
                 throw new ModelFileException(dir, e.getMessage());
             }
             weights.verify(name -> EncoderClassifier.mayLeaveUnused(name, spec, config));
-            Predicate<String> trainable = freezeEncoder ? ClassifierModel::isHeadParameter : name -> true;
+            Predicate<String> trainable = trained == TrainedParameters.HEAD_ONLY ? ClassifierModel::isHeadParameter : name -> true;
             return new ClassifierModel(classifier, tokenizer, trainable);
         }
     }

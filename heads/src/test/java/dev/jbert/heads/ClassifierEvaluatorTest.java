@@ -24,7 +24,7 @@ class ClassifierEvaluatorTest {
     void singleLabelAccuracyComesFromTheReferenceArgmax() {
         JsonNode ref = FixtureModels.reference("seq-cls");
         ClassifierSpec spec = ClassifierSpec.of(Task.SINGLE_LABEL, Fixtures.labels("seq-cls"));
-        ClassifierModel model = SavedClassifier.open(Fixtures.folder("seq-cls"), spec, 0, false);
+        ClassifierModel model = SavedClassifier.open(Fixtures.folder("seq-cls"), spec, 0, TrainedParameters.ALL);
         Batch batch = FixtureModels.batch(ref.get("inputs"), FixtureModels.classLabels(ref.get("labels")));
         Map<String, Double> metrics = new ClassifierEvaluator(spec, List.of(batch), Thresholds.global(0.5)).evaluate(model);
 
@@ -47,7 +47,7 @@ class ClassifierEvaluatorTest {
         JsonNode inputs = ref.get("inputs_continuation_ignore");
         Path dir = Fixtures.folder("token-cls");
         ClassifierSpec spec = SavedClassifier.specOf(dir);
-        ClassifierModel model = SavedClassifier.open(dir, spec, 0, false);
+        ClassifierModel model = SavedClassifier.open(dir, spec, 0, TrainedParameters.ALL);
         Batch batch = FixtureModels.batch(inputs, FixtureModels.tokenLabels(inputs));
         ClassifierEvaluator.Result result = new ClassifierEvaluator(spec, List.of(batch), Thresholds.global(0.5)).evaluateWithReport(model);
 

@@ -58,7 +58,7 @@ class TrajectoryParityTest {
         try (KernelSet.Scope ignored = KernelSet.use(kernels)) {
             JsonNode trajectory = Fixtures.json(Fixtures.folder("seq-cls").resolve("train_trajectory.json"));
             ClassifierModel model = SavedClassifier.open(Fixtures.folder("seq-cls"),
-                    ClassifierSpec.of(Task.SINGLE_LABEL, Fixtures.numLabels("seq-cls")), 42, false);
+                    ClassifierSpec.of(Task.SINGLE_LABEL, Fixtures.numLabels("seq-cls")), 42, TrainedParameters.ALL);
             TrainingArguments args = FamilyFixtures.trajectoryArguments(trajectory, out);
             TrainerState state = new Trainer(model, TrainingData.fixed(trajectoryBatches(trajectory), "train_trajectory.json"), null, args, List.of()).train();
 

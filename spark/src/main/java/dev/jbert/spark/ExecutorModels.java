@@ -1,5 +1,6 @@
 package dev.jbert.spark;
 
+import dev.jbert.heads.TrainedParameters;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.SavedClassifier;
 import dev.jbert.heads.inference.InferenceOptions;
@@ -52,7 +53,7 @@ final class ExecutorModels {
     static ClassifierModel forEvaluation(String folder) {
         return EVALUATED.computeIfAbsent(folder, f -> {
             Path local = local(f);
-            return SavedClassifier.open(local, SavedClassifier.specOf(local), 0, false);
+            return SavedClassifier.open(local, SavedClassifier.specOf(local), 0, TrainedParameters.ALL);
         });
     }
 

@@ -9,6 +9,7 @@ import dev.jbert.core.data.TokenExample;
 import dev.jbert.core.data.TokenReadOptions;
 import dev.jbert.core.data.TokenReader;
 import dev.jbert.core.tokenizer.EncodeOptions;
+import dev.jbert.heads.TrainedParameters;
 import dev.jbert.heads.ClassifierEvaluator;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
@@ -312,7 +313,7 @@ class JbertClassifierTest {
         // one JVM, as jbert eval runs it, on the sentences in the order the partitions hold them
         List<TokenExample> order = new ArrayList<>();
         for (Row r : data.collectAsList()) order.add(new TokenExample(r.getList(0), r.getList(1), new SourceLine(null, order.size() + 1)));
-        ClassifierModel model = SavedClassifier.open(Fixtures.folder("token-cls"), SavedClassifier.specOf(Fixtures.folder("token-cls")), 0, false);
+        ClassifierModel model = SavedClassifier.open(Fixtures.folder("token-cls"), SavedClassifier.specOf(Fixtures.folder("token-cls")), 0, TrainedParameters.ALL);
         ClassifierSpec spec = SavedClassifier.specOf(Fixtures.folder("token-cls"));
         EncodedDataset encoded = EncodedDataset.ofTokens(order, LabelSet.of(spec.labels()), model.tokenizer(),
                 EncodeOptions.dynamicPadding(PretrainedEncoder.maxInputLength(model.classifier().encoder().config(), model.tokenizer())),

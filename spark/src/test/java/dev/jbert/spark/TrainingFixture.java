@@ -9,6 +9,7 @@ import dev.jbert.core.train.ForwardingModel;
 import dev.jbert.core.train.IntervalStrategy;
 import dev.jbert.core.train.TrainableModel;
 import dev.jbert.core.train.TrainingArguments;
+import dev.jbert.heads.TrainedParameters;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
 import dev.jbert.testdata.Fixtures;
@@ -89,7 +90,7 @@ final class TrainingFixture {
     }
 
     static TrainableModel open(String folder) {
-        return SavedClassifier.open(Path.of(folder), spec(), 42, false);
+        return SavedClassifier.open(Path.of(folder), spec(), 42, TrainedParameters.ALL);
     }
 
     static Replica replica(String folder) {

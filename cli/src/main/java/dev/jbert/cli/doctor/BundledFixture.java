@@ -16,6 +16,7 @@ import dev.jbert.core.train.TrainerState;
 import dev.jbert.core.train.TrainingArguments;
 import dev.jbert.core.train.TrainingData;
 import dev.jbert.core.train.optim.ScheduleType;
+import dev.jbert.heads.TrainedParameters;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
@@ -110,7 +111,7 @@ final class BundledFixture {
 
     private ClassifierModel open() {
         int labels = json("config.json").get("id2label").size();
-        return SavedClassifier.open(dir, ClassifierSpec.of(Task.SINGLE_LABEL, labels), 42, false);
+        return SavedClassifier.open(dir, ClassifierSpec.of(Task.SINGLE_LABEL, labels), 42, TrainedParameters.ALL);
     }
 
     private double gradients(ClassifierModel model, Batch batch, JsonNode expected) {

@@ -8,6 +8,7 @@ import dev.jbert.core.train.StepLog;
 import dev.jbert.core.train.TrainerState;
 import dev.jbert.core.train.TrainingArguments;
 import dev.jbert.core.train.optim.ScheduleType;
+import dev.jbert.heads.TrainedParameters;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
@@ -49,7 +50,7 @@ public final class FamilyFixtures {
 
     static ClassifierModel open(String family, String model) {
         Task task = model.equals("token-cls") ? Task.TOKEN_CLASSIFICATION : Task.SINGLE_LABEL;
-        return SavedClassifier.open(folder(family, model), ClassifierSpec.of(task, numLabels(family, model)), 42, false);
+        return SavedClassifier.open(folder(family, model), ClassifierSpec.of(task, numLabels(family, model)), 42, TrainedParameters.ALL);
     }
 
     /** As {@link #open(String, String)}, computing with {@code kernels}. */

@@ -6,6 +6,7 @@ import dev.jbert.core.nn.Pass;
 import dev.jbert.core.train.Trainer;
 import dev.jbert.core.train.TrainerState;
 import dev.jbert.core.train.TrainingData;
+import dev.jbert.heads.TrainedParameters;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.SavedClassifier;
 import dev.jbert.core.nn.KernelSet;
@@ -141,7 +142,7 @@ class FamilyParityTest {
         JsonNode original = Fixtures.json(folder(family, "seq-cls").resolve("config.json"));
         assertEquals(original.get("architectures"), config.get("architectures"));
         assertEquals(original.get("model_type"), config.get("model_type"));
-        ClassifierModel reloaded = KernelSets.building(kernels, () -> SavedClassifier.open(saved, SavedClassifier.specOf(saved), 7, false));
+        ClassifierModel reloaded = KernelSets.building(kernels, () -> SavedClassifier.open(saved, SavedClassifier.specOf(saved), 7, TrainedParameters.ALL));
         assertEquals(model.allParameters().keySet(), reloaded.allParameters().keySet());
         INDArray logits = reloaded.classifier().logits(sequenceBatch(ref), Pass.inference());
         double[] expectedLogits = Fixtures.flatten(ref.get("logits"));

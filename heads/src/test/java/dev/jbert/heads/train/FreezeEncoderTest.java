@@ -2,6 +2,7 @@ package dev.jbert.heads.train;
 
 import dev.jbert.core.train.Trainer;
 import dev.jbert.core.train.TrainerState;
+import dev.jbert.heads.TrainedParameters;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.SavedClassifier;
 import dev.jbert.testdata.Fixtures;
@@ -26,7 +27,7 @@ class FreezeEncoderTest {
 
     @Test
     void onlyTheHeadTrainsAndTheEncoderIsUntouched() {
-        ClassifierModel model = SavedClassifier.open(Fixtures.folder(TrainFixtures.SEQ_CLS), TrainFixtures.spec(), 42, true);
+        ClassifierModel model = SavedClassifier.open(Fixtures.folder(TrainFixtures.SEQ_CLS), TrainFixtures.spec(), 42, TrainedParameters.HEAD_ONLY);
         assertEquals(Set.of("classifier.weight", "classifier.bias"), model.trainableParameters().keySet());
         assertTrue(model.allParameters().keySet().stream().anyMatch(n -> n.startsWith("bert.")));
 

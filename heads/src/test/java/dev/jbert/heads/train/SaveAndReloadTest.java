@@ -7,6 +7,7 @@ import dev.jbert.bert.checkpoint.SafetensorsFile;
 import dev.jbert.bert.config.Activation;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.train.Trainer;
+import dev.jbert.heads.TrainedParameters;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.HeadSpec;
@@ -46,7 +47,7 @@ class SaveAndReloadTest {
         // labels renamed from the fixture's, so the saved names can only come from the spec
         List<String> labels = Fixtures.labels(TrainFixtures.SEQ_CLS).stream().map(label -> "renamed-" + label).toList();
         ClassifierSpec spec = ClassifierSpec.of(Task.SINGLE_LABEL, labels);
-        ClassifierModel model = SavedClassifier.open(Fixtures.folder(TrainFixtures.SEQ_CLS), spec, 42, false);
+        ClassifierModel model = SavedClassifier.open(Fixtures.folder(TrainFixtures.SEQ_CLS), spec, 42, TrainedParameters.ALL);
         new Trainer(model, TrainFixtures.data(), null, TrainFixtures.args(out.resolve("run")).maxSteps(2).build(), List.of()).train();
         Batch batch = TrainFixtures.all();
         float[] before = logits(model, batch);
@@ -61,7 +62,7 @@ class SaveAndReloadTest {
         assertEquals(Task.SINGLE_LABEL, reread.task());
         assertEquals(labels, reread.labels());
         assertEquals(HeadSpec.Kind.NATIVE, reread.head().kind());
-        ClassifierModel reloaded = SavedClassifier.open(dir, reread, 0, false);
+        ClassifierModel reloaded = SavedClassifier.open(dir, reread, 0, TrainedParameters.ALL);
         assertArrayEquals(before, logits(reloaded, batch), "logits after reload");
         TrainFixtures.assertSameParameters(TrainFixtures.snapshot(model), TrainFixtures.snapshot(reloaded), "parameters after reload");
 
@@ -103,7 +104,7 @@ class SaveAndReloadTest {
     @Test
     void mlpHeadSavesAndReloadsWithIdenticalLogits() throws IOException {
         ClassifierSpec spec = TrainFixtures.spec().withHead(HeadSpec.mlp(16, Activation.TANH)).withReplaceHead(true);
-        ClassifierModel model = SavedClassifier.open(Fixtures.folder(TrainFixtures.SEQ_CLS), spec, 42, false);
+        ClassifierModel model = SavedClassifier.open(Fixtures.folder(TrainFixtures.SEQ_CLS), spec, 42, TrainedParameters.ALL);
         assertTrue(model.allParameters().containsKey("classifier.dense.weight"));
         assertFalse(model.allParameters().containsKey("classifier.weight"), "the checkpoint's Linear head was replaced");
         new Trainer(model, TrainFixtures.data(), null, TrainFixtures.args(out.resolve("run")).maxSteps(1).build(), List.of()).train();
@@ -119,7 +120,7 @@ class SaveAndReloadTest {
 
         ClassifierSpec reread = SavedClassifier.specOf(dir);
         assertEquals(HeadSpec.mlp(16, Activation.TANH), reread.head());
-        ClassifierModel reloaded = SavedClassifier.open(dir, reread, 0, false);
+        ClassifierModel reloaded = SavedClassifier.open(dir, reread, 0, TrainedParameters.ALL);
         assertArrayEquals(before, logits(reloaded, batch), "MLP logits after reload");
         try (SafetensorsFile file = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
             assertEquals(new TreeSet<>(model.allParameters().keySet()), new TreeSet<>(file.tensors().keySet()));
@@ -133,14 +134,14 @@ class SaveAndReloadTest {
         int stored = Fixtures.numLabels(TrainFixtures.SEQ_CLS), other = stored + 2;
         int hidden = Fixtures.config(TrainFixtures.SEQ_CLS).get("hidden_size").asInt();
         ModelFileException e = assertThrows(ModelFileException.class, () -> SavedClassifier.open(
-                Fixtures.folder(TrainFixtures.SEQ_CLS), ClassifierSpec.of(Task.SINGLE_LABEL, other), 42, false));
+                Fixtures.folder(TrainFixtures.SEQ_CLS), ClassifierSpec.of(Task.SINGLE_LABEL, other), 42, TrainedParameters.ALL));
         assertTrue(e.getMessage().contains("classifier.weight"), e.getMessage());
         assertTrue(e.getMessage().contains("[" + stored + ", " + hidden + "]") && e.getMessage().contains("[" + other + ", " + hidden + "]"),
                 "names both shapes: " + e.getMessage());
         assertTrue(e.getMessage().contains("replace the head"), e.getMessage());
 
         ClassifierModel replaced = SavedClassifier.open(Fixtures.folder(TrainFixtures.SEQ_CLS),
-                ClassifierSpec.of(Task.SINGLE_LABEL, other).withReplaceHead(true), 42, false);
+                ClassifierSpec.of(Task.SINGLE_LABEL, other).withReplaceHead(true), 42, TrainedParameters.ALL);
         assertArrayEquals(new long[]{other, hidden}, replaced.allParameters().get("classifier.weight").shape());
         assertArrayEquals(new long[]{TrainFixtures.examples(), other}, replaced.predict(TrainFixtures.all()).shape());
     }

@@ -9,6 +9,7 @@ import dev.jbert.core.train.Evaluator;
 import dev.jbert.core.train.IntervalStrategy;
 import dev.jbert.core.train.TrainingArguments;
 import dev.jbert.core.train.TrainingData;
+import dev.jbert.heads.TrainedParameters;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
@@ -65,7 +66,7 @@ final class TrainFixtures {
     }
 
     static ClassifierModel open(Path dir, long seed) {
-        return SavedClassifier.open(dir, spec(), seed, false);
+        return SavedClassifier.open(dir, spec(), seed, TrainedParameters.ALL);
     }
 
     static ClassifierModel seqCls(long seed) {

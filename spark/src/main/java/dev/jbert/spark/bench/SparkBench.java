@@ -12,6 +12,7 @@ import dev.jbert.core.train.TrainableModel;
 import dev.jbert.core.train.optim.AdamW;
 import dev.jbert.core.train.optim.AdamWConfig;
 import dev.jbert.core.train.optim.GradientClipping;
+import dev.jbert.heads.TrainedParameters;
 import dev.jbert.heads.ClassifierSpec;
 import dev.jbert.heads.SavedClassifier;
 import dev.jbert.heads.inference.TextClassifier;
@@ -109,10 +110,10 @@ public final class SparkBench {
 
     private static String training(JavaSparkContext context, ModelShape shape, Path folder, int partitions, int steps) {
         Batch batch = Harness.randomBatch(new Random(5), TRAIN_BATCH, LENGTH, shape.vocab());
-        TrainableModel single = SavedClassifier.open(folder, spec(), 1, false);
+        TrainableModel single = SavedClassifier.open(folder, spec(), 1, TrainedParameters.ALL);
         String path = folder.toString();
-        DataParallelModel parallel = new DataParallelModel(context, SavedClassifier.open(folder, spec(), 1, false),
-                () -> SavedClassifier.open(Path.of(path), spec(), 1, false), partitions, 2);
+        DataParallelModel parallel = new DataParallelModel(context, SavedClassifier.open(folder, spec(), 1, TrainedParameters.ALL),
+                () -> SavedClassifier.open(Path.of(path), spec(), 1, TrainedParameters.ALL), partitions, 2);
         double one = secondsPerStep(single, batch, steps);
         double many = secondsPerStep(parallel, batch, steps);
         long bytes = parallel.bytesPerStep() * 2L * partitions;
@@ -129,9 +130,9 @@ public final class SparkBench {
     private static String localSteps(JavaSparkContext context, ModelShape shape, Path folder, int partitions, int steps, int k) {
         Batch batch = Harness.randomBatch(new Random(5), TRAIN_BATCH, LENGTH, shape.vocab());
         String path = folder.toString();
-        TrainableModel single = SavedClassifier.open(folder, spec(), 1, false);
-        ParameterAveragingModel averaging = new ParameterAveragingModel(context, SavedClassifier.open(folder, spec(), 1, false),
-                () -> SavedClassifier.open(Path.of(path), spec(), 1, false), partitions, k, 2);
+        TrainableModel single = SavedClassifier.open(folder, spec(), 1, TrainedParameters.ALL);
+        ParameterAveragingModel averaging = new ParameterAveragingModel(context, SavedClassifier.open(folder, spec(), 1, TrainedParameters.ALL),
+                () -> SavedClassifier.open(Path.of(path), spec(), 1, TrainedParameters.ALL), partitions, k, 2);
         int rounds = Math.max(2, steps / k);
         double one = secondsPerOptimizerStep(single, batch, rounds * k);
         AdamW optimizer = new AdamW(AdamWConfig.torchDefaults(), averaging::decays);
