@@ -72,7 +72,7 @@ public final class OverSampler implements EpochSampler {
     /**
      * A sampler with the given weight per example; weights need not sum to 1.
      *
-     * @throws IllegalArgumentException if a weight is negative or not finite, all are 0, or numSamples < 1
+     * @throws IllegalArgumentException if a weight is negative or not finite, all are 0, or {@code numSamples < 1}
      */
     public static OverSampler weighted(double[] exampleWeights, int numSamples) {
         if (exampleWeights == null || exampleWeights.length == 0) {
