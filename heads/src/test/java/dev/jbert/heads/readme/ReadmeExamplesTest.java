@@ -1,47 +1,30 @@
 package dev.jbert.heads.readme;
 
 import dev.jbert.testdata.Fixtures;
+import dev.jbert.testdata.ReadmeRegions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The README's Java examples: each block marked {@code <!-- compiled: ReadmeExamples.java NAME -->} is the region NAME
- * of {@link ReadmeExamples}, which this test runs on the bundled fixtures and samples.
+ * of {@link ReadmeExamples} ({@link ReadmeRegions}), which this test runs on the bundled fixtures and samples.
  */
 class ReadmeExamplesTest {
-
-    private static final Path SOURCE = Path.of("src/test/java/dev/jbert/heads/readme/ReadmeExamples.java");
-    private static final Pattern MARKED = Pattern.compile("<!-- compiled: ReadmeExamples\\.java (\\S+) -->\\s*```java\\n(.*?)```", Pattern.DOTALL);
 
     @TempDir
     Path dir;
 
     @Test
-    void theReadmesBlocksAreTheCompiledExamples() throws IOException {
-        Map<String, String> regions = regions(Files.readAllLines(SOURCE));
-        Matcher m = MARKED.matcher(Files.readString(Fixtures.repositoryRoot().resolve("README.md")));
-        List<String> shown = new ArrayList<>();
-        while (m.find()) {
-            String name = m.group(1);
-            assertTrue(regions.containsKey(name), "README shows a region ReadmeExamples.java does not have: " + name);
-            assertEquals(regions.get(name), dedent(List.of(m.group(2).split("\n"))), "README block " + name + " differs from ReadmeExamples.java");
-            shown.add(name);
-        }
-        assertEquals(List.copyOf(regions.keySet()), shown, "every example region is in the README, in order");
+    void theReadmesBlocksAreTheCompiledExamples() {
+        ReadmeRegions.assertReadmeShows(Path.of("src/test/java/dev/jbert/heads/readme/ReadmeExamples.java"));
     }
 
     @Test
@@ -78,33 +61,5 @@ class ReadmeExamplesTest {
     @Test
     void theEmbeddingExampleRunsOnAClassifierAndATagger() {
         ReadmeExamples.embedding(Fixtures.folder("seq-cls"), Fixtures.folder("token-cls"), List.of("one", "two more"));
-    }
-
-    /** Each {@code // README name} ... {@code // END} region, dedented. */
-    private static Map<String, String> regions(List<String> lines) {
-        Map<String, String> out = new LinkedHashMap<>();
-        String name = null;
-        List<String> body = new ArrayList<>();
-        for (String line : lines) {
-            String t = line.strip();
-            if (t.startsWith("// README ")) {
-                name = t.substring("// README ".length());
-                body = new ArrayList<>();
-            } else if (t.equals("// END") && name != null) {
-                out.put(name, dedent(body));
-                name = null;
-            } else if (name != null) {
-                body.add(line);
-            }
-        }
-        assertFalse(out.isEmpty(), "no regions in " + SOURCE);
-        return out;
-    }
-
-    private static String dedent(List<String> lines) {
-        int indent = lines.stream().filter(l -> !l.isBlank()).mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-        StringBuilder out = new StringBuilder();
-        for (String l : lines) out.append(l.isBlank() ? "" : l.substring(indent).stripTrailing()).append('\n');
-        return out.toString().strip();
     }
 }
