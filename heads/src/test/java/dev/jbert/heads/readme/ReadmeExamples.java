@@ -8,10 +8,14 @@ import dev.jbert.core.data.Task;
 import dev.jbert.core.data.TextExample;
 import dev.jbert.core.tokenizer.EncodeOptions;
 import dev.jbert.core.tokenizer.Encoding;
+import dev.jbert.core.nn.Precision;
+import dev.jbert.core.nn.PrecisionSupport;
 import dev.jbert.core.train.LoggingListener;
 import dev.jbert.core.train.TrainingArguments;
+import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.FineTuning;
 import dev.jbert.heads.inference.Classification;
+import dev.jbert.heads.inference.InferenceOptions;
 import dev.jbert.heads.inference.TextClassifier;
 
 import java.nio.file.Path;
@@ -100,6 +104,19 @@ final class ReadmeExamples {
         try (TextClassifier tagger = TextClassifier.load(ner)) {
             tagger.entities("Angela Merkel visited Paris.").entities()             // groups with character offsets
                   .forEach(e -> System.out.println(e.label() + " " + e.start() + ".." + e.end()));
+        }
+        // END
+    }
+
+    static void precision(ClassifierModel model, Path dir) {
+        // README precision
+        if (PrecisionSupport.supported(Precision.BF16)) {                        // whether this machine runs it fast
+            model.classifier().precision().forTraining(Precision.BF16);         // a ClassifierModel, before Trainer.train()
+        }
+        if (PrecisionSupport.supported(Precision.INT8)) {
+            try (TextClassifier c = TextClassifier.load(dir, InferenceOptions.defaults().withPrecision(Precision.INT8))) {
+                c.classify("scored with int8 products");
+            }
         }
         // END
     }

@@ -1,5 +1,10 @@
 package dev.jbert.heads.readme;
 
+import dev.jbert.core.data.Task;
+import dev.jbert.heads.ClassifierModel;
+import dev.jbert.heads.ClassifierSpec;
+import dev.jbert.heads.SavedClassifier;
+import dev.jbert.heads.TrainedParameters;
 import dev.jbert.testdata.Fixtures;
 import dev.jbert.testdata.ReadmeRegions;
 import org.junit.jupiter.api.Test;
@@ -61,5 +66,13 @@ class ReadmeExamplesTest {
     @Test
     void theEmbeddingExampleRunsOnAClassifierAndATagger() {
         ReadmeExamples.embedding(Fixtures.folder("seq-cls"), Fixtures.folder("token-cls"), List.of("one", "two more"));
+    }
+
+    @Test
+    void thePrecisionExampleRunsWhereverItIsSupported() {
+        try (ClassifierModel model = SavedClassifier.open(Fixtures.folder("seq-cls"),
+                ClassifierSpec.of(Task.SINGLE_LABEL, Fixtures.labels("seq-cls")), 42, TrainedParameters.ALL)) {
+            ReadmeExamples.precision(model, Fixtures.folder("seq-cls"));
+        }
     }
 }
