@@ -34,6 +34,7 @@ public final class Augmenter {
 
     /** Consecutive requests that fail even after their retries before the run stops (what is written stays). */
     static final int FAILURES_BEFORE_STOP = 5;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ChatEndpoint endpoint;
     private final PromptTemplate template;
@@ -186,13 +187,12 @@ public final class Augmenter {
         List<TextExample> shuffled = new ArrayList<>(pool);
         java.util.Collections.shuffle(shuffled, random);
         List<TextExample> shown = shuffled.subList(0, Math.min(settings.fewShot(), shuffled.size()));
-        ObjectMapper json = new ObjectMapper();
         List<String> lines = new ArrayList<>();
         List<String> sources = new ArrayList<>();
         for (TextExample e : shown) {
             Object value = pairs ? Map.of("text", e.text(), "text_pair", e.textPair() == null ? "" : e.textPair()) : e.text();
             try {
-                lines.add(json.writeValueAsString(value));
+                lines.add(JSON.writeValueAsString(value));
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }

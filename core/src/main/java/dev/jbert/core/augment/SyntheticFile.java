@@ -77,9 +77,9 @@ public final class SyntheticFile implements AutoCloseable {
      */
     public static Columns columnsOf(Path trainFile, DatasetFormat format, TextReadOptions options, boolean pairs) {
         List<String> names = header(trainFile, format);
-        String text = name(trainFile, options.text(), List.of("text", "sentence", "sentence1"), names, "text");
-        String pair = pairs ? name(trainFile, options.pair(), List.of("sentence2", "text_pair"), names, "second text") : null;
-        String label = name(trainFile, options.label(), List.of("label", "labels"), names, "label");
+        String text = name(trainFile, options.text(), TextReadOptions.TEXT_DEFAULTS, names, "text");
+        String pair = pairs ? name(trainFile, options.pair(), TextReadOptions.PAIR_DEFAULTS, names, "second text") : null;
+        String label = name(trainFile, options.label(), TextReadOptions.LABEL_DEFAULTS, names, "label");
         List<String> order = new ArrayList<>(pair == null ? List.of(text, label) : List.of(text, pair, label));
         order.sort(java.util.Comparator.comparingInt(names::indexOf));
         return new Columns(text, pair, label, order);

@@ -18,10 +18,6 @@ import java.util.List;
  */
 record ColumnPlan(int text, int pair, int label, String textName, String pairName, String labelName) {
 
-    static final List<String> TEXT_DEFAULTS = List.of("text", "sentence", "sentence1");
-    static final List<String> PAIR_DEFAULTS = List.of("sentence2", "text_pair");
-    static final List<String> LABEL_DEFAULTS = List.of("label", "labels");
-
     /**
      * Resolves the options' columns.
      *
@@ -30,14 +26,14 @@ record ColumnPlan(int text, int pair, int label, String textName, String pairNam
      * @param namesAre how messages call the names: "the header has columns" or "the first object has fields"
      */
     static ColumnPlan resolve(Path file, TextReadOptions options, List<String> names, int width, String namesAre) {
-        int text = position(file, options.text(), "text", TEXT_DEFAULTS, true, names, width, namesAre);
-        int pair = position(file, options.pair(), "second text", PAIR_DEFAULTS, false, names, width, namesAre);
+        int text = position(file, options.text(), "text", TextReadOptions.TEXT_DEFAULTS, true, names, width, namesAre);
+        int pair = position(file, options.pair(), "second text", TextReadOptions.PAIR_DEFAULTS, false, names, width, namesAre);
         int label = -1;
         if (options.labelling() == Labelling.LABELLED) {
             if (options.label().selection() == Column.Selection.NONE) {
                 throw new IllegalArgumentException("labels are to be read but the label column is none");
             }
-            label = position(file, options.label(), "label", LABEL_DEFAULTS, true, names, width, namesAre);
+            label = position(file, options.label(), "label", TextReadOptions.LABEL_DEFAULTS, true, names, width, namesAre);
         }
         if (pair == text) {
             if (options.pair().selection() != Column.Selection.DEFAULT) {

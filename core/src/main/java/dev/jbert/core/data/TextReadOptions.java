@@ -1,5 +1,7 @@
 package dev.jbert.core.data;
 
+import java.util.List;
+
 /**
  * How {@link TextReader} reads a CSV, TSV or JSONL file. Start from {@link #forTask} and change what
  * differs with the {@code with...} methods.
@@ -24,6 +26,13 @@ package dev.jbert.core.data;
 public record TextReadOptions(DatasetFormat format, HeaderRow header, Column text, Column pair, Column label,
                               Task task, Labelling labelling, String multiLabelDelimiter, LabelSet labels,
                               BadRowPolicy badRows) {
+
+    /** The text column's default names, the first present wins. */
+    public static final List<String> TEXT_DEFAULTS = List.of("text", "sentence", "sentence1");
+    /** The second text column's default names. */
+    public static final List<String> PAIR_DEFAULTS = List.of("sentence2", "text_pair");
+    /** The label column's default names. */
+    public static final List<String> LABEL_DEFAULTS = List.of("label", "labels");
 
     public TextReadOptions {
         if (header == null || text == null || pair == null || label == null || task == null || labelling == null
