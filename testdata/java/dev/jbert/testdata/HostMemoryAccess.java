@@ -29,6 +29,13 @@ public final class HostMemoryAccess {
     private static final String PROJECT = "dev.jbert";
     /** The host kernels and their helpers. */
     public static final String HOST_KERNELS = "dev.jbert.core.nn.host";
+    /**
+     * Code that runs only with the host kernels, on host memory by design: the bf16 and int8 products (refused on any
+     * other kernel set) and the fused AdamW (picked only for the host kernels).
+     */
+    public static final Set<String> HOST_ONLY = Set.of("dev.jbert.core.nn.Bf16", "dev.jbert.core.nn.Int8Weights",
+            "dev.jbert.core.nn.DynamicQuantization", "dev.jbert.core.train.optim.FusedFloatAdamW");
+    private static final String READ_BACK = "dev.jbert.core.nn.ReadBack";
     private static final Set<String> INDARRAY_HOST_ACCESS = Set.of("data", "getFloat", "getDouble", "getInt", "getLong", "getNumber",
             "putScalar", "toFloatVector", "toFloatMatrix", "toDoubleVector", "toDoubleMatrix", "toIntVector", "toIntMatrix", "toLongVector",
             "toLongMatrix", "sumNumber", "meanNumber", "maxNumber", "minNumber", "norm1Number", "norm2Number", "normmaxNumber", "amaxNumber",
@@ -47,6 +54,20 @@ public final class HostMemoryAccess {
         all[packages.length] = "org.nd4j.linalg.api.ndarray";
         all[packages.length + 1] = "org.nd4j.linalg.api.buffer";
         return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(all);
+    }
+
+    /** Whether the class is the host kernels' or runs only with them ({@link #HOST_ONLY}). */
+    public static boolean hostOnly(JavaClass c) {
+        return c.getPackageName().equals(HOST_KERNELS) || HOST_ONLY.contains(c.getName());
+    }
+
+    /**
+     * Every read of an array's host memory reachable from the {@code roots} classes that does not go through
+     * {@code ReadBack} and is not in {@link #hostOnly host-only} code: the rule training, evaluation, prediction and
+     * saving are held to.
+     */
+    public static List<String> readsOutsideReadBack(JavaClasses classes, Predicate<JavaClass> roots) {
+        return reachableFrom(classes, roots, c -> c.getName().equals(READ_BACK) || hostOnly(c), false);
     }
 
     /** What a call to {@code target} would touch of host memory, or null; NIO buffers count only with {@code nio}. */

@@ -62,18 +62,18 @@ public final class TrainingLoopBench {
         TrainingData data = TrainingData.fixed(batches, "random");
         Path out = Files.createTempDirectory("jbert-bench");
         TrainingArguments trainingArgs = TrainingArguments.builder(out).maxSteps(steps).learningRate(5e-5).weightDecay(0.01)
-                .warmupRatio(0.1).evalStrategy(IntervalStrategy.NO).saveStrategy(IntervalStrategy.NO).build();
+                .warmupRatio(0.1).evalStrategy(IntervalStrategy.NO).saveStrategy(IntervalStrategy.NO).loggingSteps(1).build();
         List<double[]> samples = new ArrayList<>();
         TrainingListener memory = new TrainingListener() {
             @Override
-            public void onStep(StepLog log, TrainerState state, TrainerControl control) {
+            public void onLog(StepLog log, TrainerState state, TrainerControl control) {
                 if (log.step() % 50 == 0 || log.step() == 1) {
                     samples.add(new double[]{log.step(), ProcessMemory.residentMegabytes(), Runtime.getRuntime().totalMemory() / 1e6});
                 }
             }
         };
         long start = System.nanoTime();
-        TrainerState state = new Trainer(model, data, null, trainingArgs, List.of(memory, new LoggingListener(10))).train();
+        TrainerState state = new Trainer(model, data, null, trainingArgs, List.of(memory, new LoggingListener())).train();
         double wall = (System.nanoTime() - start) / 1e9;
 
         double[] times = state.steps().stream().skip(10).mapToDouble(StepLog::seconds).sorted().toArray();

@@ -12,6 +12,7 @@ import dev.jbert.core.nd4j.NativeBackend;
 import dev.jbert.core.nn.KernelSet;
 import dev.jbert.core.nn.Precision;
 import dev.jbert.core.nn.PrecisionSupport;
+import dev.jbert.core.nn.ReadBack;
 import dev.jbert.core.train.optim.AdamW;
 import dev.jbert.core.train.optim.AdamWConfig;
 import dev.jbert.heads.ClassifierModel;
@@ -117,7 +118,8 @@ final class DoctorCommand implements Callable<Integer> {
         double peakRss = rssBefore;
         long deviceLow = deviceBefore;
         while (steps == 0 || System.nanoTime() < deadline) {
-            model.accumulateGradients(input, 1.0, steps, grads);
+            // reading the loss waits for the step, so a device's queued work is timed too
+            ReadBack.scalar(model.accumulateGradients(input, 1.0, steps, grads), ReadBack.Use.CHECK);
             adam.step(model.trainableParameters(), grads, 1e-5);
             grads.values().forEach(g -> g.assign(0));
             steps++;

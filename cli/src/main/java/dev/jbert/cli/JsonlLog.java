@@ -87,7 +87,7 @@ final class JsonlLog implements TrainingListener, AutoCloseable {
     }
 
     @Override
-    public void onStep(StepLog log, TrainerState state, TrainerControl control) {
+    public void onLog(StepLog log, TrainerState state, TrainerControl control) {
         write(JSON.createObjectNode().put("type", "step").put("step", log.step()).put("epoch", log.epoch())
                 .put("loss", log.loss()).put("learning_rate", log.learningRate()).put("grad_norm", log.gradNorm())
                 .put("seconds", log.seconds()).put("examples_per_second", log.examples() / Math.max(log.seconds(), 1e-9)));

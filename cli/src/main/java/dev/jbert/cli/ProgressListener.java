@@ -24,8 +24,12 @@ final class ProgressListener implements TrainingListener {
     }
 
     @Override
-    public void onStep(StepLog log, TrainerState state, TrainerControl control) {
-        bar.stepTo(log.step());
+    public void onStepEnd(TrainerState state, TrainerControl control) {
+        bar.stepTo(state.globalStep());
+    }
+
+    @Override
+    public void onLog(StepLog log, TrainerState state, TrainerControl control) {
         bar.setExtraMessage(String.format(" loss %.4f lr %.2e %.1f ex/s", log.loss(), log.learningRate(),
                 log.examples() / Math.max(log.seconds(), 1e-9)));
     }

@@ -108,7 +108,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save-strategy", defaultValue = "epoch", description = "When to write a checkpoint-N folder: no, steps or epoch (default: ${DEFAULT-VALUE}).") String saveStrategy;
     @Option(names = "--save-steps", defaultValue = "500", description = "Steps between checkpoints with --save-strategy steps (default: ${DEFAULT-VALUE}).") long saveSteps;
     @Option(names = "--save-total-limit", defaultValue = "2", description = "Checkpoints kept, the best one always among them; 0 keeps all (default: ${DEFAULT-VALUE}).") int saveTotalLimit;
-    @Option(names = "--logging-steps", defaultValue = "10", description = "Steps between log lines when not on a terminal (default: ${DEFAULT-VALUE}; log.jsonl has every step).") long loggingSteps;
+    @Option(names = "--logging-steps", defaultValue = "10", description = "Steps between log entries: the mean loss over them, in log lines, log.jsonl and trainer_state.json (default: ${DEFAULT-VALUE}).") long loggingSteps;
     @Option(names = "--metric-for-best-model", description = "Validation metric that picks the best checkpoint (default: accuracy for single-label, f1_micro multi-label, spearman regression, entity_f1 token).") String metricForBestModel;
     @Option(names = "--load-best-model-at-end", defaultValue = "true", arity = "0..1", description = "Save the best checkpoint's model rather than the last, when evaluating and saving (default: ${DEFAULT-VALUE}).") boolean loadBestModelAtEnd;
     @Option(names = "--early-stopping-patience", defaultValue = "0", description = "Stop after this many evaluations without improvement; 0 never stops early (default: ${DEFAULT-VALUE}).") int earlyStoppingPatience;
@@ -185,7 +185,7 @@ final class TrainCommand implements Callable<Integer> {
                 : JsonlLog.continuedAfter(logFile, Checkpoints.state(resumeFrom.get()).globalStep())) {
             if (resumeFrom.isEmpty() && trainingData != null) log.trainingData(trainingData);
             List<TrainingListener> listeners = new ArrayList<>(List.of(log));
-            listeners.add(System.console() != null ? new ProgressListener() : new LoggingListener(loggingSteps));
+            listeners.add(System.console() != null ? new ProgressListener() : new LoggingListener());
             Trainer trainer = new Trainer(classifier, trainBatches, evaluate ? evaluator : null, args, listeners);
             state = trainer.train(resumeFrom);
         }

@@ -130,7 +130,7 @@ public final class ClassifierModel implements TrainableModel, AutoCloseable {
     }
 
     @Override
-    public double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
+    public INDArray accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
         Pass pass = Pass.training(dropoutSeed, gradients);
         INDArray logits = classifier.logits(batch, pass);
         return classifier.backward(logits, batch.labels(), batch.exampleWeights(), scale, pass);

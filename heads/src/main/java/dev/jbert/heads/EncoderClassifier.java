@@ -165,11 +165,12 @@ public final class EncoderClassifier {
     /**
      * The backward pass of the last {@link #logits} for the loss against {@code labels} (each example weighing its
      * weight, or 1 when {@code exampleWeights} is null), its gradient scaled by {@code scale} (1/accumulation steps),
-     * adding into the gradients {@code pass} names. Returns the loss.
+     * adding into the gradients {@code pass} names. Returns the loss, unscaled, as a one-element array where it was
+     * computed.
      */
-    public double backward(INDArray logits, INDArray labels, float[] exampleWeights, double scale, Pass pass) {
+    public INDArray backward(INDArray logits, INDArray labels, float[] exampleWeights, double scale, Pass pass) {
         INDArray dLogits = logitsGradient.get(logits.shape());
-        double value = lossGraph(exampleWeights).lossAndGradient(logits, labels, exampleWeights, scale, dLogits);
+        INDArray value = lossGraph(exampleWeights).lossAndGradient(logits, labels, exampleWeights, scale, dLogits);
         String encoderPrefix = encoder.family().basePrefix() + ".";
         if (layout.parameterNames().stream().noneMatch(n -> pass.gradient(n) != null) && !pass.trainsAny(encoderPrefix)) return value;
         INDArray dFeatures = head.backward(dLogits, pass);

@@ -70,15 +70,18 @@ final class LossGraph {
         return loss;
     }
 
-    /** The loss, and its gradient with respect to the logits scaled by {@code scale}, written into {@code dLogits}. */
-    double lossAndGradient(INDArray logits, INDArray labels, float[] exampleWeights, double scale, INDArray dLogits) {
+    /**
+     * The loss, and its gradient with respect to the logits scaled by {@code scale}, written into {@code dLogits}. The
+     * loss is left where it was computed, a one-element array: training reads it back only when it logs.
+     */
+    INDArray lossAndGradient(INDArray logits, INDArray labels, float[] exampleWeights, double scale, INDArray dLogits) {
         long t = Profiler.start();
         INDArray weights = weights(exampleWeights);
         Map<String, INDArray> out = sd.getFunction("grad").output(inputs(logits, labels, weights), LOSS, logitsGradient);
-        double loss = ReadBack.scalar(out.get(LOSS), ReadBack.Use.LOSS);
+        INDArray loss = out.get(LOSS);
         INDArray g = out.get(logitsGradient);
         dLogits.assign(scale == 1 ? g : g.muli(scale));
-        NativeMemory.free(out.values());
+        NativeMemory.free(g);
         if (weights != null) NativeMemory.free(weights);
         Profiler.stop(Profiler.Section.LOSS, t);
         return loss;

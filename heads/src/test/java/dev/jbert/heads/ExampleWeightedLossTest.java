@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.nn.KernelSet;
 import dev.jbert.core.nn.Pass;
+import dev.jbert.core.nn.ReadBack;
 import dev.jbert.heads.loss.BceWithLogitsLoss;
 import dev.jbert.heads.loss.CrossEntropyLoss;
 import dev.jbert.heads.loss.FocalLoss;
@@ -144,8 +145,10 @@ class ExampleWeightedLossTest {
             float[] ones = new float[(int) logits.size(0)];
             Arrays.fill(ones, 1f);
             INDArray plainGradient = logits.ulike(), weightedGradient = logits.ulike();
-            double plain = new LossGraph(c.spec(), false).lossAndGradient(logits, c.labels(), null, 1.0, plainGradient);
-            double weighted = new LossGraph(c.spec(), true).lossAndGradient(logits, c.labels(), ones, 1.0, weightedGradient);
+            double plain = ReadBack.scalar(new LossGraph(c.spec(), false).lossAndGradient(logits, c.labels(), null, 1.0, plainGradient),
+                    ReadBack.Use.CHECK);
+            double weighted = ReadBack.scalar(new LossGraph(c.spec(), true).lossAndGradient(logits, c.labels(), ones, 1.0, weightedGradient),
+                    ReadBack.Use.CHECK);
             assertEquals(plain, weighted, 0.0, c + ": loss");
             assertArrayEquals(plainGradient.dup().data().asFloat(), weightedGradient.dup().data().asFloat(), 0f, c + ": gradient");
             assertEquals(c.loss().normalizer(c.labels(), null), c.loss().normalizer(c.labels(), ones), 0.0, c + ": normalizer");

@@ -1,6 +1,7 @@
 package dev.jbert.spark;
 
 import dev.jbert.core.data.Batch;
+import dev.jbert.core.nn.ReadBack;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -35,8 +36,8 @@ record BatchSlice(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMask,
         boolean integral = labels.dataType().isIntType();
         return new BatchSlice(Arrays.copyOfRange(batch.inputIds(), from, to), Arrays.copyOfRange(batch.tokenTypeIds(), from, to),
                 Arrays.copyOfRange(batch.attentionMask(), from, to), labels.shape(),
-                integral ? labels.reshape(labels.length()).toIntVector() : null,
-                integral ? null : labels.reshape(labels.length()).toFloatVector(),
+                integral ? ReadBack.ints(labels, ReadBack.Use.LABELS) : null,
+                integral ? null : ReadBack.floats(labels, ReadBack.Use.LABELS),
                 batch.exampleWeights() == null ? null : Arrays.copyOfRange(batch.exampleWeights(), from, to));
     }
 

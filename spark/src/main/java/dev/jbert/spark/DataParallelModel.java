@@ -8,6 +8,7 @@ import dev.jbert.core.train.TrainableModel;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import dev.jbert.core.nn.ReadBack;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -73,7 +74,7 @@ public final class DataParallelModel extends ForwardingModel {
     }
 
     @Override
-    public double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
+    public INDArray accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
         double total = lossNormalizer(batch);
         List<Share> shares = new ArrayList<>();
         List<BatchSlice> slices = BatchSlice.split(batch, Math.min(partitions, batch.size()));
@@ -97,7 +98,7 @@ public final class DataParallelModel extends ForwardingModel {
                 gradients.get(name).addi(share);
                 share.close();
             });
-            return sum.scalars()[0];
+            return Nd4j.scalar(sum.scalars()[0]);
         } finally {
             parameters.destroy();
         }
@@ -112,7 +113,7 @@ public final class DataParallelModel extends ForwardingModel {
             gradients.put(name, Nd4j.zeros(p.dataType(), p.shape()));
         });
         Batch batch = share.slice().batch();
-        double loss = model.accumulateGradients(batch, share.scale(), share.dropoutSeed(), gradients);
+        double loss = ReadBack.scalar(model.accumulateGradients(batch, share.scale(), share.dropoutSeed(), gradients), ReadBack.Use.REPLICAS);
         TreeSum.Partial partial = new TreeSum.Partial(share.index(), new double[]{loss * model.lossNormalizer(batch) / total}, FloatArrays.of(gradients, 1f));
         FloatArrays.close(gradients.values());
         return partial;

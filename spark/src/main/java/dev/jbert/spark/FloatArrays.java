@@ -1,6 +1,6 @@
 package dev.jbert.spark;
 
-import dev.jbert.core.nn.host.Floats;
+import dev.jbert.core.nn.ReadBack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Named arrays to and from plain float32 values, which Spark serialises without ND4J. Copies go through the
  * arrays' native memory in bulk: ND4J's own {@code toFloatVector} and {@code createFromArray} move one element at a
- * time, which at base cost more than the serialisation itself.
+ * time, which at base cost more than the serialisation itself. Every copy is a {@link ReadBack} of use
+ * {@link ReadBack.Use#REPLICAS}.
  */
 final class FloatArrays {
 
@@ -29,7 +30,7 @@ final class FloatArrays {
     /** The array's values in row-major order, scaled by {@code factor} (1 copies them exactly). */
     static float[] of(INDArray array, float factor) {
         float[] values = new float[Math.toIntExact(array.length())];
-        Floats.of(contiguousFloat(array)).get(0, values);
+        ReadBack.buffer(contiguousFloat(array), ReadBack.Use.REPLICAS).get(0, values);
         if (factor != 1f) for (int i = 0; i < values.length; i++) values[i] *= factor;
         return values;
     }
@@ -37,7 +38,7 @@ final class FloatArrays {
     /** Values as a new array shaped and typed like {@code like}. */
     static INDArray shapedLike(float[] values, INDArray like) {
         INDArray out = Nd4j.create(DataType.FLOAT, like.shape(), 'c');
-        Floats.of(out).put(0, values);
+        ReadBack.overwrite(out, values, ReadBack.Use.REPLICAS);
         return like.dataType() == DataType.FLOAT ? out : out.castTo(like.dataType());
     }
 
@@ -47,7 +48,7 @@ final class FloatArrays {
             throw new IllegalArgumentException(values.length + " values for an array of " + target.length() + " elements");
         }
         if (isContiguousFloat(target)) {
-            Floats.of(target).put(0, values);
+            ReadBack.overwrite(target, values, ReadBack.Use.REPLICAS);
         } else {
             target.assign(shapedLike(values, target));
         }

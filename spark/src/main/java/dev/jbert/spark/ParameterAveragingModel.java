@@ -2,6 +2,7 @@ package dev.jbert.spark;
 
 import com.esotericsoftware.kryo.DefaultSerializer;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import dev.jbert.core.nn.ReadBack;
 import dev.jbert.core.train.LocalStepsModel;
 import dev.jbert.core.train.PlannedStep;
 import dev.jbert.core.train.StepOutcome;
@@ -215,7 +216,8 @@ public final class ParameterAveragingModel extends ForwardingModel implements Lo
             for (int j = 0; j < step.slices().size(); j++) {
                 BatchSlice slice = step.slices().get(j);
                 if (slice.isEmpty()) continue;
-                loss += model.accumulateGradients(slice.batch(), step.scale(), step.dropoutSeeds()[j], gradients);
+                loss += ReadBack.scalar(model.accumulateGradients(slice.batch(), step.scale(), step.dropoutSeeds()[j], gradients),
+                        ReadBack.Use.REPLICAS);
                 counted++;
             }
             if (counted == 0) continue;
@@ -253,7 +255,7 @@ public final class ParameterAveragingModel extends ForwardingModel implements Lo
         for (int s = 0; s < stepCount; s++) {
             int replicas = (int) average.scalars()[3 * s + 2];
             if (replicas > 0) skipped++;
-            outcomes.add(new StepOutcome(average.scalars()[3 * s], average.scalars()[3 * s + 1],
+            outcomes.add(new StepOutcome(Nd4j.scalar(average.scalars()[3 * s]), Nd4j.scalar(average.scalars()[3 * s + 1]),
                     replicas == 0 ? null : "not finite on " + replicas + " of " + partitions + " replicas"));
         }
         Map<String, AdamW.ParameterState> state = new TreeMap<>();

@@ -1,6 +1,7 @@
 package dev.jbert.spark;
 
 import dev.jbert.core.data.Batch;
+import dev.jbert.core.nn.ReadBack;
 import dev.jbert.core.train.StepLog;
 import dev.jbert.core.train.TrainableModel;
 import dev.jbert.core.train.Trainer;
@@ -75,8 +76,8 @@ class DataParallelTrainingTest {
         TrainableModel single = open(folder());
         DataParallelModel parallel = parallel(folder(), 2);
         Map<String, INDArray> g1 = zeros(single), g2 = zeros(parallel);
-        double loss1 = single.accumulateGradients(batches.get(0), 1.0, 7, g1);
-        double loss2 = parallel.accumulateGradients(batches.get(0), 1.0, 7, g2);
+        double loss1 = ReadBack.scalar(single.accumulateGradients(batches.get(0), 1.0, 7, g1), ReadBack.Use.CHECK);
+        double loss2 = ReadBack.scalar(parallel.accumulateGradients(batches.get(0), 1.0, 7, g2), ReadBack.Use.CHECK);
         assertEquals(loss1, loss2, STEP_TOLERANCE * Math.abs(loss1), "loss");
         assertClose(g1, g2, STEP_TOLERANCE, "gradient");
 

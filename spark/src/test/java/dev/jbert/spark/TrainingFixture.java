@@ -153,7 +153,7 @@ final class TrainingFixture {
         }
 
         @Override
-        public double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
+        public INDArray accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
             TaskContext task = TaskContext.get();
             if (task != null && task.attemptNumber() == 0 && FAILED_ONCE.compareAndSet(false, true)) {
                 throw new IllegalStateException("injected failure");

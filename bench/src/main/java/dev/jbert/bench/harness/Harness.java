@@ -287,14 +287,14 @@ public final class Harness {
         if (options.warmupSteps() == 0) start(meter, ops);
         TrainingListener timer = new TrainingListener() {
             @Override
-            public void onStep(StepLog step, TrainerState state, TrainerControl control) {
+            public void onLog(StepLog step, TrainerState state, TrainerControl control) {
                 if (step.step() > options.warmupSteps()) meter.step(step.seconds());
                 if (step.step() == options.warmupSteps()) start(meter, ops);
             }
         };
         TrainingArguments args = TrainingArguments.builder(output).maxSteps(options.warmupSteps() + options.steps())
                 .learningRate(5e-5).weightDecay(0.01).warmupRatio(0.1).maxGradNorm(1.0)
-                .evalStrategy(IntervalStrategy.NO).saveStrategy(IntervalStrategy.NO).build();
+                .evalStrategy(IntervalStrategy.NO).saveStrategy(IntervalStrategy.NO).loggingSteps(1).build();
         new Trainer(model, data, null, args, List.of(timer)).train();
         ops.stop();
         return meter.finish(options.length());

@@ -167,8 +167,8 @@ final class BundledFixture {
         // the recipe's whole schedule, stopped after the first steps: the learning rates are those of the recorded run
         TrainingListener stop = new TrainingListener() {
             @Override
-            public void onStep(StepLog step, TrainerState state, TrainerControl control) {
-                if (step.step() >= steps) control.requestStop();
+            public void onStepEnd(TrainerState state, TrainerControl control) {
+                if (state.globalStep() >= steps) control.requestStop();
             }
         };
         TrainerState state = new Trainer(model, TrainingData.fixed(batches, "train_trajectory.json"), null, args, List.of(stop)).train();

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The only reads of an array's values back into the JVM that training, evaluation and saving make outside the host
- * kernels, each named by its {@link Use}. On a GPU every read waits for the device and copies over the bus, so the
+ * kernels, each named by its {@link Use}, and the one bulk write of JVM values over an array ({@link #overwrite}). On a GPU every read waits for the device and copies over the bus, so the
  * loop is held to these: an architecture test follows every call from the trainer, the optimizers, the models, losses
  * and evaluators and fails on any other read of an array's host memory. The host kernels and the code that runs only
  * with them (bf16 and int8 products, the fused host AdamW) read host memory directly, by design.
@@ -36,7 +36,12 @@ public final class ReadBack {
         /** Parameters and optimizer state, for saving a checkpoint or a model. */
         SAVING,
         /** Outputs and gradients compared with reference values ({@code jbert doctor}). */
-        CHECK
+        CHECK,
+        /**
+         * Parameters, gradients, optimizer moments and losses a Spark replica and the driver send each other: once per
+         * step (data-parallel) or per round (parameter averaging).
+         */
+        REPLICAS
     }
 
     private static final Map<Use, LongAdder> READS = new EnumMap<>(Use.class);
@@ -76,6 +81,18 @@ public final class ReadBack {
     /** A contiguous float32 array's memory, read in place: no copy of a whole model's parameters to save them. */
     public static FloatBuffer buffer(INDArray a, Use use) {
         return Floats.of(host(a, use)).limit((int) a.length());
+    }
+
+    /**
+     * Replaces a contiguous float32 array's values with {@code values} (row-major), through its host memory in bulk, and
+     * marks the host copy as the current one, so that a backend with a device copies it over before the next use.
+     */
+    public static void overwrite(INDArray a, float[] values, Use use) {
+        if (a.length() != values.length) {
+            throw new IllegalArgumentException(values.length + " values for an array of " + a.length() + " elements");
+        }
+        Floats.of(host(a, use)).put(0, values);
+        Nd4j.getAffinityManager().tagLocation(a, AffinityManager.Location.HOST);
     }
 
     /** Writes the array with ND4J's own serialisation ({@link Nd4j#write(INDArray, DataOutputStream)}). */

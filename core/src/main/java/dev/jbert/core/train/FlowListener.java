@@ -13,10 +13,11 @@ final class FlowListener implements TrainingListener {
     }
 
     @Override
-    public void onStep(StepLog log, TrainerState state, TrainerControl control) {
-        if (args.evalStrategy() == IntervalStrategy.STEPS && log.step() % args.evalSteps() == 0) control.requestEvaluation();
-        if (args.saveStrategy() == IntervalStrategy.STEPS && log.step() % args.saveSteps() == 0) control.requestCheckpoint();
-        if (log.step() >= state.maxSteps()) {
+    public void onStepEnd(TrainerState state, TrainerControl control) {
+        long step = state.globalStep();
+        if (args.evalStrategy() == IntervalStrategy.STEPS && step % args.evalSteps() == 0) control.requestEvaluation();
+        if (args.saveStrategy() == IntervalStrategy.STEPS && step % args.saveSteps() == 0) control.requestCheckpoint();
+        if (step >= state.maxSteps()) {
             if (args.evalStrategy() == IntervalStrategy.STEPS) control.requestEvaluation();
             if (args.saveStrategy() == IntervalStrategy.STEPS) control.requestCheckpoint();
         }

@@ -26,7 +26,7 @@ public abstract class ForwardingModel implements TrainableModel {
     }
 
     @Override
-    public double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
+    public INDArray accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
         return delegate.accumulateGradients(batch, scale, dropoutSeed, gradients);
     }
 

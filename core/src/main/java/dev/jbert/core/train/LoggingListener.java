@@ -6,19 +6,13 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 
 /**
- * Logs progress through SLF4J: every {@code logging_steps} steps the loss, learning rate,
- * gradient norm and speed; every evaluation and checkpoint. The plain-lines counterpart of the
+ * Logs progress through SLF4J: each log entry's loss, learning rate, gradient norm and speed (every
+ * {@code logging_steps} steps); every evaluation and checkpoint. The plain-lines counterpart of the
  * command line's progress bar.
  */
 public final class LoggingListener implements TrainingListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoggingListener.class);
-
-    private final long loggingSteps;
-
-    public LoggingListener(long loggingSteps) {
-        this.loggingSteps = loggingSteps;
-    }
 
     @Override
     public void onTrainBegin(TrainerState state, TrainerControl control) {
@@ -27,8 +21,7 @@ public final class LoggingListener implements TrainingListener {
     }
 
     @Override
-    public void onStep(StepLog log, TrainerState state, TrainerControl control) {
-        if (log.step() % loggingSteps != 0 && log.step() != state.maxSteps()) return;
+    public void onLog(StepLog log, TrainerState state, TrainerControl control) {
         LOG.info(String.format("step %d/%d  epoch %.2f  loss %.4f  lr %.3g  grad_norm %.3f  %.1f examples/s",
                 log.step(), state.maxSteps(), log.epoch(), log.loss(), log.learningRate(), log.gradNorm(),
                 log.examples() / Math.max(log.seconds(), 1e-9)));

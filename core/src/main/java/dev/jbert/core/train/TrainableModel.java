@@ -26,9 +26,10 @@ public interface TrainableModel {
      * {@code scale} × each parameter's gradient into {@code gradients} (same names and shapes as
      * {@link #trainableParameters()}).
      *
-     * @return the batch's loss, unscaled
+     * @return the batch's loss, unscaled, as a one-element array left where it was computed: the training loop reads it
+     *         back only when it logs
      */
-    double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients);
+    INDArray accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients);
 
     /**
      * The denominator of the batch's mean loss (by default its examples; the tokens that count, or the summed class

@@ -8,6 +8,8 @@ import dev.jbert.core.train.optim.AdamWConfig;
 import dev.jbert.core.train.optim.GradientClipping;
 import dev.jbert.core.train.optim.LearningRateSchedule;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,6 +113,7 @@ public final class Trainer {
         int epochs = (int) Math.ceil((double) state.maxSteps / stepsPerEpoch());
         int stepsPerRound = stepsPerRound();
         Path lastCheckpoint = resumeFrom.orElse(null);
+        LogWindow window = new LogWindow();
 
         training:
         for (int epoch = state.epoch; epoch < epochs; epoch++) {
@@ -135,22 +138,22 @@ public final class Trainer {
                 if (!lastOfEpoch && !runEnds && (step + 1) % stepsPerRound != 0) continue;
 
                 List<StepOutcome> outcomes = take(round, lastCheckpoint);
-                double seconds = (System.nanoTime() - started) / 1e9 / round.size();
+                double seconds = (System.nanoTime() - started) / 1e9;
                 for (int k = 0; k < round.size(); k++) {
                     PlannedStep planned = round.get(k);
                     StepOutcome outcome = outcomes.get(k);
                     state.batchesDoneInEpoch = batchesDone.get(k);
                     state.globalStep++;
-                    if (outcome.finite()) {
-                        StepLog log = new StepLog(state.globalStep, state.fractionalEpoch(), outcome.loss(), planned.learningRate(),
-                                outcome.gradNorm(), planned.examples(), seconds);
-                        state.steps.add(log);
-                        listeners.forEach(l -> l.onStep(log, state, control));
-                    } else {
+                    window.add(planned, outcome, seconds / round.size());
+                    if (!outcome.finite()) {
                         LOG.warn("step {} skipped: loss {}, gradient norm {} ({}); no update, its gradients dropped ({} skipped so far)",
-                                state.globalStep, outcome.loss(), outcome.gradNorm(), outcome.nonFinite(), state.skippedSteps.size() + 1);
+                                state.globalStep, ReadBack.scalar(outcome.loss(), ReadBack.Use.NAN_CHECK),
+                                ReadBack.scalar(outcome.gradNorm(), ReadBack.Use.NAN_CHECK), outcome.nonFinite(),
+                                state.skippedSteps.size() + 1);
                         state.skippedSteps.add(state.globalStep);
                     }
+                    listeners.forEach(l -> l.onStepEnd(state, control));
+                    if (state.globalStep % args.loggingSteps() == 0 || state.globalStep >= state.maxSteps) log(window, state, control);
                 }
                 if (lastOfEpoch) {
                     state.epoch = epoch + 1;
@@ -162,7 +165,10 @@ public final class Trainer {
                     listeners.forEach(l -> l.onEpochEnd(finished, state, control));
                 }
                 lastCheckpoint = act(control, state, lastCheckpoint);
-                if (control.shouldStop || runEnds) break training;
+                if (control.shouldStop || runEnds) {
+                    log(window, state, control);
+                    break training;
+                }
                 round.clear();
                 batchesDone.clear();
                 started = System.nanoTime();
@@ -190,26 +196,35 @@ public final class Trainer {
         for (int k = 0; k < round.size(); k++) {
             StepOutcome outcome = outcomes.get(k);
             if (!outcome.finite() && !args.skipNonFiniteSteps()) {
-                throw new TrainingDivergedException(round.get(k).step() + 1, outcome.loss(), outcome.gradNorm(), outcome.nonFinite(),
-                        lastCheckpoint);
+                throw new TrainingDivergedException(round.get(k).step() + 1, ReadBack.scalar(outcome.loss(), ReadBack.Use.NAN_CHECK),
+                        ReadBack.scalar(outcome.gradNorm(), ReadBack.Use.NAN_CHECK), outcome.nonFinite(), lastCheckpoint);
             }
         }
         return outcomes;
     }
 
+    /**
+     * Takes one planned step where the model computes: the loss and the gradient norm stay there, and one scalar, their
+     * sum, is read back to tell whether both are finite. Clipping scales the gradients in place there too.
+     */
     private StepOutcome take(PlannedStep step) {
-        double stepLoss = 0;
+        INDArray loss = Nd4j.scalar(0.0);
         for (int j = 0; j < step.microBatches().size(); j++) {
-            stepLoss += model.accumulateGradients(step.microBatches().get(j), step.scale(), step.dropoutSeeds()[j], gradients);
+            INDArray microBatchLoss = model.accumulateGradients(step.microBatches().get(j), step.scale(), step.dropoutSeeds()[j], gradients);
+            addInto(loss, microBatchLoss);
         }
+        loss.divi(step.microBatches().size());
         long clipping = Profiler.start();
-        double gradNorm = args.maxGradNorm() > 0
-                ? GradientClipping.clipByGlobalNorm(gradients, args.maxGradNorm())
-                : GradientClipping.globalNorm(gradients);
+        INDArray gradNorm = GradientClipping.norm(gradients);
         Profiler.stop(Profiler.Section.GRADIENTS, clipping);
-        double loss = stepLoss / step.microBatches().size();
-        String nonFinite = Double.isFinite(loss) && Double.isFinite(gradNorm) ? null : nonFinite();
+        INDArray check = Nd4j.scalar(0.0);
+        addInto(check, loss);
+        addInto(check, gradNorm);
+        String nonFinite = Double.isFinite(ReadBack.scalar(check, ReadBack.Use.NAN_CHECK)) ? null : nonFinite();
         if (nonFinite == null) {
+            clipping = Profiler.start();
+            if (args.maxGradNorm() > 0) GradientClipping.clip(gradients, gradNorm, args.maxGradNorm());
+            Profiler.stop(Profiler.Section.GRADIENTS, clipping);
             long stepping = Profiler.start();
             optimizer.step(model.trainableParameters(), gradients, step.learningRate());
             Profiler.stop(Profiler.Section.OPTIMIZER, stepping);
@@ -218,6 +233,60 @@ public final class Trainer {
         gradients.values().forEach(g -> g.assign(0));
         Profiler.stop(Profiler.Section.GRADIENTS, zeroing);
         return new StepOutcome(loss, gradNorm, nonFinite);
+    }
+
+    /**
+     * Logs the steps since the previous entry and starts a new window: the only place the training loss and gradient
+     * norm are read back, once per logging step. A window of skipped steps only logs nothing and stays open.
+     */
+    private void log(LogWindow window, TrainerState state, TrainerControl control) {
+        if (window.finiteSteps == 0) return;
+        double loss = ReadBack.scalar(window.lossSum, ReadBack.Use.LOSS) / window.finiteSteps;
+        double gradNorm = ReadBack.scalar(window.lastNorm, ReadBack.Use.GRADIENT_NORM);
+        StepLog log = new StepLog(state.globalStep, state.fractionalEpoch(), loss, window.learningRate, gradNorm,
+                window.examples, window.seconds);
+        state.steps.add(log);
+        listeners.forEach(l -> l.onLog(log, state, control));
+        window.reset();
+    }
+
+    /**
+     * The steps since the last log entry: their losses summed where they were computed, the newest step's norm (skipped
+     * steps left out of both) and rate, and the examples and time.
+     */
+    private static final class LogWindow {
+        INDArray lossSum = Nd4j.scalar(0.0);
+        INDArray lastNorm;
+        int finiteSteps;
+        int examples;
+        double seconds;
+        double learningRate;
+
+        void add(PlannedStep planned, StepOutcome outcome, double stepSeconds) {
+            if (outcome.finite()) {
+                addInto(lossSum, outcome.loss());
+                lastNorm = outcome.gradNorm();
+                finiteSteps++;
+            }
+            learningRate = planned.learningRate();
+            examples += planned.examples();
+            seconds += stepSeconds;
+        }
+
+        void reset() {
+            lossSum = Nd4j.scalar(0.0);
+            lastNorm = null;
+            finiteSteps = examples = 0;
+            seconds = 0;
+        }
+    }
+
+    /**
+     * {@code sum += value} for one-element arrays, as an operation where they are: {@code INDArray.addi} reads a
+     * one-element operand back to the host.
+     */
+    private static void addInto(INDArray sum, INDArray value) {
+        Nd4j.exec(new AddOp(sum, value.castTo(sum.dataType()), sum));
     }
 
     /** Runs the evaluation and checkpoint the listeners asked for; returns the newest checkpoint. */

@@ -12,8 +12,12 @@ public interface TrainingListener {
     default void onTrainBegin(TrainerState state, TrainerControl control) {
     }
 
-    /** After each optimizer step. */
-    default void onStep(StepLog log, TrainerState state, TrainerControl control) {
+    /** After each optimizer step, taken or skipped; {@code state} has its step and epoch. */
+    default void onStepEnd(TrainerState state, TrainerControl control) {
+    }
+
+    /** After each log entry: every {@code logging_steps} steps, at the last step and where the run stops. */
+    default void onLog(StepLog log, TrainerState state, TrainerControl control) {
     }
 
     /** After each epoch's last step. */

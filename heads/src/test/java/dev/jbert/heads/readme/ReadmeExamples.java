@@ -44,7 +44,7 @@ final class ReadmeExamples {
                 .maxLength(128)
                 .arguments(TrainingArguments.builder(output).numTrainEpochs(3).learningRate(5e-5)
                         .weightDecay(0.01).warmupRatio(0.1).build())
-                .listener(new LoggingListener(10))
+                .listener(new LoggingListener())
                 .run();
         System.out.println(result.metrics().get("accuracy") + ", saved to " + result.modelDir());
         // END

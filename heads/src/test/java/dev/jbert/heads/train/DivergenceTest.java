@@ -13,6 +13,7 @@ import dev.jbert.heads.ClassifierModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ class DivergenceTest {
     private static final class Faulty extends ForwardingModel {
         /** Turns the micro-batch's loss and gradients bad; returns the loss to report. */
         interface Fault {
-            double apply(double loss, Map<String, INDArray> gradients);
+            INDArray apply(INDArray loss, Map<String, INDArray> gradients);
         }
 
         final int at;
@@ -52,15 +53,15 @@ class DivergenceTest {
         }
 
         @Override
-        public double accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
-            double loss = super.accumulateGradients(batch, scale, dropoutSeed, gradients);
+        public INDArray accumulateGradients(Batch batch, double scale, long dropoutSeed, Map<String, INDArray> gradients) {
+            INDArray loss = super.accumulateGradients(batch, scale, dropoutSeed, gradients);
             return ++calls == at ? fault.apply(loss, gradients) : loss;
         }
     }
 
     /** A NaN loss at the {@code at}-th micro-batch. */
     private static Faulty nanAt(ClassifierModel model, int at) {
-        return new Faulty(model, at, (loss, gradients) -> Double.NaN);
+        return new Faulty(model, at, (loss, gradients) -> Nd4j.scalar(Float.NaN));
     }
 
     /** An infinity in {@code parameter}'s gradient at the {@code at}-th micro-batch. */
@@ -80,8 +81,8 @@ class DivergenceTest {
                 TrainFixtures.args(out).numTrainEpochs(2).saveStrategy(IntervalStrategy.STEPS).saveSteps(2).build(),
                 List.of(new dev.jbert.core.train.TrainingListener() {
                     @Override
-                    public void onStep(dev.jbert.core.train.StepLog log, TrainerState state, dev.jbert.core.train.TrainerControl control) {
-                        stepsDone[0] = log.step();
+                    public void onStepEnd(TrainerState state, dev.jbert.core.train.TrainerControl control) {
+                        stepsDone[0] = state.globalStep();
                     }
                 })).train());
 
@@ -134,7 +135,7 @@ class DivergenceTest {
                 TrainFixtures.args(out).numTrainEpochs(2).saveStrategy(IntervalStrategy.STEPS).saveSteps(3).skipNonFiniteSteps(true).build(),
                 List.of(new dev.jbert.core.train.TrainingListener() {
                     @Override
-                    public void onStep(dev.jbert.core.train.StepLog log, TrainerState s, dev.jbert.core.train.TrainerControl control) {
+                    public void onLog(dev.jbert.core.train.StepLog log, TrainerState s, dev.jbert.core.train.TrainerControl control) {
                         logged.add(log.step());
                     }
                 })).train();

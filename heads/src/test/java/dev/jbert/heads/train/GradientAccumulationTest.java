@@ -29,11 +29,11 @@ class GradientAccumulationTest {
     void twoHalvesScaledByOneHalfEqualTheWholeBatch() {
         ClassifierModel model = TrainFixtures.seqCls(42);
         Map<String, INDArray> whole = zeros(model);
-        double wholeLoss = model.accumulateGradients(TrainFixtures.batch(0, 5, 6, 9), 1.0, 3, whole);
+        double wholeLoss = TrainFixtures.value(model.accumulateGradients(TrainFixtures.batch(0, 5, 6, 9), 1.0, 3, whole));
 
         Map<String, INDArray> halves = zeros(model);
-        double first = model.accumulateGradients(TrainFixtures.batch(0, 5), 0.5, 3, halves);
-        double second = model.accumulateGradients(TrainFixtures.batch(6, 9), 0.5, 4, halves);
+        double first = TrainFixtures.value(model.accumulateGradients(TrainFixtures.batch(0, 5), 0.5, 3, halves));
+        double second = TrainFixtures.value(model.accumulateGradients(TrainFixtures.batch(6, 9), 0.5, 4, halves));
 
         // the returned losses are unscaled batch means
         assertEquals(wholeLoss, (first + second) / 2, 1e-6 * Math.abs(wholeLoss));
@@ -75,8 +75,8 @@ class GradientAccumulationTest {
         ClassifierModel model = TrainFixtures.seqCls(42);
         Map<String, INDArray> once = zeros(model);
         Map<String, INDArray> quarter = zeros(model);
-        double l1 = model.accumulateGradients(TrainFixtures.batch(1, 2, 3), 1.0, 0, once);
-        double l2 = model.accumulateGradients(TrainFixtures.batch(1, 2, 3), 0.25, 0, quarter);
+        double l1 = TrainFixtures.value(model.accumulateGradients(TrainFixtures.batch(1, 2, 3), 1.0, 0, once));
+        double l2 = TrainFixtures.value(model.accumulateGradients(TrainFixtures.batch(1, 2, 3), 0.25, 0, quarter));
         assertEquals(l1, l2, 0.0, "the returned loss is unscaled");
         for (String name : once.keySet()) {
             INDArray expected = once.get(name).mul(0.25);

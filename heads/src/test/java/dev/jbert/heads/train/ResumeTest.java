@@ -47,8 +47,8 @@ class ResumeTest {
     static TrainingListener stopAfter(long at) {
         return new TrainingListener() {
             @Override
-            public void onStep(StepLog log, TrainerState state, TrainerControl control) {
-                if (log.step() == at) control.requestStop();
+            public void onStepEnd(TrainerState state, TrainerControl control) {
+                if (state.globalStep() == at) control.requestStop();
             }
         };
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jbert.core.data.Batch;
+import dev.jbert.core.nn.ReadBack;
 import dev.jbert.core.train.Evaluator;
 import dev.jbert.core.train.IntervalStrategy;
 import dev.jbert.core.train.TrainingArguments;
@@ -212,5 +213,10 @@ final class TrainFixtures {
         for (String f : CHECKPOINT_FILES) {
             if (!names.contains(f)) throw new AssertionError(dir + " lacks " + f + ": it holds " + names);
         }
+    }
+
+    /** A one-element array's value, read back: a micro-batch's loss as the tests compare it. */
+    static double value(INDArray scalar) {
+        return ReadBack.scalar(scalar, ReadBack.Use.CHECK);
     }
 }
