@@ -80,14 +80,13 @@ public final class DeviceKernels implements Kernels {
             if (l.table().size(1) != out.size(1)) {
                 throw new IllegalArgumentException("a table of width " + l.table().size(1) + " summed into rows of " + out.size(1));
             }
-            int[] ids = new int[rows];
             for (int r = 0; r < rows; r++) {
-                ids[r] = l.row(r);
-                if (ids[r] < 0 || ids[r] >= l.table().size(0)) {
-                    throw new IllegalArgumentException("id " + ids[r] + " at position " + r + " is outside the table's " + l.table().size(0) + " rows");
+                int id = l.row(r);
+                if (id < 0 || id >= l.table().size(0)) {
+                    throw new IllegalArgumentException("id " + id + " at position " + r + " is outside the table's " + l.table().size(0) + " rows");
                 }
             }
-            INDArray picked = Nd4j.pullRows(l.table(), 1, ids);
+            INDArray picked = DeviceOps.gather(l.table(), ids(l.ids(), l.period(), rows));
             if (k == 0) out.assign(picked);
             else out.addi(picked);
             NativeMemory.free(picked);
@@ -95,30 +94,51 @@ public final class DeviceKernels implements Kernels {
         Profiler.stop(Profiler.Section.EMBEDDINGS, t);
     }
 
+    /** The rows a lookup reads ({@link Lookup#row}) on the device, uploaded once per pass. */
+    private static INDArray ids(int[] ids, int period, int rows) {
+        if (ids != null) return DeviceUploads.of(ids, "ids", 0, () -> DeviceOps.upload(ids));
+        return DeviceUploads.of(PERIODIC, "positions", (long) period << 32 | rows, () -> {
+            int[] positions = new int[rows];
+            for (int r = 0; r < rows; r++) positions[r] = r % period;
+            return DeviceOps.upload(positions);
+        });
+    }
+
+    /** What periodic position ids are uploaded from: they depend on the period and the rows only. */
+    private static final Object PERIODIC = new Object();
+
     @Override
     public void scatterRows(INDArray rows, int[] ids, int period, int skip, INDArray gradient) {
         long t = Profiler.start();
         int n = (int) rows.size(0), tableRows = (int) gradient.size(0);
-        // the skipped rows go to a segment past the table's, which is then left out
-        int[] segment = new int[n];
-        for (int r = 0; r < n; r++) {
-            int id = ids == null ? r % period : ids[r];
-            segment[r] = id == skip ? tableRows : id;
-        }
-        INDArray segments = DeviceOps.upload(segment), sums = DeviceOps.segmentSum(rows, segments, tableRows + 1);
+        INDArray segments = segments(ids(ids, period, n), skip, tableRows);
+        INDArray sums = DeviceOps.segmentSum(rows, segments, tableRows + 1);
         gradient.addi(sums.get(NDArrayIndex.interval(0, tableRows), NDArrayIndex.all()));
-        NativeMemory.free(segments, sums);
+        NativeMemory.free(sums);
         Profiler.stop(Profiler.Section.EMBEDDINGS, t);
+    }
+
+    /**
+     * Each row's segment: its id, or, for the skipped id, a segment past the table's, which is then left out. Made on
+     * the device from the uploaded ids, once per pass.
+     */
+    private static INDArray segments(INDArray ids, int skip, int tableRows) {
+        if (skip < 0) return ids;
+        return DeviceUploads.of(ids, "segments", (long) skip << 32 | tableRows, () -> {
+            INDArray skipped = ids.eq(skip).castTo(ids.dataType());
+            return DeviceOps.add(skipped.muli(tableRows - skip), ids, skipped);
+        });
     }
 
     @Override
     public void zeroPaddedRows(INDArray rows, AttentionMask mask) {
-        float[] keep = new float[mask.batch() * mask.seq()];
-        java.util.Arrays.fill(keep, 1f);
-        for (int r = 0; r < mask.batch(); r++) for (int t : mask.padded()[r]) keep[r * mask.seq() + t] = 0f;
-        INDArray column = DeviceOps.upload(keep, keep.length, 1);
+        INDArray column = DeviceUploads.of(mask, "keep", 0, () -> {
+            float[] keep = new float[mask.batch() * mask.seq()];
+            java.util.Arrays.fill(keep, 1f);
+            for (int r = 0; r < mask.batch(); r++) for (int t : mask.padded()[r]) keep[r * mask.seq() + t] = 0f;
+            return DeviceOps.upload(keep, keep.length, 1);
+        });
         rows.muliColumnVector(column);
-        NativeMemory.free(column);
     }
 
     @Override
@@ -143,7 +163,7 @@ public final class DeviceKernels implements Kernels {
         INDArray weighted = DeviceOps.multiply(hidden.reshape('c', b, seq, h), weights, Nd4j.createUninitialized(hidden.dataType(), b, seq, h));
         INDArray sums = weighted.sum(1);
         pooled.assign(sums);
-        NativeMemory.free(weights, weighted, sums);
+        NativeMemory.free(weighted, sums);
     }
 
     @Override
@@ -152,19 +172,21 @@ public final class DeviceKernels implements Kernels {
         INDArray weights = meanWeights(attentionMask);
         INDArray spread = DeviceOps.multiply(weights, dPooled.reshape('c', b, 1, h), Nd4j.createUninitialized(dPooled.dataType(), b, seq, h));
         dHidden.reshape('c', b, seq, h).addi(spread);
-        NativeMemory.free(weights, spread);
+        NativeMemory.free(spread);
     }
 
-    /** {@code m[b][t] / Σ_t m[b][t]} as {@code [B, T, 1]}. */
+    /** {@code m[b][t] / Σ_t m[b][t]} as {@code [B, T, 1]}, uploaded once per pass. */
     private static INDArray meanWeights(int[][] attentionMask) {
-        int b = attentionMask.length, seq = attentionMask[0].length;
-        float[] w = new float[b * seq];
-        for (int r = 0; r < b; r++) {
-            float count = 0;
-            for (int v : attentionMask[r]) count += v;
-            for (int t = 0; t < seq; t++) w[r * seq + t] = attentionMask[r][t] / count;
-        }
-        return DeviceOps.upload(w, b, seq, 1);
+        return DeviceUploads.of(attentionMask, "mean", 0, () -> {
+            int b = attentionMask.length, seq = attentionMask[0].length;
+            float[] w = new float[b * seq];
+            for (int r = 0; r < b; r++) {
+                float count = 0;
+                for (int v : attentionMask[r]) count += v;
+                for (int t = 0; t < seq; t++) w[r * seq + t] = attentionMask[r][t] / count;
+            }
+            return DeviceOps.upload(w, b, seq, 1);
+        });
     }
 
     @Override

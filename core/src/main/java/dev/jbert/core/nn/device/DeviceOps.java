@@ -7,11 +7,15 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * The ND4J operations the device kernels compose, named for what they do: broadcasting products and sums, batched
  * matrix products, gathers and segment sums. Inputs from the host (indices, masks) are uploaded once as arrays.
  */
 final class DeviceOps {
+
+    private static final LongAdder UPLOADS = new LongAdder();
 
     private DeviceOps() {
     }
@@ -39,9 +43,9 @@ final class DeviceOps {
         return Nd4j.matmul(a, b, null, transposeA, transposeB, false);
     }
 
-    /** Elements of a vector at the given positions: {@code out[i] = vector[index[i]]}. */
-    static INDArray gather(INDArray vector, INDArray index) {
-        return Nd4j.exec(DynamicCustomOp.builder("gather").addInputs(vector, index).addIntegerArguments(0).build())[0];
+    /** Rows (or a vector's elements) at the given positions: {@code out[i] = a[index[i]]}. */
+    static INDArray gather(INDArray a, INDArray index) {
+        return Nd4j.exec(DynamicCustomOp.builder("gather").addInputs(a, index).addIntegerArguments(0).build())[0];
     }
 
     /**
@@ -54,12 +58,19 @@ final class DeviceOps {
 
     /** An index array on the device. */
     static INDArray upload(int[] values) {
+        UPLOADS.increment();
         return Nd4j.createFromArray(values);
     }
 
     /** A float array on the device. */
     static INDArray upload(float[] values, long... shape) {
+        UPLOADS.increment();
         return Nd4j.createFromArray(values).reshape('c', shape);
+    }
+
+    /** Arrays uploaded from the host so far, by this JVM: what a test of once-per-pass uploads counts. */
+    static long uploads() {
+        return UPLOADS.sum();
     }
 
     /** {@code [B·T, H]} rows as {@code [B, nh, T, hs]} heads, copied contiguous. */
