@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +22,9 @@ import java.util.Set;
 /**
  * Starts ND4J on the fastest native build this CPU runs, with as many threads as cores this process may use.
  *
- * <p>jbert ships three builds of libnd4j: the generic x86-64 one, and the oneDNN AVX2 and AVX-512 ones. JavaCPP
+ * <p>libnd4j comes in three builds, each an artifact of its own ({@code jbert-native-generic}, {@code -avx2},
+ * {@code -avx512}; {@code jbert-native-all} brings all three and is what the command line ships): the generic x86-64
+ * one, and the oneDNN AVX2 and AVX-512 ones. The fastest of those on the class path that the CPU runs is loaded. JavaCPP
  * loads whichever its {@code platform.extension} names, so the choice must be made before ND4J first loads. On
  * this machine kind the oneDNN AVX-512 build multiplies matrices at about 1.5–2× the generic build's rate; an
  * AVX-512 build on a CPU without AVX-512 dies of an illegal instruction, so the CPU's flags decide.
@@ -50,18 +54,30 @@ public final class NativeBackend {
     public enum Build {
         // "-" is one of the extensions ND4J declares; no jar provides it, so JavaCPP falls through to the
         // build without extension, the generic one, even when the others are on the classpath
-        GENERIC("-", 0), AVX2("-onednn-avx2", 2), AVX512("-onednn-avx512", 3);
+        GENERIC("-", "", 0), AVX2("-onednn-avx2", "-onednn-avx2", 2), AVX512("-onednn-avx512", "-onednn-avx512", 3);
 
         private final String extension;
+        private final String folder;
         private final int binaryLevel;
 
-        Build(String extension, int binaryLevel) {
+        Build(String extension, String folder, int binaryLevel) {
             this.extension = extension;
+            this.folder = "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64" + folder + "/libjnind4jcpu.so";
             this.binaryLevel = binaryLevel;
         }
 
         public String extension() {
             return extension;
+        }
+
+        /** The jbert artifact that brings this build. */
+        public String artifact() {
+            return "dev.jbert:jbert-native-" + name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Whether this build's library is on the class path. */
+        boolean onClassPath() {
+            return NativeBackend.class.getClassLoader().getResource(folder) != null;
         }
     }
 
@@ -114,7 +130,9 @@ public final class NativeBackend {
         } else {
             String pinned = System.getProperty(CHOICE_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
             Set<String> flags = cpuFlags();
-            chosen = choose(pinned, flags);
+            Set<Build> present = EnumSet.noneOf(Build.class);
+            for (Build b : Build.values()) if (b.onClassPath()) present.add(b);
+            chosen = choose(pinned, flags, present);
             reason = pinned.equals("auto") ? "the CPU's flags (" + describe(flags) + ")" : "-D" + CHOICE_PROPERTY + "=" + pinned;
             System.setProperty(EXTENSION_PROPERTY, chosen.extension);
         }
@@ -240,20 +258,37 @@ public final class NativeBackend {
      *
      * @throws IllegalArgumentException for an unknown value, or a build the CPU cannot run
      */
-    static Build choose(String pinned, Set<String> flags) {
+    /**
+     * The build to load: the fastest of those {@code present} on the class path that a CPU with these flags runs, or
+     * the pinned one.
+     *
+     * @throws IllegalArgumentException for a pinned build the CPU cannot run, or an unknown value
+     * @throws BackendUnavailableException when no build the CPU runs (or not the pinned one) is on the class path
+     */
+    static Build choose(String pinned, Set<String> flags, Set<Build> present) {
         Build best = bestFor(flags);
         Build chosen = switch (pinned) {
-            case "auto" -> best;
+            case "auto" -> present.stream().filter(b -> b.binaryLevel <= best.binaryLevel)
+                    .max(Comparator.comparingInt(b -> b.binaryLevel)).orElse(null);
             case "generic" -> Build.GENERIC;
             case "avx2" -> Build.AVX2;
             case "avx512" -> Build.AVX512;
             default -> throw new IllegalArgumentException("-D" + CHOICE_PROPERTY + "=" + pinned
                     + " is not one of auto, generic, avx2, avx512");
         };
+        if (chosen == null) {
+            throw new BackendUnavailableException("no native build of ND4J that this CPU runs is on the class path (found: "
+                    + (present.isEmpty() ? "none" : present.stream().map(b -> b.name().toLowerCase(Locale.ROOT)).toList())
+                    + "): add " + best.artifact() + ", the fastest this CPU runs, or dev.jbert:jbert-native-all for every build");
+        }
         if (chosen.binaryLevel > best.binaryLevel) {
             throw new IllegalArgumentException("-D" + CHOICE_PROPERTY + "=" + pinned + " needs CPU flags "
                     + (chosen == Build.AVX512 ? AVX512_FLAGS : AVX2_FLAGS) + " that this CPU lacks; the best it runs is "
                     + best.name().toLowerCase(Locale.ROOT));
+        }
+        if (!present.contains(chosen)) {
+            throw new BackendUnavailableException("-D" + CHOICE_PROPERTY + "=" + pinned + " but that build is not on the class path: add "
+                    + chosen.artifact());
         }
         return chosen;
     }
