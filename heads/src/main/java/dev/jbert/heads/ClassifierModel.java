@@ -11,7 +11,6 @@ import dev.jbert.core.nn.Pass;
 import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.train.TrainableModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.file.Files;
