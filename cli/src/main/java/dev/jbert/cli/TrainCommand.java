@@ -1,65 +1,50 @@
 package dev.jbert.cli;
 
-import dev.jbert.core.nd4j.NativeBackend;
-import dev.jbert.core.nn.Precision;
-import dev.jbert.bert.PretrainedEncoder;
 import dev.jbert.bert.config.Activation;
-import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.core.data.BalanceCounts;
-import dev.jbert.core.data.EncodedDataset;
 import dev.jbert.core.data.ExampleCounts;
-import dev.jbert.core.data.EpochBatches;
 import dev.jbert.core.data.Sampling;
 import dev.jbert.core.data.SubwordLabels;
 import dev.jbert.core.data.Task;
 import dev.jbert.core.imbalance.ClassWeightStrategy;
 import dev.jbert.core.imbalance.ClassWeights;
 import dev.jbert.core.imbalance.ClassWeightsFile;
-import dev.jbert.core.tokenizer.Tokenizer;
+import dev.jbert.core.metrics.ClassificationReport;
+import dev.jbert.core.nd4j.NativeBackend;
+import dev.jbert.core.nn.Precision;
 import dev.jbert.core.train.Checkpoints;
 import dev.jbert.core.train.IntervalStrategy;
 import dev.jbert.core.train.LoggingListener;
-import dev.jbert.core.train.Trainer;
-import dev.jbert.core.train.TrainerState;
 import dev.jbert.core.train.TrainingArguments;
-import dev.jbert.core.train.TrainingListener;
 import dev.jbert.core.train.optim.ScheduleType;
-import dev.jbert.heads.TrainedParameters;
-import dev.jbert.heads.ClassifierEvaluator;
-import dev.jbert.heads.predict.Thresholds;
-import dev.jbert.heads.ClassifierModel;
-import dev.jbert.heads.ClassifierSpec;
+import dev.jbert.heads.FineTuning;
 import dev.jbert.heads.HeadSpec;
-import dev.jbert.heads.SavedClassifier;
+import dev.jbert.heads.TrainedParameters;
 import dev.jbert.heads.loss.BceWithLogitsLoss;
 import dev.jbert.heads.loss.CrossEntropyLoss;
 import dev.jbert.heads.loss.FocalLoss;
 import dev.jbert.heads.loss.Loss;
 import dev.jbert.heads.loss.MseLoss;
 import dev.jbert.heads.loss.SigmoidFocalLoss;
-import dev.jbert.heads.predict.ThresholdTuner;
-import dev.jbert.heads.predict.ThresholdTuning;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
-/** Fine-tunes a classifier: Hugging Face Trainer's recipe and flags, plus imbalance tools. */
+/**
+ * Fine-tunes a classifier: Hugging Face Trainer's recipe and flags, plus imbalance tools. The training itself is
+ * {@link FineTuning}'s, as a Java application runs it; this command turns flags into its settings and writes the log,
+ * report, plots and model card around it.
+ */
 @Command(name = "train", sortOptions = false, description = "Fine-tune a classifier on a labelled file and evaluate it.")
 final class TrainCommand implements Callable<Integer> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
 
     @Option(names = "--model", description = "Hugging Face model folder, a .onnx file, or omit for the built-in all-MiniLM-L6-v2.")
     String model;
@@ -138,30 +123,10 @@ final class TrainCommand implements Callable<Integer> {
         Precision products = precision.choose(true);
         Task dataTask = Task.parse(task);
         Path folder = Models.folder(model);
-        Tokenizer tokenizer = Tokenizer.fromDirectory(folder);
-        data.maxSeqLength = PretrainedEncoder.lengthWithinLimit(data.maxSeqLength, EncoderConfig.load(folder.resolve("config.json")), tokenizer);
-        SubwordLabels subwords = labelAllTokens ? SubwordLabels.ALL_SUBWORDS : SubwordLabels.FIRST_SUBWORD;
         BalanceCounts balance = syntheticCountsForBalance ? BalanceCounts.REAL_AND_SYNTHETIC : BalanceCounts.REAL;
         float weight = syntheticWeight(dataTask);
-        EncodedDataset trainSet = Datasets.labelled(train, dataTask, data, null, tokenizer, subwords);
-        if (synthetic != null) {
-            // read with the training labels, so a label the real data lacks stops at its file and line
-            trainSet = trainSet.withSynthetic(Datasets.labelled(synthetic, dataTask, data, trainSet.labels(), tokenizer, subwords), weight);
-            LOG.info("training on {} real and {} synthetic examples from {} (loss weight {})", trainSet.realCount(),
-                    trainSet.syntheticCount(), synthetic, weight);
-        }
-        Report.TrainingData trainingData = dataTask == Task.TOKEN_CLASSIFICATION ? null
-                : new Report.TrainingData(trainSet.exampleCounts(), train, synthetic);
-        EncodedDataset validSet = validation == null ? null
-                : Datasets.labelled(validation, dataTask, data, trainSet.labels(), tokenizer, subwords);
-        List<String> labels = trainSet.labels() == null ? List.of("LABEL_0") : trainSet.labels().names();
-
-        ClassifierSpec spec = new ClassifierSpec(dataTask, labels, headSpec(), loss(dataTask, labels, trainSet, balance), replaceHead);
-        ClassifierModel classifier = SavedClassifier.open(folder, spec, seed, freezeEncoder ? TrainedParameters.HEAD_ONLY : TrainedParameters.ALL);
-        classifier.classifier().precision().forTraining(products);
-
         String metric = metricForBestModel != null ? metricForBestModel : defaultMetric(dataTask);
-        boolean evaluate = validSet != null && !evalStrategy.equals("no");
+        boolean evaluate = validation != null && !evalStrategy.equals("no");
         TrainingArguments args = TrainingArguments.builder(output)
                 .numTrainEpochs(epochs).maxSteps(maxSteps).learningRate(learningRate).weightDecay(weightDecay)
                 .warmupRatio(warmupRatio).warmupSteps(warmupSteps).lrSchedulerType(ScheduleType.parse(scheduler))
@@ -172,61 +137,62 @@ final class TrainCommand implements Callable<Integer> {
                 .loadBestModelAtEnd(evaluate && loadBestModelAtEnd && !saveStrategy.equals("no"))
                 .earlyStoppingPatience(earlyStoppingPatience).earlyStoppingThreshold(earlyStoppingThreshold)
                 .seed(seed).build();
-
-        var trainBatches = EpochBatches.of(trainSet, batchSize, Sampling.valueOf(sampling.toUpperCase(java.util.Locale.ROOT)), groupByLength, balance);
-        var validBatches = validSet == null ? null : validSet.batches(evalBatchSize);
-        ClassifierEvaluator evaluator = validSet == null ? null : new ClassifierEvaluator(spec, validBatches, Thresholds.global(threshold));
+        FineTuning fineTuning = FineTuning.of(folder).task(dataTask)
+                .readOptions(data.text(dataTask, true)).readOptions(data.tokens())
+                .subwordLabels(labelAllTokens ? SubwordLabels.ALL_SUBWORDS : SubwordLabels.FIRST_SUBWORD)
+                .train(train).maxLength(data.maxSeqLength).batchSizes(batchSize, evalBatchSize)
+                .sampling(Sampling.valueOf(sampling.toUpperCase(java.util.Locale.ROOT)), balance)
+                .head(headSpec()).loss((labels, counts) -> loss(dataTask, labels, counts, balance))
+                .trainedParameters(freezeEncoder ? TrainedParameters.HEAD_ONLY : TrainedParameters.ALL)
+                .precision(products).threshold(threshold).arguments(args);
+        if (synthetic != null) fineTuning.synthetic(synthetic, weight);
+        if (validation != null) fineTuning.validation(validation);
+        if (groupByLength) fineTuning.groupByLength();
+        if (replaceHead) fineTuning.replaceHead();
 
         Files.createDirectories(output);
-        TrainerState state;
         Optional<Path> resumeFrom = resumePoint();
+        resumeFrom.ifPresent(fineTuning::resumeFrom);
         Path logFile = output.resolve("log.jsonl");
+        FineTuning.Result result;
         try (JsonlLog log = resumeFrom.isEmpty() ? JsonlLog.fresh(logFile)
                 : JsonlLog.continuedAfter(logFile, Checkpoints.state(resumeFrom.get()).globalStep())) {
-            if (resumeFrom.isEmpty() && trainingData != null) log.trainingData(trainingData);
-            List<TrainingListener> listeners = new ArrayList<>(List.of(log));
-            listeners.add(System.console() != null ? new ProgressListener() : new LoggingListener());
-            Trainer trainer = new Trainer(classifier, trainBatches, evaluate ? evaluator : null, args, listeners);
-            state = trainer.train(resumeFrom);
+            if (resumeFrom.isEmpty()) fineTuning.onTrainingData(counts -> log.trainingData(trainingData(counts)));
+            result = fineTuning.listener(log).listener(System.console() != null ? new ProgressListener() : new LoggingListener()).run();
         }
-        if (!state.skippedSteps().isEmpty()) {
-            LOG.warn("{} of {} steps were skipped for a non-finite loss or gradient: steps {}", state.skippedSteps().size(), state.globalStep(),
-                    state.skippedSteps());
-        }
-        classifier.save(output);
-        LOG.info("saved the model to {}", output);
-
+        Report.TrainingData trainingData = result.trainingData().map(this::trainingData).orElse(null);
         Path plots = output.resolve("plots");
         Files.createDirectories(plots);
-        Plots.lossAndLearningRate(state.steps(), plots);
-        Plots.metric(state.evaluations(), metric, plots);
+        Plots.lossAndLearningRate(result.state().steps(), plots);
+        Plots.metric(result.state().evaluations(), metric, plots);
         Map<String, Double> metrics = null;
-        if (evaluator != null) {
-            ClassifierEvaluator.Result result = evaluator.evaluateWithReport(classifier);
-            metrics = new java.util.LinkedHashMap<>(result.metrics());
-            if (dataTask == Task.MULTI_LABEL) metrics.putAll(tuneThresholds(classifier, spec, validSet, validBatches));
-            String md = Report.write("Validation report: " + validation.getFileName(), metrics, result.report(),
-                    trainingData, output);
-            if (result.report() instanceof dev.jbert.core.metrics.ClassificationReport r) {
-                Plots.confusionMatrix(r.confusionMatrix().toArray(), labels, plots);
+        if (result.report().isPresent()) {
+            metrics = result.metrics();
+            String md = Report.write("Validation report: " + validation.getFileName(), metrics, result.report().get(), trainingData, output);
+            if (result.report().get() instanceof ClassificationReport r) {
+                Plots.confusionMatrix(r.confusionMatrix().toArray(), result.labels(), plots);
             }
             System.out.println(md);
             System.out.printf("validation %s: %.4f%n", metric, metrics.get(metric));
         }
-        new ModelCard(model, task, dataTask == Task.REGRESSION ? List.of() : labels, trainingData, recipe(products), metrics,
-                validation).write(output);
+        new ModelCard(model, task, dataTask == Task.REGRESSION ? List.of() : result.labels(), trainingData,
+                recipe(products, result.maxLength()), metrics, validation).write(output);
         return 0;
     }
 
+    private Report.TrainingData trainingData(ExampleCounts counts) {
+        return new Report.TrainingData(counts, train, synthetic);
+    }
+
     /** The settings the model card lists. */
-    private Map<String, String> recipe(Precision products) {
+    private Map<String, String> recipe(Precision products, int maxLength) {
         Map<String, String> r = new java.util.LinkedHashMap<>();
         r.put("epochs", maxSteps > 0 ? maxSteps + " steps" : Integer.toString(epochs));
         r.put("batch size", batchSize + (accumulation > 1 ? " × " + accumulation + " accumulated" : ""));
         r.put("learning rate", learningRate + ", " + scheduler + " schedule, warm-up " + (warmupSteps > 0 ? warmupSteps + " steps" : "ratio " + warmupRatio));
         r.put("weight decay", Double.toString(weightDecay));
         r.put("max grad norm", Double.toString(maxGradNorm));
-        r.put("max sequence length", Integer.toString(data.maxSeqLength));
+        r.put("max sequence length", Integer.toString(maxLength));
         r.put("loss", loss == null ? "the task's default" : loss);
         if (classWeights != null) r.put("class weights", classWeights);
         if (cbBeta != null) r.put("class-balanced beta", cbBeta.toString());
@@ -234,27 +200,6 @@ final class TrainCommand implements Callable<Integer> {
         r.put("precision", products.name().toLowerCase(java.util.Locale.ROOT));
         r.put("seed", Long.toString(seed));
         return r;
-    }
-
-    /** Per-class thresholds tuned on the validation set, saved beside the model for predict. */
-    private Map<String, Double> tuneThresholds(ClassifierModel classifier, ClassifierSpec spec, EncodedDataset validSet,
-                                               List<dev.jbert.core.data.Batch> batches) {
-        List<float[]> logits = new ArrayList<>();
-        List<int[]> gold = new ArrayList<>();
-        for (var b : batches) {
-            INDArray l = classifier.predict(b);
-            logits.addAll(Arrays.asList(l.toFloatMatrix()));
-            for (float[] row : b.labels().toFloatMatrix()) {
-                int[] g = new int[row.length];
-                for (int c = 0; c < row.length; c++) g[c] = row[c] > 0.5f ? 1 : 0;
-                gold.add(g);
-            }
-        }
-        ThresholdTuning tuning = ThresholdTuner.tuneFromLogits(spec.labels(), logits.toArray(float[][]::new),
-                gold.toArray(int[][]::new), threshold);
-        tuning.thresholds().write(output.resolve(Thresholds.FILE_NAME));
-        LOG.info("tuned per-class thresholds: macro F1 {} -> {}", tuning.macroF1Before(), tuning.macroF1After());
-        return Map.of("f1_macro_tuned_thresholds", tuning.macroF1After(), "f1_micro_tuned_thresholds", tuning.microF1After());
     }
 
     private Optional<Path> resumePoint() {
@@ -294,16 +239,16 @@ final class TrainCommand implements Callable<Integer> {
         return w;
     }
 
-    private Loss loss(Task dataTask, List<String> labels, EncodedDataset trainSet, BalanceCounts balance) {
+    private Loss loss(Task dataTask, List<String> labels, Supplier<ExampleCounts> counts, BalanceCounts balance) {
         String kind = loss != null ? loss : switch (dataTask) {
             case SINGLE_LABEL, TOKEN_CLASSIFICATION -> "ce";
             case MULTI_LABEL -> "bce";
             case REGRESSION -> "mse";
         };
         return switch (kind) {
-            case "ce" -> new CrossEntropyLoss(classWeights(labels, trainSet, balance), labelSmoothing);
+            case "ce" -> new CrossEntropyLoss(classWeights(labels, counts, balance), labelSmoothing);
             case "focal" -> new FocalLoss(focalGamma, focalAlpha == null ? null : floats(focalAlpha, labels.size(), "--focal-alpha"));
-            case "bce" -> new BceWithLogitsLoss(posWeights(labels, trainSet, balance));
+            case "bce" -> new BceWithLogitsLoss(posWeights(labels, counts, balance));
             case "sigmoid-focal" -> new SigmoidFocalLoss(focalGamma, focalAlpha == null ? 0.25 : Double.parseDouble(focalAlpha));
             case "mse" -> new MseLoss();
             default -> throw new UsageException("--loss " + kind + ": expected ce, focal, bce, sigmoid-focal or mse");
@@ -311,32 +256,24 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Class weights for cross entropy, from a strategy over the training labels, a file, or class-balanced β. */
-    private float[] classWeights(List<String> labels, EncodedDataset trainSet, BalanceCounts balance) {
-        if (cbBeta != null) return ClassWeights.classBalanced(counts(trainSet).forBalance(balance), cbBeta).toFloatArray();
+    private float[] classWeights(List<String> labels, Supplier<ExampleCounts> counts, BalanceCounts balance) {
+        if (cbBeta != null) return ClassWeights.classBalanced(counts.get().forBalance(balance), cbBeta).toFloatArray();
         if (classWeights == null) return null;
         Path file = Path.of(classWeights);
         if (Files.isRegularFile(file)) return ClassWeightsFile.read(file, labels).toFloatArray();
-        return ClassWeights.compute(ClassWeightStrategy.parse(classWeights), counts(trainSet).forBalance(balance)).toFloatArray();
+        return ClassWeights.compute(ClassWeightStrategy.parse(classWeights), counts.get().forBalance(balance)).toFloatArray();
     }
 
-    private float[] posWeights(List<String> labels, EncodedDataset trainSet, BalanceCounts balance) {
+    private float[] posWeights(List<String> labels, Supplier<ExampleCounts> counts, BalanceCounts balance) {
         if (posWeight == null) return null;
         if (!posWeight.equals("auto")) return floats(posWeight, labels.size(), "--pos-weight");
-        long[] positives = counts(trainSet).forBalance(balance);
-        int examples = counts(trainSet).examplesForBalance(balance);
+        long[] positives = counts.get().forBalance(balance);
+        int examples = counts.get().examplesForBalance(balance);
         float[] w = new float[labels.size()];
         for (int c = 0; c < w.length; c++) {
             w[c] = positives[c] == 0 ? 1f : (float) (examples - positives[c]) / positives[c];
         }
         return w;
-    }
-
-    /** Examples per class (for multi-label: examples where the class is positive), real and synthetic. */
-    private static ExampleCounts counts(EncodedDataset set) {
-        if (set.task() != Task.SINGLE_LABEL && set.task() != Task.MULTI_LABEL) {
-            throw new IllegalArgumentException("class weights and pos_weight need single-label or multi-label data, not " + set.task());
-        }
-        return set.exampleCounts();
     }
 
     private static float[] floats(String list, int expected, String option) {

@@ -2,35 +2,56 @@ package dev.jbert.heads;
 
 import dev.jbert.bert.PretrainedEncoder;
 import dev.jbert.bert.config.EncoderConfig;
+import dev.jbert.core.data.BalanceCounts;
+import dev.jbert.core.data.Batch;
 import dev.jbert.core.data.Dataset;
 import dev.jbert.core.data.EncodedDataset;
 import dev.jbert.core.data.EpochBatches;
+import dev.jbert.core.data.ExampleCounts;
 import dev.jbert.core.data.LabelSet;
 import dev.jbert.core.data.Sampling;
+import dev.jbert.core.data.SubwordLabels;
 import dev.jbert.core.data.Task;
 import dev.jbert.core.data.TextExample;
 import dev.jbert.core.data.TextReadOptions;
 import dev.jbert.core.data.TextReader;
-import dev.jbert.heads.predict.Thresholds;
+import dev.jbert.core.data.TokenExample;
+import dev.jbert.core.data.TokenReadOptions;
+import dev.jbert.core.data.TokenReader;
+import dev.jbert.core.metrics.MetricReport;
+import dev.jbert.core.nn.Precision;
+import dev.jbert.core.nn.ReadBack;
 import dev.jbert.core.tokenizer.EncodeOptions;
 import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.train.Trainer;
 import dev.jbert.core.train.TrainerState;
 import dev.jbert.core.train.TrainingArguments;
 import dev.jbert.core.train.TrainingListener;
+import dev.jbert.heads.loss.Loss;
+import dev.jbert.heads.predict.ThresholdTuner;
+import dev.jbert.heads.predict.ThresholdTuning;
+import dev.jbert.heads.predict.Thresholds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * Fine-tuning from Java in one statement, as {@code jbert train} does it for text tasks: the model folder's tokenizer
- * encodes the training and validation data (files read as the CLI reads them, or examples built in code), a
- * classification head goes on the encoder, the {@link Trainer} runs the {@link TrainingArguments}, and the model is
- * saved in Hugging Face layout to their output folder. A length beyond the model's limit is lowered to it, with a
- * warning; without validation data nothing is evaluated, whatever the arguments' evaluation strategy.
+ * Fine-tuning from Java in one statement, the way {@code jbert train} does it (the command is a caller of this
+ * class): the model folder's tokenizer encodes the training data (a file read as the CLI reads it, or examples built
+ * in code, plus optional synthetic examples) and the validation data; a classification head goes on the encoder; the
+ * {@link Trainer} runs the {@link TrainingArguments}; the model is saved in Hugging Face layout to their output folder
+ * and evaluated on the validation data, and a multi-label model's per-class thresholds are tuned there and saved
+ * beside it. A length beyond the model's limit is lowered to it, with a warning; without validation data nothing is
+ * evaluated, whatever the arguments' evaluation strategy.
  *
  * <pre>{@code
  * FineTuning.Result result = FineTuning.of(Path.of("all-MiniLM-L6-v2"))
@@ -41,24 +62,49 @@ import java.util.Optional;
  *         .run();
  * }</pre>
  *
- * <p>A builder: not thread-safe, one {@link #run()} per instance. Token classification, class weights, resampling
- * and multi-label threshold tuning stay with the CLI for now.
+ * <p>A builder: not thread-safe, one {@link #run()} per instance.
  */
 public final class FineTuning {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FineTuning.class);
+
+    /**
+     * The head's loss, chosen once the training data is read: from its label names and, for class weights, its
+     * examples per label (asked for only when needed; single-label and multi-label data have them).
+     */
+    @FunctionalInterface
+    public interface LossChoice {
+        Loss choose(List<String> labels, Supplier<ExampleCounts> counts);
+    }
 
     private final Path model;
     private Task task = Task.SINGLE_LABEL;
     private TextReadOptions readOptions;
+    private TokenReadOptions tokenReadOptions = TokenReadOptions.defaults();
+    private SubwordLabels subwordLabels = SubwordLabels.FIRST_SUBWORD;
     private Path trainFile;
     private List<TextExample> trainExamples;
+    private Path syntheticFile;
+    private float syntheticWeight = 1f;
     private Path validationFile;
     private List<TextExample> validationExamples;
     private List<String> labels;
     private int maxLength = 128;
     private int batchSize = 16;
     private int evalBatchSize = 32;
+    private Sampling sampling = Sampling.NONE;
+    private BalanceCounts balanceCounts = BalanceCounts.REAL;
+    private boolean groupByLength;
+    private HeadSpec head = HeadSpec.nativeHead();
+    private LossChoice loss = (names, counts) -> ClassifierSpec.defaultLoss(task);
+    private boolean replaceHead;
+    private TrainedParameters trained = TrainedParameters.ALL;
+    private Precision precision = Precision.FP32;
+    private double threshold = 0.5;
     private TrainingArguments arguments;
+    private Path resumeFrom;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private final List<Consumer<ExampleCounts>> dataListeners = new ArrayList<>();
 
     private FineTuning(Path model) {
         this.model = model;
@@ -70,16 +116,27 @@ public final class FineTuning {
         return new FineTuning(model);
     }
 
-    /** Single-label (the default), multi-label or regression. */
+    /** Single-label (the default), multi-label, regression or token classification (from CoNLL-style files). */
     public FineTuning task(Task value) {
-        if (value == Task.TOKEN_CLASSIFICATION) throw new IllegalArgumentException("token classification is not a FineTuning task yet; use jbert train --task token");
         this.task = value;
         return this;
     }
 
-    /** How to read the files: format, columns, header (default: the task's, columns found by name). */
+    /** How to read text files: format, columns, header (default: the task's, columns found by name). */
     public FineTuning readOptions(TextReadOptions value) {
         this.readOptions = value;
+        return this;
+    }
+
+    /** How to read token classification files (default: {@link TokenReadOptions#defaults()}). */
+    public FineTuning readOptions(TokenReadOptions value) {
+        this.tokenReadOptions = value;
+        return this;
+    }
+
+    /** Token classification: which subwords of a word carry its tag (default: the first). */
+    public FineTuning subwordLabels(SubwordLabels value) {
+        this.subwordLabels = value;
         return this;
     }
 
@@ -93,6 +150,16 @@ public final class FineTuning {
     public FineTuning train(List<TextExample> examples) {
         this.trainExamples = List.copyOf(examples);
         this.trainFile = null;
+        return this;
+    }
+
+    /**
+     * Generated examples in the training file's format, added to training only, each weighing {@code weight} in the
+     * loss (real ones weigh 1): see {@link EncodedDataset#withSynthetic}. Read with the training data's labels.
+     */
+    public FineTuning synthetic(Path file, float weight) {
+        this.syntheticFile = file;
+        this.syntheticWeight = weight;
         return this;
     }
 
@@ -127,15 +194,79 @@ public final class FineTuning {
         return this;
     }
 
+    /**
+     * Rebalances the training data each epoch (default {@link Sampling#NONE}), counting the examples {@code counts}
+     * says (by default the real ones only).
+     */
+    public FineTuning sampling(Sampling value, BalanceCounts counts) {
+        this.sampling = value;
+        this.balanceCounts = counts;
+        return this;
+    }
+
+    /** Batches examples of similar lengths together (transformers' {@code group_by_length}; off by default). */
+    public FineTuning groupByLength() {
+        this.groupByLength = true;
+        return this;
+    }
+
+    /** The classification head (default: the family's own). */
+    public FineTuning head(HeadSpec value) {
+        this.head = value;
+        return this;
+    }
+
+    /** The loss (default: transformers' for the task). */
+    public FineTuning loss(LossChoice value) {
+        this.loss = value;
+        return this;
+    }
+
+    /** A head in the checkpoint of another number of labels is discarded for a new one, instead of refused. */
+    public FineTuning replaceHead() {
+        this.replaceHead = true;
+        return this;
+    }
+
+    /** Which parameters train (default: all). */
+    public FineTuning trainedParameters(TrainedParameters value) {
+        this.trained = value;
+        return this;
+    }
+
+    /** The matrix products' precision (default fp32; bf16 where the CPU has it). */
+    public FineTuning precision(Precision value) {
+        this.precision = value;
+        return this;
+    }
+
+    /** Multi-label decision threshold for validation before the per-class tuning (default 0.5). */
+    public FineTuning threshold(double value) {
+        this.threshold = value;
+        return this;
+    }
+
     /** The recipe; its output folder receives checkpoints and the final model. */
     public FineTuning arguments(TrainingArguments value) {
         this.arguments = value;
         return this;
     }
 
-    /** Told of every step and evaluation. */
+    /** Continues from a checkpoint folder of an earlier run with the same data and arguments. */
+    public FineTuning resumeFrom(Path checkpoint) {
+        this.resumeFrom = checkpoint;
+        return this;
+    }
+
+    /** Told of every step, log entry and evaluation. */
     public FineTuning listener(TrainingListener value) {
         listeners.add(value);
+        return this;
+    }
+
+    /** Told the training data's examples per label, real and synthetic, once it is read and before training starts. */
+    public FineTuning onTrainingData(Consumer<ExampleCounts> value) {
+        dataListeners.add(value);
         return this;
     }
 
@@ -144,45 +275,109 @@ public final class FineTuning {
      *
      * @param modelDir       the saved model's folder (the arguments' output folder)
      * @param bestCheckpoint the best checkpoint's folder, when checkpoints were evaluated
-     * @param metrics        the saved model's validation metrics; empty without validation data
+     * @param metrics        the saved model's validation metrics (with tuned thresholds' for multi-label); empty
+     *                       without validation data
+     * @param report         the validation report (per class, confusion matrix, or per entity type)
      * @param steps          optimizer steps taken
+     * @param state          the run's log entries, evaluations and skipped steps
+     * @param labels         the label names in id order
+     * @param maxLength      the tokens per example used, after lowering to the model's limit
+     * @param trainingData   examples per label, real and synthetic; empty for token classification
      */
-    public record Result(Path modelDir, Optional<Path> bestCheckpoint, Map<String, Double> metrics, long steps) {
+    public record Result(Path modelDir, Optional<Path> bestCheckpoint, Map<String, Double> metrics, Optional<MetricReport> report,
+                         long steps, TrainerState state, List<String> labels, int maxLength, Optional<ExampleCounts> trainingData) {
     }
 
     /**
-     * Trains, evaluates and saves.
+     * Trains, saves and evaluates.
      *
      * @throws IllegalArgumentException when a required part is missing (the arguments, training data, labels of
-     *                                  in-memory examples)
+     *                                  in-memory examples) or parts do not fit together
      */
     public Result run() {
         if (arguments == null) throw new IllegalArgumentException("arguments(...) is needed: at least TrainingArguments.builder(outputDir).build()");
         if (trainFile == null && trainExamples == null) throw new IllegalArgumentException("train(...) is needed: a file or examples");
         if (batchSize < 1 || evalBatchSize < 1 || maxLength < 2) throw new IllegalArgumentException("batch sizes must be at least 1, maxLength at least 2");
+        if (task == Task.TOKEN_CLASSIFICATION && (trainFile == null || validationExamples != null)) {
+            throw new IllegalArgumentException("token classification reads its data from CoNLL-style files: train(Path) and validation(Path)");
+        }
         Tokenizer tokenizer = Tokenizer.fromDirectory(model);
-        EncodeOptions encode = EncodeOptions.dynamicPadding(
-                PretrainedEncoder.lengthWithinLimit(maxLength, EncoderConfig.load(model.resolve("config.json")), tokenizer));
+        int length = PretrainedEncoder.lengthWithinLimit(maxLength, EncoderConfig.load(model.resolve("config.json")), tokenizer);
+        EncodeOptions encode = EncodeOptions.dynamicPadding(length);
         EncodedDataset trainSet = encoded(trainFile, trainExamples, labels == null ? null : LabelSet.of(labels), tokenizer, encode, "train");
+        if (syntheticFile != null) {
+            // read with the training labels, so a label the real data lacks stops at its file and line
+            trainSet = trainSet.withSynthetic(encoded(syntheticFile, null, trainSet.labels(), tokenizer, encode, "synthetic"), syntheticWeight);
+            LOG.info("training on {} real and {} synthetic examples from {} (loss weight {})", trainSet.realCount(),
+                    trainSet.syntheticCount(), syntheticFile, syntheticWeight);
+        }
+        Optional<ExampleCounts> trainingData = task == Task.TOKEN_CLASSIFICATION ? Optional.empty() : Optional.of(trainSet.exampleCounts());
+        trainingData.ifPresent(counts -> dataListeners.forEach(l -> l.accept(counts)));
         EncodedDataset validSet = validationFile == null && validationExamples == null ? null
                 : encoded(validationFile, validationExamples, trainSet.labels(), tokenizer, encode, "validation");
         List<String> names = trainSet.labels() == null ? List.of("LABEL_0") : trainSet.labels().names();
-        ClassifierSpec spec = ClassifierSpec.of(task, names);
+        EncodedDataset counted = trainSet;
+        ClassifierSpec spec = new ClassifierSpec(task, names, head, loss.choose(names, () -> counts(counted)), replaceHead);
         TrainingArguments args = validSet == null ? arguments.withoutEvaluation() : arguments;
-        try (ClassifierModel classifier = SavedClassifier.open(model, spec, args.seed(), TrainedParameters.ALL)) {
-            ClassifierEvaluator evaluator = validSet == null ? null
-                    : new ClassifierEvaluator(spec, validSet.batches(evalBatchSize), Thresholds.global(0.5));
-            TrainerState state = new Trainer(classifier, EpochBatches.of(trainSet, batchSize, Sampling.NONE), evaluator, args,
-                    listeners).train();
+        try (ClassifierModel classifier = SavedClassifier.open(model, spec, args.seed(), trained)) {
+            classifier.classifier().precision().forTraining(precision);
+            List<Batch> validBatches = validSet == null ? null : validSet.batches(evalBatchSize);
+            ClassifierEvaluator evaluator = validSet == null ? null : new ClassifierEvaluator(spec, validBatches, Thresholds.global(threshold));
+            TrainerState state = new Trainer(classifier, EpochBatches.of(trainSet, batchSize, sampling, groupByLength, balanceCounts),
+                    evaluator, args, listeners).train(Optional.ofNullable(resumeFrom));
+            if (!state.skippedSteps().isEmpty()) {
+                LOG.warn("{} of {} steps were skipped for a non-finite loss or gradient: steps {}", state.skippedSteps().size(),
+                        state.globalStep(), state.skippedSteps());
+            }
             classifier.save(args.outputDir());
-            Map<String, Double> metrics = evaluator == null ? Map.of() : evaluator.evaluate(classifier);
-            Optional<Path> best = Optional.ofNullable(state.bestCheckpoint()).map(Path::of);
-            return new Result(args.outputDir(), best, metrics, state.globalStep());
+            LOG.info("saved the model to {}", args.outputDir());
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            Optional<MetricReport> report = Optional.empty();
+            if (evaluator != null) {
+                ClassifierEvaluator.Result result = evaluator.evaluateWithReport(classifier);
+                metrics.putAll(result.metrics());
+                report = Optional.of(result.report());
+                if (task == Task.MULTI_LABEL) metrics.putAll(tuneThresholds(classifier, spec, validBatches, args.outputDir()));
+            }
+            Optional<Path> best = Optional.ofNullable(state.bestCheckpoint()).map(args.outputDir()::resolve);
+            return new Result(args.outputDir(), best, metrics, report, state.globalStep(), state, names, length, trainingData);
         }
+    }
+
+    /** Examples per class, for class weights: single-label and multi-label data only. */
+    private static ExampleCounts counts(EncodedDataset set) {
+        if (set.task() != Task.SINGLE_LABEL && set.task() != Task.MULTI_LABEL) {
+            throw new IllegalArgumentException("class weights and pos_weight need single-label or multi-label data, not " + set.task());
+        }
+        return set.exampleCounts();
+    }
+
+    /** Per-class thresholds tuned on the validation set, saved beside the model for prediction. */
+    private Map<String, Double> tuneThresholds(ClassifierModel classifier, ClassifierSpec spec, List<Batch> batches, Path outputDir) {
+        List<float[]> logits = new ArrayList<>();
+        List<int[]> gold = new ArrayList<>();
+        for (Batch b : batches) {
+            logits.addAll(Arrays.asList(ReadBack.rows(classifier.predict(b), ReadBack.Use.OUTPUTS)));
+            for (float[] row : ReadBack.rows(b.labels(), ReadBack.Use.LABELS)) {
+                int[] g = new int[row.length];
+                for (int c = 0; c < row.length; c++) g[c] = row[c] > 0.5f ? 1 : 0;
+                gold.add(g);
+            }
+        }
+        ThresholdTuning tuning = ThresholdTuner.tuneFromLogits(spec.labels(), logits.toArray(float[][]::new),
+                gold.toArray(int[][]::new), threshold);
+        tuning.thresholds().write(outputDir.resolve(Thresholds.FILE_NAME));
+        LOG.info("tuned per-class thresholds: macro F1 {} -> {}", tuning.macroF1Before(), tuning.macroF1After());
+        return Map.of("f1_macro_tuned_thresholds", tuning.macroF1After(), "f1_micro_tuned_thresholds", tuning.microF1After());
     }
 
     private EncodedDataset encoded(Path file, List<TextExample> examples, LabelSet labelSet, Tokenizer tokenizer, EncodeOptions encode,
                                    String what) {
+        if (task == Task.TOKEN_CLASSIFICATION) {
+            TokenReadOptions o = labelSet != null ? tokenReadOptions.withLabels(labelSet) : tokenReadOptions;
+            Dataset<TokenExample> d = TokenReader.read(file, o);
+            return EncodedDataset.ofTokens(d.examples(), d.labels(), tokenizer, encode, subwordLabels);
+        }
         if (file != null) {
             TextReadOptions o = readOptions != null ? readOptions : TextReadOptions.forTask(task);
             if (labelSet != null) o = o.withLabels(labelSet);

@@ -15,7 +15,10 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link FineTuning}'s refusals: each names what is missing. (Its runs are the README examples' tests.) */
+/**
+ * {@link FineTuning}'s refusals: each names what is missing. (Its runs are the README examples' tests, and every
+ * {@code jbert train} test, since the command is a caller of it.)
+ */
 class FineTuningTest {
 
     @TempDir
@@ -35,7 +38,8 @@ class FineTuningTest {
         refuses("arguments(", () -> FineTuning.of(model).train(examples).run());
         refuses("train(", () -> FineTuning.of(model).arguments(args).run());
         refuses("labels(", () -> FineTuning.of(model).train(examples).arguments(args).run());
-        refuses("token classification", () -> FineTuning.of(model).task(Task.TOKEN_CLASSIFICATION));
+        refuses("CoNLL-style files", () -> FineTuning.of(model).task(Task.TOKEN_CLASSIFICATION).train(examples).labels(List.of("O", "B-X"))
+                .arguments(args).run());
         refuses("batch sizes", () -> FineTuning.of(model).train(examples).labels(List.of("a", "b")).batchSizes(0, 1).arguments(args).run());
     }
 }

@@ -2,10 +2,14 @@ package dev.jbert.heads.readme;
 
 // README imports
 import dev.jbert.bert.PretrainedEncoder;
+import dev.jbert.core.data.BalanceCounts;
 import dev.jbert.core.data.Label;
+import dev.jbert.core.data.Sampling;
 import dev.jbert.core.data.SourceLine;
 import dev.jbert.core.data.Task;
 import dev.jbert.core.data.TextExample;
+import dev.jbert.core.imbalance.ClassWeightStrategy;
+import dev.jbert.core.imbalance.ClassWeights;
 import dev.jbert.core.tokenizer.EncodeOptions;
 import dev.jbert.core.tokenizer.Encoding;
 import dev.jbert.core.nn.Precision;
@@ -14,6 +18,7 @@ import dev.jbert.core.train.LoggingListener;
 import dev.jbert.core.train.TrainingArguments;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.FineTuning;
+import dev.jbert.heads.loss.CrossEntropyLoss;
 import dev.jbert.heads.inference.Classification;
 import dev.jbert.heads.inference.InferenceOptions;
 import dev.jbert.heads.inference.TextClassifier;
@@ -47,6 +52,22 @@ final class ReadmeExamples {
                 .listener(new LoggingListener())
                 .run();
         System.out.println(result.metrics().get("accuracy") + ", saved to " + result.modelDir());
+        // END
+        return result;
+    }
+
+    static FineTuning.Result fineTuneImbalanced(Path model, Path trainFile, Path devFile, Path output) {
+        // README imbalanced
+        FineTuning.Result result = FineTuning.of(model)
+                .train(trainFile)
+                .validation(devFile)
+                .loss((labels, counts) -> new CrossEntropyLoss(      // class weights from the training counts
+                        ClassWeights.compute(ClassWeightStrategy.SQRT_INVERSE, counts.get().forBalance(BalanceCounts.REAL))
+                                .toFloatArray(), 0.0))
+                .sampling(Sampling.OVER, BalanceCounts.REAL)         // and oversampled to balance each epoch
+                .arguments(TrainingArguments.builder(output).numTrainEpochs(1).build())
+                .run();
+        System.out.println(result.report().orElseThrow());          // per-class precision, recall, F1
         // END
         return result;
     }

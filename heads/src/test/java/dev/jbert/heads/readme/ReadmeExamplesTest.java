@@ -50,6 +50,17 @@ class ReadmeExamplesTest {
     }
 
     @Test
+    void fineTuningAnImbalancedSetWithClassWeightsAndOversampling() {
+        Path samples = Fixtures.repositoryRoot().resolve("samples/sms_spam");
+        var result = ReadmeExamples.fineTuneImbalanced(Fixtures.folder("base"), samples.resolve("train.tsv"), samples.resolve("dev.tsv"),
+                dir.resolve("spam"));
+        assertTrue(result.report().isPresent() && result.metrics().containsKey("f1_macro"), result.metrics().toString());
+        assertEquals(2, result.labels().size());
+        long[] counts = result.trainingData().orElseThrow().forBalance(dev.jbert.core.data.BalanceCounts.REAL);
+        assertTrue(counts[0] != counts[1], "the sample is imbalanced: " + java.util.Arrays.toString(counts));
+    }
+
+    @Test
     void fineTuningFromExamplesBuiltInCode() {
         var result = ReadmeExamples.fineTuneInMemory(Fixtures.folder("base"), dir.resolve("in-memory"));
         assertTrue(Files.isRegularFile(result.modelDir().resolve("config.json")));
