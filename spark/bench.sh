@@ -5,7 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
-mvn -B -q -ntp -DskipTests install -pl spark -am >&2
+mvn -B -q -ntp -DskipTests -Dmaven.javadoc.skip=true install -pl spark -am >&2
 # Spark is a provided dependency: take the module's compile classpath, which holds it
 mvn -B -q -ntp -pl spark dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile="$here/spark/target/spark-bench.classpath" >&2
 args=$(sed -n '/<argLine>/,/<\/argLine>/p' spark/pom.xml | sed 's/<[^>]*>//g' | tr -s ' \n' ' ')

@@ -13,7 +13,11 @@ public final class FileTrees {
     private FileTrees() {
     }
 
-    /** Deletes a folder and everything in it, deepest first; nothing if it does not exist. */
+    /**
+     * Deletes a folder and everything in it, deepest first; nothing if it does not exist.
+     *
+     * @param root the folder
+     */
     public static void delete(Path root) {
         if (!Files.exists(root)) return;
         try (Stream<Path> walk = Files.walk(root)) {

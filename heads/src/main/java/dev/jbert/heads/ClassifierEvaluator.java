@@ -32,13 +32,21 @@ public final class ClassifierEvaluator implements Evaluator {
     private final List<Batch> batches;
     private final Thresholds thresholds;
 
-    /** The metrics and the full report of one evaluation. */
+    /**
+     * The metrics and the full report of one evaluation.
+     *
+     * @param metrics {@code loss} first, then the task's metrics by name
+     * @param report  the task's report: per class, confusion matrix, or per entity type
+     */
     public record Result(Map<String, Double> metrics, MetricReport report) {
     }
 
     /**
+     * @param spec       the classifier's task and labels
      * @param validation labelled batches
      * @param thresholds multi-label decision thresholds on the sigmoid probability, per label or one for all
+     * @throws IllegalArgumentException when the validation set is empty, the thresholds are null, or multi-label
+     *                                  thresholds name a label the spec lacks
      */
     public ClassifierEvaluator(ClassifierSpec spec, List<Batch> validation, Thresholds thresholds) {
         if (validation.isEmpty()) throw new IllegalArgumentException("the validation set is empty");
@@ -53,7 +61,12 @@ public final class ClassifierEvaluator implements Evaluator {
         return evaluateWithReport(model).metrics();
     }
 
-    /** Runs the model over the validation set once. */
+    /**
+     * Runs the model over the validation set once.
+     *
+     * @param model the model to evaluate
+     * @return the metrics, {@code loss} included, and the report
+     */
     public Result evaluateWithReport(TrainableModel model) {
         double lossSum = 0;
         int examples = 0;
@@ -131,6 +144,10 @@ public final class ClassifierEvaluator implements Evaluator {
     /**
      * Each sentence's gold and predicted tags, one per word (its first subword), as the entity scorer reads them;
      * serializable, so that a distributed evaluation can return them from where they were computed.
+     *
+     * @param gold      each sentence's gold tags
+     * @param predicted each sentence's predicted tags, aligned with {@code gold}
+     * @serial exclude
      */
     public record TagSequences(List<List<String>> gold, List<List<String>> predicted) implements Serializable {
     }
@@ -138,6 +155,10 @@ public final class ClassifierEvaluator implements Evaluator {
     /**
      * A token model's tags for every validation sentence, without scoring them: a distributed evaluation scores the
      * sentences of all its parts together, since entity F1 is not an average of the parts' F1s.
+     *
+     * @param model the token classification model
+     * @return the gold and predicted tags, in validation order
+     * @throws IllegalStateException when the spec's task is not token classification
      */
     public TagSequences tokenTags(TrainableModel model) {
         if (spec.task() != Task.TOKEN_CLASSIFICATION) throw new IllegalStateException("tags are for token classification, not " + spec.task());

@@ -39,8 +39,9 @@ public final class ClassifierModel implements TrainableModel, AutoCloseable {
     private final Map<String, INDArray> trainable;
 
     /**
-     * @param tokenizer saved with the model, so the folder is complete
-     * @param trainable which parameters train (all, or only the head's to freeze the encoder)
+     * @param classifier the encoder and head; the model frees it on {@link #close()}
+     * @param tokenizer  saved with the model, so the folder is complete
+     * @param trainable  which parameters train (all, or only the head's to freeze the encoder)
      */
     public ClassifierModel(EncoderClassifier classifier, Tokenizer tokenizer, Predicate<String> trainable) {
         this.classifier = classifier;
@@ -52,11 +53,16 @@ public final class ClassifierModel implements TrainableModel, AutoCloseable {
         this.trainable = Collections.unmodifiableMap(params);
     }
 
-    /** Every parameter, trainable or frozen, by checkpoint name. */
+    /**
+     * Every parameter, trainable or frozen, by checkpoint name.
+     *
+     * @return an unmodifiable map of the live arrays
+     */
     public Map<String, INDArray> allParameters() {
         return classifier.parameters();
     }
 
+    /** {@return the encoder and head this model trains} */
     public EncoderClassifier classifier() {
         return classifier;
     }
@@ -69,16 +75,26 @@ public final class ClassifierModel implements TrainableModel, AutoCloseable {
         classifier.free();
     }
 
+    /** {@return the tokenizer saved with the model} */
     public Tokenizer tokenizer() {
         return tokenizer;
     }
 
-    /** Parameters of the head only: what trains when the encoder is frozen. */
+    /**
+     * Parameters of the head only: what trains when the encoder is frozen.
+     *
+     * @param name a checkpoint key
+     * @return whether it is a classification head's
+     */
     public static boolean isHeadParameter(String name) {
         return HeadLayout.isHeadParameter(name);
     }
 
-    /** The word-embedding table's key, the largest parameter: its gradient is dense over all rows, as torch's. */
+    /**
+     * The word-embedding table's key, the largest parameter: its gradient is dense over all rows, as torch's.
+     *
+     * @return the table's checkpoint key
+     */
     public String wordEmbeddingsKey() {
         return classifier.encoder().wordEmbeddingsKey();
     }

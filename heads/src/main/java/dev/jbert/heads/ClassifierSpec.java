@@ -17,13 +17,25 @@ import java.util.stream.IntStream;
  * @param labels      label names by class index (one name for regression); the head's width
  * @param head        Linear or MLP
  * @param loss        the training loss; its label layout must suit the task
- * @param replaceHead whether a checkpoint head of another shape may be discarded for a new one
+ * @param checkpointHead what becomes of a checkpoint head of another shape
  */
-public record ClassifierSpec(Task task, List<String> labels, HeadSpec head, Loss loss, boolean replaceHead) {
+public record ClassifierSpec(Task task, List<String> labels, HeadSpec head, Loss loss, CheckpointHead checkpointHead) {
 
+    /**
+     * Checks that the parts fit together and copies the labels.
+     *
+     * @param task        what is predicted
+     * @param labels      label names by class index
+     * @param head        Linear or MLP
+     * @param loss        the training loss
+     * @param checkpointHead what becomes of a checkpoint head of another shape
+     * @throws IllegalArgumentException when a part is null, the label names are not distinct or too few for the task
+     *                                  (one for regression, at least two for single-label and token classification),
+     *                                  or the loss takes another label layout than the task's
+     */
     public ClassifierSpec {
-        if (task == null || labels == null || head == null || loss == null) {
-            throw new IllegalArgumentException("task, labels, head and loss are required");
+        if (task == null || labels == null || head == null || loss == null || checkpointHead == null) {
+            throw new IllegalArgumentException("task, labels, head, loss and checkpoint head are required");
         }
         labels = List.copyOf(labels);
         int numLabels = labels.size();
@@ -42,22 +54,44 @@ public record ClassifierSpec(Task task, List<String> labels, HeadSpec head, Loss
         }
     }
 
-    /** The task with transformers' default loss, the family's own head and the given label names. */
+    /**
+     * The task with transformers' default loss, the family's own head and the given label names.
+     *
+     * @param task   what is predicted
+     * @param labels label names by class index
+     * @return the spec, keeping a checkpoint's head
+     */
     public static ClassifierSpec of(Task task, List<String> labels) {
-        return new ClassifierSpec(task, labels, HeadSpec.nativeHead(), defaultLoss(task), false);
+        return new ClassifierSpec(task, labels, HeadSpec.nativeHead(), defaultLoss(task), CheckpointHead.KEEP);
     }
 
-    /** As {@link #of(Task, List)}, with transformers' default names {@code LABEL_0, LABEL_1, ...}. */
+    /**
+     * As {@link #of(Task, List)}, with transformers' default names {@code LABEL_0, LABEL_1, ...}.
+     *
+     * @param task      what is predicted
+     * @param numLabels the head's width
+     * @return the spec
+     */
     public static ClassifierSpec of(Task task, int numLabels) {
         return of(task, IntStream.range(0, numLabels).mapToObj(i -> "LABEL_" + i).toList());
     }
 
-    /** Head width. */
+    /**
+     * Head width.
+     *
+     * @return the number of labels
+     */
     public int numLabels() {
         return labels.size();
     }
 
-    /** transformers' loss for each task. */
+    /**
+     * transformers' loss for each task: cross-entropy for single-label and token classification, BCE with logits for
+     * multi-label, mean squared error for regression.
+     *
+     * @param task the task
+     * @return the task's default loss, unweighted
+     */
     public static Loss defaultLoss(Task task) {
         return switch (task) {
             case SINGLE_LABEL, TOKEN_CLASSIFICATION -> CrossEntropyLoss.plain();
@@ -74,15 +108,27 @@ public record ClassifierSpec(Task task, List<String> labels, HeadSpec head, Loss
         };
     }
 
+    /**
+     * @param value the new loss
+     * @return a copy with that loss
+     */
     public ClassifierSpec withLoss(Loss value) {
-        return new ClassifierSpec(task, labels, head, value, replaceHead);
+        return new ClassifierSpec(task, labels, head, value, checkpointHead);
     }
 
+    /**
+     * @param value the new head
+     * @return a copy with that head
+     */
     public ClassifierSpec withHead(HeadSpec value) {
-        return new ClassifierSpec(task, labels, value, loss, replaceHead);
+        return new ClassifierSpec(task, labels, value, loss, checkpointHead);
     }
 
-    public ClassifierSpec withReplaceHead(boolean value) {
+    /**
+     * @param value what becomes of a checkpoint head of another shape
+     * @return a copy with that setting
+     */
+    public ClassifierSpec withCheckpointHead(CheckpointHead value) {
         return new ClassifierSpec(task, labels, head, loss, value);
     }
 }

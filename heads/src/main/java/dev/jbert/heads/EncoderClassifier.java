@@ -4,6 +4,7 @@ import dev.jbert.core.data.Task;
 import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.bert.model.Encoder;
 import dev.jbert.bert.model.Family;
+import dev.jbert.bert.model.PoolerChoice;
 import dev.jbert.bert.model.Weights;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.nd4j.NativeMemory;
@@ -54,18 +55,23 @@ public final class EncoderClassifier {
     /**
      * Builds encoder, head and loss.
      *
+     * @param config  the encoder's configuration ({@code config.json})
      * @param weights encoder weights, and the head's when the checkpoint has one
+     * @param spec    the task, labels, head and loss
      * @param seed    seeds the initialisation of a new head
+     * @return the classifier, owning native memory until {@link #free()}
+     * @throws IllegalArgumentException when a head on the pooled state meets a checkpoint without a pooler
      */
     public static EncoderClassifier build(EncoderConfig config, Weights weights, ClassifierSpec spec, long seed) {
         HeadLayout layout = HeadLayout.of(config, spec);
         Family family = Family.of(config);
-        Encoder encoder = family.build(config, weights, layout.features() == HeadLayout.Features.POOLED);
+        Encoder encoder = family.build(config, weights,
+                layout.features() == HeadLayout.Features.POOLED ? PoolerChoice.IF_PRESENT : PoolerChoice.NONE);
         if (layout.features() == HeadLayout.Features.POOLED && !encoder.hasPooler()) {
             throw new IllegalArgumentException("this checkpoint has no pooler (no bert.pooler.dense.weight/bias), as token-classification"
                     + " checkpoints do not: a sequence classifier reads the pooled [CLS] state");
         }
-        HeadWeights headWeights = new HeadWeights(weights, config.initializerRange(), seed, spec.replaceHead());
+        HeadWeights headWeights = new HeadWeights(weights, config.initializerRange(), seed, spec.checkpointHead());
         ClassificationHead head = new ClassificationHead(layout, config.hiddenSize(), spec.numLabels(), encoder.dropoutSites(), config.layerNormEps(),
                 headWeights, encoder.precision(), encoder.kernels());
         return new EncoderClassifier(encoder, spec, layout, head);
@@ -74,39 +80,60 @@ public final class EncoderClassifier {
     /**
      * Whether a checkpoint tensor may go unused by this classifier: a replaced head's old tensors, the pooler that
      * transformers' token classifiers (and every RoBERTa classifier) never build, DeBERTa's unread position table.
+     *
+     * @param name   the tensor's checkpoint name
+     * @param spec   the classifier's spec
+     * @param config the encoder's configuration
+     * @return true when leaving the tensor unread is expected, not a sign of a wrong checkpoint
      */
     public static boolean mayLeaveUnused(String name, ClassifierSpec spec, EncoderConfig config) {
         String prefix = Family.of(config).basePrefix();
-        return (spec.replaceHead() && HeadLayout.isHeadParameter(name))
+        return (spec.checkpointHead() == CheckpointHead.REPLACE_MISMATCHED && HeadLayout.isHeadParameter(name))
                 || (name.startsWith(prefix + ".pooler.") && (spec.task() == Task.TOKEN_CLASSIFICATION || !prefix.equals("bert")))
                 || (name.startsWith("pooler.") && spec.task() == Task.TOKEN_CLASSIFICATION)
                 // DeBERTa-v3 checkpoints may store a position table that position_biased_input=false leaves unread
                 || name.equals("deberta.embeddings.position_embeddings.weight");
     }
 
-    /** Whether a parameter is a LayerNorm's, the encoder's or the head's: Trainer gives them no weight decay. */
+    /**
+     * Whether a parameter is a LayerNorm's, the encoder's or the head's: Trainer gives them no weight decay.
+     *
+     * @param name the parameter's checkpoint name
+     * @return true for a LayerNorm weight or bias
+     */
     public boolean isNormParameter(String name) {
         return encoder.isNormParameter(name) || head.isNormParameter(name);
     }
 
+    /** {@return the encoder under the head} */
     public Encoder encoder() {
         return encoder;
     }
 
+    /** {@return the task, labels, head and loss this classifier was built for} */
     public ClassifierSpec spec() {
         return spec;
     }
 
+    /** {@return the head's layout: which features it reads and its parameters' names} */
     public HeadLayout layout() {
         return layout;
     }
 
-    /** The precision of every Linear product, the encoder's and the head's. */
+    /**
+     * The precision of every Linear product, the encoder's and the head's.
+     *
+     * @return the encoder's precision policy, shared with the head
+     */
     public PrecisionPolicy precision() {
         return encoder.precision();
     }
 
-    /** Every parameter, encoder's then head's, by checkpoint name. */
+    /**
+     * Every parameter, encoder's then head's, by checkpoint name.
+     *
+     * @return an unmodifiable map of the live parameter arrays
+     */
     public Map<String, INDArray> parameters() {
         return parameters;
     }
@@ -114,12 +141,24 @@ public final class EncoderClassifier {
     /**
      * The logits of a batch: {@code [B, C]}, or {@code [B·T, C]} for token classification; valid until the next
      * pass.
+     *
+     * @param batch the encoded examples
+     * @param pass  inference, or a training pass (dropout on)
+     * @return the logits, an array this classifier reuses
      */
     public INDArray logits(Batch batch, Pass pass) {
         return logits(batch.inputIds(), batch.tokenTypeIds(), batch.attentionMask(), pass);
     }
 
-    /** As {@link #logits(Batch, Pass)} from the input matrices ({@code [B][T]} each; token types may be null). */
+    /**
+     * As {@link #logits(Batch, Pass)} from the input matrices ({@code [B][T]} each; token types may be null).
+     *
+     * @param inputIds      token ids, {@code [B][T]}
+     * @param tokenTypeIds  segment ids, {@code [B][T]}, or null
+     * @param attentionMask 1 for a real token, 0 for padding, {@code [B][T]}
+     * @param pass          inference, or a training pass (dropout on)
+     * @return the logits, {@code [B, C]} or {@code [B·T, C]}, valid until the next pass
+     */
     public INDArray logits(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMask, Pass pass) {
         if (pass.training()) encoder.precision().requireTrainable();
         Encoder.Output out = encoder.forward(inputIds, tokenTypeIds, attentionMask, pass);
@@ -143,7 +182,13 @@ public final class EncoderClassifier {
         return head.forward(features, pass);
     }
 
-    /** The loss of logits from {@link #logits} against labels in the layout the task's loss takes. */
+    /**
+     * The loss of logits from {@link #logits} against labels in the layout the task's loss takes.
+     *
+     * @param logits the logits, {@code [N, C]}
+     * @param labels the labels, in the layout {@link dev.jbert.heads.loss.Loss#labelKind()} names
+     * @return the loss, its plain mean over the batch
+     */
     public double loss(INDArray logits, INDArray labels) {
         return loss(logits, labels, null);
     }
@@ -151,6 +196,11 @@ public final class EncoderClassifier {
     /**
      * The loss of logits from {@link #logits} against labels, each example weighing its weight ({@code [B]}, null for
      * all 1): the weighted mean {@link dev.jbert.heads.loss.Loss#build} describes.
+     *
+     * @param logits         the logits, {@code [N, C]}
+     * @param labels         the labels, in the layout {@link dev.jbert.heads.loss.Loss#labelKind()} names
+     * @param exampleWeights per-example weights, {@code [B]}, or null; not for token classification
+     * @return the loss
      */
     public double loss(INDArray logits, INDArray labels, float[] exampleWeights) {
         return lossGraph(exampleWeights).loss(logits, labels, exampleWeights);
@@ -167,6 +217,13 @@ public final class EncoderClassifier {
      * weight, or 1 when {@code exampleWeights} is null), its gradient scaled by {@code scale} (1/accumulation steps),
      * adding into the gradients {@code pass} names. Returns the loss, unscaled, as a one-element array where it was
      * computed.
+     *
+     * @param logits         the logits the last {@link #logits} call returned
+     * @param labels         the labels, in the layout {@link dev.jbert.heads.loss.Loss#labelKind()} names
+     * @param exampleWeights per-example weights, {@code [B]}, or null; not for token classification
+     * @param scale          the factor on the gradient, not on the returned loss
+     * @param pass           the training pass of the forward call; names the gradients to add into
+     * @return the unscaled loss, a one-element array
      */
     public INDArray backward(INDArray logits, INDArray labels, float[] exampleWeights, double scale, Pass pass) {
         INDArray dLogits = logitsGradient.get(logits.shape());

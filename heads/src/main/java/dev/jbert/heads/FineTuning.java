@@ -9,6 +9,7 @@ import dev.jbert.core.data.EncodedDataset;
 import dev.jbert.core.data.EpochBatches;
 import dev.jbert.core.data.ExampleCounts;
 import dev.jbert.core.data.LabelSet;
+import dev.jbert.core.data.LengthGrouping;
 import dev.jbert.core.data.Sampling;
 import dev.jbert.core.data.SubwordLabels;
 import dev.jbert.core.data.Task;
@@ -74,6 +75,14 @@ public final class FineTuning {
      */
     @FunctionalInterface
     public interface LossChoice {
+        /**
+         * Chooses the loss.
+         *
+         * @param labels the label names, in id order
+         * @param counts the training data's examples per label; calling it fails for data other than single-label or
+         *               multi-label
+         * @return the head's loss
+         */
         Loss choose(List<String> labels, Supplier<ExampleCounts> counts);
     }
 
@@ -94,10 +103,10 @@ public final class FineTuning {
     private int evalBatchSize = 32;
     private Sampling sampling = Sampling.NONE;
     private BalanceCounts balanceCounts = BalanceCounts.REAL;
-    private boolean groupByLength;
+    private LengthGrouping lengthGrouping = LengthGrouping.NONE;
     private HeadSpec head = HeadSpec.nativeHead();
     private LossChoice loss = (names, counts) -> ClassifierSpec.defaultLoss(task);
-    private boolean replaceHead;
+    private CheckpointHead checkpointHead = CheckpointHead.KEEP;
     private TrainedParameters trained = TrainedParameters.ALL;
     private Precision precision = Precision.FP32;
     private double threshold = 0.5;
@@ -110,43 +119,82 @@ public final class FineTuning {
         this.model = model;
     }
 
-    /** Fine-tunes the Hugging Face model folder {@code model} (its encoder, its tokenizer). */
+    /**
+     * Fine-tunes the Hugging Face model folder {@code model} (its encoder, its tokenizer).
+     *
+     * @param model the model folder: {@code config.json}, weights and tokenizer files
+     * @return a new builder
+     * @throws IllegalArgumentException when {@code model} is null
+     */
     public static FineTuning of(Path model) {
         if (model == null) throw new IllegalArgumentException("a model folder is needed");
         return new FineTuning(model);
     }
 
-    /** Single-label (the default), multi-label, regression or token classification (from CoNLL-style files). */
+    /**
+     * Single-label (the default), multi-label, regression or token classification (from CoNLL-style files).
+     *
+     * @param value the task
+     * @return this builder
+     */
     public FineTuning task(Task value) {
         this.task = value;
         return this;
     }
 
-    /** How to read text files: format, columns, header (default: the task's, columns found by name). */
+    /**
+     * How to read text files: format, columns, header (default: the task's, columns found by name).
+     *
+     * @param value the read options for the training, synthetic and validation files
+     * @return this builder
+     */
     public FineTuning readOptions(TextReadOptions value) {
         this.readOptions = value;
         return this;
     }
 
-    /** How to read token classification files (default: {@link TokenReadOptions#defaults()}). */
+    /**
+     * How to read token classification files (default: {@link TokenReadOptions#defaults()}).
+     *
+     * @param value the read options for CoNLL-style files
+     * @return this builder
+     */
     public FineTuning readOptions(TokenReadOptions value) {
         this.tokenReadOptions = value;
         return this;
     }
 
-    /** Token classification: which subwords of a word carry its tag (default: the first). */
+    /**
+     * Token classification: which subwords of a word carry its tag (default: the first).
+     *
+     * @param value which subwords are labelled
+     * @return this builder
+     */
     public FineTuning subwordLabels(SubwordLabels value) {
         this.subwordLabels = value;
         return this;
     }
 
+    /**
+     * The training data, read from a file as {@code jbert train} reads it (see the {@code readOptions} methods);
+     * replaces examples given with {@link #train(List)}.
+     *
+     * @param file a text file of the task's format, or a CoNLL-style file for token classification
+     * @return this builder
+     */
     public FineTuning train(Path file) {
         this.trainFile = file;
         this.trainExamples = null;
         return this;
     }
 
-    /** Examples built in code; their labels index {@link #labels(List)}, which is then required. */
+    /**
+     * Examples built in code; their labels index {@link #labels(List)}, which is then required. Replaces a training
+     * file; not for token classification.
+     *
+     * @param examples the training examples (copied)
+     * @return this builder
+     */
     public FineTuning train(List<TextExample> examples) {
         this.trainExamples = List.copyOf(examples);
         this.trainFile = null;
@@ -156,6 +204,10 @@ public final class FineTuning {
     /**
      * Generated examples in the training file's format, added to training only, each weighing {@code weight} in the
      * loss (real ones weigh 1): see {@link EncodedDataset#withSynthetic}. Read with the training data's labels.
+     *
+     * @param file   the generated examples' file
+     * @param weight each generated example's weight in the loss
+     * @return this builder
      */
     public FineTuning synthetic(Path file, float weight) {
         this.syntheticFile = file;
@@ -163,31 +215,61 @@ public final class FineTuning {
         return this;
     }
 
+    /**
+     * The validation data, read from a file like the training file and with its labels; replaces examples given with
+     * {@link #validation(List)}. Without validation data nothing is evaluated.
+     *
+     * @param file a file of the training file's format
+     * @return this builder
+     */
     public FineTuning validation(Path file) {
         this.validationFile = file;
         this.validationExamples = null;
         return this;
     }
 
+    /**
+     * Validation examples built in code; their labels index the training data's labels. Replaces a validation file;
+     * not for token classification.
+     *
+     * @param examples the validation examples (copied)
+     * @return this builder
+     */
     public FineTuning validation(List<TextExample> examples) {
         this.validationExamples = List.copyOf(examples);
         this.validationFile = null;
         return this;
     }
 
-    /** The label set in id order (default: the training file's labels, sorted). */
+    /**
+     * The label set in id order (default: the training file's labels, sorted).
+     *
+     * @param value the label names, in id order (copied)
+     * @return this builder
+     */
     public FineTuning labels(List<String> value) {
         this.labels = List.copyOf(value);
         return this;
     }
 
-    /** Tokens per example, special tokens included (default 128). */
+    /**
+     * Tokens per example, special tokens included (default 128).
+     *
+     * @param value the maximum length, at least 2; lowered to the model's limit
+     * @return this builder
+     */
     public FineTuning maxLength(int value) {
         this.maxLength = value;
         return this;
     }
 
-    /** Training examples per batch (default 16) and per evaluation batch (default 32). */
+    /**
+     * Training examples per batch (default 16) and per evaluation batch (default 32).
+     *
+     * @param train training examples per batch, at least 1
+     * @param eval  evaluation examples per batch, at least 1
+     * @return this builder
+     */
     public FineTuning batchSizes(int train, int eval) {
         this.batchSize = train;
         this.evalBatchSize = eval;
@@ -197,6 +279,10 @@ public final class FineTuning {
     /**
      * Rebalances the training data each epoch (default {@link Sampling#NONE}), counting the examples {@code counts}
      * says (by default the real ones only).
+     *
+     * @param value  how to rebalance
+     * @param counts which examples count when balancing: real ones only, or synthetic ones too
+     * @return this builder
      */
     public FineTuning sampling(Sampling value, BalanceCounts counts) {
         this.sampling = value;
@@ -204,67 +290,121 @@ public final class FineTuning {
         return this;
     }
 
-    /** Batches examples of similar lengths together (transformers' {@code group_by_length}; off by default). */
+    /**
+     * Batches examples of similar lengths together (transformers' {@code group_by_length}; off by default).
+     *
+     * @return this builder
+     */
     public FineTuning groupByLength() {
-        this.groupByLength = true;
+        this.lengthGrouping = LengthGrouping.BY_LENGTH;
         return this;
     }
 
-    /** The classification head (default: the family's own). */
+    /**
+     * The classification head (default: the family's own).
+     *
+     * @param value the head
+     * @return this builder
+     */
     public FineTuning head(HeadSpec value) {
         this.head = value;
         return this;
     }
 
-    /** The loss (default: transformers' for the task). */
+    /**
+     * The loss (default: transformers' for the task).
+     *
+     * @param value chooses the loss once the training data is read
+     * @return this builder
+     */
     public FineTuning loss(LossChoice value) {
         this.loss = value;
         return this;
     }
 
-    /** A head in the checkpoint of another number of labels is discarded for a new one, instead of refused. */
+    /**
+     * A head in the checkpoint of another number of labels is discarded for a new one, instead of refused.
+     *
+     * @return this builder
+     */
     public FineTuning replaceHead() {
-        this.replaceHead = true;
+        this.checkpointHead = CheckpointHead.REPLACE_MISMATCHED;
         return this;
     }
 
-    /** Which parameters train (default: all). */
+    /**
+     * Which parameters train (default: all).
+     *
+     * @param value the trained parameters
+     * @return this builder
+     */
     public FineTuning trainedParameters(TrainedParameters value) {
         this.trained = value;
         return this;
     }
 
-    /** The matrix products' precision (default fp32; bf16 where the CPU has it). */
+    /**
+     * The matrix products' precision (default fp32; bf16 where the CPU has it).
+     *
+     * @param value the training precision
+     * @return this builder
+     */
     public FineTuning precision(Precision value) {
         this.precision = value;
         return this;
     }
 
-    /** Multi-label decision threshold for validation before the per-class tuning (default 0.5). */
+    /**
+     * Multi-label decision threshold for validation before the per-class tuning (default 0.5).
+     *
+     * @param value the probability at or above which a label is predicted
+     * @return this builder
+     */
     public FineTuning threshold(double value) {
         this.threshold = value;
         return this;
     }
 
-    /** The recipe; its output folder receives checkpoints and the final model. */
+    /**
+     * The recipe; its output folder receives checkpoints and the final model. Required.
+     *
+     * @param value the training arguments
+     * @return this builder
+     */
     public FineTuning arguments(TrainingArguments value) {
         this.arguments = value;
         return this;
     }
 
-    /** Continues from a checkpoint folder of an earlier run with the same data and arguments. */
+    /**
+     * Continues from a checkpoint folder of an earlier run with the same data and arguments.
+     *
+     * @param checkpoint the checkpoint folder
+     * @return this builder
+     */
     public FineTuning resumeFrom(Path checkpoint) {
         this.resumeFrom = checkpoint;
         return this;
     }
 
-    /** Told of every step, log entry and evaluation. */
+    /**
+     * Told of every step, log entry and evaluation; listeners add up.
+     *
+     * @param value the listener
+     * @return this builder
+     */
     public FineTuning listener(TrainingListener value) {
         listeners.add(value);
         return this;
     }
 
-    /** Told the training data's examples per label, real and synthetic, once it is read and before training starts. */
+    /**
+     * Told the training data's examples per label, real and synthetic, once it is read and before training starts.
+     * Not called for token classification.
+     *
+     * @param value the listener
+     * @return this builder
+     */
     public FineTuning onTrainingData(Consumer<ExampleCounts> value) {
         dataListeners.add(value);
         return this;
@@ -293,6 +433,7 @@ public final class FineTuning {
      *
      * @throws IllegalArgumentException when a required part is missing (the arguments, training data, labels of
      *                                  in-memory examples) or parts do not fit together
+     * @return the saved model's folder, validation metrics and the run's state
      */
     public Result run() {
         if (arguments == null) throw new IllegalArgumentException("arguments(...) is needed: at least TrainingArguments.builder(outputDir).build()");
@@ -317,13 +458,13 @@ public final class FineTuning {
                 : encoded(validationFile, validationExamples, trainSet.labels(), tokenizer, encode, "validation");
         List<String> names = trainSet.labels() == null ? List.of("LABEL_0") : trainSet.labels().names();
         EncodedDataset counted = trainSet;
-        ClassifierSpec spec = new ClassifierSpec(task, names, head, loss.choose(names, () -> counts(counted)), replaceHead);
+        ClassifierSpec spec = new ClassifierSpec(task, names, head, loss.choose(names, () -> counts(counted)), checkpointHead);
         TrainingArguments args = validSet == null ? arguments.withoutEvaluation() : arguments;
         try (ClassifierModel classifier = SavedClassifier.open(model, spec, args.seed(), trained)) {
             classifier.classifier().precision().forTraining(precision);
             List<Batch> validBatches = validSet == null ? null : validSet.batches(evalBatchSize);
             ClassifierEvaluator evaluator = validSet == null ? null : new ClassifierEvaluator(spec, validBatches, Thresholds.global(threshold));
-            TrainerState state = new Trainer(classifier, EpochBatches.of(trainSet, batchSize, sampling, groupByLength, balanceCounts),
+            TrainerState state = new Trainer(classifier, EpochBatches.of(trainSet, batchSize, sampling, lengthGrouping, balanceCounts),
                     evaluator, args, listeners).train(Optional.ofNullable(resumeFrom));
             if (!state.skippedSteps().isEmpty()) {
                 LOG.warn("{} of {} steps were skipped for a non-finite loss or gradient: steps {}", state.skippedSteps().size(),

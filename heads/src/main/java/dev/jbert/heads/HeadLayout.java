@@ -45,9 +45,25 @@ public record HeadLayout(Features features, Double inputDropout, String dense, i
                          String norm, boolean normBias, String out, double dropout) {
 
     /** What a head reads from the encoder. */
-    public enum Features { POOLED, FIRST_TOKEN, MEAN, EVERY_TOKEN }
+    public enum Features {
+        /** The pooler's output, {@code [B, H]}: its dense layer and tanh on the first token's state. */
+        POOLED,
+        /** The first token's last hidden state, {@code [B, H]}. */
+        FIRST_TOKEN,
+        /** The mean of the unpadded tokens' last hidden states, {@code [B, H]}. */
+        MEAN,
+        /** Every token's last hidden state, {@code [B·T, H]}, for token classification. */
+        EVERY_TOKEN
+    }
 
-    /** The head for {@code spec} on an encoder of {@code config}'s family. */
+    /**
+     * The head for {@code spec} on an encoder of {@code config}'s family.
+     *
+     * @param config the encoder's configuration
+     * @param spec   the task and head kind
+     * @return the layout of transformers' head for that family and task
+     * @throws IllegalArgumentException for an MLP head on a family other than BERT, or on token classification
+     */
     public static HeadLayout of(EncoderConfig config, ClassifierSpec spec) {
         Family family = Family.of(config);
         double p = config.effectiveClassifierDropout();
@@ -93,7 +109,11 @@ public record HeadLayout(Features features, Double inputDropout, String dense, i
         return new HeadLayout(features, inputDropout, dense, width, true, act, null, false, out, dropout);
     }
 
-    /** The head's parameters, by checkpoint key. */
+    /**
+     * The head's parameters, by checkpoint key.
+     *
+     * @return the keys: dense layer, LayerNorm, then output layer
+     */
     public List<String> parameterNames() {
         List<String> names = new ArrayList<>();
         if (dense != null) {
@@ -109,7 +129,12 @@ public record HeadLayout(Features features, Double inputDropout, String dense, i
         return names;
     }
 
-    /** Whether a checkpoint key belongs to a classification head of any family. */
+    /**
+     * Whether a checkpoint key belongs to a classification head of any family.
+     *
+     * @param name the checkpoint key
+     * @return true for keys under {@code classifier.}, {@code pre_classifier.}, {@code pooler.} or {@code head.}
+     */
     public static boolean isHeadParameter(String name) {
         return name.startsWith("classifier.") || name.startsWith("pre_classifier.") || name.startsWith("pooler.") || name.startsWith("head.");
     }

@@ -26,6 +26,15 @@ public record HeadSpec(Kind kind, int mlpHiddenSize, Activation mlpActivation) {
         MLP
     }
 
+    /**
+     * Checks the parts.
+     *
+     * @param kind          the head's kind
+     * @param mlpHiddenSize the MLP's hidden width
+     * @param mlpActivation the MLP's activation
+     * @throws IllegalArgumentException when the kind is null, or an MLP head lacks a positive hidden size or an
+     *                                  activation
+     */
     public HeadSpec {
         if (kind == null) throw new IllegalArgumentException("head kind is required");
         if (kind == Kind.MLP && mlpHiddenSize <= 0) {
@@ -34,12 +43,22 @@ public record HeadSpec(Kind kind, int mlpHiddenSize, Activation mlpActivation) {
         if (kind == Kind.MLP && mlpActivation == null) throw new IllegalArgumentException("an MLP head needs an activation");
     }
 
-    /** transformers' own head for the encoder's family. */
+    /**
+     * transformers' own head for the encoder's family.
+     *
+     * @return the {@link Kind#NATIVE} head
+     */
     public static HeadSpec nativeHead() {
         return new HeadSpec(Kind.NATIVE, 0, null);
     }
 
-    /** A one-hidden-layer MLP head. */
+    /**
+     * A one-hidden-layer MLP head.
+     *
+     * @param hiddenSize the hidden layer's width, above 0
+     * @param activation the hidden layer's activation
+     * @return the {@link Kind#MLP} head
+     */
     public static HeadSpec mlp(int hiddenSize, Activation activation) {
         return new HeadSpec(Kind.MLP, hiddenSize, activation);
     }

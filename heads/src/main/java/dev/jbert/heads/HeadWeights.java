@@ -22,10 +22,10 @@ final class HeadWeights implements Weights {
     private final RandomWeights fresh;
     private final boolean replaceMismatched;
 
-    HeadWeights(Weights checkpoint, double initializerRange, long seed, boolean replaceMismatched) {
+    HeadWeights(Weights checkpoint, double initializerRange, long seed, CheckpointHead mismatched) {
         this.checkpoint = checkpoint;
         this.fresh = new RandomWeights(seed, initializerRange);
-        this.replaceMismatched = replaceMismatched;
+        this.replaceMismatched = mismatched == CheckpointHead.REPLACE_MISMATCHED;
     }
 
     @Override

@@ -14,6 +14,11 @@ public final class ProblemTypes {
     /**
      * transformers' choice of task for sequence classification: the config's {@code problem_type} wins; otherwise one
      * label means regression, class-index labels mean single-label and anything else (multi-hot) multi-label.
+     *
+     * @param configured       the config's {@code problem_type}, or empty
+     * @param numLabels        the number of labels
+     * @param classIndexLabels whether the labels are class indices (not multi-hot)
+     * @return the sequence task
      */
     public static Task forSequences(Optional<ProblemType> configured, int numLabels, boolean classIndexLabels) {
         if (configured.isPresent()) {
@@ -27,7 +32,12 @@ public final class ProblemTypes {
         return classIndexLabels ? Task.SINGLE_LABEL : Task.MULTI_LABEL;
     }
 
-    /** The {@code problem_type} a saved config records, empty for token classification (transformers writes none). */
+    /**
+     * The {@code problem_type} a saved config records, empty for token classification (transformers writes none).
+     *
+     * @param task the classifier's task
+     * @return the problem type, or empty
+     */
     public static Optional<ProblemType> of(Task task) {
         return switch (task) {
             case SINGLE_LABEL -> Optional.of(ProblemType.SINGLE_LABEL_CLASSIFICATION);

@@ -39,7 +39,12 @@ public final class SavedClassifier {
      * A trainable classifier on a Hugging Face folder. Tensors the folder lacks for the head are
      * initialised from {@code seed}; every other tensor must be used.
      *
+     * @param dir     the Hugging Face folder: {@code config.json}, weights and tokenizer files
+     * @param spec    the task, labels, head and loss
+     * @param seed    seeds the initialisation of a new head
      * @param trained which parameters training updates
+     * @return the model, to close after use
+     * @throws ModelFileException when the folder's files cannot be read, do not fit the spec or leave tensors unused
      */
     public static ClassifierModel open(Path dir, ClassifierSpec spec, long seed, TrainedParameters trained) {
         EncoderConfig config = EncoderConfig.load(dir.resolve("config.json"));
@@ -62,6 +67,11 @@ public final class SavedClassifier {
     /**
      * The spec a saved fine-tuned folder describes: task from problem_type (or the architecture
      * for token classification), labels from id2label, head from {@code jbert_head}.
+     *
+     * @param dir the fine-tuned model's folder
+     * @return the spec, with the task's default loss
+     * @throws ModelFileException when {@code config.json} cannot be read, has no id2label or names an unknown head
+     *                            activation
      */
     public static ClassifierSpec specOf(Path dir) {
         Path file = dir.resolve("config.json");

@@ -53,10 +53,12 @@ public final class DataParallelModel extends ForwardingModel {
     private final String id = UUID.randomUUID().toString();
 
     /**
+     * @param spark      the context whose executors compute the shares
      * @param driver     the driver's model: the trainer's optimizer updates its parameters, evaluation and checkpoints use it
      * @param replica    builds the same model on an executor (once per executor JVM)
      * @param partitions how many shares each batch is split into
      * @param fanIn      how many partials each level of the gradient tree adds (2 or more)
+     * @throws IllegalArgumentException when {@code partitions} is below 1 or {@code fanIn} below 2
      */
     public DataParallelModel(JavaSparkContext spark, TrainableModel driver, Replica replica, int partitions, int fanIn) {
         super(driver);
@@ -68,7 +70,12 @@ public final class DataParallelModel extends ForwardingModel {
         this.fanIn = fanIn;
     }
 
-    /** Bytes of parameters broadcast and of gradients returned per partition and step: float32 for each trainable value. */
+    /**
+     * Bytes of parameters broadcast and of gradients returned per partition and step: float32 for each trainable
+     * value.
+     *
+     * @return {@code 4·P} for P trainable values
+     */
     public long bytesPerStep() {
         return trainableParameters().values().stream().mapToLong(INDArray::length).sum() * Float.BYTES;
     }

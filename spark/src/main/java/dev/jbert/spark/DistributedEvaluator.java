@@ -49,7 +49,17 @@ public final class DistributedEvaluator {
     private DistributedEvaluator() {
     }
 
-    /** Scores {@code data} (the classifier's input column(s) and {@code goldCol}) and evaluates the predictions. */
+    /**
+     * Scores {@code data} (the classifier's input column(s) and {@code goldCol}) and evaluates the predictions.
+     *
+     * @param classifier a classifier of a sequence model, its {@code modelPath} set
+     * @param data       the labelled rows
+     * @param goldCol    the column of gold labels: label names or ids (multi-label: their lists), or values for
+     *                   regression
+     * @return the task's report, as the single-JVM evaluator's
+     * @throws IllegalArgumentException when {@code goldCol} is not a column, the model is a token model, or a gold
+     *                                  label is unknown
+     */
     public static MetricReport evaluate(JbertClassifier classifier, Dataset<Row> data, String goldCol) {
         if (!List.of(data.schema().fieldNames()).contains(goldCol)) {
             throw new IllegalArgumentException("no gold label column '" + goldCol + "'; the columns are " + List.of(data.schema().fieldNames()));
@@ -71,6 +81,14 @@ public final class DistributedEvaluator {
      * their tags), as {@code jbert eval} does: each partition encodes its sentences (a word's first subword carries
      * its tag), runs the model and returns every sentence's gold and predicted tags; entity F1 is then scored over all
      * sentences at once, since it is no average of the parts'.
+     *
+     * @param classifier a classifier of a token model, its {@code modelPath} set
+     * @param data       the labelled sentences
+     * @param wordsCol   the column of word arrays
+     * @param tagsCol    the column of tag arrays, one tag per word
+     * @return the entity-level report
+     * @throws IllegalArgumentException when a column is missing, the model is not a token model, or a sentence lacks
+     *                                  words or tags
      */
     public static MetricReport evaluateTokens(JbertClassifier classifier, Dataset<Row> data, String wordsCol, String tagsCol) {
         for (String column : List.of(wordsCol, tagsCol)) {

@@ -48,23 +48,43 @@ public final class JbertClassifier extends Model<JbertClassifier> implements Def
 
     private static final long serialVersionUID = 1L;
 
+    /** This stage's unique id. */
     private final String uid;
+    /** The classifier's folder. */
     private final Param<String> modelPath;
+    /** The column of texts. */
     private final Param<String> inputCol;
+    /** The column of second texts; empty for none. */
     private final Param<String> pairCol;
+    /** The output column of labels or values. */
     private final Param<String> predictionCol;
+    /** The output column of scores. */
     private final Param<String> scoreCol;
+    /** The output column of probability vectors. */
     private final Param<String> probabilityCol;
+    /** The output column of token models' entities. */
     private final Param<String> entitiesCol;
+    /** Texts per forward pass. */
     private final IntParam batchSize;
+    /** The token limit; 0 for the model's own. */
     private final IntParam maxLength;
+    /** The global multi-label threshold; NaN for the model's tuned ones. */
     private final DoubleParam threshold;
+    /** Token models' aggregation strategy. */
     private final Param<String> aggregation;
 
+    /** A classifier with a random uid and the default params; {@code modelPath} must still be set. */
     public JbertClassifier() {
         this(Identifiable.randomUID("jbertClassifier"));
     }
 
+    /**
+     * A classifier with the default params: input column {@code text}, no pair column, output columns
+     * {@code prediction}, {@code score}, {@code probability} and {@code entities}, batches of 32, the model's own
+     * length limit and thresholds, SIMPLE aggregation.
+     *
+     * @param uid this stage's unique id in a pipeline
+     */
     public JbertClassifier(String uid) {
         this.uid = uid;
         modelPath = new Param<>(uid, "modelPath", "the folder of a classifier saved by jbert train (or transformers), any path Spark can read");
@@ -90,10 +110,18 @@ public final class JbertClassifier extends Model<JbertClassifier> implements Def
         setDefault(aggregation, "simple");
     }
 
+    /** {@return a reader of classifiers saved with {@code write().save(path)}} */
     public static MLReader<JbertClassifier> read() {
         return new DefaultParamsReadable<JbertClassifier>() { }.read();
     }
 
+    /**
+     * Loads a classifier stage saved with {@code write().save(path)}: its params, not the model, which stays where
+     * {@code modelPath} points.
+     *
+     * @param path where the stage was saved
+     * @return the classifier
+     */
     public static JbertClassifier load(String path) {
         return read().load(path);
     }
@@ -105,90 +133,178 @@ public final class JbertClassifier extends Model<JbertClassifier> implements Def
 
     // ---------------------------------------------------------------- params (public: Spark finds them by reflection)
 
+    /**
+     * {@return the param of the classifier's folder, saved by {@code jbert train} (or transformers), any path Spark
+     * can read}
+     */
     public Param<String> modelPath() {
         return modelPath;
     }
 
+    /** {@return the param of the column of texts (default {@code text})} */
     public Param<String> inputCol() {
         return inputCol;
     }
 
+    /** {@return the param of the column of second texts, for sentence-pair models; empty (the default) for none} */
     public Param<String> pairCol() {
         return pairCol;
     }
 
+    /** {@return the param of the output column of labels or values (default {@code prediction})} */
     public Param<String> predictionCol() {
         return predictionCol;
     }
 
+    /**
+     * {@return the param of the output column of the predicted label's probability, or the highest one (default
+     * {@code score})}
+     */
     public Param<String> scoreCol() {
         return scoreCol;
     }
 
+    /**
+     * {@return the param of the output column of every label's probability, as a vector in label order (default
+     * {@code probability})}
+     */
     public Param<String> probabilityCol() {
         return probabilityCol;
     }
 
+    /** {@return the param of the output column of a token model's entities (default {@code entities})} */
     public Param<String> entitiesCol() {
         return entitiesCol;
     }
 
+    /** {@return the param of texts per forward pass, at least 1 (default 32)} */
     public IntParam batchSize() {
         return batchSize;
     }
 
+    /** {@return the param of the token limit inputs are truncated to; 0 (the default) for the model's own} */
     public IntParam maxLength() {
         return maxLength;
     }
 
+    /**
+     * {@return the param of one multi-label threshold for every label; NaN (the default) for the model's tuned ones}
+     */
     public DoubleParam threshold() {
         return threshold;
     }
 
+    /** {@return the param of token models' strategy: none, simple (the default), first, average or max} */
     public Param<String> aggregation() {
         return aggregation;
     }
 
+    /**
+     * Sets {@link #modelPath()}.
+     *
+     * @param value the classifier's folder, any path Spark can read
+     * @return this classifier
+     */
     public JbertClassifier setModelPath(String value) {
         return (JbertClassifier) set(modelPath, value);
     }
 
+    /**
+     * Sets {@link #inputCol()}.
+     *
+     * @param value the column of texts
+     * @return this classifier
+     */
     public JbertClassifier setInputCol(String value) {
         return (JbertClassifier) set(inputCol, value);
     }
 
+    /**
+     * Sets {@link #pairCol()}.
+     *
+     * @param value the column of second texts; empty for none
+     * @return this classifier
+     */
     public JbertClassifier setPairCol(String value) {
         return (JbertClassifier) set(pairCol, value);
     }
 
+    /**
+     * Sets {@link #predictionCol()}.
+     *
+     * @param value the output column's name
+     * @return this classifier
+     */
     public JbertClassifier setPredictionCol(String value) {
         return (JbertClassifier) set(predictionCol, value);
     }
 
+    /**
+     * Sets {@link #scoreCol()}.
+     *
+     * @param value the output column's name
+     * @return this classifier
+     */
     public JbertClassifier setScoreCol(String value) {
         return (JbertClassifier) set(scoreCol, value);
     }
 
+    /**
+     * Sets {@link #probabilityCol()}.
+     *
+     * @param value the output column's name
+     * @return this classifier
+     */
     public JbertClassifier setProbabilityCol(String value) {
         return (JbertClassifier) set(probabilityCol, value);
     }
 
+    /**
+     * Sets {@link #entitiesCol()}.
+     *
+     * @param value the output column's name
+     * @return this classifier
+     */
     public JbertClassifier setEntitiesCol(String value) {
         return (JbertClassifier) set(entitiesCol, value);
     }
 
+    /**
+     * Sets {@link #batchSize()}.
+     *
+     * @param value texts per forward pass, at least 1
+     * @return this classifier
+     */
     public JbertClassifier setBatchSize(int value) {
         return (JbertClassifier) set(batchSize, value);
     }
 
+    /**
+     * Sets {@link #maxLength()}.
+     *
+     * @param value the token limit; 0 for the model's own
+     * @return this classifier
+     */
     public JbertClassifier setMaxLength(int value) {
         return (JbertClassifier) set(maxLength, value);
     }
 
+    /**
+     * Sets {@link #threshold()}.
+     *
+     * @param value a threshold strictly between 0 and 1; NaN for the model's tuned ones
+     * @return this classifier
+     */
     public JbertClassifier setThreshold(double value) {
         return (JbertClassifier) set(threshold, value);
     }
 
+    /**
+     * Sets {@link #aggregation()}.
+     *
+     * @param value none, simple, first, average or max
+     * @return this classifier
+     */
     public JbertClassifier setAggregation(String value) {
         return (JbertClassifier) set(aggregation, value);
     }

@@ -89,11 +89,14 @@ public final class ParameterAveragingModel extends ForwardingModel implements Lo
     private final String id = UUID.randomUUID().toString();
 
     /**
+     * @param spark         the context whose executors run the replicas
      * @param driver        the driver's model: it holds the averaged parameters; evaluation and checkpoints use it
      * @param replica       builds the same model on an executor (once per executor JVM)
      * @param partitions    how many replicas, each taking a contiguous share of every batch
      * @param stepsPerRound optimizer steps each replica takes between averages (K)
      * @param fanIn         how many partials each level of the averaging tree adds (2 or more)
+     * @throws IllegalArgumentException when {@code partitions} or {@code stepsPerRound} is below 1, or {@code fanIn}
+     *                                  below 2
      */
     public ParameterAveragingModel(JavaSparkContext spark, TrainableModel driver, Replica replica, int partitions,
                                    int stepsPerRound, int fanIn) {
@@ -113,7 +116,11 @@ public final class ParameterAveragingModel extends ForwardingModel implements Lo
         return stepsPerRound;
     }
 
-    /** Bytes broadcast to every executor, and returned by every partition, per round: parameters and both moments. */
+    /**
+     * Bytes broadcast to every executor, and returned by every partition, per round: parameters and both moments.
+     *
+     * @return {@code 3·4·P} for P trainable values
+     */
     public long bytesPerRound() {
         return 3 * trainableParameters().values().stream().mapToLong(INDArray::length).sum() * Float.BYTES;
     }

@@ -37,11 +37,21 @@ public final class SparkJob {
     private SparkJob() {
     }
 
+    /**
+     * Runs a command and exits the JVM with its exit code (see {@link #run}).
+     *
+     * @param args the command ({@code predict} or {@code eval}) and its options
+     */
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    /** Runs a command and returns its exit code: 0 success, 1 bad input, 2 bad usage. */
+    /**
+     * Runs a command and returns its exit code: 0 success, 1 bad input, 2 bad usage.
+     *
+     * @param args the command ({@code predict} or {@code eval}) and its options
+     * @return the exit code
+     */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(SparkJob.class);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {

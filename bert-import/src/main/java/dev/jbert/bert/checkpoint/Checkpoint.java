@@ -51,12 +51,26 @@ public final class Checkpoint implements Closeable {
     /**
      * Opens the weights of a model folder, or a single weights file given directly
      * ({@code model.f16.safetensors}, say).
+     *
+     * @param folderOrFile a model folder, a weights file, or a sharded checkpoint's {@code .index.json}
+     * @return the opened checkpoint, with BERT's key layout ({@link CheckpointKeys#BERT}); the caller closes it
+     * @throws ModelFileException when no weights are found or a file is invalid
      */
     public static Checkpoint open(Path folderOrFile) {
         return open(folderOrFile, CheckpointKeys.BERT);
     }
 
-    /** As {@link #open(Path)}, naming tensors as {@code keys} says (the encoder family's layout). */
+    /**
+     * As {@link #open(Path)}, naming tensors as {@code keys} says (the encoder family's layout). In a folder,
+     * {@code model.safetensors} is preferred, then its index, then {@code pytorch_model.bin} and its index.
+     *
+     * @param folderOrFile a model folder, a weights file ({@code .safetensors}, {@code .bin}/{@code .pt}/{@code .pth},
+     *                     {@code .onnx}), or a sharded checkpoint's {@code .index.json}
+     * @param keys         how the family's checkpoints name their tensors
+     * @return the opened checkpoint; the caller closes it
+     * @throws ModelFileException when no weights are found, a file or index is invalid, or two tensors map to one
+     *                            canonical name
+     */
     public static Checkpoint open(Path folderOrFile, CheckpointKeys keys) {
         NativeBackend.init();
         if (Files.isRegularFile(folderOrFile)) {
@@ -152,35 +166,67 @@ public final class Checkpoint implements Closeable {
         }
     }
 
-    /** The weights file or index this was opened from. */
+    /**
+     * The weights file or index this was opened from.
+     *
+     * @return the file's path
+     */
     public Path source() {
         return source;
     }
 
-    /** Canonical names of every tensor not ignored, sorted. */
+    /**
+     * Canonical names of every tensor not ignored, sorted.
+     *
+     * @return an unmodifiable sorted set
+     */
     public Set<String> names() {
         return Collections.unmodifiableSet(new TreeSet<>(tensors.keySet()));
     }
 
+    /**
+     * Whether the checkpoint holds a tensor that was not ignored.
+     *
+     * @param canonicalName the tensor's canonical name (see {@link CheckpointKeys#canonical})
+     * @return whether it is present
+     */
     public boolean contains(String canonicalName) {
         return tensors.containsKey(canonicalName);
     }
 
-    /** What the file says of a tensor, by canonical name. */
+    /**
+     * What the file says of a tensor, by canonical name.
+     *
+     * @param canonicalName the tensor's canonical name
+     * @return its name in the file, dtype and shape
+     * @throws ModelFileException when there is no such tensor
+     */
     public TensorInfo info(String canonicalName) {
         Located l = tensors.get(canonicalName);
         if (l == null) throw new ModelFileException(source, "no tensor '" + canonicalName + "'");
         return l.info;
     }
 
-    /** The file a tensor lives in (a shard, for sharded checkpoints). */
+    /**
+     * The file a tensor lives in (a shard, for sharded checkpoints).
+     *
+     * @param canonicalName the tensor's canonical name
+     * @return the path of its file
+     * @throws ModelFileException when there is no such tensor
+     */
     public Path fileOf(String canonicalName) {
         Located l = tensors.get(canonicalName);
         if (l == null) throw new ModelFileException(source, "no tensor '" + canonicalName + "'");
         return l.file.path();
     }
 
-    /** The tensor's data as row-major float32. */
+    /**
+     * The tensor's data as row-major float32.
+     *
+     * @param canonicalName the tensor's canonical name
+     * @return a new array of {@code numel} values, converted from the stored dtype
+     * @throws ModelFileException when there is no such tensor or its data cannot be read
+     */
     public float[] readFloat32(String canonicalName) {
         Located l = tensors.get(canonicalName);
         if (l == null) throw new ModelFileException(source, "no tensor '" + canonicalName + "'");

@@ -10,16 +10,27 @@ import java.util.Map;
  */
 public interface CheckpointFile extends Closeable {
 
-    /** The file this reads, for error messages. */
+    /**
+     * The file this reads, for error messages.
+     *
+     * @return the file's path
+     */
     Path path();
 
-    /** Every tensor in the file, by the name the file gives it, in file order. */
+    /**
+     * Every tensor in the file, by the name the file gives it, in file order.
+     *
+     * @return the tensor table, by name
+     */
     Map<String, TensorInfo> tensors();
 
     /**
      * The named tensor as contiguous row-major float32, converted from whatever type the file
      * stores. Throws {@link dev.jbert.core.ModelFileException} naming the file and tensor when the
      * name is absent or the data cannot be read.
+     *
+     * @param name the tensor's name as the file gives it
+     * @return a new array of the tensor's elements
      */
     float[] readFloat32(String name);
 

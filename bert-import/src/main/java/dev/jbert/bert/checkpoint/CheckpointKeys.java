@@ -22,6 +22,10 @@ public record CheckpointKeys(String prefix, List<String> roots, Predicate<String
     /**
      * The canonical name of a checkpoint key, or empty for keys deliberately skipped: pre-training heads, and the
      * constant {@code position_ids} / {@code token_type_ids} buffers older checkpoints store (recomputed in the graph).
+     *
+     * @param key the name the file gives a tensor
+     * @return the key with the family prefix added to a bare base model's key and {@code gamma}/{@code beta} renamed
+     *         {@code weight}/{@code bias}; empty when skipped
      */
     public Optional<String> canonical(String key) {
         String k = key;
@@ -37,7 +41,12 @@ public record CheckpointKeys(String prefix, List<String> roots, Predicate<String
         return Optional.of(k);
     }
 
-    /** Why {@link #canonical} skipped a key, for the debug log. */
+    /**
+     * Why {@link #canonical} skipped a key, for the debug log.
+     *
+     * @param key a key {@link #canonical} returned empty for
+     * @return a constant buffer or a pre-training head, in words
+     */
     public String reasonIgnored(String key) {
         return isBuffer(key) ? "constant buffer, recomputed in the graph" : "pre-training head, not used for classification";
     }

@@ -11,7 +11,26 @@ import java.util.Optional;
  * though the encoder never reads them as weights.
  */
 public enum DType {
-    F64(8), F32(4), F16(2), BF16(2), I64(8), I32(4), I16(2), I8(1), U8(1), BOOL(1);
+    /** 64-bit IEEE float ({@code torch.float64}). */
+    F64(8),
+    /** 32-bit IEEE float ({@code torch.float32}). */
+    F32(4),
+    /** 16-bit IEEE half ({@code torch.float16}). */
+    F16(2),
+    /** bfloat16: float32's upper 16 bits ({@code torch.bfloat16}). */
+    BF16(2),
+    /** 64-bit signed integer ({@code torch.int64}). */
+    I64(8),
+    /** 32-bit signed integer ({@code torch.int32}). */
+    I32(4),
+    /** 16-bit signed integer ({@code torch.int16}). */
+    I16(2),
+    /** 8-bit signed integer ({@code torch.int8}). */
+    I8(1),
+    /** 8-bit unsigned integer ({@code torch.uint8}). */
+    U8(1),
+    /** Boolean, one byte per element ({@code torch.bool}). */
+    BOOL(1);
 
     private final int size;
 
@@ -19,12 +38,21 @@ public enum DType {
         this.size = size;
     }
 
-    /** Bytes per element. */
+    /**
+     * Bytes per element.
+     *
+     * @return the element size in bytes, 1 to 8
+     */
     public int size() {
         return size;
     }
 
-    /** The type named as safetensors names it ({@code "F32"}, {@code "BF16"}, ...), if known. */
+    /**
+     * The type named as safetensors names it ({@code "F32"}, {@code "BF16"}, ...), if known.
+     *
+     * @param name a safetensors {@code dtype}; case is ignored
+     * @return the type, or empty for a name that is not one of these constants
+     */
     public static Optional<DType> fromSafetensorsName(String name) {
         try {
             return Optional.of(valueOf(name.toUpperCase(Locale.ROOT)));
@@ -37,6 +65,9 @@ public enum DType {
      * Converts {@code dst.length} little-endian elements starting at {@code src}'s position into
      * float32, as torch's {@code .float()} would: half and bfloat16 widen exactly, doubles and
      * 64-bit integers round to nearest.
+     *
+     * @param src the stored bytes, read from its position on; its position and byte order are left unchanged
+     * @param dst filled with the converted values, all of it
      */
     public void toFloat32(ByteBuffer src, float[] dst) {
         ByteBuffer b = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);

@@ -86,6 +86,9 @@ public final class PytorchCheckpointFile implements CheckpointFile {
      * Opens a PyTorch zip checkpoint and validates its tensor table. Throws
      * {@link ModelFileException} naming the file when it is missing, not a zip (or a pre-1.6
      * checkpoint), names a global outside the allow-list, or disagrees with its storages.
+     *
+     * @param path the {@code .bin}, {@code .pt} or {@code .pth} zip
+     * @return the open file, which the caller closes
      */
     public static PytorchCheckpointFile open(Path path) {
         ZipFile zip = openZip(path);

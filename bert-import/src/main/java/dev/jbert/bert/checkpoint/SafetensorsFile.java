@@ -57,7 +57,13 @@ public final class SafetensorsFile implements CheckpointFile {
         this.offsets = o;
     }
 
-    /** Opens and validates the header of a safetensors file. */
+    /**
+     * Opens and validates the header of a safetensors file.
+     *
+     * @param path the {@code .safetensors} file
+     * @return the open file, which the caller closes
+     * @throws ModelFileException when the file is missing, unreadable, or its header breaks the format's rules
+     */
     public static SafetensorsFile open(Path path) {
         FileChannel ch;
         try {

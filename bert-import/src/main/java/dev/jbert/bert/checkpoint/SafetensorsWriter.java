@@ -31,8 +31,18 @@ public final class SafetensorsWriter {
     /**
      * One tensor to write: row-major float32 data and its shape. The data may be a view of native memory: it is
      * read once, while the file is written, and never copied whole.
+     *
+     * @param data  the values from the buffer's position to its limit
+     * @param shape the tensor's shape, PyTorch's layout
      */
     public record Tensor(FloatBuffer data, long[] shape) {
+        /**
+         * Checks that the data holds exactly the shape's number of values.
+         *
+         * @param data  the values from the buffer's position to its limit
+         * @param shape the tensor's shape, PyTorch's layout
+         * @throws IllegalArgumentException when the shape's element count differs from {@code data.remaining()}
+         */
         public Tensor {
             long n = 1;
             for (long d : shape) n *= d;
@@ -41,6 +51,12 @@ public final class SafetensorsWriter {
             }
         }
 
+        /**
+         * A tensor over an array.
+         *
+         * @param data  row-major values, wrapped, not copied
+         * @param shape the tensor's shape; its element count must equal {@code data.length}
+         */
         public Tensor(float[] data, long[] shape) {
             this(FloatBuffer.wrap(data), shape);
         }
@@ -49,7 +65,13 @@ public final class SafetensorsWriter {
     private SafetensorsWriter() {
     }
 
-    /** Writes the tensors in map order with {@code {"format": "pt"}} metadata, as torch does. */
+    /**
+     * Writes the tensors in map order with {@code {"format": "pt"}} metadata, as torch does.
+     *
+     * @param file    the destination, replaced if it exists; a {@code .tmp} file beside it is used while writing
+     * @param tensors the tensors by checkpoint key, all written as {@code F32}
+     * @throws ModelFileException when the file cannot be written or moved into place
+     */
     public static void write(Path file, Map<String, Tensor> tensors) {
         ObjectNode header = JSON.createObjectNode();
         header.putObject("__metadata__").put("format", "pt");

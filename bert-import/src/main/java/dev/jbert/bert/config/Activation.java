@@ -16,10 +16,13 @@ public enum Activation {
     GELU_NEW("gelu_new"),
     /** Same tanh approximation under PyTorch's name. */
     GELU_PYTORCH_TANH("gelu_pytorch_tanh"),
+    /** {@code max(0, x)}. */
     RELU("relu"),
+    /** {@code x·sigmoid(x)}. */
     SILU("silu"),
     /** transformers maps "swish" to SiLU. */
     SWISH("swish"),
+    /** The hyperbolic tangent. */
     TANH("tanh");
 
     private final String configName;
@@ -28,7 +31,12 @@ public enum Activation {
         this.configName = configName;
     }
 
-    /** The kernel that computes it. */
+    /**
+     * The kernel that computes it.
+     *
+     * @return the core activation kernel; both tanh approximations share {@code GELU_TANH}, SiLU and swish share
+     *         {@code SILU}
+     */
     public ActivationFunction function() {
         return switch (this) {
             case GELU -> ActivationFunction.GELU;
@@ -39,16 +47,30 @@ public enum Activation {
         };
     }
 
-    /** The name used in {@code config.json}. */
+    /**
+     * The name used in {@code config.json}.
+     *
+     * @return the {@code hidden_act} value, e.g. {@code "gelu_new"}
+     */
     public String configName() {
         return configName;
     }
 
+    /**
+     * Looks up a {@code config.json} activation name; the match is exact and case-sensitive.
+     *
+     * @param name the {@code hidden_act} (or similar) value
+     * @return the activation, or empty when this name is not implemented
+     */
     public static Optional<Activation> fromConfigName(String name) {
         return Arrays.stream(values()).filter(a -> a.configName.equals(name)).findFirst();
     }
 
-    /** Every supported name, for error messages. */
+    /**
+     * Every supported name, for error messages.
+     *
+     * @return the config names in declaration order, formatted as {@code [gelu, gelu_new, ...]}
+     */
     public static String supportedNames() {
         return Arrays.toString(Arrays.stream(values()).map(Activation::configName).toArray());
     }

@@ -25,7 +25,17 @@ public record DebertaV2Settings(boolean relativeAttention, int positionBuckets, 
                                 boolean shareAttKey, boolean normRelEmbeddings, boolean positionBiasedInput, Activation poolerHiddenAct,
                                 double poolerDropout) {
 
-    /** The settings of a DeBERTa-v2 config; an IllegalArgumentException names a key that is out of range or not implemented. */
+    /**
+     * The settings of a DeBERTa-v2 config; an IllegalArgumentException names a key that is out of range or not
+     * implemented.
+     *
+     * @param config a {@code deberta-v2} config read from its {@code config.json}, whose {@link EncoderConfig#raw}
+     *               holds the keys read here
+     * @return the settings, with DebertaV2Config's defaults for absent keys
+     * @throws IllegalArgumentException when the config has no JSON, or uses a convolution layer, an {@code embed_proj},
+     *                                  an {@code attention_head_size} or {@code pooler_hidden_size} that is not the
+     *                                  hidden layout, or an unknown {@code pos_att_type} or {@code norm_rel_ebd}
+     */
     public static DebertaV2Settings of(EncoderConfig config) {
         JsonNode root = config.raw();
         if (root == null) throw new IllegalArgumentException("a DeBERTa-v2 config is read from its config.json");
@@ -73,12 +83,22 @@ public record DebertaV2Settings(boolean relativeAttention, int positionBuckets, 
                 EncoderConfig.activation(root, "pooler_hidden_act"), EncoderConfig.number(root, "pooler_dropout", 0.0));
     }
 
-    /** Rows on either side of the relative-embedding table ({@code pos_ebd_size}): the buckets, else the farthest position. */
+    /**
+     * Rows on either side of the relative-embedding table ({@code pos_ebd_size}): the buckets, else the farthest
+     * position.
+     *
+     * @return positionBuckets when bucketing, else maxRelativePositions; the table has twice as many rows
+     */
     public int span() {
         return positionBuckets > 0 ? positionBuckets : maxRelativePositions;
     }
 
-    /** 1 + the position terms pos_att_type names: the scores are divided by √(head_size · this), as transformers scales them. */
+    /**
+     * 1 + the position terms pos_att_type names: the scores are divided by √(head_size · this), as transformers
+     * scales them.
+     *
+     * @return 1, 2 or 3
+     */
     public int scaleFactor() {
         return 1 + (c2p ? 1 : 0) + (p2c ? 1 : 0);
     }

@@ -26,6 +26,11 @@ import java.util.TreeMap;
  * {@link #raw} by that family ({@link ModernBertSettings}, {@link DebertaV2Settings}). Field names follow the JSON keys; defaults are transformers' defaults for a key
  * that is absent.
  *
+ * @param modelType                  the config's {@code model_type}: one of {@code bert}, {@code distilbert},
+ *                                   {@code electra}, {@code roberta}, {@code xlm-roberta}, {@code deberta-v2},
+ *                                   {@code modernbert}
+ * @param embeddingSize              width of the embeddings; differs from hiddenSize only for ELECTRA's
+ *                                   {@code embedding_size}, which {@code embeddings_project} maps up
  * @param vocabSize                  rows of the word embedding table
  * @param hiddenSize                 width of every hidden state
  * @param numHiddenLayers            number of encoder layers
@@ -73,6 +78,34 @@ public record EncoderConfig(
     /** Families whose embeddings may have no token-type table (type_vocab_size 0). */
     private static final List<String> WITHOUT_TOKEN_TYPES = List.of("deberta-v2", "modernbert");
 
+    /**
+     * Validates every setting and copies id2label and architectures into unmodifiable collections.
+     *
+     * @param modelType                 one of the supported {@code model_type}s
+     * @param embeddingSize             embedding width; must be &gt; 0
+     * @param vocabSize                 word-table rows; must be &gt; 0
+     * @param hiddenSize                hidden width; must be &gt; 0 and a multiple of numAttentionHeads
+     * @param numHiddenLayers           layer count; must be &gt; 0
+     * @param numAttentionHeads         heads per self-attention; must be &gt; 0
+     * @param intermediateSize          feed-forward width; must be &gt; 0
+     * @param hiddenAct                 feed-forward activation; must not be null
+     * @param hiddenDropoutProb         residual and embedding dropout, in [0, 1)
+     * @param attentionProbsDropoutProb attention-probability dropout, in [0, 1)
+     * @param classifierDropout         head dropout in [0, 1), or null to use hiddenDropoutProb
+     * @param maxPositionEmbeddings     position-table rows; must be &gt; 0
+     * @param typeVocabSize             token-type rows; must be &gt; 0, except that DeBERTa-v2 and ModernBERT allow 0
+     * @param layerNormEps              LayerNorm epsilon; must be &gt; 0
+     * @param initializerRange          std of the normal init; must be &gt; 0
+     * @param padTokenId                id of [PAD]; must lie in [0, vocabSize)
+     * @param id2label                  label names by class index; the ids must be exactly 0..n-1
+     * @param problemType               the config's problem_type, or empty
+     * @param architectures             the transformers class names that wrote the checkpoint
+     * @param raw                       the file's JSON, or null for a config made in code
+     * @throws IllegalArgumentException naming the JSON key of a setting that is out of range: an unsupported
+     *                                  {@code model_type}, a size that is not positive, heads that do not divide
+     *                                  hiddenSize, a dropout outside [0, 1), a pad id outside the vocabulary, or
+     *                                  id2label ids that are not 0..n-1
+     */
     public EncoderConfig {
         if (!MODEL_TYPES.contains(modelType)) {
             throw new IllegalArgumentException("model_type is '" + modelType + "'; supported encoders are " + String.join(", ", MODEL_TYPES));
@@ -112,6 +145,8 @@ public record EncoderConfig(
     /**
      * The longest input the position table covers: {@code max_position_embeddings}, less RoBERTa's and
      * XLM-RoBERTa's {@code padding_idx + 1} rows that real tokens never use.
+     *
+     * @return the maximum number of tokens per sequence, special tokens included
      */
     public int maxSequenceLength() {
         return modelType.equals("roberta") || modelType.equals("xlm-roberta") ? maxPositionEmbeddings - padTokenId - 1 : maxPositionEmbeddings;
@@ -134,24 +169,40 @@ public record EncoderConfig(
                 layerNormEps, initializerRange, padTokenId, id2label, problemType, architectures);
     }
 
-    /** Dimensions per attention head. */
+    /**
+     * Dimensions per attention head.
+     *
+     * @return {@code hiddenSize / numAttentionHeads}
+     */
     public int headSize() {
         return hiddenSize / numAttentionHeads;
     }
 
-    /** Number of labels: the size of id2label, or transformers' default of 2 when it has none. */
+    /**
+     * Number of labels: the size of id2label, or transformers' default of 2 when it has none.
+     *
+     * @return the number of classes (or regression outputs) a head predicts
+     */
     public int numLabels() {
         return id2label.isEmpty() ? 2 : id2label.size();
     }
 
-    /** Class index by label name, the inverse of id2label. */
+    /**
+     * Class index by label name, the inverse of id2label.
+     *
+     * @return an unmodifiable map in class-index order; empty when id2label is
+     */
     public Map<String, Integer> label2id() {
         Map<String, Integer> m = new LinkedHashMap<>();
         id2label.forEach((id, name) -> m.put(name, id));
         return Collections.unmodifiableMap(m);
     }
 
-    /** Dropout before a classification head, as transformers resolves classifier_dropout. */
+    /**
+     * Dropout before a classification head, as transformers resolves classifier_dropout.
+     *
+     * @return classifierDropout when set, else hiddenDropoutProb
+     */
     public double effectiveClassifierDropout() {
         return classifierDropout != null ? classifierDropout : hiddenDropoutProb;
     }
@@ -159,6 +210,12 @@ public record EncoderConfig(
     /**
      * This config with a classification head's labels and problem type, for saving a fine-tuned
      * model: transformers reads id2label, label2id, problem_type and architectures from it.
+     *
+     * @param labels       the head's label names in class-index order; they become id2label
+     * @param problem      the problem_type to record, or empty to record none
+     * @param architecture the transformers class the saved checkpoint loads into, e.g.
+     *                     {@code BertForSequenceClassification}; it replaces architectures
+     * @return a copy with these labels, problem type and architecture, keeping every other setting and {@link #raw}
      */
     public EncoderConfig withClassifier(List<String> labels, Optional<ProblemType> problem, String architecture) {
         SortedMap<Integer, String> names = new TreeMap<>();
@@ -171,6 +228,9 @@ public record EncoderConfig(
     /**
      * {@code config.json} for saving: the file's own JSON with this config's architectures, labels and problem type,
      * or, for a config made in code, the keys transformers' {@code BertConfig} writes.
+     *
+     * @return a new JSON object; {@code num_labels} is dropped, and {@code id2label}/{@code label2id} are written only
+     *         when there are labels
      */
     public ObjectNode toJson() {
         ObjectNode n = raw != null ? raw.deepCopy() : bertJson();
@@ -209,7 +269,30 @@ public record EncoderConfig(
         return n;
     }
 
-    /** A BERT config made in code (tests, benchmarks, ONNX imports). */
+    /**
+     * A BERT config made in code (tests, benchmarks, ONNX imports). Its embedding size is the hidden size, and it
+     * has no {@link #raw} JSON.
+     *
+     * @param vocabSize                 {@code vocab_size}: rows of the word embedding table
+     * @param hiddenSize                {@code hidden_size}: width of every hidden state
+     * @param numHiddenLayers           {@code num_hidden_layers}
+     * @param numAttentionHeads         {@code num_attention_heads}; must divide hiddenSize
+     * @param intermediateSize          {@code intermediate_size}: width of the feed-forward layer
+     * @param hiddenAct                 {@code hidden_act}
+     * @param hiddenDropoutProb         {@code hidden_dropout_prob}
+     * @param attentionProbsDropoutProb {@code attention_probs_dropout_prob}
+     * @param classifierDropout         {@code classifier_dropout}, or null to use hiddenDropoutProb
+     * @param maxPositionEmbeddings     {@code max_position_embeddings}
+     * @param typeVocabSize             {@code type_vocab_size}; must be &gt; 0
+     * @param layerNormEps              {@code layer_norm_eps}
+     * @param initializerRange          {@code initializer_range}
+     * @param padTokenId                {@code pad_token_id}
+     * @param id2label                  label names by class index, ids 0..n-1; empty for none
+     * @param problemType               {@code problem_type}, or empty
+     * @param architectures             transformers class names, possibly empty
+     * @return the validated config
+     * @throws IllegalArgumentException when a setting is out of range, as the canonical constructor checks
+     */
     public static EncoderConfig bert(int vocabSize, int hiddenSize, int numHiddenLayers, int numAttentionHeads, int intermediateSize,
                                      Activation hiddenAct, double hiddenDropoutProb, double attentionProbsDropoutProb,
                                      Double classifierDropout, int maxPositionEmbeddings, int typeVocabSize, double layerNormEps,
@@ -220,7 +303,13 @@ public record EncoderConfig(
                 initializerRange, padTokenId, id2label, problemType, architectures, null);
     }
 
-    /** Reads and validates {@code config.json}; every problem is reported against the file. */
+    /**
+     * Reads and validates {@code config.json}; every problem is reported against the file.
+     *
+     * @param file the {@code config.json} path
+     * @return the validated config, with the file's JSON as {@link #raw}
+     * @throws ModelFileException when the file is missing, unreadable, not JSON, or holds an invalid config
+     */
     public static EncoderConfig load(Path file) {
         JsonNode root;
         try {
@@ -239,7 +328,14 @@ public record EncoderConfig(
         }
     }
 
-    /** Builds a config from parsed {@code config.json} content, reading the keys of its {@code model_type}. */
+    /**
+     * Builds a config from parsed {@code config.json} content, reading the keys of its {@code model_type}.
+     *
+     * @param root the parsed JSON object; a missing {@code model_type} means {@code bert}
+     * @return the validated config, with a copy of {@code root} as {@link #raw}
+     * @throws IllegalArgumentException when {@code root} is not an object, or a key has the wrong JSON type, is out
+     *                                  of range or names a feature that is not implemented
+     */
     public static EncoderConfig fromJson(JsonNode root) {
         if (root == null || !root.isObject()) throw new IllegalArgumentException("expected a JSON object");
         String modelType = text(root, "model_type", "bert");

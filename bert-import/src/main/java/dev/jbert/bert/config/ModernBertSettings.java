@@ -26,7 +26,16 @@ public record ModernBertSettings(boolean normBias, boolean attentionBias, boolea
                                  double globalTheta, double localTheta, double embeddingDropout, boolean meanPooling,
                                  Activation classifierActivation, boolean classifierBias) {
 
-    /** The settings of a ModernBERT config; an IllegalArgumentException names a key that is out of range. */
+    /**
+     * The settings of a ModernBERT config; an IllegalArgumentException names a key that is out of range.
+     *
+     * @param config a {@code modernbert} config read from its {@code config.json}, whose {@link EncoderConfig#raw}
+     *               holds the keys read here
+     * @return the settings, with ModernBertConfig's defaults for absent keys
+     * @throws IllegalArgumentException when the config has no JSON, or {@code local_attention}, {@code layer_types},
+     *                                  {@code global_attn_every_n_layers}, {@code classifier_pooling} or a RoPE setting
+     *                                  is out of range
+     */
     public static ModernBertSettings of(EncoderConfig config) {
         JsonNode root = config.raw();
         if (root == null) throw new IllegalArgumentException("a ModernBERT config is read from its config.json");

@@ -15,15 +15,19 @@ public final class BertModel {
     }
 
     /**
-     * @param pooler build the pooler when {@code weights} has {@code bert.pooler.dense.*}: transformers builds it for
-     *               the bare model and sequence classification, never for token classification
+     * Builds a BERT encoder from checkpoint keys under {@code bert.}.
+     *
+     * @param config  a {@code bert} config
+     * @param weights where the parameters come from
+     * @param pooler  whether the pooler is built (when {@code weights} has {@code bert.pooler.dense.*})
+     * @return the encoder, with a pooler only when asked for and present
      */
-    public static Encoder build(EncoderConfig config, Weights weights, boolean pooler) {
+    public static Encoder build(EncoderConfig config, Weights weights, PoolerChoice pooler) {
         ModuleBuilder b = new ModuleBuilder(config, weights);
         Embeddings embeddings = new Embeddings(b, "bert.embeddings", Embeddings.Positions.ABSOLUTE, true);
         List<TransformerLayer> layers = new ArrayList<>();
         for (int i = 0; i < config.numHiddenLayers(); i++) layers.add(new TransformerLayer(b, "bert.encoder.layer." + i, LayerNames.BERT));
-        Pooler p = pooler && (b.has("bert.pooler.dense.weight") || b.has("bert.pooler.dense.bias")) ? new Pooler(b, "bert.pooler") : null;
+        Pooler p = pooler == PoolerChoice.IF_PRESENT && (b.has("bert.pooler.dense.weight") || b.has("bert.pooler.dense.bias")) ? new Pooler(b, "bert.pooler") : null;
         return new Encoder(Family.BERT, b, embeddings, null, new LayerStack(layers), p);
     }
 }

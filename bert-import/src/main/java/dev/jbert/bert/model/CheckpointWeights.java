@@ -29,6 +29,11 @@ public final class CheckpointWeights implements Weights {
     private final List<String> missing = new ArrayList<>();
     private final List<String> wrongShape = new ArrayList<>();
 
+    /**
+     * Weights read from {@code checkpoint}, which must stay open while the graph is built.
+     *
+     * @param checkpoint the opened checkpoint; not closed here
+     */
     public CheckpointWeights(Checkpoint checkpoint) {
         this.checkpoint = checkpoint;
     }
@@ -64,6 +69,7 @@ public final class CheckpointWeights implements Weights {
      * shapes and unexpected tensors, if there are any.
      *
      * @param leftForLater names a later stage (a head) will claim, so not unexpected here
+     * @throws ModelFileException when a tensor is missing, has the wrong shape, or is in the checkpoint unused
      */
     public void verify(Predicate<String> leftForLater) {
         List<String> unexpected = checkpoint.names().stream()

@@ -15,6 +15,14 @@ public final class DebertaV2Model {
     private DebertaV2Model() {
     }
 
+    /**
+     * Builds a DeBERTa-v2 (or -v3) encoder from checkpoint keys under {@code deberta.}.
+     *
+     * @param config  a {@code deberta-v2} config
+     * @param weights where the parameters come from
+     * @return the encoder, without a pooler
+     * @throws IllegalArgumentException when the config has settings {@link DebertaV2Settings} rejects
+     */
     public static Encoder build(EncoderConfig config, Weights weights) {
         DebertaV2Settings s = DebertaV2Settings.of(config);
         ModuleBuilder b = new ModuleBuilder(config, weights);

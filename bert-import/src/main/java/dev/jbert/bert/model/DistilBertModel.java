@@ -15,6 +15,13 @@ public final class DistilBertModel {
     private DistilBertModel() {
     }
 
+    /**
+     * Builds a DistilBERT encoder from checkpoint keys under {@code distilbert.}.
+     *
+     * @param config  a {@code distilbert} config
+     * @param weights where the parameters come from
+     * @return the encoder, without a pooler
+     */
     public static Encoder build(EncoderConfig config, Weights weights) {
         ModuleBuilder b = new ModuleBuilder(config, weights);
         Embeddings embeddings = new Embeddings(b, "distilbert.embeddings", Embeddings.Positions.ABSOLUTE, false);

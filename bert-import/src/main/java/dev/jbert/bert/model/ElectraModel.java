@@ -16,6 +16,13 @@ public final class ElectraModel {
     private ElectraModel() {
     }
 
+    /**
+     * Builds a ELECTRA discriminator encoder from checkpoint keys under {@code electra.}.
+     *
+     * @param config  a {@code electra} config
+     * @param weights where the parameters come from
+     * @return the encoder, without a pooler
+     */
     public static Encoder build(EncoderConfig config, Weights weights) {
         ModuleBuilder b = new ModuleBuilder(config, weights);
         Embeddings embeddings = new Embeddings(b, "electra.embeddings", Embeddings.Positions.ABSOLUTE, true);

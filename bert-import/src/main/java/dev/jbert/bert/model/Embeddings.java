@@ -67,11 +67,25 @@ public final class Embeddings {
     private int seq;
     private AttentionMask mask;
 
-    /** BertEmbeddings' layout: {@code word_embeddings}, a position table, optional token types, {@code LayerNorm}. */
+    /**
+     * BertEmbeddings' layout: {@code word_embeddings}, a position table, optional token types, {@code LayerNorm}.
+     *
+     * @param b              the builder that reads the tables and LayerNorm
+     * @param prefix         the module's checkpoint key, e.g. {@code bert.embeddings}
+     * @param positionIds    how position ids are found
+     * @param withTokenTypes whether there is a {@code token_type_embeddings} table (DistilBERT has none)
+     */
     public Embeddings(ModuleBuilder b, String prefix, Positions positionIds, boolean withTokenTypes) {
         this(b, prefix, new Layout("word_embeddings", "LayerNorm", positionIds, withTokenTypes, true, false, b.config().hiddenDropoutProb()));
     }
 
+    /**
+     * A family's embeddings in the given layout.
+     *
+     * @param b      the builder that reads the tables and LayerNorm
+     * @param prefix the module's checkpoint key, e.g. {@code deberta.embeddings}
+     * @param layout the family's table and norm names, position scheme, bias and dropout
+     */
     public Embeddings(ModuleBuilder b, String prefix, Layout layout) {
         EncoderConfig c = b.config();
         int e = c.embeddingSize();
@@ -90,17 +104,34 @@ public final class Embeddings {
         this.kernels = b.kernels();
     }
 
-    /** The word table's checkpoint key. */
+    /**
+     * The word table's checkpoint key.
+     *
+     * @return {@code prefix + "." + words + ".weight"}, e.g. {@code bert.embeddings.word_embeddings.weight}
+     */
     public String wordsKey() {
         return wordsKey;
     }
 
-    /** The longest sequence the position table covers. */
+    /**
+     * The longest sequence the position table covers.
+     *
+     * @return {@link EncoderConfig#maxSequenceLength()}, tokens per row
+     */
     public int maxLength() {
         return maxLength;
     }
 
-    /** {@code ids, types [B·T]} (types ignored without a token-type table) → {@code [B·T, E]}. */
+    /**
+     * {@code ids, types [B·T]} (types ignored without a token-type table) → {@code [B·T, E]}.
+     *
+     * @param ids   token ids, row-major {@code [B·T]}
+     * @param types token-type ids {@code [B·T]}
+     * @param seq   tokens per row (T)
+     * @param mask  the padding mask; DeBERTa zeroes padded rows by it
+     * @param pass  whether dropout is on, and its seed
+     * @return the embeddings {@code [B·T, E]}, a buffer reused by the next pass
+     */
     public INDArray forward(int[] ids, int[] types, int seq, AttentionMask mask, Pass pass) {
         this.ids = ids;
         this.types = types;
@@ -119,6 +150,14 @@ public final class Embeddings {
         return out;
     }
 
+    /**
+     * Scatters the gradient of the last {@link #forward} into the tables' gradients the pass names; the padding row of
+     * the word table (and of RoBERTa's position table) gets none, as with {@code nn.Embedding(padding_idx=...)}.
+     *
+     * @param dOut the gradient of the output, {@code [B·T, E]}; dropout and DeBERTa's padding mask are applied to it
+     *             in place
+     * @param pass the pass the forward ran with
+     */
     public void backward(INDArray dOut, Pass pass) {
         dropout.apply(dOut, pass);
         if (zeroPadding) kernels.zeroPaddedRows(dOut, mask);
@@ -134,6 +173,7 @@ public final class Embeddings {
         }
     }
 
+    /** Frees the native memory of the activations kept between passes. */
     public void release() {
         sum.release();
         layerNorm.release();

@@ -33,6 +33,8 @@ public final class Encoder {
      *
      * @param lastHiddenState {@code [batch·seq, hidden]}
      * @param pooledOutput    {@code [batch, hidden]}: BERT's pooler on the first token; null without one
+     * @param batch           rows in the batch (B)
+     * @param seq             tokens per row (T)
      */
     public record Output(INDArray lastHiddenState, INDArray pooledOutput, int batch, int seq) {
     }
@@ -70,50 +72,93 @@ public final class Encoder {
         this.pooler = pooler;
     }
 
+    /**
+     * The family whose model class built this encoder.
+     *
+     * @return the encoder family
+     */
     public Family family() {
         return family;
     }
 
+    /**
+     * The config the encoder was built from.
+     *
+     * @return the encoder's config
+     */
     public EncoderConfig config() {
         return config;
     }
 
-    /** Every parameter, by checkpoint key, in checkpoint order. */
+    /**
+     * Every parameter, by checkpoint key, in checkpoint order.
+     *
+     * @return an unmodifiable map of the live parameter arrays (not copies)
+     */
     public Map<String, INDArray> parameters() {
         return parameters;
     }
 
-    /** The LayerNorm parameters: Trainer gives them no weight decay, whatever the family calls them. */
+    /**
+     * The LayerNorm parameters: Trainer gives them no weight decay, whatever the family calls them.
+     *
+     * @param name a parameter's checkpoint key
+     * @return whether it is a LayerNorm weight or bias of this encoder
+     */
     public boolean isNormParameter(String name) {
         return norms.contains(name);
     }
 
-    /** The word-embedding table's key. */
+    /**
+     * The word-embedding table's key.
+     *
+     * @return its checkpoint key, e.g. {@code bert.embeddings.word_embeddings.weight}
+     */
     public String wordEmbeddingsKey() {
         return embeddings.wordsKey();
     }
 
-    /** The kernels the encoder computes with; a head built on the encoder uses them too. */
+    /**
+     * The kernels the encoder computes with; a head built on the encoder uses them too.
+     *
+     * @return the encoder's kernels
+     */
     public Kernels kernels() {
         return kernels;
     }
 
-    /** The precision the encoder's Linears multiply in; a head built on the encoder shares it. */
+    /**
+     * The precision the encoder's Linears multiply in; a head built on the encoder shares it.
+     *
+     * @return the encoder's precision policy
+     */
     public PrecisionPolicy precision() {
         return precision;
     }
 
-    /** Whether a pooler was built (BERT sequence checkpoints have one). */
+    /**
+     * Whether a pooler was built (BERT sequence checkpoints have one).
+     *
+     * @return whether {@link Output#pooledOutput} is set
+     */
     public boolean hasPooler() {
         return pooler != null;
     }
 
-    /** The longest input the position table covers, special tokens included. */
+    /**
+     * The longest input the position table covers, special tokens included.
+     *
+     * @return the maximum tokens per row that {@link #forward} accepts
+     */
     public int maxLength() {
         return embeddings.maxLength();
     }
 
-    /** Dropout sites the encoder numbers for its masks are {@code [0, dropoutSites())}; heads take later numbers. */
+    /**
+     * Dropout sites the encoder numbers for its masks are {@code [0, dropoutSites())}; heads take later numbers.
+     *
+     * @return the number of dropout sites the encoder uses
+     */
     public int dropoutSites() {
         return dropoutSites;
     }
@@ -124,6 +169,10 @@ public final class Encoder {
      * @param inputIds      {@code [B][T]} token ids
      * @param tokenTypeIds  {@code [B][T]} segment ids; null for zeros, and unused by families without token types
      * @param attentionMask {@code [B][T]}, 1 for real tokens and 0 for padding
+     * @param pass          inference, or training with dropout and the gradients a following {@link #backward} fills
+     * @return the outputs, valid until the next pass
+     * @throws IllegalArgumentException when the batch is empty, longer than {@link #maxLength()}, or its arrays
+     *                                  disagree in shape
      */
     public Output forward(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMask, Pass pass) {
         batch = inputIds.length;
@@ -151,6 +200,11 @@ public final class Encoder {
     /**
      * The backward pass of the last {@link #forward}, given the gradients of its outputs (either may be null; neither
      * is modified), adding into the gradients the pass names. Nothing runs when no encoder parameter trains.
+     *
+     * @param dLastHiddenState gradient of {@link Output#lastHiddenState}, {@code [B·T, H]}, or null
+     * @param dPooledOutput    gradient of {@link Output#pooledOutput}, {@code [B, H]}, or null
+     * @param pass             the pass the last forward ran with; its gradients receive the encoder's
+     * @throws IllegalStateException when {@code dPooledOutput} is given but the encoder has no pooler
      */
     public void backward(INDArray dLastHiddenState, INDArray dPooledOutput, Pass pass) {
         if (!pass.trainsAny(family.basePrefix() + ".")) return;

@@ -11,10 +11,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public interface EncoderStack {
 
-    /** {@code hidden [B·T, H]} → the last hidden state {@code [B·T, H]}. */
+    /**
+     * {@code hidden [B·T, H]} → the last hidden state {@code [B·T, H]}.
+     *
+     * @param hidden the embeddings' output {@code [B·T, H]}; it must stay unmodified until the backward pass
+     * @param mask   which positions are padding
+     * @param pass   whether dropout is on, and where gradients go
+     * @return the last hidden state {@code [B·T, H]}, in the stack's own memory, valid until the next pass
+     */
     INDArray forward(INDArray hidden, AttentionMask mask, Pass pass);
 
-    /** The gradient of the stack's input for its output's, adding into the gradients the pass names. */
+    /**
+     * The gradient of the stack's input for its output's, adding into the gradients the pass names.
+     *
+     * @param dOut the gradient of the last hidden state {@code [B·T, H]}
+     * @param pass the pass the last forward ran with
+     * @return the gradient of the stack's input {@code [B·T, H]}
+     */
     INDArray backward(INDArray dOut, Pass pass);
 
     /** Frees the native memory of the activations and gradients kept between passes. */

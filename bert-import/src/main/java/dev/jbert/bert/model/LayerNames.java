@@ -3,6 +3,16 @@ package dev.jbert.bert.model;
 /**
  * Where a post-norm transformer layer's parameters sit under the layer's prefix, family by family, and whether the
  * attention output is dropped out before its residual.
+ *
+ * @param query                  the query projection, e.g. {@code attention.self.query}
+ * @param key                    the key projection
+ * @param value                  the value projection
+ * @param attentionOutput        the dense layer after attention, e.g. {@code attention.output.dense}
+ * @param attentionNorm          the LayerNorm after the attention residual
+ * @param intermediate           the feed-forward expansion, e.g. {@code intermediate.dense}
+ * @param output                 the feed-forward projection back to the hidden size
+ * @param outputNorm             the LayerNorm after the feed-forward residual
+ * @param attentionOutputDropout whether the attention output dense layer is followed by hidden dropout
  */
 public record LayerNames(String query, String key, String value, String attentionOutput, String attentionNorm,
                          String intermediate, String output, String outputNorm, boolean attentionOutputDropout) {

@@ -21,6 +21,14 @@ public final class ModernBertModel {
     private ModernBertModel() {
     }
 
+    /**
+     * Builds a ModernBERT encoder from checkpoint keys under {@code model.}.
+     *
+     * @param config  a {@code modernbert} config
+     * @param weights where the parameters come from
+     * @return the encoder, without a pooler
+     * @throws IllegalArgumentException when the config has settings {@link ModernBertSettings} rejects
+     */
     public static Encoder build(EncoderConfig config, Weights weights) {
         ModernBertSettings s = ModernBertSettings.of(config);
         ModuleBuilder b = new ModuleBuilder(config, weights);

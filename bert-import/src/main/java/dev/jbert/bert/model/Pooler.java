@@ -17,6 +17,12 @@ public final class Pooler {
     private final Slot pooled = new Slot();
     private final Slot tanhGradient = new Slot();
 
+    /**
+     * A pooler of {@code prefix.dense} ({@code [H, H]} with a bias).
+     *
+     * @param b      the builder that reads the dense layer
+     * @param prefix the module's checkpoint key, e.g. {@code bert.pooler}
+     */
     public Pooler(ModuleBuilder b, String prefix) {
         int h = b.config().hiddenSize();
         this.dense = b.linear(prefix + ".dense", h, h);
@@ -24,7 +30,14 @@ public final class Pooler {
         this.kernels = b.kernels();
     }
 
-    /** {@code hidden [B·T, H]} → {@code [B, H]}. */
+    /**
+     * {@code hidden [B·T, H]} → {@code [B, H]}.
+     *
+     * @param hidden the last hidden state {@code [B·T, H]}
+     * @param batch  rows in the batch (B)
+     * @param seq    tokens per row (T); row {@code b·T} is the first token of row b
+     * @return {@code tanh(dense(first token))} {@code [B, H]}, in the pooler's own memory, valid until the next pass
+     */
     public INDArray forward(INDArray hidden, int batch, int seq) {
         int h = (int) hidden.size(1);
         INDArray cls = first.get(batch, h);
@@ -35,7 +48,14 @@ public final class Pooler {
         return out;
     }
 
-    /** Adds the gradient of the [CLS] rows into {@code dHidden [B·T, H]}. */
+    /**
+     * Adds the gradient of the [CLS] rows into {@code dHidden [B·T, H]}.
+     *
+     * @param dPooled the gradient of the pooled output {@code [B, H]}
+     * @param dHidden the hidden states' gradient {@code [B·T, H]}, added into
+     * @param seq     tokens per row (T)
+     * @param pass    the pass the last forward ran with; the dense layer's gradients go where it names
+     */
     public void backward(INDArray dPooled, INDArray dHidden, int seq, Pass pass) {
         INDArray out = pooled.get(dPooled.shape());
         INDArray d = tanhGradient.get(dPooled.shape());
@@ -44,6 +64,7 @@ public final class Pooler {
         kernels.addFirstTokens(dCls, dHidden, seq);
     }
 
+    /** Frees the native memory of the activations and gradients kept between passes. */
     public void release() {
         dense.release();
         first.release();

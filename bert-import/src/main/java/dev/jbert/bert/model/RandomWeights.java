@@ -17,6 +17,12 @@ public final class RandomWeights implements Weights {
     private final Random random;
     private final double std;
 
+    /**
+     * Weights drawn from a seeded generator.
+     *
+     * @param seed the seed: equal seeds and requests in equal order give equal weights
+     * @param std  standard deviation of the normal weights, usually the config's {@code initializer_range}
+     */
     public RandomWeights(long seed, double std) {
         this.random = new Random(seed);
         this.std = std;

@@ -15,6 +15,14 @@ public final class RobertaModel {
     private RobertaModel() {
     }
 
+    /**
+     * Builds a RoBERTa or XLM-RoBERTa encoder from checkpoint keys under {@code roberta.}.
+     *
+     * @param family  {@link Family#ROBERTA} or {@link Family#XLM_ROBERTA}, which the encoder reports
+     * @param config  a {@code roberta} or {@code xlm-roberta} config
+     * @param weights where the parameters come from
+     * @return the encoder, without a pooler
+     */
     public static Encoder build(Family family, EncoderConfig config, Weights weights) {
         ModuleBuilder b = new ModuleBuilder(config, weights);
         Embeddings embeddings = new Embeddings(b, "roberta.embeddings", Embeddings.Positions.AFTER_PADDING, true);

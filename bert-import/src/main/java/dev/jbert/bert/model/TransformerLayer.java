@@ -23,7 +23,13 @@ public final class TransformerLayer implements EncoderLayer {
     private final Intermediate intermediate;
     private final DenseResidualNorm output;
 
-    /** A layer with BERT's self-attention. */
+    /**
+     * A layer with BERT's self-attention.
+     *
+     * @param b      the builder that reads the layer's parameters
+     * @param prefix the layer's checkpoint key, e.g. {@code bert.encoder.layer.3}
+     * @param names  where the family keeps the layer's parameters under {@code prefix}
+     */
     public TransformerLayer(ModuleBuilder b, String prefix, LayerNames names) {
         this(b, prefix, names, new BertSelfAttention(b, prefix, names));
     }

@@ -100,12 +100,22 @@ public final class DefaultModel {
     private DefaultModel() {
     }
 
-    /** Whether the artifact holding the default model is on the classpath. */
+    /**
+     * Whether the artifact holding the default model is on the classpath.
+     *
+     * @return whether both {@value #ONNX_RESOURCE} and {@value #TOKENIZER_RESOURCE} can be found
+     */
     public static boolean isAvailable() {
         return loader().getResource(ONNX_RESOURCE) != null && loader().getResource(TOKENIZER_RESOURCE) != null;
     }
 
-    /** The default model's folder in the cache ({@link ModelCache#root()}), created on first use. */
+    /**
+     * The default model's folder in the cache ({@link ModelCache#root()}), created on first use.
+     *
+     * @return the complete Hugging Face folder, for {@code PretrainedEncoder.load}
+     * @throws ModelFileException when {@value #ARTIFACT} is not on the classpath, or the cache
+     *                            cannot be written
+     */
     public static Path folder() {
         return folder(ModelCache.root());
     }
@@ -113,6 +123,8 @@ public final class DefaultModel {
     /**
      * The default model's folder under {@code cacheRoot}, created on first use.
      *
+     * @param cacheRoot the cache folder; the model goes in its {@code models/} subfolder
+     * @return the complete Hugging Face folder
      * @throws ModelFileException when {@value #ARTIFACT} is not on the classpath, or the cache
      *                            cannot be written
      */

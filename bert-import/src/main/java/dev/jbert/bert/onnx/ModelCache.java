@@ -45,7 +45,11 @@ public final class ModelCache {
     private ModelCache() {
     }
 
-    /** {@code -Djbert.cache.dir}, else {@code ${user.home}/.cache/jbert}. Not created here. */
+    /**
+     * {@code -Djbert.cache.dir}, else {@code ${user.home}/.cache/jbert}. Not created here.
+     *
+     * @return the cache folder; absolute when taken from the property
+     */
     public static Path root() {
         String configured = System.getProperty(CACHE_DIR_PROPERTY);
         if (configured != null && !configured.isBlank()) return Path.of(configured).toAbsolutePath();
@@ -57,6 +61,10 @@ public final class ModelCache {
      * time and reused afterwards while its size still matches the resource's. The copy is
      * written to a temporary file, its size checked, then moved into place.
      *
+     * @param loader    the class loader to find the resource with
+     * @param resource  the resource's name, e.g. {@code all-minilm-l6-v2.onnx}
+     * @param cacheRoot the cache folder
+     * @return the cached copy, named by a hash of the resource's URL, size and modification time
      * @throws ModelFileException when the resource is absent or the copy fails
      */
     public static Path resourceFile(ClassLoader loader, String resource, Path cacheRoot) {

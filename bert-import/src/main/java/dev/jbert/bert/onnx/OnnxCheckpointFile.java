@@ -78,7 +78,14 @@ public final class OnnxCheckpointFile implements CheckpointFile {
         this.tensors = Collections.unmodifiableMap(infos);
     }
 
-    /** Opens an {@code .onnx} file, parses its graph and names its weights. */
+    /**
+     * Opens an {@code .onnx} file, parses its graph and names its weights.
+     *
+     * @param file the {@code .onnx} file, under 2 GB with its weights inside
+     * @return the open file, memory-mapped; the caller closes it
+     * @throws ModelFileException when the file is missing, unreadable, too large, not a valid graph, or holds a
+     *                            weight that cannot be named
+     */
     public static OnnxCheckpointFile open(Path file) {
         FileChannel ch;
         try {
@@ -108,12 +115,25 @@ public final class OnnxCheckpointFile implements CheckpointFile {
     /**
      * Opens an ONNX model that is a classpath resource (inside a jar, say): it is copied once into
      * the cache ({@link ModelCache#resourceFile}) and memory-mapped from there.
+     *
+     * @param loader   the class loader to find the resource with
+     * @param resource the resource's name
+     * @return the open file; the caller closes it
+     * @throws ModelFileException when the resource is absent, cannot be copied, or is not a usable export
      */
     public static OnnxCheckpointFile openResource(ClassLoader loader, String resource) {
         return openResource(loader, resource, ModelCache.root());
     }
 
-    /** {@link #openResource(ClassLoader, String)} with another cache folder. */
+    /**
+     * {@link #openResource(ClassLoader, String)} with another cache folder.
+     *
+     * @param loader    the class loader to find the resource with
+     * @param resource  the resource's name
+     * @param cacheRoot the cache folder the resource is copied into
+     * @return the open file; the caller closes it
+     * @throws ModelFileException when the resource is absent, cannot be copied, or is not a usable export
+     */
     public static OnnxCheckpointFile openResource(ClassLoader loader, String resource, Path cacheRoot) {
         return open(ModelCache.resourceFile(loader, resource, cacheRoot));
     }

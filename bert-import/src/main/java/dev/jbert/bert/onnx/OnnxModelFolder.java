@@ -53,16 +53,28 @@ public final class OnnxModelFolder {
      * The folder for an ONNX export in the cache ({@link ModelCache#root()}), converted on first
      * use and reused while the inputs keep their path, size and modification time.
      *
+     * @param onnxFile  the {@code .onnx} export
      * @param tokenizer {@code vocab.txt}, {@code tokenizer.json}, or a folder holding either; null to
      *                  look beside the .onnx file and in its parent folder
      * @param config    the model's {@code config.json}; null to use one beside the .onnx file or in
      *                  its parent folder, or failing that to derive it from the graph
+     * @return the converted folder, under {@code onnx-import/} in the cache
+     * @throws ModelFileException when an input is missing or invalid, or the folder cannot be written
      */
     public static Path cached(Path onnxFile, Path tokenizer, Path config) {
         return cached(onnxFile, tokenizer, config, ModelCache.root());
     }
 
-    /** {@link #cached(Path, Path, Path)} under another cache folder. */
+    /**
+     * {@link #cached(Path, Path, Path)} under another cache folder.
+     *
+     * @param onnxFile  the {@code .onnx} export
+     * @param tokenizer the tokenizer file or folder, or null to look for one
+     * @param config    the model's {@code config.json}, or null to look for one or derive it
+     * @param cacheRoot the cache folder; the model goes in its {@code onnx-import/} subfolder
+     * @return the converted folder
+     * @throws ModelFileException when an input is missing or invalid, or the folder cannot be written
+     */
     public static Path cached(Path onnxFile, Path tokenizer, Path config, Path cacheRoot) {
         Path onnx = onnxFile.toAbsolutePath().normalize();
         Path tok = tokenizer != null ? tokenizer.toAbsolutePath().normalize() : findTokenizer(onnx);
@@ -89,6 +101,13 @@ public final class OnnxModelFolder {
      * Writes the folder for an ONNX export into {@code outDir}, which must not exist yet; it is
      * built beside it and renamed into place when complete.
      *
+     * @param onnxFile  the {@code .onnx} export
+     * @param tokenizer the tokenizer file or folder, or null to look for one
+     * @param config    the model's {@code config.json}, or null to look for one or derive it
+     * @param outDir    the folder to create
+     * @return {@code outDir}, absolute and normalised
+     * @throws ModelFileException when {@code outDir} exists, an input is missing or invalid, or the folder cannot be
+     *                            written
      * @see #cached(Path, Path, Path) for the meaning of a null tokenizer or config
      */
     public static Path create(Path onnxFile, Path tokenizer, Path config, Path outDir) {
@@ -114,6 +133,10 @@ public final class OnnxModelFolder {
     /**
      * What {@code config.json} the export implies, read from its tensor shapes and graph (see the
      * class comment of the inference for what is read where).
+     *
+     * @param onnxFile the {@code .onnx} export
+     * @return a BERT config derived from the graph, with BERT's dropout and initializer defaults
+     * @throws ModelFileException when the file cannot be read or a setting cannot be read off the graph
      */
     public static EncoderConfig inferConfig(Path onnxFile) {
         try (OnnxCheckpointFile f = OnnxCheckpointFile.open(onnxFile)) {

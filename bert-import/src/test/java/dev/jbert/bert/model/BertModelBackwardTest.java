@@ -58,7 +58,7 @@ class BertModelBackwardTest {
     private static Encoder model(KernelSet kernels) {
         return MODELS.computeIfAbsent(kernels, k -> KernelSets.building(k, () -> {
             try (Checkpoint checkpoint = Checkpoint.open(DIR)) {
-                return BertModel.build(config, new CheckpointWeights(checkpoint), true);
+                return BertModel.build(config, new CheckpointWeights(checkpoint), PoolerChoice.IF_PRESENT);
             }
         }));
     }

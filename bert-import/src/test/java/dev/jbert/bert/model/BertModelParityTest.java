@@ -118,7 +118,7 @@ class BertModelParityTest {
         int[][] mask = Fixtures.ints(ref.get("inputs"), "attention_mask");
         EncoderConfig config = EncoderConfig.load(dir.resolve("config.json"));
         try (Checkpoint checkpoint = Checkpoint.open(dir)) {
-            Encoder model = KernelSets.building(kernels, () -> BertModel.build(config, new CheckpointWeights(checkpoint), true));
+            Encoder model = KernelSets.building(kernels, () -> BertModel.build(config, new CheckpointWeights(checkpoint), PoolerChoice.IF_PRESENT));
             model.forward(ids, types, mask, Pass.inference());
             // the first example alone, cut to its 8 real tokens: the same states as in the padded batch
             int len = 8;
@@ -141,7 +141,7 @@ class BertModelParityTest {
         EncoderConfig config = EncoderConfig.load(dir.resolve("config.json"));
         try (Checkpoint checkpoint = Checkpoint.open(weights)) {
             CheckpointWeights w = new CheckpointWeights(checkpoint);
-            Encoder model = KernelSets.building(kernels, () -> BertModel.build(config, w, true));
+            Encoder model = KernelSets.building(kernels, () -> BertModel.build(config, w, PoolerChoice.IF_PRESENT));
             w.verify(n -> n.startsWith("classifier."));
             Encoder.Output out = model.forward(Fixtures.ints(inputs, "input_ids"), Fixtures.ints(inputs, "token_type_ids"),
                     Fixtures.ints(inputs, "attention_mask"), Pass.inference());

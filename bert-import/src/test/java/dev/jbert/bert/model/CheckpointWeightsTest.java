@@ -25,7 +25,7 @@ class CheckpointWeightsTest {
         return assertThrows(ModelFileException.class, () -> {
             try (Checkpoint c = Checkpoint.open(weights)) {
                 CheckpointWeights w = new CheckpointWeights(c);
-                BertModel.build(config, w, true);
+                BertModel.build(config, w, PoolerChoice.IF_PRESENT);
                 w.verify(leftForHeads);
             }
         });

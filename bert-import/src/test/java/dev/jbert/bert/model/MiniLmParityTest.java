@@ -7,14 +7,12 @@ import dev.jbert.bert.config.EncoderConfig;
 import org.junit.jupiter.api.Test;
 import dev.jbert.core.nn.Pass;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Files;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -51,7 +49,7 @@ class MiniLmParityTest {
         double worstHidden = 0, worstPooled = 0;
         try (Checkpoint checkpoint = Checkpoint.open(dir.get())) {
             CheckpointWeights w = new CheckpointWeights(checkpoint);
-            Encoder model = BertModel.build(config, w, true);
+            Encoder model = BertModel.build(config, w, PoolerChoice.IF_PRESENT);
             w.verify(n -> false);
             for (JsonNode c : ref.get("cases")) {
                 int[][] ids = {Fixtures.ints(c.get("input_ids"))};

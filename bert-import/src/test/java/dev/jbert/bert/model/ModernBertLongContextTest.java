@@ -27,7 +27,7 @@ class ModernBertLongContextTest {
         ObjectNode json = (ObjectNode) Fixtures.json(Fixtures.folder("families/modernbert/seq-cls").resolve("config.json")).deepCopy();
         json.put("max_position_embeddings", CONTEXT);
         EncoderConfig config = EncoderConfig.fromJson(json);
-        Encoder encoder = Family.MODERNBERT.build(config, new RandomWeights(3, 0.02), false);
+        Encoder encoder = Family.MODERNBERT.build(config, new RandomWeights(3, 0.02), PoolerChoice.NONE);
         Random random = new Random(11);
         int[][] ids = new int[2][CONTEXT], mask = new int[2][CONTEXT];
         int shortLength = 1000;

@@ -21,11 +21,13 @@ public record AugmentReport(String generator, String endpointHost, String templa
     public static final class Counts {
         /** Rows an earlier run had written, counted towards the target. */
         public int alreadyWritten;
+        /** Requests made in this run, each counted once whatever its retries. */
         public int requests;
         /** Requests that got no reply even after their retries. */
         public int failedRequests;
         /** Replies without a usable JSON list of examples. */
         public int malformedReplies;
+        /** Examples the replies held, before the filters. */
         public int candidates;
         /** Candidates shorter or longer than the real data's bounds. */
         public int wrongLength;
@@ -39,15 +41,24 @@ public record AugmentReport(String generator, String endpointHost, String templa
         public int offLabel;
         /** Candidates left over once the label reached its target. */
         public int beyondTarget;
+        /** Candidates written to the output. */
         public int accepted;
     }
 
-    /** Accepted in this run, over every label. */
+    /**
+     * Accepted in this run, over every label.
+     *
+     * @return the accepted candidates
+     */
     public int accepted() {
         return counts.values().stream().mapToInt(c -> c.accepted).sum();
     }
 
-    /** One line per label, for the terminal. */
+    /**
+     * One line per label, for the terminal.
+     *
+     * @return a table with a header line
+     */
     public String summary() {
         StringBuilder s = new StringBuilder(String.format("%-16s %7s %6s %8s %9s %6s %7s %6s %6s %9s %8s%n", "label", "target", "have",
                 "requests", "malformed", "length", "dup-trn", "leaks", "dup-gen", "off-label", "accepted"));
@@ -57,7 +68,12 @@ public record AugmentReport(String generator, String endpointHost, String templa
         return s.toString();
     }
 
-    /** Writes the report as JSON. */
+    /**
+     * Writes the report as JSON.
+     *
+     * @param file the file, replaced if it exists
+     * @throws IOException if the file cannot be written
+     */
     public void write(Path file) throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();

@@ -45,6 +45,9 @@ public final class Augmenter {
      * @param targets      per label, how many generated examples the output should hold in the end
      * @param perRequest   examples asked for in one request
      * @param fewShot      real examples shown in one request
+     * @param temperature  the sampling temperature, in [0, 2]
+     * @param seed         the run's seed; each request's seed derives from it, the label and the request number
+     * @param concurrency  requests in flight at once
      * @param maxRequests  requests per label at most in this run, so filters that reject everything cannot loop
      * @param similarity   5-gram Jaccard similarity from which a text is a near duplicate
      * @param minLength    shortest text kept, in characters
@@ -55,6 +58,24 @@ public final class Augmenter {
     public record Settings(Map<String, Integer> targets, int perRequest, int fewShot, double temperature, long seed,
                            int concurrency, int maxRequests, double similarity, int minLength, int maxLength,
                            Map<String, String> descriptions, double minConfidence) {
+        /**
+         * Validates the settings and copies the maps.
+         *
+         * @param targets      per label, how many generated examples the output should hold in the end
+         * @param perRequest   examples asked for in one request
+         * @param fewShot      real examples shown in one request
+         * @param temperature  the sampling temperature, in [0, 2]
+         * @param seed         the run's seed; each request's seed derives from it, the label and the request number
+         * @param concurrency  requests in flight at once
+         * @param maxRequests  requests per label at most in this run, so filters that reject everything cannot loop
+         * @param similarity   5-gram Jaccard similarity from which a text is a near duplicate
+         * @param minLength    shortest text kept, in characters
+         * @param maxLength    longest text kept, in characters
+         * @param descriptions per label, a description for the prompt (may lack labels)
+         * @param minConfidence with a {@link LabelCheck}, the lowest probability of the intended label kept
+         * @throws IllegalArgumentException if a count is below 1, the temperature is outside [0, 2] or the length
+         *                                  bounds are empty
+         */
         public Settings {
             if (perRequest < 1 || fewShot < 1 || concurrency < 1 || maxRequests < 1) {
                 throw new IllegalArgumentException("examples per request, examples shown, concurrency and the request cap must be at least 1");
@@ -68,14 +89,36 @@ public final class Augmenter {
 
     /** A classifier trained on the real data: the probability it gives a candidate for a label. Thread confinement: called on one thread. */
     public interface LabelCheck {
+        /**
+         * The classifier's probability of a label.
+         *
+         * @param candidate a generated example
+         * @param label     the label it was generated for
+         * @return the probability, in [0, 1]
+         */
         double probability(Candidate candidate, String label);
     }
 
     /** Told of each finished request. */
     public interface Progress {
+        /**
+         * Called after each request.
+         *
+         * @param label    the label the request was for
+         * @param accepted the label's examples in the output so far, written before this run included
+         * @param target   the label's target
+         */
         void request(String label, int accepted, int target);
     }
 
+    /**
+     * An augmenter; nothing is requested until {@link #run}.
+     *
+     * @param endpoint the LLM server
+     * @param template the prompt
+     * @param settings targets, filters and limits
+     * @param check    a classifier that filters candidates by their label's probability, or null for none
+     */
     public Augmenter(ChatEndpoint endpoint, PromptTemplate template, Settings settings, LabelCheck check) {
         this.endpoint = endpoint;
         this.template = template;
@@ -88,8 +131,12 @@ public final class Augmenter {
      *
      * @param train      the real training data (few-shot examples, duplicates)
      * @param evaluation validation and test data: nothing generated may repeat them
+     * @param out        the file rows are appended to; the rows already there count
+     * @param progress   told of each request, or null
+     * @return what was requested, accepted and rejected
      * @throws ChatEndpoint.EndpointException when the server refuses requests, or fails {@value #FAILURES_BEFORE_STOP}
      *                                        in a row; the rows written so far stay, and a rerun continues
+     * @throws InterruptedException if interrupted while waiting for the server
      */
     public AugmentReport run(Dataset<TextExample> train, List<Dataset<TextExample>> evaluation, SyntheticFile out, Progress progress)
             throws InterruptedException {
@@ -285,7 +332,12 @@ public final class Augmenter {
         return out;
     }
 
-    /** How many examples each label has in the real data. */
+    /**
+     * How many examples each label has in the real data.
+     *
+     * @param train the real training data
+     * @return the example count of each label
+     */
     public static Map<String, Integer> labelCounts(Dataset<TextExample> train) {
         Map<String, Integer> out = new LinkedHashMap<>();
         byLabel(train).forEach((label, examples) -> out.put(label, examples.size()));

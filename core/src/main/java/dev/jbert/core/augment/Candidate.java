@@ -15,6 +15,12 @@ public record Candidate(String text, String textPair) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * Collapses every whitespace run of the texts to one space and strips them.
+     *
+     * @param text     the text
+     * @param textPair the second text of a pair, or null
+     */
     public Candidate {
         text = clean(text);
         textPair = textPair == null ? null : clean(textPair);

@@ -36,11 +36,18 @@ public final class ChatEndpoint {
     private final HttpClient http;
 
     /**
-     * @param endpoint     the server's base URL ({@code http://host:8080}), its {@code /v1}, or the full
-     *                     {@code /v1/chat/completions} URL
-     * @param apiKey       the bearer key, or null for a server without one
-     * @param maxRetries   retries after the first attempt of a request
-     * @param firstBackoff the wait before the first retry, doubled for each next one (unless the server says)
+     * An endpoint with its retry policy; nothing is sent until the first call.
+     *
+     * @param endpoint       the server's base URL ({@code http://host:8080}), its {@code /v1}, or the full
+     *                       {@code /v1/chat/completions} URL
+     * @param model          the server's name for the LLM, sent as {@code model}
+     * @param apiKey         the bearer key, or null for a server without one
+     * @param connectTimeout how long to wait for a connection
+     * @param readTimeout    how long to wait for a reply to one request
+     * @param maxRetries     retries after the first attempt of a request
+     * @param firstBackoff   the wait before the first retry, doubled for each next one (unless the server says)
+     * @throws IllegalArgumentException if the URL is not http(s) with a host, the model is blank or retries are
+     *                                  negative
      */
     public ChatEndpoint(URI endpoint, String model, String apiKey, Duration connectTimeout, Duration readTimeout,
                         int maxRetries, Duration firstBackoff) {
@@ -65,11 +72,20 @@ public final class ChatEndpoint {
         return URI.create(s + "/v1/chat/completions");
     }
 
-    /** The host the requests go to, for provenance. */
+    /**
+     * The host the requests go to, for provenance.
+     *
+     * @return the host, with the port when the URL names one
+     */
     public String host() {
         return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
     }
 
+    /**
+     * The server's name for the LLM.
+     *
+     * @return the model name
+     */
     public String model() {
         return model;
     }
@@ -77,6 +93,11 @@ public final class ChatEndpoint {
     /** What one call got back: the reply's text, or why there is none, and how many attempts it took. */
     public record Reply(String content, String failure, int attempts) {
 
+        /**
+         * Whether the call got text.
+         *
+         * @return true when there is no failure
+         */
         public boolean ok() {
             return failure == null;
         }
@@ -86,6 +107,11 @@ public final class ChatEndpoint {
      * One chat completion of {@code system} and {@code user} messages. A reply the server gave but that holds no text
      * (no choices, no content, not JSON) is a failed {@link Reply}, not retried: the request itself was served.
      *
+     * @param system      the system message
+     * @param user        the user message
+     * @param temperature the sampling temperature
+     * @param seed        the sampling seed, for servers that honour it
+     * @return the reply, or the failure after the last attempt
      * @throws EndpointException when the server refuses the request itself (401, 403, 404, 400...), which no retry mends
      * @throws InterruptedException if interrupted while waiting
      */
@@ -181,6 +207,11 @@ public final class ChatEndpoint {
 
     /** The server refused a request in a way no retry mends. */
     public static final class EndpointException extends RuntimeException {
+        /**
+         * An exception with a message saying what the server answered.
+         *
+         * @param message the message
+         */
         public EndpointException(String message) {
             super(message);
         }

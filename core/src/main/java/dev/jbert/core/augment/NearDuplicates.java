@@ -37,12 +37,22 @@ public final class NearDuplicates {
     public record Match(String source, double similarity, boolean exact) {
         static final Match NONE = new Match(null, 0, false);
 
+        /**
+         * Whether the text duplicates one.
+         *
+         * @return whether there is a source
+         */
         public boolean found() {
             return source != null;
         }
     }
 
-    /** Whether {@code text} repeats, exactly or nearly, a text added so far. */
+    /**
+     * Whether {@code text} repeats, exactly or nearly, a text added so far.
+     *
+     * @param text the text
+     * @return the match, or one that is not {@link Match#found()}
+     */
     public Match check(String text) {
         String normal = normalise(text);
         String same = exact.get(normal);
@@ -60,7 +70,12 @@ public final class NearDuplicates {
         return Match.NONE;
     }
 
-    /** Adds {@code text}, found in {@code source} (a file, or "generated"). */
+    /**
+     * Adds {@code text}, found in {@code source} (a file, or "generated").
+     *
+     * @param text   the text
+     * @param source where it comes from, named in matches
+     */
     public void add(String text, String source) {
         String normal = normalise(text);
         exact.putIfAbsent(normal, source);

@@ -36,7 +36,11 @@ public final class PromptTemplate {
         this.hash = sha256(SYSTEM + "\n" + text);
     }
 
-    /** jbert's own template, id {@code builtin:default-prompt.txt}. */
+    /**
+     * jbert's own template, id {@code builtin:default-prompt.txt}.
+     *
+     * @return the template
+     */
     public static PromptTemplate builtIn() {
         try (InputStream in = PromptTemplate.class.getResourceAsStream(BUILT_IN)) {
             if (in == null) throw new IllegalStateException("the jar lacks " + BUILT_IN);
@@ -49,6 +53,8 @@ public final class PromptTemplate {
     /**
      * A template file, whose id is its file name.
      *
+     * @param file the template, UTF-8
+     * @return the template
      * @throws ModelFileException if it cannot be read or lacks {@code {{label}}} or {@code {{examples}}}
      */
     public static PromptTemplate read(Path file) {
@@ -67,11 +73,20 @@ public final class PromptTemplate {
         return new PromptTemplate(String.valueOf(file.getFileName()), text);
     }
 
+    /**
+     * The template's id, for provenance: {@code builtin:default-prompt.txt} or the file's name.
+     *
+     * @return the id
+     */
     public String id() {
         return id;
     }
 
-    /** The first 16 hex digits of the SHA-256 of the system message and the template. */
+    /**
+     * The first 16 hex digits of the SHA-256 of the system message and the template.
+     *
+     * @return 16 lower-case hex digits
+     */
     public String hash() {
         return hash;
     }

@@ -46,8 +46,21 @@ public final class SyntheticFile implements AutoCloseable {
     /**
      * The names of the text, second text (or null) and label columns, and the order they are written in (the
      * training file's).
+     *
+     * @param text  the text column's name
+     * @param pair  the second text column's name, or null
+     * @param label the label column's name
+     * @param order the column names in the training file's order
      */
     public record Columns(String text, String pair, String label, List<String> order) {
+        /**
+         * Copies the column order.
+         *
+         * @param order the column names in the training file's order
+         * @param text  the text column's name
+         * @param pair  the second text column's name, or null
+         * @param label the label column's name
+         */
         public Columns {
             order = List.copyOf(order);
         }
@@ -62,6 +75,14 @@ public final class SyntheticFile implements AutoCloseable {
     public record Row(Candidate candidate, String label, Provenance provenance) {
     }
 
+    /**
+     * A synthetic file, not opened until the first read or append.
+     *
+     * @param file    the file to write, appended to when it exists
+     * @param format  the training file's format; not CoNLL
+     * @param columns the training file's column names
+     * @throws IllegalArgumentException for the CoNLL format
+     */
     public SyntheticFile(Path file, DatasetFormat format, Columns columns) {
         if (format == DatasetFormat.CONLL) throw new IllegalArgumentException("token-classification (CoNLL) files cannot be augmented");
         this.file = file;
@@ -73,6 +94,11 @@ public final class SyntheticFile implements AutoCloseable {
      * The column names {@code options} select in {@code trainFile}: a column chosen by name keeps it, a default column
      * is the default name the file has.
      *
+     * @param trainFile the training file
+     * @param format    its format
+     * @param options   the options the training file is read with
+     * @param pairs     whether the examples have a second text
+     * @return the column names and their order
      * @throws ModelFileException if a column is chosen by index (the file has no header to copy) or is missing
      */
     public static Columns columnsOf(Path trainFile, DatasetFormat format, TextReadOptions options, boolean pairs) {
@@ -123,6 +149,7 @@ public final class SyntheticFile implements AutoCloseable {
      * The rows a previous run wrote, for resuming; a last line cut short by a kill is dropped from the file first.
      * An empty list when the file does not exist.
      *
+     * @return the rows, in file order
      * @throws ModelFileException if the file is not one this command wrote with these columns
      */
     public List<Row> existing() {
@@ -195,7 +222,12 @@ public final class SyntheticFile implements AutoCloseable {
         return names;
     }
 
-    /** Appends one row, and flushes it to the file. */
+    /**
+     * Appends one row, and flushes it to the file.
+     *
+     * @param row the row
+     * @throws IOException if the file cannot be written
+     */
     public void append(Row row) throws IOException {
         if (out == null) {
             boolean fresh = !Files.exists(file) || Files.size(file) == 0;
@@ -241,6 +273,11 @@ public final class SyntheticFile implements AutoCloseable {
         out.write(line.toString());
     }
 
+    /**
+     * The file written.
+     *
+     * @return the path
+     */
     public Path file() {
         return file;
     }

@@ -14,6 +14,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public record Batch(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMask, INDArray labels, float[] exampleWeights) {
 
+    /**
+     * Checks that the arrays agree on the batch size and are padded to one length, and that the weights are positive.
+     *
+     * @param inputIds       token ids {@code [batch, seq]}
+     * @param tokenTypeIds   segment ids {@code [batch, seq]}
+     * @param attentionMask  1 for real tokens, 0 for padding, {@code [batch, seq]}
+     * @param labels         the labels in the task's layout, or null when unlabelled
+     * @param exampleWeights each example's loss weight {@code [batch]}, finite and {@code > 0}; null when all weigh 1
+     * @throws IllegalArgumentException if the batch is empty, the shapes disagree or a weight is not finite and
+     *                                  positive
+     */
     public Batch {
         if (inputIds.length == 0) throw new IllegalArgumentException("a batch needs at least one example");
         int len = inputIds[0].length;
@@ -41,15 +52,32 @@ public record Batch(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMas
         }
     }
 
-    /** A batch whose examples all weigh 1. */
+    /**
+     * A batch whose examples all weigh 1.
+     *
+     * @param inputIds      token ids {@code [batch, seq]}
+     * @param tokenTypeIds  segment ids {@code [batch, seq]}
+     * @param attentionMask 1 for real tokens, 0 for padding, {@code [batch, seq]}
+     * @param labels        the labels in the task's layout, or null when unlabelled
+     */
     public Batch(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMask, INDArray labels) {
         this(inputIds, tokenTypeIds, attentionMask, labels, null);
     }
 
+    /**
+     * The number of examples.
+     *
+     * @return {@code batch}
+     */
     public int size() {
         return inputIds.length;
     }
 
+    /**
+     * The padded length of every example.
+     *
+     * @return {@code seq}
+     */
     public int sequenceLength() {
         return inputIds[0].length;
     }

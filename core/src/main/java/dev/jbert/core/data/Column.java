@@ -25,6 +25,15 @@ public record Column(Selection selection, String name, int index) {
     private static final Column DEFAULT = new Column(Selection.DEFAULT, null, -1);
     private static final Column NONE = new Column(Selection.NONE, null, -1);
 
+    /**
+     * Checks that the name and index go with the selection.
+     *
+     * @param selection how the column is chosen
+     * @param name      the column name, for {@link Selection#NAME}; null otherwise
+     * @param index     the zero-based position, for {@link Selection#INDEX}; -1 otherwise
+     * @throws IllegalArgumentException if the selection is null, a name is given without {@link Selection#NAME} (or
+     *                                  missing or blank with it), or an index without {@link Selection#INDEX}
+     */
     public Column {
         if (selection == null) {
             throw new IllegalArgumentException("selection must not be null");
@@ -40,27 +49,50 @@ public record Column(Selection selection, String name, int index) {
         }
     }
 
-    /** The reader's default choice. */
+    /**
+     * The reader's default choice.
+     *
+     * @return the shared default column
+     */
     public static Column byDefault() {
         return DEFAULT;
     }
 
-    /** No column. */
+    /**
+     * No column.
+     *
+     * @return the shared no-column value
+     */
     public static Column none() {
         return NONE;
     }
 
-    /** The column with this header name or JSON field. */
+    /**
+     * The column with this header name or JSON field.
+     *
+     * @param name the name, not blank
+     * @return the column
+     */
     public static Column named(String name) {
         return new Column(Selection.NAME, name, -1);
     }
 
-    /** The column at this zero-based position. */
+    /**
+     * The column at this zero-based position.
+     *
+     * @param index the position, {@code >= 0}
+     * @return the column
+     */
     public static Column at(int index) {
         return new Column(Selection.INDEX, null, index);
     }
 
-    /** As a command line gives it: digits are a zero-based position, anything else a name. */
+    /**
+     * As a command line gives it: digits are a zero-based position, anything else a name.
+     *
+     * @param spec the column, not blank
+     * @return the column
+     */
     public static Column parse(String spec) {
         if (spec == null || spec.isBlank()) {
             throw new IllegalArgumentException("a column must be a name or a zero-based index");

@@ -15,6 +15,16 @@ import java.util.List;
  */
 public record Dataset<E>(Path file, List<E> examples, LabelSet labels, List<SkippedRow> skipped) {
 
+    /**
+     * Checks that there are examples, and copies the lists.
+     *
+     * @param file     the file read
+     * @param examples the usable examples, in file order; never empty
+     * @param labels   the label set the examples' class ids index (given, or inferred from this file); null
+     *                 for regression and for unlabelled reads
+     * @param skipped  rows left out under {@link BadRowPolicy#SKIP}, in file order; empty under FAIL
+     * @throws IllegalArgumentException if there are no examples
+     */
     public Dataset {
         if (examples == null || examples.isEmpty()) {
             throw new IllegalArgumentException("a dataset needs at least one example");
@@ -23,12 +33,20 @@ public record Dataset<E>(Path file, List<E> examples, LabelSet labels, List<Skip
         skipped = List.copyOf(skipped);
     }
 
-    /** Number of examples. */
+    /**
+     * Number of examples.
+     *
+     * @return the number of examples
+     */
     public int size() {
         return examples.size();
     }
 
-    /** Whether class ids index a label set (false for regression and unlabelled reads). */
+    /**
+     * Whether class ids index a label set (false for regression and unlabelled reads).
+     *
+     * @return whether {@link #labels()} is not null
+     */
     public boolean hasLabelSet() {
         return labels != null;
     }

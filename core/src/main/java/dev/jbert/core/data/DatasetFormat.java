@@ -26,6 +26,8 @@ public enum DatasetFormat {
      * The format its name says: {@code .csv}, {@code .tsv}, {@code .jsonl}/{@code .json},
      * {@code .conll}/{@code .bio}/{@code .txt} (CoNLL).
      *
+     * @param file the data file
+     * @return its format
      * @throws ModelFileException if the extension is none of those
      */
     public static DatasetFormat of(Path file) {
@@ -41,6 +43,10 @@ public enum DatasetFormat {
     /**
      * A format by name, case-insensitive: {@code csv}, {@code tsv}, {@code jsonl} (or {@code json}),
      * {@code conll}.
+     *
+     * @param name the format's name
+     * @return the format
+     * @throws IllegalArgumentException for another name
      */
     public static DatasetFormat parse(String name) {
         String n = name == null ? "" : name.trim().toUpperCase(Locale.ROOT);

@@ -87,7 +87,12 @@ public final class EncodedDataset {
      * (prediction; then any task, token classification included, whose positions map back through the
      * encodings' word ids and offsets).
      *
-     * @param labels the label set class ids index (null for regression or unlabelled examples)
+     * @param examples  the examples, not empty
+     * @param task      the task the labels are laid out for
+     * @param labels    the label set class ids index (null for regression or unlabelled examples)
+     * @param tokenizer the tokenizer
+     * @param options   length limit, truncation and padding
+     * @return the encoded examples, in order
      * @throws IllegalArgumentException if labels and task disagree
      */
     public static EncodedDataset ofText(List<TextExample> examples, Task task, LabelSet labels, Tokenizer tokenizer,
@@ -144,7 +149,12 @@ public final class EncodedDataset {
      * sentences get per-token labels: a word's first subword its tag, continuation subwords -100 or (with
      * {@link SubwordLabels#ALL_SUBWORDS}) the tag's inside form, special tokens and padding -100.
      *
-     * @param labels the tag set (null only when no sentence is tagged)
+     * @param examples  the sentences, not empty
+     * @param labels    the tag set (null only when no sentence is tagged)
+     * @param tokenizer the tokenizer
+     * @param options   length limit, truncation and padding
+     * @param subwords  which subwords of a word carry its tag
+     * @return the encoded sentences, in order
      */
     public static EncodedDataset ofTokens(List<TokenExample> examples, LabelSet labels, Tokenizer tokenizer,
                                           EncodeOptions options, SubwordLabels subwords) {
@@ -209,6 +219,9 @@ public final class EncodedDataset {
      * encoded with the same tokenizer and options. The synthetic examples come last, so indices
      * {@code [0, realCount())} are the real ones.
      *
+     * @param synthetic the generated examples
+     * @param weight    each synthetic example's loss weight
+     * @return a new dataset of both
      * @throws IllegalArgumentException if the weight is not finite and {@code > 0}, the task is token classification,
      *                                  either set is unlabelled or already holds synthetic examples, or the two disagree
      *                                  on task, labels or padding
@@ -271,42 +284,76 @@ public final class EncodedDataset {
         return out;
     }
 
-    /** Number of examples. */
+    /**
+     * Number of examples.
+     *
+     * @return the number of examples, synthetic ones included
+     */
     public int size() {
         return encodings.size();
     }
 
-    /** The task the labels are laid out for. */
+    /**
+     * The task the labels are laid out for.
+     *
+     * @return the task
+     */
     public Task task() {
         return task;
     }
 
-    /** The label set class ids index, or null (regression, unlabelled text). */
+    /**
+     * The label set class ids index, or null (regression, unlabelled text).
+     *
+     * @return the label set, or null
+     */
     public LabelSet labels() {
         return labels;
     }
 
-    /** Whether batches carry labels. */
+    /**
+     * Whether batches carry labels.
+     *
+     * @return whether the examples have labels
+     */
     public boolean isLabelled() {
         return classIds != null || classSets != null || values != null || tokenLabels != null;
     }
 
-    /** The examples read from the data, indices {@code [0, realCount())}: all of them unless {@link #withSynthetic} added some. */
+    /**
+     * The examples read from the data, indices {@code [0, realCount())}: all of them unless {@link #withSynthetic}
+     * added some.
+     *
+     * @return the number of examples read from the data
+     */
     public int realCount() {
         return realCount;
     }
 
-    /** The synthetic examples, indices {@code [realCount(), size())}. */
+    /**
+     * The synthetic examples, indices {@code [realCount(), size())}.
+     *
+     * @return the number of synthetic examples, 0 without any
+     */
     public int syntheticCount() {
         return size() - realCount;
     }
 
-    /** Whether example {@code i} is synthetic. */
+    /**
+     * Whether example {@code i} is synthetic.
+     *
+     * @param i an example index, in {@code [0, size())}
+     * @return whether it is at or after {@link #realCount()}
+     */
     public boolean isSynthetic(int i) {
         return i >= realCount;
     }
 
-    /** The loss weight of each synthetic example; 1 when there are none. */
+    /**
+     * The loss weight of each synthetic example; 1 when there are none.
+     *
+     * @return the weight, finite and {@code > 0}
+     */
     public float syntheticWeight() {
         return syntheticWeight;
     }
@@ -315,6 +362,7 @@ public final class EncodedDataset {
      * Real and synthetic examples per label (single-label: of the class; multi-label: with the label positive;
      * regression: totals only).
      *
+     * @return the counts
      * @throws IllegalStateException for token classification or unlabelled data
      */
     public ExampleCounts exampleCounts() {
@@ -333,17 +381,33 @@ public final class EncodedDataset {
                 syntheticWeight);
     }
 
-    /** Example {@code i}'s encoding, unpadded: tokens, ids, word ids, offsets. */
+    /**
+     * Example {@code i}'s encoding, unpadded: tokens, ids, word ids, offsets.
+     *
+     * @param i an example index
+     * @return its encoding
+     */
     public Encoding encoding(int i) {
         return encodings.get(i);
     }
 
-    /** Where example {@code i} was read. */
+    /**
+     * Where example {@code i} was read.
+     *
+     * @param i an example index
+     * @return its file and line
+     */
     public SourceLine source(int i) {
         return sources.get(i);
     }
 
-    /** Example {@code i}'s per-token labels (unpadded, -100 where ignored), for token classification only. */
+    /**
+     * Example {@code i}'s per-token labels (unpadded, -100 where ignored), for token classification only.
+     *
+     * @param i an example index
+     * @return a copy of its labels, one per token
+     * @throws IllegalStateException for other tasks or unlabelled data
+     */
     public int[] tokenLabels(int i) {
         if (tokenLabels == null) throw new IllegalStateException("not labelled token-classification data");
         return tokenLabels[i].clone();
@@ -352,6 +416,7 @@ public final class EncodedDataset {
     /**
      * The single-label class id of every example, in order, as the samplers and class weights need them.
      *
+     * @return a copy of the class ids, {@code [size()]}
      * @throws IllegalStateException for any other task, or unlabelled data
      */
     public int[] classIds() {
@@ -365,6 +430,7 @@ public final class EncodedDataset {
     /**
      * The multi-label class ids of every example, in order, for the sampler.
      *
+     * @return a copy of each example's positive class ids
      * @throws IllegalStateException for any other task, or unlabelled data
      */
     public int[][] classSets() {
@@ -380,6 +446,9 @@ public final class EncodedDataset {
     /**
      * The examples in file order, {@code batchSize} per batch (the last may be smaller): batch {@code k}
      * holds examples {@code k * batchSize} onwards. For evaluation and prediction.
+     *
+     * @param batchSize the examples per batch, at least 1
+     * @return the batches, in order
      */
     public List<Batch> batches(int batchSize) {
         if (batchSize < 1) throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
@@ -390,7 +459,12 @@ public final class EncodedDataset {
         return out;
     }
 
-    /** One batch of the given examples, in the given order (repeats allowed), padded and labelled. */
+    /**
+     * One batch of the given examples, in the given order (repeats allowed), padded and labelled.
+     *
+     * @param indices the example indices, not empty
+     * @return the batch, its rows in the order of {@code indices}
+     */
     public Batch batch(int[] indices) {
         if (indices == null || indices.length == 0) throw new IllegalArgumentException("a batch needs at least one example");
         int length = fixedLength;
@@ -458,6 +532,8 @@ public final class EncodedDataset {
     /**
      * A digest of every example's token ids, type ids and labels and of the settings (task, label set,
      * length limit, truncation, padding, subword labels): equal for the same data encoded the same way.
+     *
+     * @return the hex SHA-256 digest
      */
     public String fingerprint() {
         return fingerprint;

@@ -81,23 +81,51 @@ public final class EpochBatches implements TrainingData {
     /**
      * Training batches over {@code data}.
      *
-     * @throws IllegalArgumentException if the data is unlabelled, or sampling is asked of data that is not single-label
+     * @param data      the labelled training set
+     * @param batchSize the examples per batch, at least 1
+     * @param sampling  whether and how classes are balanced
+     * @return the batches of every epoch, without length grouping, synthetic examples outside the balance
+     * @throws IllegalArgumentException if the data is unlabelled, or sampling is asked of data it cannot balance
+     *                                  (oversampling takes single-label or multi-label data, undersampling single-label)
      */
     public static EpochBatches of(EncodedDataset data, int batchSize, Sampling sampling) {
         return new EpochBatches(data, batchSize, sampling, false, BalanceCounts.REAL);
     }
 
-    /** As {@link #of(EncodedDataset, int, Sampling)}, grouping examples of similar lengths when asked. */
-    public static EpochBatches of(EncodedDataset data, int batchSize, Sampling sampling, boolean groupByLength) {
-        return new EpochBatches(data, batchSize, sampling, groupByLength, BalanceCounts.REAL);
+    /**
+     * As {@link #of(EncodedDataset, int, Sampling)}, grouping examples of similar lengths when asked.
+     *
+     * @param data          the labelled training set
+     * @param batchSize     the examples per batch, at least 1
+     * @param sampling      whether and how classes are balanced
+     * @param grouping      whether examples of similar lengths are grouped into batches
+     * @return the batches of every epoch
+     */
+    public static EpochBatches of(EncodedDataset data, int batchSize, Sampling sampling, LengthGrouping grouping) {
+        return new EpochBatches(data, batchSize, sampling, grouping == LengthGrouping.BY_LENGTH, BalanceCounts.REAL);
     }
 
-    /** As {@link #of(EncodedDataset, int, Sampling, boolean)}, with synthetic examples in the balance or not. */
-    public static EpochBatches of(EncodedDataset data, int batchSize, Sampling sampling, boolean groupByLength, BalanceCounts counts) {
-        return new EpochBatches(data, batchSize, sampling, groupByLength, counts);
+    /**
+     * As {@link #of(EncodedDataset, int, Sampling, LengthGrouping)}, with synthetic examples in the balance or not.
+     *
+     * @param data          the labelled training set
+     * @param batchSize     the examples per batch, at least 1
+     * @param sampling      whether and how classes are balanced
+     * @param grouping      whether examples of similar lengths are grouped into batches
+     * @param counts        whether synthetic examples count in the balance
+     * @return the batches of every epoch
+     */
+    public static EpochBatches of(EncodedDataset data, int batchSize, Sampling sampling, LengthGrouping grouping, BalanceCounts counts) {
+        return new EpochBatches(data, batchSize, sampling, grouping == LengthGrouping.BY_LENGTH, counts);
     }
 
-    /** The example indices epoch {@code epoch} visits, in order. */
+    /**
+     * The example indices epoch {@code epoch} visits, in order.
+     *
+     * @param epoch the epoch, from 0
+     * @param seed  the run's seed
+     * @return indices into {@link #data()}, {@link #samplesPerEpoch()} of them; with sampling, repeats are possible
+     */
     public int[] order(int epoch, long seed) {
         SplittableRandom rng = new SplittableRandom(seed * 31 + epoch);
         int[] order;
@@ -171,12 +199,18 @@ public final class EpochBatches implements TrainingData {
     /**
      * Examples per epoch: the dataset size, or for undersampling the classes times the rarest class's size (plus the
      * synthetic examples the balance leaves out).
+     *
+     * @return the examples each epoch visits
      */
     public int samplesPerEpoch() {
         return samplesPerEpoch;
     }
 
-    /** The encoded examples. */
+    /**
+     * The encoded examples.
+     *
+     * @return the dataset the batches are cut from
+     */
     public EncodedDataset data() {
         return data;
     }

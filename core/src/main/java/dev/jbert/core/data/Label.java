@@ -14,23 +14,44 @@ public sealed interface Label permits Label.ClassIndex, Label.ClassSet, Label.Va
     /** No label: an example to predict. */
     Label NONE = new None();
 
-    /** One class, for single-label classification. */
+    /**
+     * One class, for single-label classification.
+     *
+     * @param index the class id, {@code >= 0}
+     * @return the label
+     */
     static Label classIndex(int index) {
         return new ClassIndex(index);
     }
 
-    /** Any number of classes (possibly none), for multi-label classification. */
+    /**
+     * Any number of classes (possibly none), for multi-label classification.
+     *
+     * @param indices the class ids, {@code >= 0}, in any order; repeats collapse
+     * @return the label
+     */
     static Label classSet(Collection<Integer> indices) {
         return new ClassSet(List.copyOf(indices));
     }
 
-    /** A real value, for regression. */
+    /**
+     * A real value, for regression.
+     *
+     * @param value the target, finite
+     * @return the label
+     */
     static Label value(double value) {
         return new Value(value);
     }
 
     /** @param index a class id, {@code >= 0} */
     record ClassIndex(int index) implements Label {
+        /**
+         * Checks the id.
+         *
+         * @param index a class id, {@code >= 0}
+         * @throws IllegalArgumentException if the id is negative
+         */
         public ClassIndex {
             if (index < 0) {
                 throw new IllegalArgumentException("a class id must be >= 0, got " + index);
@@ -40,6 +61,12 @@ public sealed interface Label permits Label.ClassIndex, Label.ClassSet, Label.Va
 
     /** @param indices distinct class ids, stored in ascending order */
     record ClassSet(List<Integer> indices) implements Label {
+        /**
+         * Checks the ids and sorts them, dropping repeats.
+         *
+         * @param indices class ids, {@code >= 0}, in any order
+         * @throws IllegalArgumentException if the list is null or holds a null or negative id
+         */
         public ClassSet {
             if (indices == null) {
                 throw new IllegalArgumentException("indices must not be null");
@@ -58,6 +85,12 @@ public sealed interface Label permits Label.ClassIndex, Label.ClassSet, Label.Va
 
     /** @param value a finite real number */
     record Value(double value) implements Label {
+        /**
+         * Checks the value.
+         *
+         * @param value a finite real number
+         * @throws IllegalArgumentException if the value is NaN or infinite
+         */
         public Value {
             if (!Double.isFinite(value)) {
                 throw new IllegalArgumentException("a regression target must be finite, got " + value);

@@ -59,7 +59,12 @@ public final class LabelSet {
         this.numericNames = numeric;
     }
 
-    /** The given names in the given order (id = position). */
+    /**
+     * The given names in the given order (id = position).
+     *
+     * @param names the label names, distinct, in id order
+     * @return the label set
+     */
     public static LabelSet of(List<String> names) {
         return new LabelSet(names);
     }
@@ -68,6 +73,9 @@ public final class LabelSet {
      * The distinct labels seen in a training file, sorted: numerically when every label is a number (so
      * "0", "1", "10" keep ids 0, 1, 2 and a file of ids keeps them), otherwise lexicographically, as
      * transformers' examples sort theirs.
+     *
+     * @param seen the labels of the training examples, repeats allowed, not empty
+     * @return the label set
      */
     public static LabelSet inferred(Collection<String> seen) {
         if (seen == null || seen.isEmpty()) {
@@ -87,6 +95,8 @@ public final class LabelSet {
      * Names from a file, one per line in id order (as GoEmotions' {@code emotions.txt}); blank lines and
      * surrounding spaces are ignored.
      *
+     * @param file the names file, UTF-8
+     * @return the label set
      * @throws ModelFileException if the file is missing, holds no names or repeats one
      */
     public static LabelSet readNames(Path file) {
@@ -116,17 +126,30 @@ public final class LabelSet {
         return new LabelSet(names);
     }
 
-    /** Number of labels. */
+    /**
+     * Number of labels.
+     *
+     * @return the number of labels
+     */
     public int size() {
         return names.size();
     }
 
-    /** The names in id order. */
+    /**
+     * The names in id order.
+     *
+     * @return the label names, in id order
+     */
     public List<String> names() {
         return names;
     }
 
-    /** The name of class {@code id}. */
+    /**
+     * The name of class {@code id}.
+     *
+     * @param id a class id, in {@code [0, size())}
+     * @return its name
+     */
     public String name(int id) {
         if (id < 0 || id >= names.size()) {
             throw new IndexOutOfBoundsException("class id " + id + " outside [0, " + names.size() + ")");
@@ -134,7 +157,12 @@ public final class LabelSet {
         return names.get(id);
     }
 
-    /** The id of the label named exactly {@code name}, or -1. */
+    /**
+     * The id of the label named exactly {@code name}, or -1.
+     *
+     * @param name the label's name
+     * @return its id, or -1
+     */
     public int idOf(String name) {
         Integer id = ids.get(name);
         return id == null ? -1 : id;
@@ -143,6 +171,9 @@ public final class LabelSet {
     /**
      * The id of a label as a file writes it: its name (surrounding spaces ignored) or, when no name
      * looks like a number, an integer id in range; -1 if it is neither.
+     *
+     * @param label the label as written, or null (-1)
+     * @return its id, or -1
      */
     public int resolve(String label) {
         if (label == null) return -1;
@@ -160,6 +191,8 @@ public final class LabelSet {
      * For each class id, the id its continuation subwords get under {@link SubwordLabels#ALL_SUBWORDS}:
      * {@code B-X} maps to {@code I-X} when that label exists, every other label to itself (transformers'
      * {@code run_ner} {@code b_to_i_label}).
+     *
+     * @return {@code [size()]}, indexed by class id
      */
     public int[] insideIds() {
         int[] out = new int[names.size()];
@@ -171,14 +204,22 @@ public final class LabelSet {
         return out;
     }
 
-    /** {@code id2label} as a saved config writes it. */
+    /**
+     * {@code id2label} as a saved config writes it.
+     *
+     * @return the name of each id, in id order
+     */
     public Map<Integer, String> id2label() {
         Map<Integer, String> out = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) out.put(i, names.get(i));
         return out;
     }
 
-    /** {@code label2id}. */
+    /**
+     * {@code label2id}.
+     *
+     * @return the id of each name, in id order
+     */
     public Map<String, Integer> label2id() {
         Map<String, Integer> out = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) out.put(names.get(i), i);

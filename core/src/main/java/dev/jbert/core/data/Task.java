@@ -16,6 +16,9 @@ public enum Task {
     /**
      * A task as the command line names it: {@code single-label}, {@code multi-label}, {@code regression},
      * {@code token} (or the constant names, any case, with {@code -} or {@code _}).
+     *
+     * @param name the task's name
+     * @return the task
      */
     public static Task parse(String name) {
         String n = name == null ? "" : name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
@@ -26,7 +29,11 @@ public enum Task {
         throw new IllegalArgumentException("unknown task '" + name + "'; expected single-label, multi-label, regression or token");
     }
 
-    /** Whether labels are class ids from a {@link LabelSet}. */
+    /**
+     * Whether labels are class ids from a {@link LabelSet}.
+     *
+     * @return false for regression only
+     */
     public boolean hasClasses() {
         return this != REGRESSION;
     }

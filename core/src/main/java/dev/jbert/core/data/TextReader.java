@@ -37,6 +37,9 @@ public final class TextReader {
     /**
      * Reads {@code file}.
      *
+     * @param file    a CSV, TSV or JSONL file
+     * @param options the format, columns, task, labelling and bad-row policy
+     * @return the examples, their label set and the rows skipped
      * @throws ModelFileException naming the file (and the line, for a row) when it cannot be used
      */
     public static Dataset<TextExample> read(Path file, TextReadOptions options) {

@@ -12,6 +12,14 @@ import java.util.List;
  */
 public record TokenExample(List<String> words, List<String> tags, SourceLine source) {
 
+    /**
+     * Validates the sentence and copies its lists.
+     *
+     * @param words  the words, at least one, none null
+     * @param tags   one tag per word, or null for prediction
+     * @param source where the sentence starts (its first word's line)
+     * @throws IllegalArgumentException if there are no words, tags and words differ in number, or the source is null
+     */
     public TokenExample {
         if (words == null || words.isEmpty()) {
             throw new IllegalArgumentException("a sentence needs at least one word");
@@ -28,12 +36,20 @@ public record TokenExample(List<String> words, List<String> tags, SourceLine sou
         }
     }
 
-    /** Whether the sentence has tags. */
+    /**
+     * Whether the sentence has tags.
+     *
+     * @return whether there are tags
+     */
     public boolean isLabelled() {
         return tags != null;
     }
 
-    /** Number of words. */
+    /**
+     * Number of words.
+     *
+     * @return the number of words
+     */
     public int size() {
         return words.size();
     }

@@ -45,6 +45,9 @@ public final class TokenReader {
     /**
      * Reads {@code file}.
      *
+     * @param file    a CoNLL or JSONL file
+     * @param options the format, columns, tagging and bad-row policy
+     * @return the sentences, their tag set and the sentences skipped
      * @throws ModelFileException naming the file (and the line, for a sentence) when it cannot be used
      */
     public static Dataset<TokenExample> read(Path file, TokenReadOptions options) {

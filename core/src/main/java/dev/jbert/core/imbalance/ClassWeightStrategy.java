@@ -23,7 +23,11 @@ public enum ClassWeightStrategy {
         this.cliName = cliName;
     }
 
-    /** The name used on the command line and in configuration files. */
+    /**
+     * The name used on the command line and in configuration files.
+     *
+     * @return the name, lower case
+     */
     public String cliName() {
         return cliName;
     }
@@ -31,6 +35,8 @@ public enum ClassWeightStrategy {
     /**
      * The strategy with the given command-line name, ignoring case and surrounding blanks.
      *
+     * @param name the name
+     * @return the strategy
      * @throws IllegalArgumentException naming the valid choices when {@code name} is none of them
      */
     public static ClassWeightStrategy parse(String name) {

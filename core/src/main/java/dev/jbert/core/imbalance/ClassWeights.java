@@ -24,6 +24,8 @@ public final class ClassWeights {
     /**
      * Weights given as they are, for example read from a user's file; they are not normalised.
      *
+     * @param weights one weight per class, indexed by class id
+     * @return the weights
      * @throws IllegalArgumentException if there are none, one is negative or not finite, or all are 0
      */
     public static ClassWeights of(double... weights) {
@@ -48,6 +50,9 @@ public final class ClassWeights {
     /**
      * Weights from the number of training examples of each class, normalised to mean 1.
      *
+     * @param strategy how a count becomes a weight
+     * @param counts   the training examples of each class, indexed by class id
+     * @return the weights, mean 1
      * @throws IllegalArgumentException if a class has count 0 or less (naming it), or there are no classes
      */
     public static ClassWeights compute(ClassWeightStrategy strategy, long... counts) {
@@ -65,7 +70,10 @@ public final class ClassWeights {
     /**
      * Weights from the labels of the training examples.
      *
-     * @param labels one class id in {@code [0, numLabels)} per example
+     * @param strategy  how a count becomes a weight
+     * @param labels    one class id in {@code [0, numLabels)} per example
+     * @param numLabels the number of classes
+     * @return the weights, mean 1
      * @throws IllegalArgumentException if a label is out of range or a class has no example
      */
     public static ClassWeights compute(ClassWeightStrategy strategy, int[] labels, int numLabels) {
@@ -76,6 +84,9 @@ public final class ClassWeights {
      * Class-balanced weights (Cui et al. 2019): {@code w_c = (1 - β) / (1 - β^n_c)}, normalised to sum to C.
      * Larger β weighs rare classes more; β → 0 gives equal weights, β → 1 approaches {@link ClassWeightStrategy#INVERSE}.
      *
+     * @param counts the training examples of each class, indexed by class id
+     * @param beta   β, in {@code (0, 1)}
+     * @return the weights, summing to the number of classes
      * @throws IllegalArgumentException if β is not strictly between 0 and 1 or a class has count 0 or less
      */
     public static ClassWeights classBalanced(long[] counts, double beta) {
@@ -116,22 +127,39 @@ public final class ClassWeights {
         double of(long count);
     }
 
-    /** The number of classes. */
+    /**
+     * The number of classes.
+     *
+     * @return the number of classes
+     */
     public int numClasses() {
         return weights.length;
     }
 
-    /** The weight of class {@code classId}. */
+    /**
+     * The weight of class {@code classId}.
+     *
+     * @param classId a class id, in {@code [0, numClasses())}
+     * @return its weight
+     */
     public double get(int classId) {
         return weights[classId];
     }
 
-    /** A copy of the weights, indexed by class id. */
+    /**
+     * A copy of the weights, indexed by class id.
+     *
+     * @return the weights, a new array
+     */
     public double[] toArray() {
         return weights.clone();
     }
 
-    /** The weights rounded to float32, indexed by class id. */
+    /**
+     * The weights rounded to float32, indexed by class id.
+     *
+     * @return the weights as float32, a new array
+     */
     public float[] toFloatArray() {
         float[] out = new float[weights.length];
         for (int c = 0; c < out.length; c++) {

@@ -36,7 +36,9 @@ public final class ClassWeightsFile {
     /**
      * Reads {@code file}.
      *
+     * @param file       the JSON file: a list of numbers in class-id order, or an object mapping label names to numbers
      * @param labelNames the name of each class, indexed by class id (for example a model's {@code id2label})
+     * @return the weights, as given
      * @throws ModelFileException naming the file and what was expected, if it is missing, not JSON, or does
      *                            not give one valid weight per class
      */

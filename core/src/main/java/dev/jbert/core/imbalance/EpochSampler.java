@@ -10,16 +10,28 @@ import java.util.random.RandomGenerator;
  */
 public interface EpochSampler {
 
-    /** The number of indices each epoch returns. */
+    /**
+     * The number of indices each epoch returns.
+     *
+     * @return the number of indices
+     */
     int numSamples();
 
-    /** Example indices for one epoch, drawn with {@code rng}. */
+    /**
+     * Example indices for one epoch, drawn with {@code rng}.
+     *
+     * @param rng the random generator
+     * @return {@link #numSamples()} example indices
+     */
     int[] sample(RandomGenerator rng);
 
     /**
      * Example indices for one epoch, drawn with a {@link SplittableRandom} seeded with {@code seed}.
      * Its algorithm is fixed by its specification, so the same seed gives the same epoch on every JDK;
      * derive a distinct seed per epoch (for example {@code runSeed + epoch}).
+     *
+     * @param seed the epoch's seed
+     * @return {@link #numSamples()} example indices
      */
     default int[] sample(long seed) {
         return sample(new SplittableRandom(seed));

@@ -26,6 +26,7 @@ public final class OverSampler implements EpochSampler {
      *
      * @param labels     one class id {@code >= 0} per example (single-label data)
      * @param numSamples indices per epoch, usually {@code labels.length}
+     * @return the sampler
      */
     public static OverSampler balanced(int[] labels, int numSamples) {
         long[] counts = Labels.count(labels);
@@ -44,6 +45,7 @@ public final class OverSampler implements EpochSampler {
      *
      * @param labelSets  the label ids {@code >= 0} of each example
      * @param numSamples indices per epoch, usually {@code labelSets.length}
+     * @return the sampler
      */
     public static OverSampler balancedByRarestLabel(int[][] labelSets, int numSamples) {
         if (labelSets == null || labelSets.length == 0) throw new IllegalArgumentException("label sets must not be null or empty");
@@ -72,6 +74,9 @@ public final class OverSampler implements EpochSampler {
     /**
      * A sampler with the given weight per example; weights need not sum to 1.
      *
+     * @param exampleWeights one weight {@code >= 0} per example
+     * @param numSamples     indices per epoch, at least 1
+     * @return the sampler
      * @throws IllegalArgumentException if a weight is negative or not finite, all are 0, or {@code numSamples < 1}
      */
     public static OverSampler weighted(double[] exampleWeights, int numSamples) {

@@ -23,6 +23,7 @@ public final class UnderSampler implements EpochSampler {
      * A sampler over the given labels.
      *
      * @param labels one class id {@code >= 0} per example (single-label data)
+     * @return the sampler
      * @throws IllegalArgumentException if labels is empty or holds a negative id
      */
     public static UnderSampler of(int[] labels) {
@@ -51,7 +52,11 @@ public final class UnderSampler implements EpochSampler {
         return new UnderSampler(byClass, rarest);
     }
 
-    /** How many examples of each class an epoch keeps: the size of the rarest class. */
+    /**
+     * How many examples of each class an epoch keeps: the size of the rarest class.
+     *
+     * @return the examples per class
+     */
     public int perClass() {
         return perClass;
     }

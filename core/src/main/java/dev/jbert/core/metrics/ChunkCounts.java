@@ -11,17 +11,29 @@ package dev.jbert.core.metrics;
  */
 public record ChunkCounts(int gold, int guessed, int correct) {
 
-    /** {@code 100 · correct / guessed}, 0 when nothing was guessed. */
+    /**
+     * {@code 100 · correct / guessed}, 0 when nothing was guessed.
+     *
+     * @return the precision, 0-100
+     */
     public double precision() {
         return guessed == 0 ? 0.0 : 100.0 * correct / guessed;
     }
 
-    /** {@code 100 · correct / gold}, 0 when there is no gold chunk. */
+    /**
+     * {@code 100 · correct / gold}, 0 when there is no gold chunk.
+     *
+     * @return the recall, 0-100
+     */
     public double recall() {
         return gold == 0 ? 0.0 : 100.0 * correct / gold;
     }
 
-    /** The harmonic mean of the percentages, 0 when both are 0. */
+    /**
+     * The harmonic mean of the percentages, 0 when both are 0.
+     *
+     * @return the F1, 0-100
+     */
     public double f1() {
         double p = precision();
         double r = recall();

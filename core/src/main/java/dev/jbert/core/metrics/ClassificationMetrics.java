@@ -24,6 +24,7 @@ public final class ClassificationMetrics {
      * @param yTrue     the true class of each example, in {@code [0, numLabels)}
      * @param yPred     the predicted class of each example, same length, same range
      * @param numLabels how many classes there are
+     * @return per-class scores, accuracy and averages
      * @throws IllegalArgumentException when the arrays are null, empty or of different lengths, or a label is
      *                                  outside {@code [0, numLabels)}
      */
@@ -35,7 +36,10 @@ public final class ClassificationMetrics {
     /**
      * As {@link #evaluate(int[], int[], int)} with one class per name, named in {@link ClassScores#name()}.
      *
+     * @param yTrue      the true class of each example
+     * @param yPred      the predicted class of each example, same length
      * @param labelNames the name of each class, by index
+     * @return per-class scores, accuracy and averages
      */
     public static ClassificationReport evaluate(int[] yTrue, int[] yPred, List<String> labelNames) {
         Checks.notNull(labelNames, "labelNames");
@@ -58,7 +62,9 @@ public final class ClassificationMetrics {
      * The same report from counts alone: every figure is a function of the confusion matrix, so partial matrices
      * summed across the parts of a dataset give exactly the report of the whole.
      *
+     * @param cm         the counts, rows true classes and columns predicted ones
      * @param labelNames the name of each class, by index; as many as the matrix has rows
+     * @return per-class scores, accuracy and averages
      */
     public static ClassificationReport evaluate(ConfusionMatrix cm, List<String> labelNames) {
         Checks.notNull(cm, "cm");

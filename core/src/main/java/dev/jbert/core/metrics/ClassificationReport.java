@@ -32,6 +32,20 @@ public record ClassificationReport(int numExamples, double accuracy, Scores macr
                                    double mcc, List<ClassScores> perClass, ConfusionMatrix confusionMatrix)
         implements MetricReport {
 
+    /**
+     * Checks the averages and the matrix, and copies the per-class list.
+     *
+     * @param macro           the unweighted mean over the classes present in either array
+     * @param numExamples     how many examples were scored
+     * @param accuracy        the fraction predicted correctly
+     * @param micro           the scores of the pooled counts
+     * @param weighted        the mean weighted by each class's support
+     * @param mcc             Matthews correlation coefficient, multiclass form (Gorodkin's R_K) as scikit-learn's
+     *                        {@code matthews_corrcoef}; 0 when all true or all predicted labels are one class
+     * @param perClass        one entry per class {@code 0 .. numLabels-1}
+     * @param confusionMatrix rows = true labels, columns = predicted labels
+     * @throws NullPointerException if an average or the matrix is null
+     */
     public ClassificationReport {
         Objects.requireNonNull(macro, "macro");
         Objects.requireNonNull(micro, "micro");

@@ -27,6 +27,8 @@ public final class ConfusionMatrix {
      * A matrix of counts made elsewhere, such as partial counts summed across the partitions of a distributed
      * evaluation; copied.
      *
+     * @param counts {@code [C][C]}, rows true labels, columns predicted labels
+     * @return the matrix
      * @throws IllegalArgumentException when the counts are not square, empty or hold a negative count
      */
     public static ConfusionMatrix of(int[][] counts) {
@@ -44,22 +46,42 @@ public final class ConfusionMatrix {
         return new ConfusionMatrix(copy);
     }
 
-    /** The number of classes: rows and columns. */
+    /**
+     * The number of classes: rows and columns.
+     *
+     * @return the number of classes
+     */
     public int numLabels() {
         return counts.length;
     }
 
-    /** How many examples of class {@code trueLabel} were predicted as {@code predictedLabel}. */
+    /**
+     * How many examples of class {@code trueLabel} were predicted as {@code predictedLabel}.
+     *
+     * @param trueLabel      the true class id
+     * @param predictedLabel the predicted class id
+     * @return the count
+     */
     public int count(int trueLabel, int predictedLabel) {
         return counts[trueLabel][predictedLabel];
     }
 
-    /** How many examples truly have {@code label}: the row sum. */
+    /**
+     * How many examples truly have {@code label}: the row sum.
+     *
+     * @param label a class id
+     * @return the examples of that class
+     */
     public int support(int label) {
         return Arrays.stream(counts[label]).sum();
     }
 
-    /** How many examples were predicted as {@code label}: the column sum. */
+    /**
+     * How many examples were predicted as {@code label}: the column sum.
+     *
+     * @param label a class id
+     * @return the examples predicted as that class
+     */
     public int predicted(int label) {
         int sum = 0;
         for (int[] row : counts) {
@@ -68,7 +90,11 @@ public final class ConfusionMatrix {
         return sum;
     }
 
-    /** A copy of the counts, rows = true labels, columns = predicted labels. */
+    /**
+     * A copy of the counts, rows = true labels, columns = predicted labels.
+     *
+     * @return {@code [C][C]}, a new array
+     */
     public int[][] toArray() {
         int[][] copy = new int[counts.length][];
         for (int i = 0; i < counts.length; i++) {

@@ -32,6 +32,7 @@ public final class ConllEval {
      *
      * @param gold      one list of tags per sentence, such as {@code B-PER}, {@code I-PER}, {@code O}
      * @param predicted the predicted tags, with the same number of sentences and tokens per sentence
+     * @return the overall and per-type scores
      * @throws IllegalArgumentException when the lists are null, hold no token, differ in shape, or hold a tag
      *                                  that is null, empty or contains whitespace (conlleval's input could
      *                                  not carry it)

@@ -19,6 +19,7 @@ public final class MultiLabelMetrics {
      * @param yTrue     one row per example, {@code numLabels} entries of 0 or 1
      * @param yPred     same shape
      * @param numLabels how many labels each row has
+     * @return per-label scores and their averages
      * @throws IllegalArgumentException when the matrices are null, empty or differently shaped, a row is not
      *                                  {@code numLabels} long, or an entry is neither 0 nor 1
      */
@@ -28,7 +29,14 @@ public final class MultiLabelMetrics {
                 Checks.labelNames(null, numLabels));
     }
 
-    /** As {@link #evaluate(int[][], int[][], int)} with one label per name, named in {@link ClassScores#name()}. */
+    /**
+     * As {@link #evaluate(int[][], int[][], int)} with one label per name, named in {@link ClassScores#name()}.
+     *
+     * @param yTrue      one row per example, one entry of 0 or 1 per label
+     * @param yPred      same shape
+     * @param labelNames the labels' names, in id order
+     * @return per-label scores and their averages
+     */
     public static MultiLabelReport evaluate(int[][] yTrue, int[][] yPred, List<String> labelNames) {
         Checks.notNull(labelNames, "labelNames");
         Checks.numLabels(labelNames.size());
@@ -37,7 +45,14 @@ public final class MultiLabelMetrics {
                 Checks.labelNames(labelNames, numLabels));
     }
 
-    /** As {@link #evaluate(int[][], int[][], int)} with {@code true} for a present label. */
+    /**
+     * As {@link #evaluate(int[][], int[][], int)} with {@code true} for a present label.
+     *
+     * @param yTrue     one row per example, {@code numLabels} entries
+     * @param yPred     same shape
+     * @param numLabels how many labels each row has
+     * @return per-label scores and their averages
+     */
     public static MultiLabelReport evaluate(boolean[][] yTrue, boolean[][] yPred, int numLabels) {
         Checks.numLabels(numLabels);
         checkShape(yTrue, numLabels, "yTrue");

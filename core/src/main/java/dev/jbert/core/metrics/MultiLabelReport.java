@@ -28,6 +28,20 @@ public record MultiLabelReport(int numExamples, double subsetAccuracy, double ha
                                Scores macro, Scores weighted, Scores samples, List<ClassScores> perClass)
         implements MetricReport {
 
+    /**
+     * Checks the averages and copies the per-class list.
+     *
+     * @param micro          the scores of the counts pooled over all labels
+     * @param numExamples    how many rows were scored
+     * @param subsetAccuracy the fraction of rows predicted exactly (scikit-learn's {@code accuracy_score})
+     * @param hammingLoss    the fraction of wrong entries over all rows and labels
+     * @param macro          the unweighted mean over labels
+     * @param weighted       the mean over labels weighted by support; 0 when no row has any label
+     * @param samples        the mean over rows of each row's scores; a row with no true and no predicted label
+     *                       scores 0
+     * @param perClass       one entry per label
+     * @throws NullPointerException if an average is null
+     */
     public MultiLabelReport {
         Objects.requireNonNull(micro, "micro");
         Objects.requireNonNull(macro, "macro");

@@ -25,27 +25,54 @@ import java.util.TreeMap;
 public record NerReport(int tokens, int correctTags, ChunkCounts overall, SortedMap<String, ChunkCounts> perType)
         implements MetricReport {
 
+    /**
+     * Copies the per-type counts into a sorted, unmodifiable map.
+     *
+     * @param overall     chunk counts over all types
+     * @param tokens      how many tokens were scored (sentence boundaries excluded)
+     * @param correctTags tokens whose predicted tag equals the gold tag, prefix and type
+     * @param perType     chunk counts per entity type, sorted by type; a type appears when it has a gold or a
+     *                    predicted chunk. Their correct counts can sum to less than the overall one when
+     *                    {@code .} tags hold a chunk open to the end, which conlleval counts under no type.
+     * @throws NullPointerException if {@code overall} is null
+     */
     public NerReport {
         Objects.requireNonNull(overall, "overall");
         perType = Collections.unmodifiableSortedMap(new TreeMap<>(perType));
     }
 
-    /** {@code 100 · correctTags / tokens}: conlleval's "accuracy", a token-level figure. */
+    /**
+     * {@code 100 · correctTags / tokens}: conlleval's "accuracy", a token-level figure.
+     *
+     * @return the token accuracy, in percent
+     */
     public double tokenAccuracy() {
         return 100.0 * correctTags / tokens;
     }
 
-    /** Overall entity precision in percent. */
+    /**
+     * Overall entity precision in percent.
+     *
+     * @return the precision, 0-100
+     */
     public double precision() {
         return overall.precision();
     }
 
-    /** Overall entity recall in percent. */
+    /**
+     * Overall entity recall in percent.
+     *
+     * @return the recall, 0-100
+     */
     public double recall() {
         return overall.recall();
     }
 
-    /** Overall entity F1 (conlleval's FB1) in percent. */
+    /**
+     * Overall entity F1 (conlleval's FB1) in percent.
+     *
+     * @return the F1, 0-100
+     */
     public double f1() {
         return overall.f1();
     }
@@ -65,12 +92,19 @@ public record NerReport(int tokens, int correctTags, ChunkCounts overall, Sorted
      * rounds its exact decimal expansion, so a true tie (0.125, 12.625: representable exactly) goes to the
      * even digit and 1.005 (stored as 1.00499999...) rounds down. {@code BigDecimal(double)} with HALF_EVEN
      * reproduces that; {@code String.format} does not, as it rounds half up from the shortest decimal.
+     *
+     * @param percent a value in percent
+     * @return the value with two decimals
      */
     public static BigDecimal printed(double percent) {
         return new BigDecimal(percent).setScale(2, RoundingMode.HALF_EVEN);
     }
 
-    /** The report exactly as {@code conlleval.pl} (default options) prints it. */
+    /**
+     * The report exactly as {@code conlleval.pl} (default options) prints it.
+     *
+     * @return the report's lines
+     */
     public String toConllevalString() {
         StringBuilder out = new StringBuilder();
         out.append("processed ").append(tokens).append(" tokens with ").append(overall.gold())

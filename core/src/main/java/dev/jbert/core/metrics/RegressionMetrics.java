@@ -18,6 +18,7 @@ public final class RegressionMetrics {
      *
      * @param yTrue the true values
      * @param yPred the predictions, same length
+     * @return the scores
      * @throws IllegalArgumentException when the arrays are null, empty or of different lengths, or hold a NaN
      *                                  or infinite value
      */

@@ -6,10 +6,21 @@ package dev.jbert.core.nd4j;
  */
 public final class BackendUnavailableException extends RuntimeException {
 
+    /**
+     * An exception with the given message.
+     *
+     * @param message one line: what is missing, and what to install or build instead
+     */
     public BackendUnavailableException(String message) {
         super(message);
     }
 
+    /**
+     * An exception with the given message and the error ND4J raised.
+     *
+     * @param message one line: what is missing, and what to install or build instead
+     * @param cause   the error that revealed it
+     */
     public BackendUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

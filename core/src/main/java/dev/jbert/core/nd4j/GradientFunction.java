@@ -17,7 +17,11 @@ public final class GradientFunction {
     private GradientFunction() {
     }
 
-    /** Creates {@code sd}'s gradient function for its loss variables, if it has none yet. */
+    /**
+     * Creates {@code sd}'s gradient function for its loss variables, if it has none yet.
+     *
+     * @param sd the graph, its loss variables already set
+     */
     public static void create(SameDiff sd) {
         if (sd.getFunction("grad") != null) return;
         synchronized (STDOUT_LOCK) {

@@ -54,7 +54,12 @@ public final class NativeBackend {
     public enum Build {
         // "-" is one of the extensions ND4J declares; no jar provides it, so JavaCPP falls through to the
         // build without extension, the generic one, even when the others are on the classpath
-        GENERIC("-", "", 0), AVX2("-onednn-avx2", "-onednn-avx2", 2), AVX512("-onednn-avx512", "-onednn-avx512", 3);
+        /** libnd4j for any x86-64 CPU, without oneDNN. */
+        GENERIC("-", "", 0),
+        /** libnd4j for AVX2 (Haswell and later) with oneDNN. */
+        AVX2("-onednn-avx2", "-onednn-avx2", 2),
+        /** libnd4j for AVX-512 (Skylake-X and later) with oneDNN. */
+        AVX512("-onednn-avx512", "-onednn-avx512", 3);
 
         private final String extension;
         private final String folder;
@@ -66,11 +71,20 @@ public final class NativeBackend {
             this.binaryLevel = binaryLevel;
         }
 
+        /**
+         * The JavaCPP platform extension that selects this build.
+         *
+         * @return the extension, {@code "-"} for the generic build
+         */
         public String extension() {
             return extension;
         }
 
-        /** The jbert artifact that brings this build. */
+        /**
+         * The jbert artifact that brings this build.
+         *
+         * @return its Maven coordinates, {@code groupId:artifactId}
+         */
         public String artifact() {
             return "dev.jbert:jbert-native-" + name().toLowerCase(Locale.ROOT);
         }
@@ -106,7 +120,11 @@ public final class NativeBackend {
     private NativeBackend() {
     }
 
-    /** Selects the native build (if ND4J has not loaded yet), loads ND4J and sets its thread counts. Idempotent. */
+    /**
+     * Selects the native build (if ND4J has not loaded yet), loads ND4J and sets its thread counts. Idempotent.
+     *
+     * @return what was chosen and loaded, the same on every call
+     */
     public static Status init() {
         Status s = status;
         if (s != null) return s;
@@ -246,7 +264,11 @@ public final class NativeBackend {
         int mallopt(int param, int value);
     }
 
-    /** Threads for native operations: {@code OMP_NUM_THREADS} if set, else the cores this process may use. */
+    /**
+     * Threads for native operations: {@code OMP_NUM_THREADS} if set, else the cores this process may use.
+     *
+     * @return the thread count, at least 1
+     */
     public static int threads() {
         String omp = System.getenv("OMP_NUM_THREADS");
         if (omp != null && omp.trim().matches("\\d+") && Integer.parseInt(omp.trim()) > 0) return Integer.parseInt(omp.trim());
@@ -299,7 +321,11 @@ public final class NativeBackend {
         return Build.GENERIC;
     }
 
-    /** The flags of the first processor in {@code /proc/cpuinfo}; empty where there is none (not Linux x86). */
+    /**
+     * The flags of the first processor in {@code /proc/cpuinfo}; empty where there is none (not Linux x86).
+     *
+     * @return the flags, such as {@code avx2}
+     */
     public static Set<String> cpuFlags() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
@@ -319,7 +345,12 @@ public final class NativeBackend {
         return flags.containsAll(AVX512_FLAGS) ? "AVX-512" : flags.containsAll(AVX2_FLAGS) ? "AVX2" : "no AVX2";
     }
 
-    /** The instruction set libnd4j was compiled for and whether it carries oneDNN, as ND4J reports them. */
+    /**
+     * The instruction set libnd4j was compiled for and whether it carries oneDNN, as ND4J reports them.
+     *
+     * @param ops ND4J's native operations
+     * @return for example {@code "AVX-512 + oneDNN"}
+     */
     public static String describeLoaded(NativeOps ops) {
         String isa = switch (ops.binaryLevel()) {
             case 0, 1 -> "generic x86-64";
@@ -332,6 +363,8 @@ public final class NativeBackend {
 
     /**
      * The GPUs ND4J's CUDA backend reports; empty on the CPU backend.
+     *
+     * @return the GPUs, in ND4J's order
      */
     @SuppressWarnings("unchecked")
     public static java.util.List<Device> devices() {
@@ -374,7 +407,12 @@ public final class NativeBackend {
         return m.lines().findFirst().orElse(m);
     }
 
-    /** Whether a native library of this name loads (for reports: which CUDA libraries a machine has). */
+    /**
+     * Whether a native library of this name loads (for reports: which CUDA libraries a machine has).
+     *
+     * @param name the library's name, as JNA's {@code NativeLibrary.getInstance} takes it
+     * @return whether it loads
+     */
     public static boolean loadable(String name) {
         return CudaLibraries.loadable(List.of(name));
     }

@@ -14,10 +14,20 @@ public final class NativeMemory {
     private NativeMemory() {
     }
 
+    /**
+     * Frees the native memory of the given arrays; nulls, views and arrays already freed are skipped.
+     *
+     * @param arrays the arrays
+     */
     public static void free(INDArray... arrays) {
         for (INDArray a : arrays) free(a);
     }
 
+    /**
+     * Frees the native memory of the given arrays; nulls, views and arrays already freed are skipped.
+     *
+     * @param arrays the arrays
+     */
     public static void free(Collection<INDArray> arrays) {
         for (INDArray a : arrays) free(a);
     }

@@ -14,11 +14,24 @@ public record AttentionMask(int batch, int seq, int[][] padded) {
     /** What a padded position's score becomes. */
     public static final float MASKED = -Float.MAX_VALUE;
 
+    /**
+     * Checks that there is one row of padded positions per example.
+     *
+     * @param batch  B
+     * @param seq    T
+     * @param padded for each row, its padded key positions (attention_mask 0), ascending
+     * @throws IllegalArgumentException if {@code padded} does not have {@code batch} rows
+     */
     public AttentionMask {
         if (padded.length != batch) throw new IllegalArgumentException("padding of " + padded.length + " rows for a batch of " + batch);
     }
 
-    /** From an {@code attention_mask} of 1 (attend) and 0 (padding), {@code [B][T]}. */
+    /**
+     * From an {@code attention_mask} of 1 (attend) and 0 (padding), {@code [B][T]}.
+     *
+     * @param attentionMask {@code [B][T]}, rows of one length
+     * @return the mask
+     */
     public static AttentionMask of(int[][] attentionMask) {
         int b = attentionMask.length, t = b == 0 ? 0 : attentionMask[0].length;
         int[][] padded = new int[b][];

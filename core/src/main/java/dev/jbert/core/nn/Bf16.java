@@ -21,7 +21,12 @@ public final class Bf16 {
     private Bf16() {
     }
 
-    /** {@code low = bf16(x)}, rounded to nearest even; same lengths. */
+    /**
+     * {@code low = bf16(x)}, rounded to nearest even; same lengths.
+     *
+     * @param x   float32
+     * @param low bfloat16, overwritten
+     */
     public static void round(INDArray x, INDArray low) {
         requireType(low, "rounding into");
         long t = Profiler.start();
@@ -29,7 +34,12 @@ public final class Bf16 {
         Profiler.stop(Profiler.Section.CONVERSION, t);
     }
 
-    /** {@code x = float32(low)}, exactly. */
+    /**
+     * {@code x = float32(low)}, exactly.
+     *
+     * @param low bfloat16
+     * @param x   float32, overwritten
+     */
     public static void widen(INDArray low, INDArray x) {
         requireType(low, "widening");
         long t = Profiler.start();
@@ -37,7 +47,12 @@ public final class Bf16 {
         Profiler.stop(Profiler.Section.CONVERSION, t);
     }
 
-    /** {@code sum += float32(low)} element by element, in parallel chunks. */
+    /**
+     * {@code sum += float32(low)} element by element, in parallel chunks.
+     *
+     * @param low bfloat16
+     * @param sum float32, accumulated into
+     */
     public static void addTo(INDArray low, INDArray sum) {
         requireType(low, "adding");
         if (low.length() != sum.length()) {

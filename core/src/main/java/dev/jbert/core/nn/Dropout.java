@@ -26,35 +26,68 @@ public final class Dropout {
         this.kernel = kernels.dropout(p, site);
     }
 
-    /** With the kernel set models are built with now ({@link KernelSet#active()}). */
+    /**
+     * With the kernel set models are built with now ({@link KernelSet#active()}).
+     *
+     * @param p    probability of zeroing, in [0, 1)
+     * @param site distinct per dropout in a model, so that masks are independent
+     */
     public Dropout(double p, int site) {
         this(p, site, KernelSet.active().kernels());
     }
 
+    /**
+     * The probability of zeroing an element.
+     *
+     * @return p, in [0, 1)
+     */
     public double p() {
         return p;
     }
 
-    /** 1/(1-p): what kept elements are multiplied by. */
+    /**
+     * 1/(1-p): what kept elements are multiplied by.
+     *
+     * @return {@code 1/(1-p)}
+     */
     public float scale() {
         return (float) (1.0 / (1.0 - p));
     }
 
+    /**
+     * This dropout's site in its model.
+     *
+     * @return the site
+     */
     public int site() {
         return site;
     }
 
-    /** The kernel that draws and applies the masks: kernels of the same set read it. */
+    /**
+     * The kernel that draws and applies the masks: kernels of the same set read it.
+     *
+     * @return the kernel
+     */
     public Kernels.DropoutKernel kernel() {
         return kernel;
     }
 
-    /** Whether this pass drops anything here. */
+    /**
+     * Whether this pass drops anything here.
+     *
+     * @param pass the pass
+     * @return whether it is a training pass and p is above 0
+     */
     public boolean active(Pass pass) {
         return pass.training() && p > 0;
     }
 
-    /** {@code x = x ⊙ mask}, in place; nothing when {@link #active} is false. */
+    /**
+     * {@code x = x ⊙ mask}, in place; nothing when {@link #active} is false.
+     *
+     * @param x    the tensor, changed in place
+     * @param pass the pass, whose seed draws the mask
+     */
     public void apply(INDArray x, Pass pass) {
         if (active(pass)) kernel.apply(x, x, pass);
     }
@@ -62,6 +95,10 @@ public final class Dropout {
     /**
      * {@code out = in ⊙ mask}; the same call on a gradient is the backward pass. {@code out} may be {@code in}. Copies
      * when {@link #active} is false.
+     *
+     * @param in   the tensor, or its gradient in the backward pass
+     * @param out  the result
+     * @param pass the pass, whose seed draws the mask
      */
     public void apply(INDArray in, INDArray out, Pass pass) {
         if (active(pass)) kernel.apply(in, out, pass);

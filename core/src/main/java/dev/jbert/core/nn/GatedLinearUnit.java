@@ -17,11 +17,21 @@ public final class GatedLinearUnit {
     private final Slot inputGradient = new Slot();
     private final Slot gateGradient = new Slot();
 
+    /**
+     * A unit with its own activation slots.
+     *
+     * @param act the activation on the input half (GELU)
+     */
     public GatedLinearUnit(Activation act) {
         this.act = act;
     }
 
-    /** {@code x [N, 2I]} → {@code [N, I]} in this module's slot. */
+    /**
+     * {@code x [N, 2I]} → {@code [N, I]} in this module's slot.
+     *
+     * @param x the expansion's output {@code [N, 2I]}: input half, then gate half
+     * @return {@code act(input) ⊙ gate}, {@code [N, I]}, valid until this module runs again
+     */
     public INDArray forward(INDArray x) {
         long n = x.size(0), width = x.size(1) / 2;
         INDArray in = input.get(n, width).assign(x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, width)));
@@ -31,7 +41,12 @@ public final class GatedLinearUnit {
         return output.get(n, width).assign(a).muli(g);
     }
 
-    /** The gradient of the last forward pass's input for {@code dy [N, I]}, which is overwritten. */
+    /**
+     * The gradient of the last forward pass's input for {@code dy [N, I]}, which is overwritten.
+     *
+     * @param dy the output's gradient {@code [N, I]}, overwritten
+     * @return the input's gradient {@code [N, 2I]}, in this module's slot
+     */
     public INDArray backward(INDArray dy) {
         long n = dy.size(0), width = dy.size(1);
         INDArray a = activated.get(n, width), g = gate.get(n, width);
@@ -43,6 +58,7 @@ public final class GatedLinearUnit {
         return dx;
     }
 
+    /** Frees the native memory of this module's slots. */
     public void release() {
         for (Slot s : new Slot[]{input, gate, activated, output, inputGradient, gateGradient}) s.release();
     }

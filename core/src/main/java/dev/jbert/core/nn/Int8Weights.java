@@ -21,7 +21,12 @@ import java.nio.FloatBuffer;
  */
 public record Int8Weights(INDArray weight, float[] scales, float[] channelSums) {
 
-    /** Quantizes {@code w [out, in]}, a float32 weight in torch's layout. */
+    /**
+     * Quantizes {@code w [out, in]}, a float32 weight in torch's layout.
+     *
+     * @param w {@code [out, in]} float32
+     * @return the quantized weights
+     */
     public static Int8Weights quantize(INDArray w) {
         int out = (int) w.size(0), in = (int) w.size(1);
         FloatBuffer src = Floats.of(w);
@@ -53,10 +58,20 @@ public record Int8Weights(INDArray weight, float[] scales, float[] channelSums) 
         return new Int8Weights(weight, scales, sums);
     }
 
+    /**
+     * The input width.
+     *
+     * @return {@code in}
+     */
     public int in() {
         return (int) weight.size(0);
     }
 
+    /**
+     * The output width, the number of channels.
+     *
+     * @return {@code out}
+     */
     public int out() {
         return (int) weight.size(1);
     }

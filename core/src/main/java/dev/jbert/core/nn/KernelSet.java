@@ -24,12 +24,20 @@ public enum KernelSet {
 
     private static final ThreadLocal<KernelSet> OVERRIDE = new ThreadLocal<>();
 
-    /** This set's kernels. */
+    /**
+     * This set's kernels.
+     *
+     * @return the shared kernels of this set
+     */
     public Kernels kernels() {
         return this == HOST ? HostKernels.INSTANCE : DeviceKernels.INSTANCE;
     }
 
-    /** The name used by {@code -Djbert.kernels} and in reports: host, device. */
+    /**
+     * The name used by {@code -Djbert.kernels} and in reports: host, device.
+     *
+     * @return the lower-case name
+     */
     public String flag() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -38,6 +46,7 @@ public enum KernelSet {
      * The set a model built now gets: the one {@link #use} chose on this thread, else {@code -Djbert.kernels}, else
      * the backend's.
      *
+     * @return the kernel set
      * @throws IllegalArgumentException for an unknown {@code -Djbert.kernels}
      */
     public static KernelSet active() {
@@ -51,6 +60,8 @@ public enum KernelSet {
     /**
      * The set a name gives (host, device; any case).
      *
+     * @param name {@code host} or {@code device}, in any case
+     * @return the set
      * @throws IllegalArgumentException naming the choices
      */
     public static KernelSet of(String name) {
@@ -59,7 +70,12 @@ public enum KernelSet {
         throw new IllegalArgumentException("kernel set '" + name + "' is not one of host, device (-D" + PROPERTY + ")");
     }
 
-    /** Builds models on this thread with {@code set} until the returned scope closes: for tests and benchmarks. */
+    /**
+     * Builds models on this thread with {@code set} until the returned scope closes: for tests and benchmarks.
+     *
+     * @param set the kernel set
+     * @return a scope that restores the previous choice when closed
+     */
     public static Scope use(KernelSet set) {
         KernelSet previous = OVERRIDE.get();
         OVERRIDE.set(set);

@@ -18,8 +18,12 @@ public final class LayerNorm {
     private final Kernels.LayerNormKernel kernel;
 
     /**
+     * A LayerNorm over rows as wide as {@code gamma}.
+     *
      * @param prefix  checkpoint prefix: parameters {@code prefix.weight} (γ) and {@code prefix.bias} (β)
-     * @param beta    null for {@code nn.LayerNorm(bias=False)} (ModernBERT)
+     * @param gamma   the scale γ {@code [H]}
+     * @param beta    the shift β {@code [H]}; null for {@code nn.LayerNorm(bias=False)} (ModernBERT)
+     * @param eps     added to the variance before its square root
      * @param kernels the model's kernel set
      */
     public LayerNorm(String prefix, INDArray gamma, INDArray beta, double eps, Kernels kernels) {
@@ -34,7 +38,14 @@ public final class LayerNorm {
         this.kernel = kernels.layerNorm(width, (float) eps);
     }
 
-    /** With the kernel set models are built with now ({@link KernelSet#active()}). */
+    /**
+     * With the kernel set models are built with now ({@link KernelSet#active()}).
+     *
+     * @param prefix checkpoint prefix: parameters {@code prefix.weight} (γ) and {@code prefix.bias} (β)
+     * @param gamma  the scale γ {@code [H]}
+     * @param beta   the shift β {@code [H]}, or null
+     * @param eps    added to the variance before its square root
+     */
     public LayerNorm(String prefix, INDArray gamma, INDArray beta, double eps) {
         this(prefix, gamma, beta, eps, KernelSet.active().kernels());
     }
@@ -43,13 +54,26 @@ public final class LayerNorm {
      * {@code LayerNorm(dropout(x + bias) + residual)} of {@code [N, H]} rows into this module's output; bias
      * ({@code [H]}), dropout and residual ({@code [N, H]}) may each be null. Only a training pass keeps what the
      * backward pass needs.
+     *
+     * @param x        {@code [N, H]}
+     * @param bias     {@code [H]}, or null
+     * @param dropout  the dropout on {@code x + bias}, or null
+     * @param residual {@code [N, H]}, or null
+     * @param pass     the pass
+     * @return the normalised rows {@code [N, H]}, valid until this module runs again
      */
     public INDArray forward(INDArray x, INDArray bias, Dropout dropout, INDArray residual, Pass pass) {
         if (x.size(1) != width) throw new IllegalArgumentException("LayerNorm of width " + width + " on rows of " + x.size(1));
         return kernel.forward(x, bias, dropout, residual, gamma, beta, pass);
     }
 
-    /** The gradient of the normalised sum for {@code dy [N, H]}, in this module's memory. */
+    /**
+     * The gradient of the normalised sum for {@code dy [N, H]}, in this module's memory.
+     *
+     * @param dy   the output's gradient {@code [N, H]}
+     * @param pass the pass whose gradients accumulate γ's and β's
+     * @return the gradient of the normalised sum {@code [N, H]}
+     */
     public INDArray backward(INDArray dy, Pass pass) {
         return backward(dy, null, null, null, pass);
     }
@@ -59,6 +83,13 @@ public final class LayerNorm {
      * module's memory, accumulating γ's and β's gradients. When {@code dx} is given, the gradient of {@code x}
      * (the sum's through dropout) is written into it; without dropout it equals the sum's, and {@code dx} may be
      * null. When {@code dBias} is given, the column sums of x's gradient are added into it.
+     *
+     * @param dy      the output's gradient {@code [N, H]}
+     * @param dropout the forward pass's dropout, or null
+     * @param dx      receives the gradient of {@code x}, or null
+     * @param dBias   accumulates the bias's gradient, or null
+     * @param pass    the pass whose gradients accumulate γ's and β's
+     * @return the gradient of the normalised sum {@code [N, H]}
      */
     public INDArray backward(INDArray dy, Dropout dropout, INDArray dx, INDArray dBias, Pass pass) {
         return kernel.backward(dy, gamma, dropout, dx, dBias, pass.gradient(weightName), biasName == null ? null : pass.gradient(biasName),

@@ -46,6 +46,11 @@ public final class Linear {
     }
 
     /**
+     * A Linear of a model with its own precision policy and kernel set.
+     *
+     * @param prefix  the checkpoint prefix: parameters are {@code prefix.weight} and {@code prefix.bias}
+     * @param weight  {@code [out, in]}
+     * @param bias    {@code [out]}, or null for none
      * @param policy  the model's precision, shared by all its Linears
      * @param kernels the model's kernel set
      */
@@ -65,23 +70,40 @@ public final class Linear {
         }
     }
 
+    /**
+     * @return the input width {@code in}
+     */
     public int inFeatures() {
         return in;
     }
 
+    /**
+     * @return the output width {@code out}
+     */
     public int outFeatures() {
         return out;
     }
 
+    /**
+     * @return the float32 weight {@code [out, in]}, the array the module reads (not a copy)
+     */
     public INDArray weight() {
         return weight;
     }
 
+    /**
+     * @return the bias {@code [out]}, or null
+     */
     public INDArray bias() {
         return bias;
     }
 
-    /** {@code x [N, in]} → {@code y [N, out]}, in this module's output slot. */
+    /**
+     * {@code x [N, in]} → {@code y [N, out]}, in this module's output slot.
+     *
+     * @param x the input {@code [N, in]}, kept for the backward pass
+     * @return {@code y [N, out]}, valid until this module runs again
+     */
     public INDArray forward(INDArray x) {
         if (policy.precision() == Precision.INT8) return int8Forward(x, quantize(x), true);
         INDArray y = forwardWithoutBias(x);
@@ -92,6 +114,9 @@ public final class Linear {
     /**
      * {@code x·Wᵀ} alone: for a caller that adds {@link #bias()} in its own next pass over the result (a LayerNorm,
      * an activation) rather than in a pass of its own.
+     *
+     * @param x the input {@code [N, in]}, kept for the backward pass
+     * @return {@code x·Wᵀ [N, out]}, in this module's output slot
      */
     public INDArray forwardWithoutBias(INDArray x) {
         long rows = x.size(0);
@@ -119,6 +144,10 @@ public final class Linear {
     /**
      * {@code x [N, in]} through several Linears of one model, each into its own output slot with its bias: attention's
      * query, key and value projections. In int8 the input is quantized once for all of them.
+     *
+     * @param x       the input {@code [N, in]} of every Linear
+     * @param linears the Linears, all of the same input width
+     * @return their outputs, in the order of {@code linears}
      */
     public static INDArray[] forwardEach(INDArray x, Linear... linears) {
         INDArray[] out = new INDArray[linears.length];
@@ -154,6 +183,10 @@ public final class Linear {
     /**
      * Accumulates the parameter gradients of {@code dy [N, out]} and returns {@code dx [N, in]} in this module's
      * own slot.
+     *
+     * @param dy   the output's gradient {@code [N, out]}
+     * @param pass the pass whose gradients accumulate
+     * @return {@code dx [N, in]}, valid until this module runs again
      */
     public INDArray backward(INDArray dy, Pass pass) {
         INDArray dx = inputGradient.get(dy.size(0), in);
@@ -165,6 +198,11 @@ public final class Linear {
      * Accumulates the parameter gradients of {@code dy} and writes {@code dx} into {@code into}, adding to what it
      * holds when {@code accumulate} (for an input that feeds several modules); {@code into} may be null when
      * nothing needs the input's gradient.
+     *
+     * @param dy         the output's gradient {@code [N, out]}
+     * @param into       receives {@code dx [N, in]}, or null
+     * @param accumulate whether {@code dx} is added to {@code into} rather than written over it
+     * @param pass       the pass whose gradients accumulate
      */
     public void backward(INDArray dy, INDArray into, boolean accumulate, Pass pass) {
         INDArray db = biasGradient(pass);
@@ -172,7 +210,13 @@ public final class Linear {
         backwardWithoutBias(dy, into, accumulate, pass);
     }
 
-    /** As {@link #backward(INDArray, Pass)} for a caller that has added the bias's gradient itself. */
+    /**
+     * As {@link #backward(INDArray, Pass)} for a caller that has added the bias's gradient itself.
+     *
+     * @param dy   the output's gradient {@code [N, out]}
+     * @param pass the pass whose gradients accumulate
+     * @return {@code dx [N, in]}, valid until this module runs again
+     */
     public INDArray backwardWithoutBias(INDArray dy, Pass pass) {
         INDArray dx = inputGradient.get(dy.size(0), in);
         backwardWithoutBias(dy, dx, false, pass);
@@ -208,7 +252,12 @@ public final class Linear {
         }
     }
 
-    /** Where the bias's gradient accumulates in this pass, or null (no bias, or frozen). */
+    /**
+     * Where the bias's gradient accumulates in this pass, or null (no bias, or frozen).
+     *
+     * @param pass the pass
+     * @return the bias's gradient {@code [out]}, or null
+     */
     public INDArray biasGradient(Pass pass) {
         return biasName == null ? null : pass.gradient(biasName);
     }

@@ -33,12 +33,20 @@ public enum Precision {
         this.flag = flag;
     }
 
-    /** The name used on the command line and in reports: fp32, bf16, int8. */
+    /**
+     * The name used on the command line and in reports: fp32, bf16, int8.
+     *
+     * @return the lower-case name
+     */
     public String flag() {
         return flag;
     }
 
-    /** Whether a model in this precision can be trained. */
+    /**
+     * Whether a model in this precision can be trained.
+     *
+     * @return false for INT8 only
+     */
     public boolean trains() {
         return this != INT8;
     }
@@ -46,6 +54,8 @@ public enum Precision {
     /**
      * The precision a name gives (fp32, bf16, int8; any case).
      *
+     * @param name fp32, bf16 or int8, in any case
+     * @return the precision
      * @throws IllegalArgumentException naming the choices
      */
     public static Precision of(String name) {

@@ -51,11 +51,20 @@ public final class PrecisionPolicy {
     public PrecisionPolicy() {
     }
 
+    /**
+     * The precision the model's products run in now.
+     *
+     * @return the precision, FP32 until set
+     */
     public Precision precision() {
         return precision;
     }
 
-    /** Whether the weights' low-precision copies are made once and kept, the model no longer trainable. */
+    /**
+     * Whether the weights' low-precision copies are made once and kept, the model no longer trainable.
+     *
+     * @return whether the model was prepared for inference
+     */
     public boolean frozen() {
         return frozen;
     }
@@ -63,6 +72,7 @@ public final class PrecisionPolicy {
     /**
      * Products in {@code p} for training and evaluation.
      *
+     * @param p FP32 or BF16
      * @throws IllegalArgumentException for int8, which does not train
      * @throws IllegalStateException    when the model was prepared for inference
      */
@@ -88,6 +98,9 @@ public final class PrecisionPolicy {
     /**
      * Products in {@code p} for inference only: every Linear's low-precision weight made now, once, and training
      * refused from now on (fp32 leaves the model trainable).
+     *
+     * @param p the precision
+     * @throws IllegalStateException if the model already freed its float32 weights for an earlier inference precision
      */
     public synchronized void forInference(Precision p) {
         if (mastersReleased) {
@@ -139,7 +152,11 @@ public final class PrecisionPolicy {
         return scratch.computeIfAbsent(kind, k -> new Slot(k.type));
     }
 
-    /** Bytes held by the weights' low-precision copies. */
+    /**
+     * Bytes held by the weights' low-precision copies.
+     *
+     * @return the bytes, 0 in float32
+     */
     public synchronized long copyBytes() {
         long bytes = 0;
         for (INDArray a : bf16Weights.values()) bytes += 2 * a.length();

@@ -19,6 +19,10 @@ public final class PrecisionSupport {
     }
 
     /**
+     * Checks that this machine runs {@code p} fast: ND4J's CPU backend with its oneDNN build, the host kernels, and the
+     * CPU instructions the precision needs.
+     *
+     * @param p the precision
      * @throws UnsupportedPrecisionException with one line naming what is missing
      */
     public static void require(Precision p) {
@@ -27,7 +31,12 @@ public final class PrecisionSupport {
         });
     }
 
-    /** Whether this machine runs {@code p} fast. */
+    /**
+     * Whether this machine runs {@code p} fast.
+     *
+     * @param p the precision
+     * @return whether {@link #require} would pass
+     */
     public static boolean supported(Precision p) {
         return problem(p, NativeBackend.cpuFlags(), NativeBackend.init(), KernelSet.active()).isEmpty();
     }

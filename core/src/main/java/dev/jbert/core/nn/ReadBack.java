@@ -53,32 +53,67 @@ public final class ReadBack {
     private ReadBack() {
     }
 
-    /** How many reads of this use the JVM has made: what a test of a loop's read-backs counts. */
+    /**
+     * How many reads of this use the JVM has made: what a test of a loop's read-backs counts.
+     *
+     * @param use the reason
+     * @return the reads of that use since the JVM started
+     */
     public static long reads(Use use) {
         return READS.get(use).sum();
     }
 
-    /** The single value of a scalar (or one-element) array. */
+    /**
+     * The single value of a scalar (or one-element) array.
+     *
+     * @param a   the array, of one element
+     * @param use why it is read
+     * @return the value
+     */
     public static double scalar(INDArray a, Use use) {
         return host(a, use).getDouble(0);
     }
 
-    /** The elements in row-major order. */
+    /**
+     * The elements in row-major order.
+     *
+     * @param a   the array, of any shape
+     * @param use why it is read
+     * @return a copy of the values
+     */
     public static float[] floats(INDArray a, Use use) {
         return host(a, use).reshape(a.length()).toFloatVector();
     }
 
-    /** The rows of a matrix. */
+    /**
+     * The rows of a matrix.
+     *
+     * @param matrix the matrix {@code [R, C]}
+     * @param use    why it is read
+     * @return a copy, {@code [R][C]}
+     */
     public static float[][] rows(INDArray matrix, Use use) {
         return host(matrix, use).toFloatMatrix();
     }
 
-    /** The elements in row-major order, as integers (class indices, labels). */
+    /**
+     * The elements in row-major order, as integers (class indices, labels).
+     *
+     * @param a   the array, of any shape
+     * @param use why it is read
+     * @return a copy of the values
+     */
     public static int[] ints(INDArray a, Use use) {
         return host(a, use).reshape(a.length()).toIntVector();
     }
 
-    /** A contiguous float32 array's memory, read in place: no copy of a whole model's parameters to save them. */
+    /**
+     * A contiguous float32 array's memory, read in place: no copy of a whole model's parameters to save them.
+     *
+     * @param a   a contiguous float32 array
+     * @param use why it is read
+     * @return a view of its host memory, {@code a.length()} floats
+     */
     public static FloatBuffer buffer(INDArray a, Use use) {
         return Floats.of(host(a, use)).limit((int) a.length());
     }
@@ -86,6 +121,10 @@ public final class ReadBack {
     /**
      * Replaces a contiguous float32 array's values with {@code values} (row-major), through its host memory in bulk, and
      * marks the host copy as the current one, so that a backend with a device copies it over before the next use.
+     *
+     * @param a      a contiguous float32 array
+     * @param values as many values as {@code a} has elements
+     * @param use    why it is written
      */
     public static void overwrite(INDArray a, float[] values, Use use) {
         if (a.length() != values.length) {
@@ -95,7 +134,14 @@ public final class ReadBack {
         Nd4j.getAffinityManager().tagLocation(a, AffinityManager.Location.HOST);
     }
 
-    /** Writes the array with ND4J's own serialisation ({@link Nd4j#write(INDArray, DataOutputStream)}). */
+    /**
+     * Writes the array with ND4J's own serialisation ({@link Nd4j#write(INDArray, DataOutputStream)}).
+     *
+     * @param a   the array
+     * @param out the stream
+     * @param use why it is read
+     * @throws IOException if the stream cannot be written
+     */
     public static void write(INDArray a, DataOutputStream out, Use use) throws IOException {
         Nd4j.write(host(a, use), out);
     }

@@ -17,8 +17,12 @@ public final class RotaryEmbedding {
     private final Kernels.RotaryKernel kernel;
 
     /**
-     * @param theta   {@code rope_theta}: the base the frequencies are powers of
-     * @param kernels the model's kernel set
+     * Rotary embeddings for one attention layer.
+     *
+     * @param heads    the number of heads rotated, {@code nh}
+     * @param headSize the columns per head, {@code hs}; even
+     * @param theta    {@code rope_theta}: the base the frequencies are powers of
+     * @param kernels  the model's kernel set
      */
     public RotaryEmbedding(int heads, int headSize, double theta, Kernels kernels) {
         if (headSize % 2 != 0) throw new IllegalArgumentException("rotary embeddings need an even head size, got " + headSize);
@@ -28,6 +32,12 @@ public final class RotaryEmbedding {
     /**
      * Rotates {@code nh·hs} columns of {@code src} starting at {@code column} into {@code dst [B·T, nh·hs]}
      * (forward), or by the opposite angle, which is the rotation's transpose (the gradient).
+     *
+     * @param src     {@code [B·T, width]}
+     * @param column  the first column rotated
+     * @param dst     {@code [B·T, nh·hs]}, overwritten
+     * @param seq     the padded sequence length {@code T}, which gives each row's position
+     * @param inverse whether to rotate by the opposite angle
      */
     public void rotate(INDArray src, int column, INDArray dst, int seq, boolean inverse) {
         kernel.rotate(src, column, dst, seq, inverse);
@@ -37,6 +47,9 @@ public final class RotaryEmbedding {
      * The cosines and sines of positions {@code [0, seq)}: {@code [T, hs/2]} row-major each, in float32 as
      * transformers computes them ({@code inv_freq = 1/θ^(2j/hs)}, {@code angle = p·inv_freq}).
      *
+     * @param headSize the columns per head, {@code hs}
+     * @param theta    {@code rope_theta}
+     * @param seq      the positions, {@code T}
      * @return {@code {cos, sin}}
      */
     public static float[][] tables(int headSize, double theta, int seq) {

@@ -14,19 +14,39 @@ public final class ScaledDotProductAttention {
     private final Kernels.AttentionKernel kernel;
 
     /**
-     * @param dropout on the attention probabilities ({@code attention_probs_dropout_prob})
-     * @param kernels the model's kernel set, which the dropout and the options' position terms come from too
+     * Attention with the given options on a model's kernel set.
+     *
+     * @param heads    the number of heads
+     * @param headSize the columns per head, {@code hs}; {@code H = heads·hs}
+     * @param dropout  on the attention probabilities ({@code attention_probs_dropout_prob})
+     * @param options  how the scores are formed and masked
+     * @param kernels  the model's kernel set, which the dropout and the options' position terms come from too
      */
     public ScaledDotProductAttention(int heads, int headSize, Dropout dropout, Kernels.AttentionOptions options, Kernels kernels) {
         this.kernel = kernels.attention(heads, headSize, dropout, options);
     }
 
-    /** transformers' eager attention with the kernel set models are built with now ({@link KernelSet#active()}). */
+    /**
+     * transformers' eager attention with the kernel set models are built with now ({@link KernelSet#active()}).
+     *
+     * @param heads    the number of heads
+     * @param headSize the columns per head, {@code hs}; {@code H = heads·hs}
+     * @param dropout  on the attention probabilities
+     */
     public ScaledDotProductAttention(int heads, int headSize, Dropout dropout) {
         this(heads, headSize, dropout, Kernels.AttentionOptions.standard(headSize), KernelSet.active().kernels());
     }
 
-    /** {@code q, k, v [B·T, H]} → the context {@code [B·T, H]}, in this module's memory. */
+    /**
+     * {@code q, k, v [B·T, H]} → the context {@code [B·T, H]}, in this module's memory.
+     *
+     * @param q    the queries
+     * @param k    the keys
+     * @param v    the values
+     * @param mask which keys (and, with the option, queries) are padding
+     * @param pass the pass; a training pass keeps what the backward pass needs
+     * @return the context, valid until this module runs again
+     */
     public INDArray forward(INDArray q, INDArray k, INDArray v, AttentionMask mask, Pass pass) {
         return kernel.forward(q, k, v, mask, pass);
     }
@@ -34,19 +54,37 @@ public final class ScaledDotProductAttention {
     /**
      * The gradients of Q, K and V for the context's gradient {@code dCtx [B·T, H]}; read them with
      * {@link #queryGradient()}, {@link #keyGradient()} and {@link #valueGradient()}.
+     *
+     * @param dCtx the context's gradient
+     * @param pass the pass of the forward call
      */
     public void backward(INDArray dCtx, Pass pass) {
         kernel.backward(dCtx, pass);
     }
 
+    /**
+     * The gradient of Q after {@link #backward}.
+     *
+     * @return {@code [B·T, H]}, in this module's memory
+     */
     public INDArray queryGradient() {
         return kernel.queryGradient();
     }
 
+    /**
+     * The gradient of K after {@link #backward}.
+     *
+     * @return {@code [B·T, H]}, in this module's memory
+     */
     public INDArray keyGradient() {
         return kernel.keyGradient();
     }
 
+    /**
+     * The gradient of V after {@link #backward}.
+     *
+     * @return {@code [B·T, H]}, in this module's memory
+     */
     public INDArray valueGradient() {
         return kernel.valueGradient();
     }

@@ -28,12 +28,21 @@ public final class Slot {
         this(DataType.FLOAT);
     }
 
-    /** A slot of arrays of {@code type}: bfloat16 and 8-bit copies for lower-precision products. */
+    /**
+     * A slot of arrays of {@code type}: bfloat16 and 8-bit copies for lower-precision products.
+     *
+     * @param type the data type of the arrays
+     */
     public Slot(DataType type) {
         this.type = type;
     }
 
-    /** A row-major view of {@code shape} in this slot's type; its contents are whatever was written last. */
+    /**
+     * A row-major view of {@code shape} in this slot's type; its contents are whatever was written last.
+     *
+     * @param shape the dimensions
+     * @return the view, valid until the slot is asked for another shape or released
+     */
     public INDArray get(long... shape) {
         if (view != null && Arrays.equals(shape, this.shape)) return view;
         long n = 1;
@@ -51,7 +60,12 @@ public final class Slot {
         return view;
     }
 
-    /** As {@link #get}, filled with zeros. */
+    /**
+     * As {@link #get}, filled with zeros.
+     *
+     * @param shape the dimensions
+     * @return the view, zeroed
+     */
     public INDArray zeros(long... shape) {
         INDArray a = get(shape);
         a.assign(0);

@@ -41,6 +41,7 @@ public final class SlotPool {
     /**
      * Makes this the pool of this thread's slots until the returned scope closes.
      *
+     * @return the scope, to close when the slots are done with
      * @throws IllegalStateException when a pool is already open on this thread: scopes do not nest
      */
     public Scope open() {

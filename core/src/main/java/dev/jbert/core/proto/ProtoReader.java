@@ -21,11 +21,17 @@ import java.nio.file.Path;
  */
 public final class ProtoReader {
 
+    /** Wire type 0: a varint (int32, int64, uint32, uint64, sint32, sint64, bool, enum). */
     public static final int VARINT = 0;
+    /** Wire type 1: 8 little-endian bytes (fixed64, sfixed64, double). */
     public static final int FIXED64 = 1;
+    /** Wire type 2: a varint length, then that many bytes (string, bytes, embedded message, packed repeated field). */
     public static final int LENGTH_DELIMITED = 2;
+    /** Wire type 3: the start of a group (deprecated in protobuf); skipped. */
     public static final int START_GROUP = 3;
+    /** Wire type 4: the end of a group. */
     public static final int END_GROUP = 4;
+    /** Wire type 5: 4 little-endian bytes (fixed32, sfixed32, float). */
     public static final int FIXED32 = 5;
 
     private static final int MAX_FIELD_NUMBER = (1 << 29) - 1;
@@ -45,7 +51,10 @@ public final class ProtoReader {
     /**
      * Reads {@code buf} from its position to its limit as one message of type {@code message}.
      *
-     * @param format what the file should be, for error messages ("an ONNX model")
+     * @param file    the file the buffer holds, for error messages
+     * @param buf     the bytes; its position and limit are not changed
+     * @param message the message type, for error messages ("ModelProto")
+     * @param format  what the file should be, for error messages ("an ONNX model")
      */
     public ProtoReader(Path file, ByteBuffer buf, String message, String format) {
         this(file, format, buf.duplicate().order(ByteOrder.LITTLE_ENDIAN), buf.position(), buf.limit(), message);
@@ -63,6 +72,9 @@ public final class ProtoReader {
     /**
      * Reads the next tag; false at the end of the message. Call exactly one read or
      * {@link #skip()} after each true.
+     *
+     * @return whether a tag was read
+     * @throws ModelFileException if the tag is malformed
      */
     public boolean next() {
         if (pos >= end) return false;
@@ -78,33 +90,59 @@ public final class ProtoReader {
         return true;
     }
 
-    /** The file being read, for error messages. */
+    /**
+     * The file being read, for error messages.
+     *
+     * @return the file
+     */
     public Path file() {
         return file;
     }
 
-    /** The field number of the current tag. */
+    /**
+     * The field number of the current tag.
+     *
+     * @return the field number, at least 1
+     */
     public int field() {
         return field;
     }
 
-    /** The wire type of the current tag. */
+    /**
+     * The wire type of the current tag.
+     *
+     * @return one of the wire type constants
+     */
     public int wireType() {
         return wireType;
     }
 
-    /** Byte offset of the current tag in the buffer, for error messages. */
+    /**
+     * Byte offset of the current tag in the buffer, for error messages.
+     *
+     * @return the offset, in bytes
+     */
     public int tagOffset() {
         return tagOffset;
     }
 
-    /** A varint field (int32, int64, uint64, enum, bool). int32 values come back sign-extended. */
+    /**
+     * A varint field (int32, int64, uint64, enum, bool). int32 values come back sign-extended.
+     *
+     * @return the value
+     * @throws ModelFileException if the field is not a varint or the varint is malformed
+     */
     public long varint() {
         expect(VARINT);
         return readRawVarint();
     }
 
-    /** A 32-bit field (fixed32, sfixed32, float), as raw bits. */
+    /**
+     * A 32-bit field (fixed32, sfixed32, float), as raw bits.
+     *
+     * @return the 32 bits
+     * @throws ModelFileException if the field has another wire type or the message ends first
+     */
     public int fixed32() {
         expect(FIXED32);
         need(4);
@@ -113,7 +151,12 @@ public final class ProtoReader {
         return v;
     }
 
-    /** A 64-bit field (fixed64, sfixed64, double), as raw bits. */
+    /**
+     * A 64-bit field (fixed64, sfixed64, double), as raw bits.
+     *
+     * @return the 64 bits
+     * @throws ModelFileException if the field has another wire type or the message ends first
+     */
     public long fixed64() {
         expect(FIXED64);
         need(8);
@@ -122,7 +165,12 @@ public final class ProtoReader {
         return v;
     }
 
-    /** A length-delimited field as a little-endian view (position 0, no copy). */
+    /**
+     * A length-delimited field as a little-endian view (position 0, no copy).
+     *
+     * @return the field's bytes, from position 0 to its limit
+     * @throws ModelFileException if the field is not length-delimited or runs past the message's end
+     */
     public ByteBuffer bytes() {
         expect(LENGTH_DELIMITED);
         int len = readLength();
@@ -132,7 +180,12 @@ public final class ProtoReader {
         return slice.slice().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** A string field, decoded as UTF-8. */
+    /**
+     * A string field, decoded as UTF-8.
+     *
+     * @return the string
+     * @throws ModelFileException if the field is not length-delimited or runs past the message's end
+     */
     public String string() {
         ByteBuffer b = bytes();
         byte[] a = new byte[b.remaining()];
@@ -140,7 +193,13 @@ public final class ProtoReader {
         return new String(a, StandardCharsets.UTF_8);
     }
 
-    /** An embedded message field, read by a new reader over its bytes. */
+    /**
+     * An embedded message field, read by a new reader over its bytes.
+     *
+     * @param type the embedded message's type, for error messages
+     * @return a reader positioned before the embedded message's first tag
+     * @throws ModelFileException if the field is not length-delimited or runs past the message's end
+     */
     public ProtoReader message(String type) {
         expect(LENGTH_DELIMITED);
         int len = readLength();
@@ -152,6 +211,8 @@ public final class ProtoReader {
     /**
      * A repeated varint field, packed (one length-delimited run) or not (one value per tag);
      * protobuf parsers must accept both.
+     *
+     * @param out receives each value, in order
      */
     public void varints(java.util.function.LongConsumer out) {
         if (wireType == LENGTH_DELIMITED) {
@@ -196,7 +257,12 @@ public final class ProtoReader {
         }
     }
 
-    /** A ModelFileException about the current field, for callers that find its value wrong. */
+    /**
+     * A ModelFileException about the current field, for callers that find its value wrong.
+     *
+     * @param what what is wrong with the value
+     * @return the exception, naming the file, message type, byte offset and field, for the caller to throw
+     */
     public ModelFileException invalid(String what) {
         return error(tagOffset, "field " + field + ": " + what);
     }

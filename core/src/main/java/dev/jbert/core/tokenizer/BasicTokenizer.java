@@ -68,7 +68,12 @@ public final class BasicTokenizer {
         this.normalizedTokens = new AddedTokenMatcher(normalized);
     }
 
-    /** The basic tokenizer described by a configuration, with its special and added tokens. */
+    /**
+     * The basic tokenizer described by a configuration, with its special and added tokens.
+     *
+     * @param config the configuration
+     * @return the basic tokenizer
+     */
     public static BasicTokenizer of(TokenizerConfig config) {
         return new BasicTokenizer(config.cleanText(), config.tokenizeChineseChars(), config.stripAccents(),
                 config.doLowerCase(), config.allAddedTokens());
@@ -83,7 +88,12 @@ public final class BasicTokenizer {
         return normalizer != null && normalizer.lowercases();
     }
 
-    /** Splits {@code text} into words with their offsets in {@code text}. */
+    /**
+     * Splits {@code text} into words with their offsets in {@code text}.
+     *
+     * @param text the text, not null
+     * @return the words, in order
+     */
     public List<PreToken> tokenize(String text) {
         if (text == null) {
             throw new IllegalArgumentException("text must not be null");
@@ -112,7 +122,12 @@ public final class BasicTokenizer {
         return words;
     }
 
-    /** The normalised form of {@code text}, as Hugging Face's {@code normalizer.normalize_str}. */
+    /**
+     * The normalised form of {@code text}, as Hugging Face's {@code normalizer.normalize_str}.
+     *
+     * @param text the text, not null
+     * @return the normalised text
+     */
     public String normalize(String text) {
         if (text == null) {
             throw new IllegalArgumentException("text must not be null");

@@ -37,6 +37,15 @@ public record EncodeOptions(Integer maxLength, Truncation truncation, Padding pa
     /** No truncation, no padding: transformers' default call. */
     public static final EncodeOptions NONE = new EncodeOptions(null, Truncation.NONE, Padding.NONE);
 
+    /**
+     * Validates the options.
+     *
+     * @param maxLength  the length limit including special tokens, or null for the tokenizer's
+     *                   {@code model_max_length} (as transformers does when truncating or padding to max length)
+     * @param truncation whether and how to cut sequences that are too long
+     * @param padding    whether and how far to pad with {@code [PAD]}
+     * @throws IllegalArgumentException if truncation or padding is null, or the length limit is below 1
+     */
     public EncodeOptions {
         if (truncation == null || padding == null) {
             throw new IllegalArgumentException("truncation and padding must not be null; use NONE");
@@ -46,27 +55,52 @@ public record EncodeOptions(Integer maxLength, Truncation truncation, Padding pa
         }
     }
 
-    /** Truncate longest-first and pad to exactly {@code maxLength}: fixed-shape model input. */
+    /**
+     * Truncate longest-first and pad to exactly {@code maxLength}: fixed-shape model input.
+     *
+     * @param maxLength the length, special tokens included
+     * @return the options
+     */
     public static EncodeOptions fixedLength(int maxLength) {
         return new EncodeOptions(maxLength, Truncation.LONGEST_FIRST, Padding.MAX_LENGTH);
     }
 
-    /** Truncate longest-first to {@code maxLength}, pad each batch to its longest member. */
+    /**
+     * Truncate longest-first to {@code maxLength}, pad each batch to its longest member.
+     *
+     * @param maxLength the length limit, special tokens included
+     * @return the options
+     */
     public static EncodeOptions dynamicPadding(int maxLength) {
         return new EncodeOptions(maxLength, Truncation.LONGEST_FIRST, Padding.LONGEST);
     }
 
-    /** These options with another length limit (null: the model's). */
+    /**
+     * These options with another length limit (null: the model's).
+     *
+     * @param value the length limit, at least 1, or null
+     * @return new options
+     */
     public EncodeOptions withMaxLength(Integer value) {
         return new EncodeOptions(value, truncation, padding);
     }
 
-    /** These options with another truncation strategy. */
+    /**
+     * These options with another truncation strategy.
+     *
+     * @param value the truncation strategy
+     * @return new options
+     */
     public EncodeOptions withTruncation(Truncation value) {
         return new EncodeOptions(maxLength, value, padding);
     }
 
-    /** These options with another padding strategy. */
+    /**
+     * These options with another padding strategy.
+     *
+     * @param value the padding strategy
+     * @return new options
+     */
     public EncodeOptions withPadding(Padding value) {
         return new EncodeOptions(maxLength, truncation, value);
     }

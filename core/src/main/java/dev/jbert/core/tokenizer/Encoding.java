@@ -29,6 +29,22 @@ public record Encoding(List<String> tokens, int[] inputIds, int[] tokenTypeIds, 
     /** The word or sequence id of a position that has none. */
     public static final int NONE = -1;
 
+    /**
+     * Checks that every component has one entry per token, and copies them.
+     *
+     * @param tokens        the token strings
+     * @param inputIds      the token ids
+     * @param tokenTypeIds  0 for the first sequence (and its special tokens, and padding), 1 for the second
+     * @param attentionMask 1 for real tokens, 0 for padding
+     * @param wordIds       per token, the index of the word it belongs to, or -1. For text, words are the
+     *                      pre-tokenizer's (punctuation counts as a word); for pre-split input they are the
+     *                      indices into the given word list. Each sequence of a pair counts from 0.
+     * @param offsets       per token, its span in the original text (Java {@code char} indices), or (0, 0); for
+     *                      pre-split input the span is within the word, as in Hugging Face
+     * @param sequenceIds   per token, 0 for the first sequence, 1 for the second, -1 for special tokens and padding
+     * @param truncated     whether tokens were dropped to fit the length limit
+     * @throws IllegalArgumentException if a component is null or of another length
+     */
     public Encoding {
         if (tokens == null || inputIds == null || tokenTypeIds == null || attentionMask == null
                 || wordIds == null || offsets == null || sequenceIds == null) {
@@ -48,36 +64,60 @@ public record Encoding(List<String> tokens, int[] inputIds, int[] tokenTypeIds, 
         sequenceIds = sequenceIds.clone();
     }
 
-    /** Number of positions, padding included. */
+    /**
+     * Number of positions, padding included.
+     *
+     * @return the number of tokens
+     */
     public int length() {
         return tokens.size();
     }
 
-    /** A copy of the token ids. */
+    /**
+     * A copy of the token ids.
+     *
+     * @return the ids, a new array
+     */
     @Override
     public int[] inputIds() {
         return inputIds.clone();
     }
 
-    /** A copy of the token type ids. */
+    /**
+     * A copy of the token type ids.
+     *
+     * @return the type ids, a new array
+     */
     @Override
     public int[] tokenTypeIds() {
         return tokenTypeIds.clone();
     }
 
-    /** A copy of the attention mask. */
+    /**
+     * A copy of the attention mask.
+     *
+     * @return the mask, a new array
+     */
     @Override
     public int[] attentionMask() {
         return attentionMask.clone();
     }
 
-    /** A copy of the word ids, -1 where there is no word. */
+    /**
+     * A copy of the word ids, -1 where there is no word.
+     *
+     * @return the word ids, a new array
+     */
     @Override
     public int[] wordIds() {
         return wordIds.clone();
     }
 
-    /** A copy of the sequence ids, -1 for special tokens and padding. */
+    /**
+     * A copy of the sequence ids, -1 for special tokens and padding.
+     *
+     * @return the sequence ids, a new array
+     */
     @Override
     public int[] sequenceIds() {
         return sequenceIds.clone();

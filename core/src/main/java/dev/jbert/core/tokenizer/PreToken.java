@@ -48,27 +48,47 @@ public final class PreToken {
         return new PreToken(text, starts, ends, addedToken);
     }
 
-    /** The normalised text (for an added token, the text as matched). */
+    /**
+     * The normalised text (for an added token, the text as matched).
+     *
+     * @return the text
+     */
     public String text() {
         return text;
     }
 
-    /** Start of the word in the original text. */
+    /**
+     * Start of the word in the original text.
+     *
+     * @return a {@code char} index into the original text
+     */
     public int start() {
         return charStarts[0];
     }
 
-    /** End (exclusive) of the word in the original text. */
+    /**
+     * End (exclusive) of the word in the original text.
+     *
+     * @return a {@code char} index into the original text
+     */
     public int end() {
         return charEnds[charEnds.length - 1];
     }
 
-    /** Whether this word is an added or special token, which bypasses WordPiece. */
+    /**
+     * Whether this word is an added or special token, which bypasses WordPiece.
+     *
+     * @return whether {@link #addedToken()} is not null
+     */
     public boolean isAddedToken() {
         return addedToken != null;
     }
 
-    /** The added token this word is, or null. */
+    /**
+     * The added token this word is, or null.
+     *
+     * @return the added token, or null
+     */
     public AddedToken addedToken() {
         return addedToken;
     }
@@ -76,6 +96,11 @@ public final class PreToken {
     /**
      * The original span of the normalised characters {@code [from, to)} of {@link #text()}: from the start
      * of the first one's source to the end of the last one's, as {@code tokenizers} computes it.
+     *
+     * @param from the first normalised character
+     * @param to   one past the last, {@code > from}
+     * @return the span in the original text
+     * @throws IllegalArgumentException if the range is empty or outside the text
      */
     public Offset originalOffset(int from, int to) {
         if (from < 0 || to > text.length() || from >= to) {

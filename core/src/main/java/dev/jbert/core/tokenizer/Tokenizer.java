@@ -77,18 +77,31 @@ public final class Tokenizer {
      * {@code tokenizer_config.json}. {@code model_max_length} and special token names come from
      * {@code tokenizer_config.json} in every case.
      *
+     * @param directory the tokenizer folder, often the model's folder
+     * @return the tokenizer
      * @throws ModelFileException naming the offending file, and the component, if the folder holds no usable tokenizer
      */
     public static Tokenizer fromDirectory(Path directory) {
         return TokenizerFiles.load(directory);
     }
 
-    /** A BERT WordPiece tokenizer over {@code vocabulary} configured in code. */
+    /**
+     * A BERT WordPiece tokenizer over {@code vocabulary} configured in code.
+     *
+     * @param vocabulary the WordPiece vocabulary
+     * @param config     the special tokens, casing and other settings
+     * @return the tokenizer
+     */
     public static Tokenizer of(Vocabulary vocabulary, TokenizerConfig config) {
         return TokenizerFiles.wordPiece(vocabulary, config, Map.of(), null);
     }
 
-    /** The tokens of {@code text}, without special tokens: Hugging Face {@code tokenize}. */
+    /**
+     * The tokens of {@code text}, without special tokens: Hugging Face {@code tokenize}.
+     *
+     * @param text the text, not null
+     * @return the tokens, in order
+     */
     public List<String> tokenize(String text) {
         List<String> out = new ArrayList<>();
         for (Token t : sequenceOfText(text).tokens()) {
@@ -97,22 +110,46 @@ public final class Tokenizer {
         return out;
     }
 
-    /** {@code [CLS] text [SEP]}, no truncation or padding. */
+    /**
+     * {@code [CLS] text [SEP]}, no truncation or padding.
+     *
+     * @param text the text, not null
+     * @return the encoding
+     */
     public Encoding encode(String text) {
         return encode(text, EncodeOptions.NONE);
     }
 
-    /** {@code [CLS] text [SEP]}, truncated and padded as {@code options} say. */
+    /**
+     * {@code [CLS] text [SEP]}, truncated and padded as {@code options} say.
+     *
+     * @param text    the text, not null
+     * @param options truncation and padding
+     * @return the encoding
+     */
     public Encoding encode(String text, EncodeOptions options) {
         return finish(sequenceOfText(text), null, options);
     }
 
-    /** {@code [CLS] text [SEP] pair [SEP]}, no truncation or padding. */
+    /**
+     * {@code [CLS] text [SEP] pair [SEP]}, no truncation or padding.
+     *
+     * @param text the first sequence, not null
+     * @param pair the second sequence, not null
+     * @return the encoding
+     */
     public Encoding encode(String text, String pair) {
         return encode(text, pair, EncodeOptions.NONE);
     }
 
-    /** {@code [CLS] text [SEP] pair [SEP]}, truncated and padded as {@code options} say. */
+    /**
+     * {@code [CLS] text [SEP] pair [SEP]}, truncated and padded as {@code options} say.
+     *
+     * @param text    the first sequence, not null
+     * @param pair    the second sequence, not null
+     * @param options truncation and padding
+     * @return the encoding
+     */
     public Encoding encode(String text, String pair, EncodeOptions options) {
         requireText(pair, "pair");
         return finish(sequenceOfText(text), sequenceOfText(pair), options);
@@ -121,22 +158,44 @@ public final class Tokenizer {
     /**
      * Pre-split words, as transformers with {@code is_split_into_words=True}: each word is tokenised on its
      * own and its tokens carry its index as word id. No truncation or padding.
+     *
+     * @param words the words, in order
+     * @return the encoding; its word ids index {@code words}
      */
     public Encoding encodeWords(List<String> words) {
         return encodeWords(words, EncodeOptions.NONE);
     }
 
-    /** Pre-split words, truncated and padded as {@code options} say. */
+    /**
+     * Pre-split words, truncated and padded as {@code options} say.
+     *
+     * @param words   the words, in order
+     * @param options truncation and padding
+     * @return the encoding; its word ids index {@code words}
+     */
     public Encoding encodeWords(List<String> words, EncodeOptions options) {
         return finish(sequenceOfWords(words), null, options);
     }
 
-    /** A pair of pre-split word lists; word ids of the second list also start at 0. */
+    /**
+     * A pair of pre-split word lists; word ids of the second list also start at 0.
+     *
+     * @param words     the words of the first sequence
+     * @param pairWords the words of the second sequence, not null
+     * @return the encoding
+     */
     public Encoding encodeWords(List<String> words, List<String> pairWords) {
         return encodeWords(words, pairWords, EncodeOptions.NONE);
     }
 
-    /** A pair of pre-split word lists, truncated and padded as {@code options} say. */
+    /**
+     * A pair of pre-split word lists, truncated and padded as {@code options} say.
+     *
+     * @param words     the words of the first sequence
+     * @param pairWords the words of the second sequence, not null
+     * @param options   truncation and padding
+     * @return the encoding
+     */
     public Encoding encodeWords(List<String> words, List<String> pairWords, EncodeOptions options) {
         if (pairWords == null) {
             throw new IllegalArgumentException("pairWords must not be null");
@@ -144,7 +203,13 @@ public final class Tokenizer {
         return finish(sequenceOfWords(words), sequenceOfWords(pairWords), options);
     }
 
-    /** Encodes texts; with {@link EncodeOptions.Padding#LONGEST} all are padded to the longest. */
+    /**
+     * Encodes texts; with {@link EncodeOptions.Padding#LONGEST} all are padded to the longest.
+     *
+     * @param texts   the texts, not null
+     * @param options truncation and padding
+     * @return one encoding per text, in order
+     */
     public List<Encoding> encodeBatch(List<String> texts, EncodeOptions options) {
         requireList(texts, "texts");
         List<Encoding> out = new ArrayList<>(texts.size());
@@ -154,7 +219,14 @@ public final class Tokenizer {
         return padToLongest(out, options);
     }
 
-    /** Encodes text pairs, {@code texts.get(i)} with {@code pairs.get(i)}. */
+    /**
+     * Encodes text pairs, {@code texts.get(i)} with {@code pairs.get(i)}.
+     *
+     * @param texts   the first sequences, not null
+     * @param pairs   the second sequences, as many as {@code texts}
+     * @param options truncation and padding; {@link EncodeOptions.Padding#LONGEST} pads all to the longest
+     * @return one encoding per pair, in order
+     */
     public List<Encoding> encodeBatch(List<String> texts, List<String> pairs, EncodeOptions options) {
         requireList(texts, "texts");
         requireList(pairs, "pairs");
@@ -168,7 +240,13 @@ public final class Tokenizer {
         return padToLongest(out, options);
     }
 
-    /** Encodes lists of pre-split words; with {@link EncodeOptions.Padding#LONGEST} all are padded to the longest. */
+    /**
+     * Encodes lists of pre-split words; with {@link EncodeOptions.Padding#LONGEST} all are padded to the longest.
+     *
+     * @param batch   one list of words per example, not null
+     * @param options truncation and padding
+     * @return one encoding per example, in order
+     */
     public List<Encoding> encodeWordsBatch(List<List<String>> batch, EncodeOptions options) {
         requireList(batch, "batch");
         List<Encoding> out = new ArrayList<>(batch.size());
@@ -178,7 +256,12 @@ public final class Tokenizer {
         return padToLongest(out, options);
     }
 
-    /** The id of {@code token}, an added token or a vocabulary entry, or the unknown token's id (-1 without one). */
+    /**
+     * The id of {@code token}, an added token or a vocabulary entry, or the unknown token's id (-1 without one).
+     *
+     * @param token the token's string, as in the vocabulary
+     * @return its id
+     */
     public int tokenToId(String token) {
         Integer added = addedTokenIds.get(token);
         if (added != null) {
@@ -193,6 +276,8 @@ public final class Tokenizer {
     /**
      * The token with id {@code id}.
      *
+     * @param id a token id, in {@code [0, size())}
+     * @return the token's string
      * @throws IllegalArgumentException if no token has that id
      */
     public String idToToken(int id) {
@@ -203,47 +288,83 @@ public final class Tokenizer {
         return token;
     }
 
-    /** Number of ids including added tokens: the rows the word embedding needs (Hugging Face {@code len(tokenizer)}). */
+    /**
+     * Number of ids including added tokens: the rows the word embedding needs (Hugging Face {@code len(tokenizer)}).
+     *
+     * @return the vocabulary size plus the added tokens beyond it
+     */
     public int size() {
         return size;
     }
 
-    /** The largest token type id the encoding of a pair holds (1 for BERT's template, 0 for RoBERTa's). */
+    /**
+     * The largest token type id the encoding of a pair holds (1 for BERT's template, 0 for RoBERTa's).
+     *
+     * @return 0 or 1
+     */
     public int maxPairTypeId() {
         return postProcessor.maxPairTypeId();
     }
 
-    /** The unknown token, or null when the model has none (byte-level BPE needs none). */
+    /**
+     * The unknown token, or null when the model has none (byte-level BPE needs none).
+     *
+     * @return the unknown token, or null
+     */
     public String unkToken() {
         return parts.unkToken();
     }
 
-    /** The padding token, or null. */
+    /**
+     * The padding token, or null.
+     *
+     * @return the padding token, or null
+     */
     public String padToken() {
         return parts.padToken();
     }
 
-    /** The id inputs are padded with, or -1 when there is no padding token. */
+    /**
+     * The id inputs are padded with, or -1 when there is no padding token.
+     *
+     * @return the padding token's id, or -1
+     */
     public int padId() {
         return parts.padToken() == null ? -1 : tokenToId(parts.padToken());
     }
 
-    /** The mask token, or null. */
+    /**
+     * The mask token, or null.
+     *
+     * @return the mask token, or null
+     */
     public String maskToken() {
         return parts.maskToken();
     }
 
-    /** {@code model_max_length}, or {@link TokenizerConfig#NO_MAX_LENGTH}. */
+    /**
+     * {@code model_max_length}, or {@link TokenizerConfig#NO_MAX_LENGTH}.
+     *
+     * @return the longest input the model takes, in tokens
+     */
     public int modelMaxLength() {
         return parts.modelMaxLength();
     }
 
-    /** Whether the normalizer lower-cases the text. */
+    /**
+     * Whether the normalizer lower-cases the text.
+     *
+     * @return whether the text is lower-cased before splitting
+     */
     public boolean lowercases() {
         return splitter.lowercases();
     }
 
-    /** The file the vocabulary was read from, or null when built in code. */
+    /**
+     * The file the vocabulary was read from, or null when built in code.
+     *
+     * @return the vocabulary file, or null
+     */
     public Path source() {
         return parts.source();
     }
@@ -251,6 +372,9 @@ public final class Tokenizer {
     /**
      * Writes the tokenizer files into {@code dir} so the folder loads here and in transformers: the files it was read
      * from, copied as they are, or {@code vocab.txt} and {@code tokenizer_config.json} for one built in code.
+     *
+     * @param dir the folder, created if missing
+     * @throws ModelFileException if the files cannot be written
      */
     public void save(Path dir) {
         if (parts.wordPieceConfig() != null) {
@@ -268,7 +392,11 @@ public final class Tokenizer {
         }
     }
 
-    /** The normaliser, added-token and pre-tokenizer stages, for inspecting words and offsets. */
+    /**
+     * The normaliser, added-token and pre-tokenizer stages, for inspecting words and offsets.
+     *
+     * @return the stages before the subword model
+     */
     public BasicTokenizer basicTokenizer() {
         return splitter;
     }

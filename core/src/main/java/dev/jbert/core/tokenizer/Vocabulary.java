@@ -40,6 +40,8 @@ public final class Vocabulary {
     /**
      * Reads a {@code vocab.txt}: UTF-8, one token per line.
      *
+     * @param vocabFile the {@code vocab.txt}
+     * @return the vocabulary, remembering the file as its {@link #source()}
      * @throws ModelFileException if the file is missing, unreadable, not UTF-8 or empty
      */
     public static Vocabulary fromFile(Path vocabFile) {
@@ -68,7 +70,12 @@ public final class Vocabulary {
         return build(lines, vocabFile);
     }
 
-    /** A vocabulary whose ids are the positions in {@code tokens}. */
+    /**
+     * A vocabulary whose ids are the positions in {@code tokens}.
+     *
+     * @param tokens the tokens in id order, at least one
+     * @return the vocabulary
+     */
     public static Vocabulary of(List<String> tokens) {
         if (tokens == null || tokens.isEmpty()) {
             throw new IllegalArgumentException("a vocabulary needs at least one token");
@@ -84,6 +91,9 @@ public final class Vocabulary {
     /**
      * A vocabulary from a token-to-id map, as the {@code model.vocab} of a {@code tokenizer.json}.
      * Ids must be non-negative and distinct; gaps are allowed.
+     *
+     * @param tokenToId the id of each token
+     * @return the vocabulary
      */
     public static Vocabulary fromMap(Map<String, Integer> tokenToId) {
         return fromMap(tokenToId, null);
@@ -119,23 +129,42 @@ public final class Vocabulary {
         return new Vocabulary(Collections.unmodifiableMap(ids), lines.toArray(new String[0]), source);
     }
 
-    /** Number of ids, i.e. one more than the largest id (the embedding matrix needs this many rows). */
+    /**
+     * Number of ids, i.e. one more than the largest id (the embedding matrix needs this many rows).
+     *
+     * @return the number of ids
+     */
     public int size() {
         return tokens.length;
     }
 
-    /** Whether {@code token} is in the vocabulary. */
+    /**
+     * Whether {@code token} is in the vocabulary.
+     *
+     * @param token the token's text
+     * @return whether it has an id
+     */
     public boolean contains(String token) {
         return ids.containsKey(token);
     }
 
-    /** The id of {@code token}, if it is in the vocabulary. */
+    /**
+     * The id of {@code token}, if it is in the vocabulary.
+     *
+     * @param token the token's text
+     * @return its id, or empty
+     */
     public OptionalInt id(String token) {
         Integer id = ids.get(token);
         return id == null ? OptionalInt.empty() : OptionalInt.of(id);
     }
 
-    /** The id of {@code token}, or -1 when absent; the allocation-free form of {@link #id(String)}. */
+    /**
+     * The id of {@code token}, or -1 when absent; the allocation-free form of {@link #id(String)}.
+     *
+     * @param token the token's text
+     * @return its id, or -1
+     */
     public int idOrMinusOne(String token) {
         Integer id = ids.get(token);
         return id == null ? -1 : id;
@@ -144,6 +173,8 @@ public final class Vocabulary {
     /**
      * The token with id {@code id}.
      *
+     * @param id a token id
+     * @return the token's text
      * @throws IllegalArgumentException if no token has that id
      */
     public String token(int id) {
@@ -153,12 +184,21 @@ public final class Vocabulary {
         return tokens[id];
     }
 
-    /** The token with id {@code id}, or null when no token has it. */
+    /**
+     * The token with id {@code id}, or null when no token has it.
+     *
+     * @param id a token id, any value
+     * @return the token's text, or null
+     */
     public String tokenOrNull(int id) {
         return id >= 0 && id < tokens.length ? tokens[id] : null;
     }
 
-    /** The file this vocabulary was read from, or null when built in code. */
+    /**
+     * The file this vocabulary was read from, or null when built in code.
+     *
+     * @return the vocabulary file, or null
+     */
     public Path source() {
         return source;
     }

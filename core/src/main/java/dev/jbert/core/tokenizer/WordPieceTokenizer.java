@@ -45,12 +45,22 @@ public final class WordPieceTokenizer implements SubwordModel {
         this.maxInputCharsPerWord = maxInputCharsPerWord;
     }
 
-    /** A WordPiece tokenizer with {@code ##} continuations and the default word length limit. */
+    /**
+     * A WordPiece tokenizer with {@code ##} continuations and the default word length limit.
+     *
+     * @param vocabulary the vocabulary
+     * @param unkToken   the token for a word that cannot be split into pieces of the vocabulary
+     */
     public WordPieceTokenizer(Vocabulary vocabulary, String unkToken) {
         this(vocabulary, unkToken, "##", DEFAULT_MAX_INPUT_CHARS_PER_WORD);
     }
 
-    /** The pieces of one word, as strings. */
+    /**
+     * The pieces of one word, as strings.
+     *
+     * @param word one pre-tokenized word, not empty
+     * @return the pieces, continuations prefixed; the unknown token alone for a word too long or that cannot be split
+     */
     public List<String> tokenize(String word) {
         if (word == null || word.isEmpty()) {
             throw new IllegalArgumentException("word must be a non-empty string");

@@ -41,11 +41,24 @@ public final class Checkpoints {
 
     private final Path outputDir;
 
+    /**
+     * Checkpoints of one run.
+     *
+     * @param outputDir the run's output directory, which holds the checkpoint folders; created on the first save
+     */
     public Checkpoints(Path outputDir) {
         this.outputDir = outputDir;
     }
 
-    /** Writes a checkpoint for the state's step and returns its folder. */
+    /**
+     * Writes a checkpoint for the state's step and returns its folder.
+     *
+     * @param model     the model, which writes its own files
+     * @param optimizer the optimizer whose moments are saved
+     * @param state     the trainer state; its global step names the folder
+     * @return the checkpoint's folder, {@code checkpoint-<step>}, replacing one of that name
+     * @throws ModelFileException if the checkpoint cannot be written
+     */
     public Path save(TrainableModel model, AdamW optimizer, TrainerState state) {
         Path target = outputDir.resolve(PREFIX + state.globalStep);
         Path partial = outputDir.resolve("." + PREFIX + state.globalStep + ".partial");
@@ -64,7 +77,11 @@ public final class Checkpoints {
         return target;
     }
 
-    /** Every complete checkpoint, oldest step first. */
+    /**
+     * Every complete checkpoint, oldest step first.
+     *
+     * @return the checkpoint folders, empty when there are none or no output directory
+     */
     public List<Path> list() {
         if (!Files.isDirectory(outputDir)) return List.of();
         try (Stream<Path> s = Files.list(outputDir)) {
@@ -76,7 +93,11 @@ public final class Checkpoints {
         }
     }
 
-    /** The newest complete checkpoint, if any. */
+    /**
+     * The newest complete checkpoint, if any.
+     *
+     * @return the checkpoint of the highest step, or empty
+     */
     public Optional<Path> latest() {
         List<Path> all = list();
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
@@ -86,6 +107,9 @@ public final class Checkpoints {
      * Deletes the oldest checkpoints beyond {@code limit}, never the best one. 0 keeps all. As in
      * transformers, a limit of 1 with an older best keeps two, the best and the newest, so the run
      * can still resume from where it is.
+     *
+     * @param limit          the checkpoints to keep
+     * @param bestCheckpoint the best checkpoint's folder name ({@code checkpoint-<step>}), or null
      */
     public void rotate(int limit, String bestCheckpoint) {
         if (limit <= 0) return;
@@ -103,7 +127,14 @@ public final class Checkpoints {
         }
     }
 
-    /** Loads weights and optimizer state from a checkpoint and returns its trainer state. */
+    /**
+     * Loads weights and optimizer state from a checkpoint and returns its trainer state.
+     *
+     * @param checkpoint the checkpoint's folder
+     * @param model      the model, whose parameters are overwritten
+     * @param optimizer  the optimizer, whose moments are overwritten
+     * @return the trainer state at the checkpoint
+     */
     public static TrainerState restore(Path checkpoint, TrainableModel model, AdamW optimizer) {
         TrainerState state = state(checkpoint);
         model.load(checkpoint);
@@ -111,7 +142,12 @@ public final class Checkpoints {
         return state;
     }
 
-    /** The trainer state a checkpoint holds (its step, epoch, logs), without loading the model. */
+    /**
+     * The trainer state a checkpoint holds (its step, epoch, logs), without loading the model.
+     *
+     * @param checkpoint the checkpoint's folder
+     * @return the state it holds
+     */
     public static TrainerState state(Path checkpoint) {
         Path stateFile = checkpoint.resolve(STATE);
         if (!Files.isRegularFile(stateFile)) {

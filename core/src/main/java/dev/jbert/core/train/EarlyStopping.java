@@ -8,6 +8,12 @@ public final class EarlyStopping implements TrainingListener {
 
     private final TrainingArguments args;
 
+    /**
+     * Early stopping with the patience, threshold and metric of {@code args}.
+     *
+     * @param args the training arguments, with a patience of at least 1
+     * @throws IllegalArgumentException if the patience is below 1
+     */
     public EarlyStopping(TrainingArguments args) {
         if (args.earlyStoppingPatience() < 1) throw new IllegalArgumentException("early stopping needs a patience >= 1");
         this.args = args;

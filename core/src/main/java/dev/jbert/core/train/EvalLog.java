@@ -11,11 +11,24 @@ import java.util.Map;
  */
 public record EvalLog(long step, double epoch, Map<String, Double> metrics) {
 
+    /**
+     * Copies the metrics.
+     *
+     * @param metrics metric name to value
+     * @param step    optimizer steps done when it ran
+     * @param epoch   fractional epoch
+     */
     public EvalLog {
         metrics = Map.copyOf(metrics);
     }
 
-    /** The named metric; a clear error listing the known names when it is absent. */
+    /**
+     * The named metric; a clear error listing the known names when it is absent.
+     *
+     * @param name the metric's name, without {@code eval_}
+     * @return its value
+     * @throws IllegalArgumentException if the evaluation has no such metric
+     */
     public double metric(String name) {
         Double v = metrics.get(name);
         if (v == null) {

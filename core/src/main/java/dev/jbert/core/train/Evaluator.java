@@ -6,5 +6,11 @@ import java.util.Map;
 @FunctionalInterface
 public interface Evaluator {
 
+    /**
+     * Evaluates the model on the validation data.
+     *
+     * @param model the model
+     * @return the metrics by name, {@code loss} among them
+     */
     Map<String, Double> evaluate(TrainableModel model);
 }

@@ -16,6 +16,11 @@ public abstract class ForwardingModel implements TrainableModel {
 
     private final TrainableModel delegate;
 
+    /**
+     * A model that hands every call to {@code delegate}.
+     *
+     * @param delegate the model calls go to, not null
+     */
     protected ForwardingModel(TrainableModel delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }

@@ -16,7 +16,11 @@ import java.util.List;
  */
 public interface LocalStepsModel extends TrainableModel {
 
-    /** Optimizer steps each replica takes between averages, at least 1. */
+    /**
+     * Optimizer steps each replica takes between averages, at least 1.
+     *
+     * @return the steps per round
+     */
     int stepsPerRound();
 
     /**
@@ -25,6 +29,9 @@ public interface LocalStepsModel extends TrainableModel {
      * {@code optimizer}'s settings; then sets this model's parameters and {@code optimizer}'s state to the replicas'
      * average. A replica skips a step whose loss or gradient is not finite, making no update.
      *
+     * @param steps       the round's steps, in order
+     * @param optimizer   the driver's optimizer, whose state is replaced by the average
+     * @param maxGradNorm the clipping threshold, 0 for none
      * @return one outcome per step, in order: loss and gradient norm averaged over the replicas, not finite when any
      * replica's was not
      */

@@ -17,6 +17,16 @@ import java.util.List;
  */
 public record PlannedStep(long step, List<Batch> microBatches, long[] dropoutSeeds, double scale, double learningRate) {
 
+    /**
+     * Checks that there is one dropout seed per micro-batch, and copies the list and the seeds.
+     *
+     * @param microBatches the batches whose gradients the step adds up
+     * @param step         optimizer steps done before this one (0-based)
+     * @param dropoutSeeds one per micro-batch
+     * @param scale        factor on each micro-batch's gradient and loss
+     * @param learningRate the rate the schedule gives this step
+     * @throws IllegalArgumentException if the seeds and micro-batches differ in number
+     */
     public PlannedStep {
         microBatches = List.copyOf(microBatches);
         if (dropoutSeeds.length != microBatches.size()) {
@@ -25,7 +35,11 @@ public record PlannedStep(long step, List<Batch> microBatches, long[] dropoutSee
         dropoutSeeds = dropoutSeeds.clone();
     }
 
-    /** Examples the step consumes. */
+    /**
+     * Examples the step consumes.
+     *
+     * @return the examples of all its micro-batches
+     */
     public int examples() {
         return microBatches.stream().mapToInt(Batch::size).sum();
     }

@@ -13,6 +13,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public record StepOutcome(INDArray loss, INDArray gradNorm, String nonFinite) {
 
+    /**
+     * Whether the step's loss and gradient norm were finite, so it made its update.
+     *
+     * @return true when {@link #nonFinite()} is null
+     */
     public boolean finite() {
         return nonFinite == null;
     }

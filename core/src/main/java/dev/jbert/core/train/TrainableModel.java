@@ -18,6 +18,8 @@ public interface TrainableModel {
     /**
      * The parameters to train, by checkpoint name, as live arrays the optimizer updates in place.
      * Frozen parameters are not in the map.
+     *
+     * @return the trainable parameters by name; the arrays themselves, not copies
      */
     Map<String, INDArray> trainableParameters();
 
@@ -26,6 +28,10 @@ public interface TrainableModel {
      * {@code scale} × each parameter's gradient into {@code gradients} (same names and shapes as
      * {@link #trainableParameters()}).
      *
+     * @param batch       a labelled batch
+     * @param scale       the factor on each gradient before it is added (accumulation's share of the step)
+     * @param dropoutSeed the seed of this batch's dropout masks
+     * @param gradients   gradient arrays by parameter name, accumulated into
      * @return the batch's loss, unscaled, as a one-element array left where it was computed: the training loop reads it
      *         back only when it logs
      */
@@ -35,6 +41,9 @@ public interface TrainableModel {
      * The denominator of the batch's mean loss (by default its examples; the tokens that count, or the summed class
      * weights, for losses that average over those), so that the gradients of a batch's parts, each scaled by its
      * normalizer over the whole's, add up to the whole batch's gradient.
+     *
+     * @param batch a labelled batch
+     * @return the denominator, {@code > 0}
      */
     default double lossNormalizer(Batch batch) {
         return batch.size();
@@ -43,20 +52,36 @@ public interface TrainableModel {
     /**
      * The kernel set the model computes with; the optimizer and the gradient norm follow it, so that a model on the
      * device kernels is stepped without reading its arrays' host memory. By default the host's.
+     *
+     * @return the model's kernel set
      */
     default KernelSet kernels() {
         return KernelSet.HOST;
     }
 
-    /** Raw model outputs for a batch with dropout off (logits), for evaluation and prediction. */
+    /**
+     * Raw model outputs for a batch with dropout off (logits), for evaluation and prediction.
+     *
+     * @param batch the batch, labelled or not
+     * @return the logits
+     */
     INDArray predict(Batch batch);
 
-    /** The loss of a batch with dropout off, for evaluation. */
+    /**
+     * The loss of a batch with dropout off, for evaluation.
+     *
+     * @param batch a labelled batch
+     * @return the batch's mean loss
+     */
     double evaluationLoss(Batch batch);
 
     /**
      * The loss of a batch whose {@link #predict} gave {@code logits}: a model that can take the loss from them
      * saves evaluation a second forward pass. By default, {@link #evaluationLoss}.
+     *
+     * @param batch  a labelled batch
+     * @param logits what {@link #predict} returned for it
+     * @return the batch's mean loss
      */
     default double loss(Batch batch, INDArray logits) {
         return evaluationLoss(batch);
@@ -65,14 +90,25 @@ public interface TrainableModel {
     /**
      * Whether AdamW's weight decay applies to a parameter. Trainer exempts biases and LayerNorm parameters, found by
      * module type; a model whose norms are not named {@code LayerNorm} (DistilBERT's {@code sa_layer_norm}) says so here.
+     *
+     * @param parameterName the parameter's checkpoint name
+     * @return whether weight decay applies to it
      */
     default boolean decays(String parameterName) {
         return AdamW.huggingFaceDecays(parameterName);
     }
 
-    /** Writes the model into {@code dir} so that it loads back by itself (config and weights). */
+    /**
+     * Writes the model into {@code dir} so that it loads back by itself (config and weights).
+     *
+     * @param dir the folder, created if missing
+     */
     void save(Path dir);
 
-    /** Sets every parameter, in place, to the values a {@link #save} wrote into {@code dir}. */
+    /**
+     * Sets every parameter, in place, to the values a {@link #save} wrote into {@code dir}.
+     *
+     * @param dir a folder {@link #save} wrote
+     */
     void load(Path dir);
 }

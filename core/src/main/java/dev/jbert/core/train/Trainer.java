@@ -44,8 +44,14 @@ public final class Trainer {
     private final Map<String, INDArray> gradients = new LinkedHashMap<>();
 
     /**
+     * A trainer with a fresh AdamW and zeroed gradients for the model's trainable parameters.
+     *
+     * @param model     the model to train
+     * @param data      the training batches, at least one per epoch
      * @param evaluator computes validation metrics; may be null when eval_strategy is NO
+     * @param args      the training recipe
      * @param listeners extra hooks (progress, logging); flow control and early stopping are added here
+     * @throws IllegalArgumentException if evaluation is asked for without an evaluator, or the data has no batches
      */
     public Trainer(TrainableModel model, TrainingData data, Evaluator evaluator, TrainingArguments args,
                    List<TrainingListener> listeners) {
@@ -81,17 +87,29 @@ public final class Trainer {
         return model instanceof LocalStepsModel replicated ? replicated.stepsPerRound() : 1;
     }
 
-    /** Optimizer steps per epoch: a last partial accumulation still steps, as transformers does. */
+    /**
+     * Optimizer steps per epoch: a last partial accumulation still steps, as transformers does.
+     *
+     * @return the steps per epoch, {@code ceil(batches / gradient_accumulation_steps)}
+     */
     public long stepsPerEpoch() {
         return (data.batchesPerEpoch() + args.gradientAccumulationSteps() - 1) / args.gradientAccumulationSteps();
     }
 
-    /** Total optimizer steps of the run. */
+    /**
+     * Total optimizer steps of the run.
+     *
+     * @return {@code max_steps} when positive, otherwise the steps per epoch times the epochs
+     */
     public long totalSteps() {
         return args.maxSteps() > 0 ? args.maxSteps() : stepsPerEpoch() * args.numTrainEpochs();
     }
 
-    /** The learning rate of every step: a pure function of the step. */
+    /**
+     * The learning rate of every step: a pure function of the step.
+     *
+     * @return the schedule with this run's warm-up and total steps
+     */
     public LearningRateSchedule schedule() {
         long total = totalSteps();
         return args.warmupSteps() > 0
@@ -99,12 +117,21 @@ public final class Trainer {
                 : LearningRateSchedule.withWarmupRatio(args.lrSchedulerType(), args.learningRate(), args.warmupRatio(), total);
     }
 
-    /** Trains from scratch. */
+    /**
+     * Trains from scratch.
+     *
+     * @return the final state
+     */
     public TrainerState train() {
         return train(Optional.empty());
     }
 
-    /** Trains, continuing from a checkpoint folder when one is given. */
+    /**
+     * Trains, continuing from a checkpoint folder when one is given.
+     *
+     * @param resumeFrom the checkpoint to resume from, or empty to start afresh
+     * @return the final state
+     */
     public TrainerState train(Optional<Path> resumeFrom) {
         TrainerState state = resumeFrom.map(this::resume).orElseGet(this::freshState);
         LearningRateSchedule schedule = schedule();

@@ -11,18 +11,26 @@ public final class TrainerControl {
     boolean shouldSave;
     boolean shouldStop;
 
+    /** Asks for an evaluation after the current step or epoch; the loop clears the request when it evaluates. */
     public void requestEvaluation() {
         shouldEvaluate = true;
     }
 
+    /** Asks for a checkpoint after the current step or epoch; the loop clears the request when it saves. */
     public void requestCheckpoint() {
         shouldSave = true;
     }
 
+    /** Asks the loop to stop after the current step; the request is not cleared. */
     public void requestStop() {
         shouldStop = true;
     }
 
+    /**
+     * Whether a listener has asked to stop.
+     *
+     * @return true once {@link #requestStop()} was called
+     */
     public boolean stopRequested() {
         return shouldStop;
     }

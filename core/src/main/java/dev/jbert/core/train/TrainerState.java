@@ -38,51 +38,101 @@ public final class TrainerState {
     /** Steps skipped for a non-finite loss or gradient (skip_non_finite_steps). */
     final List<Long> skippedSteps = new ArrayList<>();
 
+    /**
+     * Optimizer steps taken so far, skipped steps included.
+     *
+     * @return the step count
+     */
     public long globalStep() {
         return globalStep;
     }
 
+    /**
+     * The epoch being trained, from 0; after the last, the number of epochs done.
+     *
+     * @return the epoch
+     */
     public int epoch() {
         return epoch;
     }
 
+    /**
+     * The optimizer steps the run takes in all.
+     *
+     * @return the step count
+     */
     public long maxSteps() {
         return maxSteps;
     }
 
+    /**
+     * The epochs the run covers.
+     *
+     * @return the epoch count
+     */
     public int numEpochs() {
         return numEpochs;
     }
 
-    /** Fractional epochs done, as transformers logs {@code epoch}. */
+    /**
+     * Fractional epochs done, as transformers logs {@code epoch}.
+     *
+     * @return the epoch plus the share of its batches done
+     */
     public double fractionalEpoch() {
         return epoch + (double) batchesDoneInEpoch / Math.max(1, batchesPerEpoch);
     }
 
-    /** Best value of metric_for_best_model so far, NaN before the first evaluation. */
+    /**
+     * Best value of metric_for_best_model so far, NaN before the first evaluation.
+     *
+     * @return the best value, or NaN
+     */
     public double bestMetric() {
         return bestMetric;
     }
 
-    /** The best before the latest evaluation: what early stopping compares against. */
+    /**
+     * The best before the latest evaluation: what early stopping compares against.
+     *
+     * @return the best value before the latest evaluation, or NaN
+     */
     public double previousBestMetric() {
         return previousBestMetric;
     }
 
-    /** Folder name of the best checkpoint, or null. */
+    /**
+     * Folder name of the best checkpoint, or null.
+     *
+     * @return the folder name, {@code checkpoint-<step>}, or null
+     */
     public String bestCheckpoint() {
         return bestCheckpoint;
     }
 
+    /**
+     * The log entries so far, in order.
+     *
+     * @return an unmodifiable view
+     */
     public List<StepLog> steps() {
         return Collections.unmodifiableList(steps);
     }
 
-    /** The steps skipped for a non-finite loss or gradient, in order; they made no update and have no log entry. */
+    /**
+     * The steps skipped for a non-finite loss or gradient, in order; they made no update and have no log entry.
+     *
+     * @return an unmodifiable view
+     */
     public List<Long> skippedSteps() {
         return Collections.unmodifiableList(skippedSteps);
     }
 
+    /**
+     * The evaluations so far, in order.
+     *
+     * @return an unmodifiable view
+     */
     public List<EvalLog> evaluations() {
         return Collections.unmodifiableList(evaluations);
     }

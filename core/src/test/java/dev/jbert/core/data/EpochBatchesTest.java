@@ -143,7 +143,7 @@ class EpochBatchesTest {
     void groupingByLengthSortsMegaBatchesAndPadsLess() {
         EncodedDataset data = dataset(400, 5, 32);
         int batch = 8;
-        EpochBatches plain = EpochBatches.of(data, batch, Sampling.NONE), grouped = EpochBatches.of(data, batch, Sampling.NONE, true);
+        EpochBatches plain = EpochBatches.of(data, batch, Sampling.NONE), grouped = EpochBatches.of(data, batch, Sampling.NONE, LengthGrouping.BY_LENGTH);
         int[] order = grouped.order(0, 42), shuffled = plain.order(0, 42);
         int[] sorted = order.clone();
         Arrays.sort(sorted);
@@ -168,7 +168,7 @@ class EpochBatchesTest {
         int longest = Arrays.stream(order).map(i -> data.encoding(i).length()).max().orElseThrow();
         assertEquals(longest, data.encoding(order[0]).length(), "the longest example comes first");
         assertTrue(padded(grouped) < padded(plain), "grouping pads less: " + padded(grouped) + " vs " + padded(plain));
-        assertArrayEquals(order, EpochBatches.of(dataset(400, 5, 32), batch, Sampling.NONE, true).order(0, 42), "reproducible");
+        assertArrayEquals(order, EpochBatches.of(dataset(400, 5, 32), batch, Sampling.NONE, LengthGrouping.BY_LENGTH).order(0, 42), "reproducible");
         assertFalse(grouped.fingerprint().equals(plain.fingerprint()), "a resume notices the changed order");
     }
 

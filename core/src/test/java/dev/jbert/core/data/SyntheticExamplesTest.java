@@ -101,7 +101,7 @@ class SyntheticExamplesTest {
     @Test
     void overSamplingBalancesTheRealExamplesAndTakesEverySyntheticOneOnce() {
         EncodedDataset data = withSynthetic(2f);
-        EpochBatches batches = EpochBatches.of(data, 4, Sampling.OVER, false, BalanceCounts.REAL);
+        EpochBatches batches = EpochBatches.of(data, 4, Sampling.OVER, LengthGrouping.NONE, BalanceCounts.REAL);
         assertEquals(26, batches.samplesPerEpoch());
         int[] order = batches.order(0, 42);
         assertEquals(26, order.length);
@@ -117,9 +117,9 @@ class SyntheticExamplesTest {
     @Test
     void underSamplingCutsToTheRarestRealClassAndTakesEverySyntheticOneOnce() {
         EncodedDataset data = withSynthetic(2f);
-        EpochBatches real = EpochBatches.of(data, 4, Sampling.UNDER, false, BalanceCounts.REAL);
+        EpochBatches real = EpochBatches.of(data, 4, Sampling.UNDER, LengthGrouping.NONE, BalanceCounts.REAL);
         assertEquals(2 * 2 + 6, real.samplesPerEpoch(), "2 per real class, plus the 6 synthetic");
-        EpochBatches all = EpochBatches.of(data, 4, Sampling.UNDER, false, BalanceCounts.REAL_AND_SYNTHETIC);
+        EpochBatches all = EpochBatches.of(data, 4, Sampling.UNDER, LengthGrouping.NONE, BalanceCounts.REAL_AND_SYNTHETIC);
         assertEquals(2 * 7, all.samplesPerEpoch(), "the rarest class counts 7 with its synthetic examples");
         assertNotEquals(real.fingerprint(), all.fingerprint());
     }
@@ -128,8 +128,8 @@ class SyntheticExamplesTest {
     void withoutSyntheticExamplesTheBalanceCountsChangeNothing() {
         EncodedDataset data = encode(REAL);
         for (Sampling s : Sampling.values()) {
-            EpochBatches before = EpochBatches.of(data, 4, s, false);
-            EpochBatches all = EpochBatches.of(data, 4, s, false, BalanceCounts.REAL_AND_SYNTHETIC);
+            EpochBatches before = EpochBatches.of(data, 4, s, LengthGrouping.NONE);
+            EpochBatches all = EpochBatches.of(data, 4, s, LengthGrouping.NONE, BalanceCounts.REAL_AND_SYNTHETIC);
             assertArrayEquals(before.order(1, 42), all.order(1, 42), s.name());
             assertEquals(before.fingerprint(), all.fingerprint(), s.name());
         }

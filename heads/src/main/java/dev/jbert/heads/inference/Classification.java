@@ -20,31 +20,56 @@ import java.util.Map;
  */
 public sealed interface Classification permits Classification.SingleLabel, Classification.MultiLabel, Classification.Regression {
 
-    /** The task this answers. */
+    /**
+     * The task this answers.
+     *
+     * @return single-label, multi-label or regression
+     */
     Task task();
 
-    /** The model's raw outputs for this input, in label order. */
+    /**
+     * The model's raw outputs for this input, in label order.
+     *
+     * @return the logits, one per label
+     */
     List<Double> logits();
 
     /**
      * Whether the input was longer than the model's length limit and was cut to fit it; the prediction
      * then describes only the first tokens (for a pair, the longer text was trimmed first).
+     *
+     * @return true when the input was cut
      */
     boolean truncated();
 
-    /** This answer as single-label; an {@link IllegalStateException} for another task. */
+    /**
+     * This answer as single-label; an {@link IllegalStateException} for another task.
+     *
+     * @return this, as {@link SingleLabel}
+     * @throws IllegalStateException when the task is not single-label
+     */
     default SingleLabel asSingleLabel() {
         if (this instanceof SingleLabel s) return s;
         throw new IllegalStateException("this is a " + task() + " prediction, not SINGLE_LABEL");
     }
 
-    /** This answer as multi-label; an {@link IllegalStateException} for another task. */
+    /**
+     * This answer as multi-label; an {@link IllegalStateException} for another task.
+     *
+     * @return this, as {@link MultiLabel}
+     * @throws IllegalStateException when the task is not multi-label
+     */
     default MultiLabel asMultiLabel() {
         if (this instanceof MultiLabel m) return m;
         throw new IllegalStateException("this is a " + task() + " prediction, not MULTI_LABEL");
     }
 
-    /** This answer as regression; an {@link IllegalStateException} for another task. */
+    /**
+     * This answer as regression; an {@link IllegalStateException} for another task.
+     *
+     * @return this, as {@link Regression}
+     * @throws IllegalStateException when the task is not regression
+     */
     default Regression asRegression() {
         if (this instanceof Regression r) return r;
         throw new IllegalStateException("this is a " + task() + " prediction, not REGRESSION");
@@ -56,10 +81,22 @@ public sealed interface Classification permits Classification.SingleLabel, Class
      * @param label         the most probable label (the first on a tie)
      * @param score         its probability
      * @param probabilities every label's probability, in label order
+     * @param logits        the raw logits, in label order
+     * @param truncated     whether the input was cut to the model's length limit
      */
     record SingleLabel(String label, double score, Map<String, Double> probabilities, List<Double> logits,
                        boolean truncated) implements Classification {
 
+        /**
+         * Copies the map and list, keeping their order.
+         *
+         * @param label         the most probable label
+         * @param score         its probability
+         * @param probabilities every label's probability
+         * @param logits        the raw logits
+         * @param truncated     whether the input was cut
+         * @throws IllegalArgumentException when {@code label} or {@code probabilities} is null
+         */
         public SingleLabel {
             if (label == null) throw new IllegalArgumentException("label must not be null");
             probabilities = ordered(probabilities);
@@ -78,10 +115,22 @@ public sealed interface Classification permits Classification.SingleLabel, Class
      * @param labels        the labels whose probability is strictly above their threshold, in label order
      * @param probabilities every label's probability, in label order
      * @param thresholds    the threshold each label was compared against (saved per-class ones, or a global one)
+     * @param logits        the raw logits, in label order
+     * @param truncated     whether the input was cut to the model's length limit
      */
     record MultiLabel(List<String> labels, Map<String, Double> probabilities, Map<String, Double> thresholds,
                       List<Double> logits, boolean truncated) implements Classification {
 
+        /**
+         * Copies the maps and lists, keeping their order.
+         *
+         * @param labels        the predicted labels
+         * @param probabilities every label's probability
+         * @param thresholds    every label's threshold
+         * @param logits        the raw logits
+         * @param truncated     whether the input was cut
+         * @throws IllegalArgumentException when {@code probabilities} or {@code thresholds} is null
+         */
         public MultiLabel {
             labels = List.copyOf(labels);
             probabilities = ordered(probabilities);
@@ -98,10 +147,19 @@ public sealed interface Classification permits Classification.SingleLabel, Class
     /**
      * A real value per text: the head's output as it is.
      *
-     * @param value the predicted value
+     * @param value     the predicted value
+     * @param logits    the raw output, as a one-element list
+     * @param truncated whether the input was cut to the model's length limit
      */
     record Regression(double value, List<Double> logits, boolean truncated) implements Classification {
 
+        /**
+         * Copies the logits.
+         *
+         * @param value     the predicted value
+         * @param logits    the raw output
+         * @param truncated whether the input was cut
+         */
         public Regression {
             logits = List.copyOf(logits);
         }

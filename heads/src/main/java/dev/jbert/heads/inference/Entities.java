@@ -23,6 +23,16 @@ import java.util.List;
 public record Entities(String text, AggregationStrategy strategy, List<TokenSpan> entities, List<TokenPrediction> tokens,
                        boolean truncated) {
 
+    /**
+     * Copies the lists.
+     *
+     * @param text      the text
+     * @param strategy  how tokens were grouped
+     * @param entities  the entities or labelled tokens
+     * @param tokens    every token with its label
+     * @param truncated whether the text was cut
+     * @throws IllegalArgumentException when {@code text} or {@code strategy} is null
+     */
     public Entities {
         if (text == null || strategy == null) throw new IllegalArgumentException("text and strategy must not be null");
         entities = List.copyOf(entities);

@@ -42,6 +42,21 @@ public record InferenceOptions(int maxBatchSize, Duration maxWait, int queueCapa
     /** Texts waiting or running at once by default. */
     public static final int DEFAULT_QUEUE_CAPACITY = 1024;
 
+    /**
+     * Checks the options.
+     *
+     * @param maxBatchSize  texts per forward pass
+     * @param maxWait       the wait for a batch to fill
+     * @param queueCapacity texts waiting or running at once
+     * @param maxLength     the token limit, or null for the model's
+     * @param threshold     a global multi-label threshold, or null
+     * @param aggregation   the token classification strategy
+     * @param precision     the Linear products' precision
+     * @throws IllegalArgumentException when {@code maxBatchSize} is below 1, {@code maxWait} null or negative,
+     *                                  {@code queueCapacity} below {@code maxBatchSize}, {@code maxLength} below 3,
+     *                                  {@code threshold} not strictly between 0 and 1, or {@code aggregation} or
+     *                                  {@code precision} null
+     */
     public InferenceOptions {
         if (maxBatchSize < 1) throw new IllegalArgumentException("maxBatchSize must be at least 1, got " + maxBatchSize);
         if (maxWait == null || maxWait.isNegative()) throw new IllegalArgumentException("maxWait must be zero or positive, got " + maxWait);
@@ -58,40 +73,82 @@ public record InferenceOptions(int maxBatchSize, Duration maxWait, int queueCapa
         if (precision == null) throw new IllegalArgumentException("precision must not be null");
     }
 
-    /** Batches of up to 32, no wait, 1024 texts in flight, the model's length limit, SIMPLE aggregation, fp32. */
+    /**
+     * Batches of up to 32, no wait, 1024 texts in flight, the model's length limit, SIMPLE aggregation, fp32.
+     *
+     * @return the default options
+     */
     public static InferenceOptions defaults() {
         return new InferenceOptions(DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_WAIT, DEFAULT_QUEUE_CAPACITY, null, null,
                 AggregationStrategy.SIMPLE, Precision.FP32);
     }
 
-    /** Another batch size; raises the queue capacity to it if needed. */
+    /**
+     * Another batch size; raises the queue capacity to it if needed.
+     *
+     * @param value texts per forward pass, at least 1
+     * @return a copy with that batch size
+     */
     public InferenceOptions withMaxBatchSize(int value) {
         return new InferenceOptions(value, maxWait, Math.max(queueCapacity, value), maxLength, threshold, aggregation, precision);
     }
 
+    /**
+     * Another wait for a batch to fill (see {@link #maxWait()}).
+     *
+     * @param value zero or positive
+     * @return a copy with that wait
+     */
     public InferenceOptions withMaxWait(Duration value) {
         return new InferenceOptions(maxBatchSize, value, queueCapacity, maxLength, threshold, aggregation, precision);
     }
 
+    /**
+     * Another bound on the texts waiting or running at once.
+     *
+     * @param value at least {@link #maxBatchSize()}
+     * @return a copy with that capacity
+     */
     public InferenceOptions withQueueCapacity(int value) {
         return new InferenceOptions(maxBatchSize, maxWait, value, maxLength, threshold, aggregation, precision);
     }
 
-    /** Another token limit; null for the model's own. */
+    /**
+     * Another token limit; null for the model's own.
+     *
+     * @param value tokens per input, special tokens included, at least 3; or null
+     * @return a copy with that limit
+     */
     public InferenceOptions withMaxLength(Integer value) {
         return new InferenceOptions(maxBatchSize, maxWait, queueCapacity, value, threshold, aggregation, precision);
     }
 
-    /** A global multi-label threshold; null to use the thresholds saved with the model. */
+    /**
+     * A global multi-label threshold; null to use the thresholds saved with the model.
+     *
+     * @param value a threshold strictly between 0 and 1, or null
+     * @return a copy with that threshold
+     */
     public InferenceOptions withThreshold(Double value) {
         return new InferenceOptions(maxBatchSize, maxWait, queueCapacity, maxLength, value, aggregation, precision);
     }
 
+    /**
+     * Another aggregation strategy for token classification.
+     *
+     * @param value the strategy {@link TextClassifier#entities(String)} uses
+     * @return a copy with that strategy
+     */
     public InferenceOptions withAggregation(AggregationStrategy value) {
         return new InferenceOptions(maxBatchSize, maxWait, queueCapacity, maxLength, threshold, value, precision);
     }
 
-    /** Another precision for the Linear products (see {@link Precision}). */
+    /**
+     * Another precision for the Linear products (see {@link Precision}).
+     *
+     * @param value fp32, bf16 or int8
+     * @return a copy with that precision
+     */
     public InferenceOptions withPrecision(Precision value) {
         return new InferenceOptions(maxBatchSize, maxWait, queueCapacity, maxLength, threshold, aggregation, value);
     }

@@ -11,7 +11,11 @@ package dev.jbert.heads.inference;
  */
 public record InferenceStats(long texts, long batches, int largestBatch, int queued, long rejected) {
 
-    /** Mean texts per forward pass, 0 before the first. */
+    /**
+     * Mean texts per forward pass, 0 before the first.
+     *
+     * @return {@code texts / batches}, or 0
+     */
     public double meanBatchSize() {
         return batches == 0 ? 0 : (double) texts / batches;
     }

@@ -29,6 +29,23 @@ public record ModelInfo(Path folder, Task task, List<String> labels, boolean acc
                         Map<String, Double> thresholds, int vocabSize, int hiddenSize, int numHiddenLayers,
                         int numAttentionHeads, int maxPositionEmbeddings, boolean lowerCase, String modelType) {
 
+    /**
+     * Copies the labels and thresholds, keeping their order.
+     *
+     * @param folder                the model folder
+     * @param task                  what it predicts
+     * @param labels                label names by class index
+     * @param acceptsPairs          whether it takes text pairs
+     * @param maxLength             the token limit
+     * @param thresholds            multi-label thresholds by label
+     * @param vocabSize             rows of the word-embedding table
+     * @param hiddenSize            width of the encoder
+     * @param numHiddenLayers       encoder layers
+     * @param numAttentionHeads     attention heads per layer
+     * @param maxPositionEmbeddings position embeddings
+     * @param lowerCase             whether the tokenizer lower-cases
+     * @param modelType             the encoder family
+     */
     public ModelInfo {
         labels = List.copyOf(labels);
         thresholds = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(thresholds));

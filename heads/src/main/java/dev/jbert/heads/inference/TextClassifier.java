@@ -134,7 +134,13 @@ public final class TextClassifier implements AutoCloseable {
                 options.maxWait(), options.queueCapacity(), this::forward, this::freeNativeMemory);
     }
 
-    /** Loads a model folder with {@link InferenceOptions#defaults()}. */
+    /**
+     * Loads a model folder with {@link InferenceOptions#defaults()}.
+     *
+     * @param folder the fine-tuned model's folder, in Hugging Face layout
+     * @return the classifier, with its inference thread started; close it after use
+     * @throws ModelFileException as {@link #load(Path, InferenceOptions)}
+     */
     public static TextClassifier load(Path folder) {
         return load(folder, InferenceOptions.defaults());
     }
@@ -142,6 +148,9 @@ public final class TextClassifier implements AutoCloseable {
     /**
      * Loads a model folder: config, tokenizer and weights, checked against each other.
      *
+     * @param folder  the fine-tuned model's folder, in Hugging Face layout
+     * @param options batching, bounds, length limit, threshold, aggregation and precision
+     * @return the classifier, with its inference thread started; close it after use
      * @throws ModelFileException       naming the file, when the folder is not a complete fine-tuned classifier
      *                                  (no {@code id2label}, no head, tensors that do not match the config, ...)
      */
@@ -209,16 +218,25 @@ public final class TextClassifier implements AutoCloseable {
         }
     }
 
-    /** Task, labels, length limit and encoder shape. */
+    /**
+     * Task, labels, length limit and encoder shape.
+     *
+     * @return what the loaded model is
+     */
     public ModelInfo info() {
         return info;
     }
 
+    /** {@return the options the model was loaded with} */
     public InferenceOptions options() {
         return options;
     }
 
-    /** Texts and forward passes so far. */
+    /**
+     * Texts and forward passes so far.
+     *
+     * @return a snapshot of the counters
+     */
     public InferenceStats stats() {
         return batcher.stats();
     }
@@ -228,6 +246,8 @@ public final class TextClassifier implements AutoCloseable {
     /**
      * Classifies one text (single-label, multi-label or regression), waiting for the result.
      *
+     * @param text the text
+     * @return the model's answer
      * @throws IllegalArgumentException      for null or empty text
      * @throws UnsupportedOperationException on a token-classification model (use {@link #entities(String)})
      * @throws RejectedExecutionException    when the queue is full
@@ -240,19 +260,33 @@ public final class TextClassifier implements AutoCloseable {
     /**
      * Classifies a text pair ({@code [CLS] text [SEP] pair [SEP]}), waiting for the result.
      *
+     * @param text the first text
+     * @param pair the second text
+     * @return the model's answer
      * @throws IllegalArgumentException for a null or empty text or pair, or a model that takes single texts
      */
     public Classification classify(String text, String pair) {
         return await(classifyAsync(text, pair));
     }
 
-    /** As {@link #classify(String)}, returning at once; see the class comment for where the future completes. */
+    /**
+     * As {@link #classify(String)}, returning at once; see the class comment for where the future completes.
+     *
+     * @param text the text
+     * @return the future answer
+     */
     public CompletableFuture<Classification> classifyAsync(String text) {
         Encoding encoding = encodeForSequence(text, null, "text");
         return submitOne(encoding).thenApply(logits -> classification(logits, encoding));
     }
 
-    /** As {@link #classify(String, String)}, returning at once. */
+    /**
+     * As {@link #classify(String, String)}, returning at once.
+     *
+     * @param text the first text
+     * @param pair the second text
+     * @return the future answer
+     */
     public CompletableFuture<Classification> classifyAsync(String text, String pair) {
         if (pair == null) throw new IllegalArgumentException("pair must not be null: call classify(text) for a single text");
         Encoding encoding = encodeForSequence(text, pair, "text");
@@ -263,6 +297,8 @@ public final class TextClassifier implements AutoCloseable {
      * Classifies many texts, in order; they are run in chunks of {@code maxBatchSize}, with other callers'
      * requests where there is room.
      *
+     * @param texts the texts
+     * @return one answer per text, in order
      * @throws IllegalArgumentException naming the index of the first null or empty text
      */
     public List<Classification> classifyBatch(List<String> texts) {
@@ -272,7 +308,13 @@ public final class TextClassifier implements AutoCloseable {
         return classifications(encodings);
     }
 
-    /** Classifies many text pairs, in order; see {@link #classifyBatch}. */
+    /**
+     * Classifies many text pairs, in order; see {@link #classifyBatch}.
+     *
+     * @param pairs the text pairs
+     * @return one answer per pair, in order
+     * @throws IllegalArgumentException naming the index of the first null pair or null or empty text
+     */
     public List<Classification> classifyPairs(List<TextPair> pairs) {
         if (pairs == null) throw new IllegalArgumentException("pairs must not be null");
         List<Encoding> encodings = new ArrayList<>(pairs.size());
@@ -327,7 +369,12 @@ public final class TextClassifier implements AutoCloseable {
 
     // ---------------------------------------------------------------- token classification
 
-    /** Entities in one text with the options' aggregation strategy (SIMPLE unless set), waiting for the result. */
+    /**
+     * Entities in one text with the options' aggregation strategy (SIMPLE unless set), waiting for the result.
+     *
+     * @param text the text
+     * @return the entities and every token's label
+     */
     public Entities entities(String text) {
         return entities(text, options.aggregation());
     }
@@ -335,7 +382,9 @@ public final class TextClassifier implements AutoCloseable {
     /**
      * Entities in one text, waiting for the result.
      *
+     * @param text     the text
      * @param strategy how tokens are grouped: NONE gives labelled tokens, the others entities
+     * @return the entities and every token's label
      * @throws IllegalArgumentException      for null or empty text, or a null strategy
      * @throws UnsupportedOperationException on a sequence model (use {@link #classify(String)})
      */
@@ -343,13 +392,25 @@ public final class TextClassifier implements AutoCloseable {
         return await(entitiesAsync(text, strategy));
     }
 
-    /** As {@link #entities(String, AggregationStrategy)}, returning at once. */
+    /**
+     * As {@link #entities(String, AggregationStrategy)}, returning at once.
+     *
+     * @param text     the text
+     * @param strategy how tokens are grouped
+     * @return the future entities
+     */
     public CompletableFuture<Entities> entitiesAsync(String text, AggregationStrategy strategy) {
         Encoding encoding = encodeForTokens(text, strategy, "text");
         return submitOne(encoding).thenApply(logits -> entities(text, encoding, logits, strategy));
     }
 
-    /** Entities in many texts, in order; see {@link #classifyBatch} for how they are run. */
+    /**
+     * Entities in many texts, in order; see {@link #classifyBatch} for how they are run.
+     *
+     * @param texts    the texts
+     * @param strategy how tokens are grouped
+     * @return one result per text, in order
+     */
     public List<Entities> entitiesBatch(List<String> texts, AggregationStrategy strategy) {
         if (texts == null) throw new IllegalArgumentException("texts must not be null");
         List<Encoding> encodings = new ArrayList<>(texts.size());
@@ -455,7 +516,11 @@ public final class TextClassifier implements AutoCloseable {
         if (batcher.isClosed()) throw new IllegalStateException("this TextClassifier is closed");
     }
 
-    /** Whether {@link #close()} was called. */
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return batcher.isClosed();
     }

@@ -13,6 +13,12 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record BceWithLogitsLoss(float[] posWeight) implements Loss {
 
+    /**
+     * Checks and copies the weights.
+     *
+     * @param posWeight per-class weight of the positive term, or null
+     * @throws IllegalArgumentException when a weight is negative, infinite or NaN
+     */
     public BceWithLogitsLoss {
         posWeight = Weights.checked("pos_weight", posWeight);
     }

@@ -19,6 +19,13 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record CrossEntropyLoss(float[] classWeights, double labelSmoothing) implements Loss {
 
+    /**
+     * Checks the smoothing and checks and copies the weights.
+     *
+     * @param classWeights   per-class weights, or null for none
+     * @param labelSmoothing ε in [0, 1)
+     * @throws IllegalArgumentException when ε is outside [0, 1), or a weight is negative, infinite or NaN
+     */
     public CrossEntropyLoss {
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
             throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + labelSmoothing);
@@ -26,7 +33,11 @@ public record CrossEntropyLoss(float[] classWeights, double labelSmoothing) impl
         classWeights = Weights.checked("class weights", classWeights);
     }
 
-    /** Plain cross entropy, transformers' default for single-label and token heads. */
+    /**
+     * Plain cross entropy, transformers' default for single-label and token heads.
+     *
+     * @return cross entropy without class weights or label smoothing
+     */
     public static CrossEntropyLoss plain() {
         return new CrossEntropyLoss(null, 0);
     }

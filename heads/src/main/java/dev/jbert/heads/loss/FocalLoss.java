@@ -12,6 +12,13 @@ import org.nd4j.autodiff.samediff.SameDiff;
  */
 public record FocalLoss(double gamma, float[] alpha) implements Loss {
 
+    /**
+     * Checks γ and checks and copies α.
+     *
+     * @param gamma focusing parameter γ ≥ 0
+     * @param alpha per-class α, or null for none
+     * @throws IllegalArgumentException when γ is negative or NaN, or an α is negative, infinite or NaN
+     */
     public FocalLoss {
         if (!(gamma >= 0)) throw new IllegalArgumentException("focal gamma must be >= 0, got " + gamma);
         alpha = Weights.checked("focal alpha", alpha);

@@ -18,14 +18,20 @@ public interface Loss {
      * multi-label and several-target losses) and {@code w_i} its weight times, for a class-weighted loss, its class's
      * weight; without them, the loss's own mean, op for op.
      *
+     * @param sd             the graph to add the loss to
      * @param logits         {@code [N, C]} raw scores (for token tasks N = batch·seq)
      * @param labels         the label placeholder, in the layout {@link #labelKind()} names
      * @param exampleWeights {@code [N]} per-example weights (sequence tasks only), or null for none
      * @param numClasses     C, the head's output width
+     * @return the scalar loss
      */
     SDVariable build(SameDiff sd, SDVariable logits, SDVariable labels, SDVariable exampleWeights, int numClasses);
 
-    /** What the labels placeholder holds. */
+    /**
+     * What the labels placeholder holds.
+     *
+     * @return the label layout
+     */
     LabelKind labelKind();
 
     /**
@@ -33,6 +39,10 @@ public interface Loss {
      * none): a batch's gradient is then the sum of its parts' gradients, each scaled by its part's normalizer over
      * the whole's (data-parallel training splits batches so). Class indices: the weights of the rows not ignored;
      * other layouts: every element, as {@code mean()}, each weighing its example's weight.
+     *
+     * @param labels         the batch's labels, in the layout {@link #labelKind()} names
+     * @param exampleWeights per-example weights, or null for none
+     * @return the denominator
      */
     default double normalizer(INDArray labels, float[] exampleWeights) {
         if (labelKind() != LabelKind.CLASS_INDEX) {

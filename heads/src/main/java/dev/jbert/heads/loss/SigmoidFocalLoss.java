@@ -13,6 +13,13 @@ import org.nd4j.autodiff.samediff.SameDiff;
  */
 public record SigmoidFocalLoss(double gamma, double alpha) implements Loss {
 
+    /**
+     * Checks γ and α.
+     *
+     * @param gamma γ ≥ 0
+     * @param alpha α in [0, 1], or negative for none
+     * @throws IllegalArgumentException when γ is negative or NaN, or α is above 1
+     */
     public SigmoidFocalLoss {
         if (!(gamma >= 0)) throw new IllegalArgumentException("focal gamma must be >= 0, got " + gamma);
         if (alpha > 1) throw new IllegalArgumentException("focal alpha must be <= 1 (or negative for none), got " + alpha);

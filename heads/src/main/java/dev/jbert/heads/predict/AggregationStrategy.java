@@ -22,12 +22,20 @@ public enum AggregationStrategy {
     /** Words first, each taking the label of its most confident sub-word; then grouped as SIMPLE. */
     MAX;
 
-    /** The name as transformers and the command line spell it: {@code none}, {@code simple}, ... */
+    /**
+     * The name as transformers and the command line spell it: {@code none}, {@code simple}, ...
+     *
+     * @return the lower-case name
+     */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Whether sub-word tokens are merged into words before grouping. */
+    /**
+     * Whether sub-word tokens are merged into words before grouping.
+     *
+     * @return true for {@link #FIRST}, {@link #AVERAGE} and {@link #MAX}
+     */
     public boolean aggregatesWords() {
         return this == FIRST || this == AVERAGE || this == MAX;
     }
@@ -35,6 +43,8 @@ public enum AggregationStrategy {
     /**
      * The strategy named {@code name}, in any case ({@code "simple"}, {@code "SIMPLE"}).
      *
+     * @param name the strategy's name; surrounding whitespace is ignored
+     * @return the strategy
      * @throws IllegalArgumentException naming the valid strategies, for null or an unknown name
      */
     public static AggregationStrategy parse(String name) {

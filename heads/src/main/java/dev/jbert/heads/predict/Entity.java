@@ -15,6 +15,16 @@ package dev.jbert.heads.predict;
  */
 public record Entity(String entityGroup, double score, String word, int start, int end) implements TokenSpan {
 
+    /**
+     * Checks the parts.
+     *
+     * @param entityGroup the entity type
+     * @param score       the mean score
+     * @param word        the text between {@code start} and {@code end}
+     * @param start       start character
+     * @param end         end character (exclusive)
+     * @throws IllegalArgumentException when {@code entityGroup} or {@code word} is null, or the span is invalid
+     */
     public Entity {
         if (entityGroup == null || word == null) throw new IllegalArgumentException("entityGroup and word must not be null");
         if (start < 0 || end < start) throw new IllegalArgumentException("invalid span (" + start + ", " + end + ")");

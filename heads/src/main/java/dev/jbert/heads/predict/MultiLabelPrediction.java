@@ -16,6 +16,16 @@ import java.util.Map;
 public record MultiLabelPrediction(List<String> labels, Map<String, Double> probabilities,
                                    Map<String, Double> thresholds, List<Double> logits) implements SequencePrediction {
 
+    /**
+     * Copies the lists and maps, keeping their order; null logits become an empty list.
+     *
+     * @param labels        the predicted labels
+     * @param probabilities every label's probability
+     * @param thresholds    every label's threshold
+     * @param logits        the raw logits, or null or empty
+     * @throws IllegalArgumentException when {@code labels}, {@code probabilities} or {@code thresholds} is null or
+     *                                  a map holds a null key or value
+     */
     public MultiLabelPrediction {
         if (labels == null) throw new IllegalArgumentException("labels must not be null");
         labels = List.copyOf(labels);

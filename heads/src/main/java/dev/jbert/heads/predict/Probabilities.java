@@ -13,7 +13,13 @@ public final class Probabilities {
     private Probabilities() {
     }
 
-    /** Softmax of one row of logits. */
+    /**
+     * Softmax of one row of logits.
+     *
+     * @param logits one row of logits, at least one, none NaN, not all {@code -Infinity}
+     * @return the probabilities, summing to 1, in the logits' order
+     * @throws IllegalArgumentException for an empty row, a NaN logit, or a row that is all {@code -Infinity}
+     */
     public static double[] softmax(float[] logits) {
         if (logits == null || logits.length == 0) throw new IllegalArgumentException("softmax needs at least one logit");
         double max = Double.NEGATIVE_INFINITY;
@@ -38,7 +44,13 @@ public final class Probabilities {
         return p;
     }
 
-    /** The logistic function {@code 1 / (1 + e^-x)}, stable for any x; infinities map to 0 and 1. */
+    /**
+     * The logistic function {@code 1 / (1 + e^-x)}, stable for any x; infinities map to 0 and 1.
+     *
+     * @param x a logit, not NaN
+     * @return its probability, in [0, 1]
+     * @throws IllegalArgumentException for NaN
+     */
     public static double sigmoid(double x) {
         if (Double.isNaN(x)) throw new IllegalArgumentException("sigmoid of NaN");
         if (x >= 0) return 1.0 / (1.0 + Math.exp(-x));
@@ -46,7 +58,13 @@ public final class Probabilities {
         return e / (1.0 + e);
     }
 
-    /** Element-wise sigmoid of one row of logits. */
+    /**
+     * Element-wise sigmoid of one row of logits.
+     *
+     * @param logits one row of logits, none NaN
+     * @return each logit's probability, in [0, 1]
+     * @throws IllegalArgumentException for a null row or a NaN logit
+     */
     public static double[] sigmoid(float[] logits) {
         if (logits == null) throw new IllegalArgumentException("logits must not be null");
         double[] p = new double[logits.length];
@@ -57,7 +75,13 @@ public final class Probabilities {
         return p;
     }
 
-    /** The index of the largest value, the first one on a tie (as numpy's and torch's argmax). */
+    /**
+     * The index of the largest value, the first one on a tie (as numpy's and torch's argmax).
+     *
+     * @param values at least one value
+     * @return the index of the largest
+     * @throws IllegalArgumentException for null or no values
+     */
     public static int argmax(double[] values) {
         if (values == null || values.length == 0) throw new IllegalArgumentException("argmax needs at least one value");
         int best = 0;

@@ -12,6 +12,12 @@ import java.util.List;
  */
 public record RegressionPrediction(double value, List<Double> logits) implements SequencePrediction {
 
+    /**
+     * Copies the logits; null becomes an empty list.
+     *
+     * @param value  the predicted value
+     * @param logits the raw output, or null or empty
+     */
     public RegressionPrediction {
         logits = Copies.logits(logits);
     }

@@ -10,9 +10,17 @@ import java.util.List;
  */
 public sealed interface SequencePrediction permits SingleLabelPrediction, MultiLabelPrediction, RegressionPrediction {
 
-    /** The task this prediction answers. */
+    /**
+     * The task this prediction answers.
+     *
+     * @return single-label, multi-label or regression
+     */
     Task task();
 
-    /** The raw logits in label order, or an empty list when they were not requested. */
+    /**
+     * The raw logits in label order, or an empty list when they were not requested.
+     *
+     * @return the logits, unmodifiable
+     */
     List<Double> logits();
 }

@@ -39,7 +39,9 @@ public final class SequencePredictor {
      * A predictor for a sequence task; multi-label starts with the global threshold 0.5 and logits are not
      * included.
      *
+     * @param task   single-label, multi-label or regression
      * @param labels label names by class index (one name for regression)
+     * @return the predictor
      * @throws IllegalArgumentException for token classification, duplicate names, or a label count the task
      *                                  does not allow (single-label needs 2 or more, regression exactly 1)
      */
@@ -58,7 +60,12 @@ public final class SequencePredictor {
         return new SequencePredictor(task, names, Thresholds.global(Thresholds.DEFAULT), false);
     }
 
-    /** A predictor for a classifier's task and labels. */
+    /**
+     * A predictor for a classifier's task and labels.
+     *
+     * @param spec a sequence classifier's spec
+     * @return the predictor, as {@link #of(Task, List)} makes it
+     */
     public static SequencePredictor of(ClassifierSpec spec) {
         return of(spec.task(), spec.labels());
     }
@@ -66,6 +73,8 @@ public final class SequencePredictor {
     /**
      * Multi-label only: every label compared against {@code threshold}, dropping any per-class thresholds.
      *
+     * @param threshold the probability a label's must exceed, in (0, 1)
+     * @return a copy with that threshold
      * @throws IllegalArgumentException when the threshold is not strictly between 0 and 1, or the task is not
      *                                  multi-label
      */
@@ -76,6 +85,8 @@ public final class SequencePredictor {
     /**
      * Multi-label only: per-class thresholds (labels they do not name use their default).
      *
+     * @param value the thresholds
+     * @return a copy with those thresholds
      * @throws IllegalArgumentException when a threshold names an unknown label, or the task is not multi-label
      */
     public SequencePredictor withThresholds(Thresholds value) {
@@ -86,29 +97,47 @@ public final class SequencePredictor {
         return new SequencePredictor(task, labels, value.requireLabels(labels), includeLogits);
     }
 
-    /** Whether predictions carry the raw logits. */
+    /**
+     * Whether predictions carry the raw logits.
+     *
+     * @param include true to include them
+     * @return a copy with that setting
+     */
     public SequencePredictor withLogits(boolean include) {
         return new SequencePredictor(task, labels, thresholds, include);
     }
 
+    /** {@return the task predicted} */
     public Task task() {
         return task;
     }
 
+    /** {@return the label names, in class index order} */
     public List<String> labels() {
         return labels;
     }
 
-    /** The multi-label thresholds (a global 0.5 unless set). */
+    /**
+     * The multi-label thresholds (a global 0.5 unless set).
+     *
+     * @return the thresholds
+     */
     public Thresholds thresholds() {
         return thresholds;
     }
 
+    /** {@return whether predictions carry the raw logits} */
     public boolean includesLogits() {
         return includeLogits;
     }
 
-    /** The prediction for one row of logits, of this predictor's task. */
+    /**
+     * The prediction for one row of logits, of this predictor's task.
+     *
+     * @param logits one text's logits, one per label
+     * @return the prediction of the task's type
+     * @throws IllegalArgumentException when the row's width is not the number of labels, or a logit is NaN
+     */
     public SequencePrediction predict(float[] logits) {
         return switch (task) {
             case SINGLE_LABEL -> singleLabel(logits);
@@ -118,7 +147,13 @@ public final class SequencePredictor {
         };
     }
 
-    /** One prediction per row of a batch's logits {@code [B, numLabels]}. */
+    /**
+     * One prediction per row of a batch's logits {@code [B, numLabels]}.
+     *
+     * @param logits the batch's logits, one row per text
+     * @return the predictions, in row order
+     * @throws IllegalArgumentException naming the row, when a row cannot be predicted
+     */
     public List<SequencePrediction> predict(float[][] logits) {
         if (logits == null) throw new IllegalArgumentException("logits must not be null");
         List<SequencePrediction> out = new ArrayList<>(logits.length);
@@ -132,7 +167,13 @@ public final class SequencePredictor {
         return out;
     }
 
-    /** Single-label: the most probable label under softmax. */
+    /**
+     * Single-label: the most probable label under softmax.
+     *
+     * @param logits one text's logits, one per label
+     * @return the prediction
+     * @throws IllegalArgumentException when the task is not single-label or the row does not fit
+     */
     public SingleLabelPrediction singleLabel(float[] logits) {
         requireTask(Task.SINGLE_LABEL);
         checkWidth(logits);
@@ -141,7 +182,13 @@ public final class SequencePredictor {
         return new SingleLabelPrediction(labels.get(best), best, p[best], byLabel(p), optionalLogits(logits));
     }
 
-    /** Multi-label: the labels whose sigmoid probability is strictly above their threshold. */
+    /**
+     * Multi-label: the labels whose sigmoid probability is strictly above their threshold.
+     *
+     * @param logits one text's logits, one per label
+     * @return the prediction
+     * @throws IllegalArgumentException when the task is not multi-label or the row does not fit
+     */
     public MultiLabelPrediction multiLabel(float[] logits) {
         requireTask(Task.MULTI_LABEL);
         checkWidth(logits);
@@ -157,7 +204,14 @@ public final class SequencePredictor {
         return new MultiLabelPrediction(chosen, byLabel(p), used, optionalLogits(logits));
     }
 
-    /** Regression: the head's output as it is. */
+    /**
+     * Regression: the head's output as it is.
+     *
+     * @param logits the head's single output, as a one-element row
+     * @return the prediction
+     * @throws IllegalArgumentException when the task is not regression, the row does not have one element, or the
+     *                                  output is NaN
+     */
     public RegressionPrediction regression(float[] logits) {
         requireTask(Task.REGRESSION);
         checkWidth(logits);

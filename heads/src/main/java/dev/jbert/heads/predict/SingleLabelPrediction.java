@@ -17,6 +17,17 @@ import java.util.Map;
 public record SingleLabelPrediction(String label, int index, double score, Map<String, Double> probabilities,
                                     List<Double> logits) implements SequencePrediction {
 
+    /**
+     * Copies the probabilities, keeping their order, and the logits; null logits become an empty list.
+     *
+     * @param label         the predicted label
+     * @param index         its class index
+     * @param score         its probability
+     * @param probabilities every label's probability
+     * @param logits        the raw logits, or null or empty
+     * @throws IllegalArgumentException when {@code label} or {@code probabilities} is null, or a probability's key
+     *                                  or value is null
+     */
     public SingleLabelPrediction {
         if (label == null) throw new IllegalArgumentException("label must not be null");
         probabilities = Copies.ordered(probabilities, "probabilities");

@@ -35,7 +35,14 @@ public final class ThresholdTuner {
     private ThresholdTuner() {
     }
 
-    /** As {@link #tune(List, double[][], int[][], double)} with the default threshold 0.5. */
+    /**
+     * As {@link #tune(List, double[][], int[][], double)} with the default threshold 0.5.
+     *
+     * @param labels        label names by class index
+     * @param probabilities validation probabilities {@code [N][numLabels]}, each in [0, 1]
+     * @param gold          the validation labels, multi-hot {@code [N][numLabels]} of 0 and 1
+     * @return the tuned thresholds and the F1 before and after
+     */
     public static ThresholdTuning tune(List<String> labels, double[][] probabilities, int[][] gold) {
         return tune(labels, probabilities, gold, Thresholds.DEFAULT);
     }
@@ -47,6 +54,7 @@ public final class ThresholdTuner {
      * @param probabilities    validation probabilities {@code [N][numLabels]}, each in [0, 1]
      * @param gold             the validation labels, multi-hot {@code [N][numLabels]} of 0 and 1
      * @param defaultThreshold the threshold before tuning, kept by labels with no positives; in (0, 1)
+     * @return the tuned thresholds and the F1 before and after
      * @throws IllegalArgumentException on empty or mismatched shapes, a probability outside [0, 1], a gold
      *                                  entry other than 0 or 1, or a default outside (0, 1)
      */
@@ -98,7 +106,15 @@ public final class ThresholdTuner {
                 macroAfter / numLabels, f1(before), f1(after));
     }
 
-    /** As {@link #tune(List, double[][], int[][], double)} from validation logits, through a sigmoid. */
+    /**
+     * As {@link #tune(List, double[][], int[][], double)} from validation logits, through a sigmoid.
+     *
+     * @param labels           label names by class index
+     * @param logits           validation logits {@code [N][numLabels]}
+     * @param gold             the validation labels, multi-hot {@code [N][numLabels]} of 0 and 1
+     * @param defaultThreshold the threshold before tuning, kept by labels with no positives; in (0, 1)
+     * @return the tuned thresholds and the F1 before and after
+     */
     public static ThresholdTuning tuneFromLogits(List<String> labels, float[][] logits, int[][] gold,
                                                  double defaultThreshold) {
         if (logits == null) throw new IllegalArgumentException("logits must not be null");

@@ -16,6 +16,17 @@ import java.util.List;
 public record ThresholdTuning(Thresholds thresholds, List<ClassResult> classes, double macroF1Before,
                               double macroF1After, double microF1Before, double microF1After) {
 
+    /**
+     * Copies {@code classes}.
+     *
+     * @param thresholds    the tuned thresholds
+     * @param classes       per label, in label order
+     * @param macroF1Before macro F1 at the default threshold
+     * @param macroF1After  macro F1 at the tuned thresholds
+     * @param microF1Before micro F1 at the default threshold
+     * @param microF1After  micro F1 at the tuned thresholds
+     * @throws IllegalArgumentException when {@code thresholds} or {@code classes} is null
+     */
     public ThresholdTuning {
         if (thresholds == null || classes == null) throw new IllegalArgumentException("thresholds and classes are required");
         classes = List.copyOf(classes);

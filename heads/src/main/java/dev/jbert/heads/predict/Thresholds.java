@@ -45,6 +45,14 @@ public record Thresholds(double defaultThreshold, Map<String, Double> byLabel) {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
+    /**
+     * Checks the thresholds and copies {@code byLabel}.
+     *
+     * @param defaultThreshold the threshold of labels not in {@code byLabel}
+     * @param byLabel          per-label thresholds
+     * @throws IllegalArgumentException when {@code byLabel} is null or holds a null key or value, or a threshold is
+     *                                  not strictly between 0 and 1
+     */
     public Thresholds {
         check(defaultThreshold, "the default threshold");
         if (byLabel == null) throw new IllegalArgumentException("byLabel must not be null");
@@ -56,23 +64,43 @@ public record Thresholds(double defaultThreshold, Map<String, Double> byLabel) {
         byLabel = Collections.unmodifiableMap(new LinkedHashMap<>(byLabel));
     }
 
-    /** One threshold for every label. */
+    /**
+     * One threshold for every label.
+     *
+     * @param threshold the threshold, in (0, 1)
+     * @return thresholds with no per-label entry
+     */
     public static Thresholds global(double threshold) {
         return new Thresholds(threshold, Map.of());
     }
 
-    /** Per-label thresholds with the default 0.5 for any other label. */
+    /**
+     * Per-label thresholds with the default 0.5 for any other label.
+     *
+     * @param byLabel thresholds by label name, each in (0, 1)
+     * @return the thresholds
+     */
     public static Thresholds of(Map<String, Double> byLabel) {
         return new Thresholds(DEFAULT, byLabel);
     }
 
-    /** The threshold {@code label} is compared against. */
+    /**
+     * The threshold {@code label} is compared against.
+     *
+     * @param label a label name
+     * @return its own threshold, or the default when it has none
+     */
     public double forLabel(String label) {
         Double t = byLabel.get(label);
         return t == null ? defaultThreshold : t;
     }
 
-    /** These per-label thresholds with another default. */
+    /**
+     * These per-label thresholds with another default.
+     *
+     * @param threshold the new default, in (0, 1)
+     * @return a copy with that default
+     */
     public Thresholds withDefault(double threshold) {
         return new Thresholds(threshold, byLabel);
     }
@@ -80,6 +108,8 @@ public record Thresholds(double defaultThreshold, Map<String, Double> byLabel) {
     /**
      * Checks that every per-label threshold names one of {@code labels}.
      *
+     * @param labels the model's label names
+     * @return these thresholds
      * @throws IllegalArgumentException listing the unknown names and the known ones
      */
     public Thresholds requireLabels(Collection<String> labels) {
@@ -90,7 +120,13 @@ public record Thresholds(double defaultThreshold, Map<String, Double> byLabel) {
         return this;
     }
 
-    /** Reads a {@value #FILE_NAME} file; labels it does not name use 0.5. */
+    /**
+     * Reads a {@value #FILE_NAME} file; labels it does not name use 0.5.
+     *
+     * @param file the thresholds file
+     * @return the thresholds it holds
+     * @throws ModelFileException as {@link #read(Path, double)}
+     */
     public static Thresholds read(Path file) {
         return read(file, DEFAULT);
     }
@@ -98,7 +134,9 @@ public record Thresholds(double defaultThreshold, Map<String, Double> byLabel) {
     /**
      * Reads a {@value #FILE_NAME} file: a JSON object from label name to a number strictly between 0 and 1.
      *
+     * @param file             the thresholds file
      * @param defaultThreshold the threshold of labels the file does not name
+     * @return the thresholds the file holds, with that default
      * @throws ModelFileException naming the file, if it is missing, not JSON, not such an object, or holds a
      *                            value that is not a number in (0, 1)
      */
@@ -142,6 +180,7 @@ public record Thresholds(double defaultThreshold, Map<String, Double> byLabel) {
      * Writes the per-label thresholds as a {@value #FILE_NAME} file (the default is not written), replacing
      * the file if it exists.
      *
+     * @param file the file to write
      * @throws ModelFileException naming the file, if it cannot be written
      */
     public void write(Path file) {

@@ -54,6 +54,9 @@ public final class TokenClassificationDecoder {
     /**
      * A decoder for a model's labels (by class index, e.g. {@code O, B-PER, I-PER, ...}), ignoring {@code O}
      * and taking {@code [UNK]} as the unknown token.
+     *
+     * @param labels label names by class index: non-empty, distinct, none null
+     * @return the decoder
      */
     public static TokenClassificationDecoder of(List<String> labels) {
         return new TokenClassificationDecoder(Copies.labels(labels), DEFAULT_IGNORE_LABELS, "[UNK]");
@@ -62,22 +65,32 @@ public final class TokenClassificationDecoder {
     /**
      * The labels (NONE) or entity types (other strategies) to leave out of the results; empty keeps all.
      * Word tags ({@link #tagWords}) are never filtered.
+     *
+     * @param ignore the labels or entity types to leave out; not null
+     * @return a copy with that ignore list
      */
     public TokenClassificationDecoder withIgnoreLabels(Collection<String> ignore) {
         if (ignore == null) throw new IllegalArgumentException("ignore labels must not be null; pass an empty list to keep all");
         return new TokenClassificationDecoder(labels, Set.copyOf(ignore), unkToken);
     }
 
-    /** The unknown token's spelling (the tokenizer config's {@code unk_token}). */
+    /**
+     * The unknown token's spelling (the tokenizer config's {@code unk_token}).
+     *
+     * @param token the unknown token, non-empty
+     * @return a copy with that unknown token
+     */
     public TokenClassificationDecoder withUnkToken(String token) {
         if (token == null || token.isEmpty()) throw new IllegalArgumentException("the unknown token must be a non-empty string");
         return new TokenClassificationDecoder(labels, ignoreLabels, token);
     }
 
+    /** {@return the label names, in class index order} */
     public List<String> labels() {
         return labels;
     }
 
+    /** {@return the labels or entity types left out of decoded results} */
     public Set<String> ignoreLabels() {
         return ignoreLabels;
     }
@@ -90,6 +103,8 @@ public final class TokenClassificationDecoder {
      * @param text     the text the encoding was made from ({@code tokenizer.encode(text)}); offsets index it
      * @param encoding the example's encoding, special tokens and padding included
      * @param logits   one row of {@code numLabels} logits per encoding position
+     * @param strategy how tokens become entities
+     * @return the tokens or entities, in text order
      * @throws IllegalArgumentException when the logits do not have one row per token and one column per label,
      *                                  the encoding is a pair, or an offset lies outside the text
      */
@@ -100,7 +115,15 @@ public final class TokenClassificationDecoder {
                 : List.copyOf(entities(text, encoding, logits, strategy));
     }
 
-    /** Strategy NONE: every non-special token whose label is not ignored, in token order. */
+    /**
+     * Strategy NONE: every non-special token whose label is not ignored, in token order.
+     *
+     * @param text     the text the encoding was made from; offsets index it
+     * @param encoding the example's encoding, special tokens and padding included
+     * @param logits   one row of {@code numLabels} logits per encoding position
+     * @return the token predictions
+     * @throws IllegalArgumentException in the cases of {@link #decode}
+     */
     public List<TokenPrediction> tokens(String text, Encoding encoding, float[][] logits) {
         requireText(text);
         return tokenPredictions(text, gather(encoding, logits, text, null));
@@ -109,6 +132,11 @@ public final class TokenClassificationDecoder {
     /**
      * Entities for strategy SIMPLE, FIRST, AVERAGE or MAX, in text order.
      *
+     * @param text     the text the encoding was made from; offsets index it
+     * @param encoding the example's encoding, special tokens and padding included
+     * @param logits   one row of {@code numLabels} logits per encoding position
+     * @param strategy SIMPLE, FIRST, AVERAGE or MAX
+     * @return the entities whose type is not ignored
      * @throws IllegalArgumentException for NONE (use {@link #tokens}) and the cases of {@link #decode}
      */
     public List<Entity> entities(String text, Encoding encoding, float[][] logits, AggregationStrategy strategy) {
@@ -124,6 +152,13 @@ public final class TokenClassificationDecoder {
      * {@code is_split_into_words=True}: the text is the words joined by single spaces ({@link #joinWords}) and
      * every offset is moved from within its word into that text. Words for FIRST, AVERAGE and MAX are the given
      * words, even where the pre-tokenizer split one ({@code "Inc."} stays one word).
+     *
+     * @param words    the pre-split words the encoding was made from
+     * @param encoding the words' encoding, special tokens and padding included
+     * @param logits   one row of {@code numLabels} logits per encoding position
+     * @param strategy how tokens become entities
+     * @return the tokens or entities, offsets indexing the joined text
+     * @throws IllegalArgumentException in the cases of {@link #decode}, or for no words or a null word
      */
     public List<TokenSpan> decodeWords(List<String> words, Encoding encoding, float[][] logits,
                                        AggregationStrategy strategy) {
@@ -140,6 +175,11 @@ public final class TokenClassificationDecoder {
      * or output needs. Ignored labels are kept; a word with no token is returned untagged
      * ({@link WordTag#tokenized()} false).
      *
+     * @param words    the pre-split words the encoding was made from
+     * @param encoding the words' encoding, special tokens and padding included
+     * @param logits   one row of {@code numLabels} logits per encoding position
+     * @param strategy FIRST, AVERAGE or MAX
+     * @return one tag per word, in word order
      * @throws IllegalArgumentException for NONE or SIMPLE (they do not give one label per word), and the cases
      *                                  of {@link #decode}
      */
@@ -162,7 +202,13 @@ public final class TokenClassificationDecoder {
         return List.copyOf(tags);
     }
 
-    /** The text transformers rebuilds from pre-split words: the words joined by single spaces. */
+    /**
+     * The text transformers rebuilds from pre-split words: the words joined by single spaces.
+     *
+     * @param words at least one word, none null
+     * @return the joined text
+     * @throws IllegalArgumentException for no words or a null word
+     */
     public static String joinWords(List<String> words) {
         if (words == null || words.isEmpty()) throw new IllegalArgumentException("at least one word is required");
         for (int i = 0; i < words.size(); i++) {
@@ -174,6 +220,11 @@ public final class TokenClassificationDecoder {
     /**
      * Splits a batch's token logits {@code [B·T, C]} (as a token classifier's {@code predict} returns them,
      * flattened) into one {@code [T, C]} block per example. The rows are shared, not copied.
+     *
+     * @param rows      the batch's logits rows, {@code B·T} of them
+     * @param batchSize B, the number of examples
+     * @return the rows by example, {@code [B][T][C]}
+     * @throws IllegalArgumentException when the rows do not split into {@code batchSize} equal blocks
      */
     public static float[][][] splitBatch(float[][] rows, int batchSize) {
         if (rows == null) throw new IllegalArgumentException("rows must not be null");

@@ -14,6 +14,17 @@ package dev.jbert.heads.predict;
 public record TokenPrediction(String entity, double score, int index, String word, int start, int end)
         implements TokenSpan {
 
+    /**
+     * Checks the parts.
+     *
+     * @param entity the full label
+     * @param score  its probability
+     * @param index  the token's position in the encoding
+     * @param word   the token
+     * @param start  start character
+     * @param end    end character (exclusive)
+     * @throws IllegalArgumentException when {@code entity} or {@code word} is null, or the span is invalid
+     */
     public TokenPrediction {
         if (entity == null || word == null) throw new IllegalArgumentException("entity and word must not be null");
         if (start < 0 || end < start) throw new IllegalArgumentException("invalid span (" + start + ", " + end + ")");

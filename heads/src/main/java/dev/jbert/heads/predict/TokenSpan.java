@@ -6,18 +6,38 @@ package dev.jbert.heads.predict;
  */
 public sealed interface TokenSpan permits TokenPrediction, Entity {
 
-    /** The token's full label ({@code B-PER}) or the entity's type ({@code PER}). */
+    /**
+     * The token's full label ({@code B-PER}) or the entity's type ({@code PER}).
+     *
+     * @return the label
+     */
     String label();
 
-    /** The probability of the label (for entities, the mean over the grouped tokens or words). */
+    /**
+     * The probability of the label (for entities, the mean over the grouped tokens or words).
+     *
+     * @return the score, in [0, 1]
+     */
     double score();
 
-    /** The text the span covers. */
+    /**
+     * The text the span covers.
+     *
+     * @return the span's text
+     */
     String word();
 
-    /** Start character (Java {@code char} index, inclusive). */
+    /**
+     * Start character (Java {@code char} index, inclusive).
+     *
+     * @return the start index
+     */
     int start();
 
-    /** End character (exclusive). */
+    /**
+     * End character (exclusive).
+     *
+     * @return the end index
+     */
     int end();
 }

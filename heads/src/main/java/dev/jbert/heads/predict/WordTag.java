@@ -12,6 +12,17 @@ package dev.jbert.heads.predict;
  */
 public record WordTag(int index, String word, String label, double score, boolean tokenized) {
 
+    /**
+     * Checks the parts.
+     *
+     * @param index     the word's position
+     * @param word      the word
+     * @param label     the label, or null when untokenized
+     * @param score     the label's probability
+     * @param tokenized whether a token of the word reached the model
+     * @throws IllegalArgumentException when {@code word} is null, or {@code label} is null for a tokenized word or
+     *                                  set for another
+     */
     public WordTag {
         if (word == null) throw new IllegalArgumentException("word must not be null");
         if (tokenized == (label == null)) throw new IllegalArgumentException("a tokenized word has a label, any other none");

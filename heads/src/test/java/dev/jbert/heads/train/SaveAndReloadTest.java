@@ -7,6 +7,7 @@ import dev.jbert.bert.checkpoint.SafetensorsFile;
 import dev.jbert.bert.config.Activation;
 import dev.jbert.core.data.Batch;
 import dev.jbert.core.train.Trainer;
+import dev.jbert.heads.CheckpointHead;
 import dev.jbert.heads.TrainedParameters;
 import dev.jbert.heads.ClassifierModel;
 import dev.jbert.heads.ClassifierSpec;
@@ -103,7 +104,7 @@ class SaveAndReloadTest {
 
     @Test
     void mlpHeadSavesAndReloadsWithIdenticalLogits() throws IOException {
-        ClassifierSpec spec = TrainFixtures.spec().withHead(HeadSpec.mlp(16, Activation.TANH)).withReplaceHead(true);
+        ClassifierSpec spec = TrainFixtures.spec().withHead(HeadSpec.mlp(16, Activation.TANH)).withCheckpointHead(CheckpointHead.REPLACE_MISMATCHED);
         ClassifierModel model = SavedClassifier.open(Fixtures.folder(TrainFixtures.SEQ_CLS), spec, 42, TrainedParameters.ALL);
         assertTrue(model.allParameters().containsKey("classifier.dense.weight"));
         assertFalse(model.allParameters().containsKey("classifier.weight"), "the checkpoint's Linear head was replaced");
@@ -141,7 +142,7 @@ class SaveAndReloadTest {
         assertTrue(e.getMessage().contains("replace the head"), e.getMessage());
 
         ClassifierModel replaced = SavedClassifier.open(Fixtures.folder(TrainFixtures.SEQ_CLS),
-                ClassifierSpec.of(Task.SINGLE_LABEL, other).withReplaceHead(true), 42, TrainedParameters.ALL);
+                ClassifierSpec.of(Task.SINGLE_LABEL, other).withCheckpointHead(CheckpointHead.REPLACE_MISMATCHED), 42, TrainedParameters.ALL);
         assertArrayEquals(new long[]{other, hidden}, replaced.allParameters().get("classifier.weight").shape());
         assertArrayEquals(new long[]{TrainFixtures.examples(), other}, replaced.predict(TrainFixtures.all()).shape());
     }

@@ -58,6 +58,13 @@ public final class SparkBench {
     private SparkBench() {
     }
 
+    /**
+     * Runs the benchmarks and prints their rows.
+     *
+     * @param args shapes (comma-separated, default {@code tiny,base}), partitions (2), scoring texts (2000), steps (5)
+     *             and local steps per round (4), each optional in that order
+     * @throws IOException when a temporary model folder cannot be created
+     */
     public static void main(String[] args) throws IOException {
         List<String> shapes = List.of((args.length > 0 ? args[0] : "tiny,base").split(","));
         int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 2;

@@ -81,12 +81,23 @@ public final class PickleReader {
      * Unpickles {@code pickle}, the bytes of {@code entry} (a zip entry name, say) in {@code file};
      * both name the input in errors. Throws {@link ModelFileException} on a refused global or
      * opcode and on any malformed input, with the byte position.
+     *
+     * @param file   the checkpoint file, for errors
+     * @param entry  the entry the bytes come from, e.g. {@code archive/data.pkl}, for errors
+     * @param pickle the whole pickle
+     * @return the unpickled value, as the class comment maps Python types to Java
      */
     public static Object read(Path file, String entry, byte[] pickle) {
         return new PickleReader(file, entry, pickle).run();
     }
 
-    /** The Python type of an unpickled value, for error messages. */
+    /**
+     * The Python type of an unpickled value, for error messages.
+     *
+     * @param value a value {@link #read} returned, or part of one
+     * @return the Python type name ({@code dict}, {@code tuple}, {@code tensor}, ...), a global's qualified name, or
+     *         the Java class's simple name for anything else
+     */
     public static String typeName(Object value) {
         if (value == null) return "None";
         if (value instanceof String) return "str";

@@ -41,37 +41,65 @@ public final class PickledTensor {
         }
     }
 
-    /** The storage the view reads. */
+    /**
+     * The storage the view reads.
+     *
+     * @return the storage reference
+     */
     public StorageRef storage() {
         return storage;
     }
 
-    /** First storage element of the view. */
+    /**
+     * First storage element of the view.
+     *
+     * @return the offset, in elements
+     */
     public long offset() {
         return offset;
     }
 
-    /** Size of each dimension, outermost first; empty for a scalar. */
+    /**
+     * Size of each dimension, outermost first; empty for a scalar.
+     *
+     * @return a copy of the shape
+     */
     public long[] shape() {
         return shape.clone();
     }
 
-    /** Storage elements between neighbours along each dimension. */
+    /**
+     * Storage elements between neighbours along each dimension.
+     *
+     * @return a copy of the strides, one per dimension
+     */
     public long[] stride() {
         return stride.clone();
     }
 
-    /** Number of elements the view holds (1 for a scalar). */
+    /**
+     * Number of elements the view holds (1 for a scalar).
+     *
+     * @return the product of the shape
+     */
     public long numel() {
         return numel;
     }
 
-    /** One past the last storage element the view reads, or 0 when it reads none. */
+    /**
+     * One past the last storage element the view reads, or 0 when it reads none.
+     *
+     * @return the exclusive end, in storage elements
+     */
     public long end() {
         return end;
     }
 
-    /** Whether the view reads storage elements {@code offset .. end-1} in row-major order. */
+    /**
+     * Whether the view reads storage elements {@code offset .. end-1} in row-major order.
+     *
+     * @return true when its bytes can be used as they are, without {@link #gather}
+     */
     public boolean isContiguous() {
         long expected = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
@@ -87,6 +115,10 @@ public final class PickledTensor {
     /**
      * Copies the view's elements into a new row-major array, given {@code slice}, the storage's
      * bytes for elements {@code offset .. end-1}. The caller ensures both arrays fit in an int.
+     *
+     * @param slice       the storage's bytes from element {@code offset} to {@code end-1}
+     * @param elementSize bytes per element
+     * @return the view's {@code numel} elements in row-major order, {@code numel · elementSize} bytes
      */
     public byte[] gather(byte[] slice, int elementSize) {
         byte[] out = new byte[Math.toIntExact(numel * elementSize)];

@@ -21,6 +21,7 @@ import java.util.List;
  */
 public final class DeviceKernels implements Kernels {
 
+    /** The one instance, which {@link dev.jbert.core.nn.KernelSet#DEVICE} hands out. */
     public static final DeviceKernels INSTANCE = new DeviceKernels();
 
     private DeviceKernels() {

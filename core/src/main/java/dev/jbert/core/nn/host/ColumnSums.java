@@ -14,7 +14,12 @@ public final class ColumnSums {
     private ColumnSums() {
     }
 
-    /** {@code target[j] += Σ_r a[r, j]}; {@code a} is {@code [R, C]}, {@code target} has C elements. */
+    /**
+     * {@code target[j] += Σ_r a[r, j]}; {@code a} is {@code [R, C]}, {@code target} has C elements.
+     *
+     * @param a      {@code [R, C]}
+     * @param target {@code [C]}, accumulated into
+     */
     public static void addTo(INDArray a, INDArray target) {
         int rows = (int) a.size(0), cols = (int) a.size(1);
         if (target.length() != cols) {
@@ -41,6 +46,12 @@ public final class ColumnSums {
         private final int[] rows;
         private final int width;
 
+        /**
+         * Zeroed sums for a split into {@code parts} parts.
+         *
+         * @param parts the parts of the split, {@link Parallel#partCount}
+         * @param width the columns summed
+         */
         public Partials(int parts, int width) {
             this.width = width;
             this.block = new float[parts][width];
@@ -48,7 +59,12 @@ public final class ColumnSums {
             this.rows = new int[parts];
         }
 
-        /** Adds one row of {@code width} values to part {@code part}'s sums; only that part's thread may call. */
+        /**
+         * Adds one row of {@code width} values to part {@code part}'s sums; only that part's thread may call.
+         *
+         * @param part the part's index
+         * @param row  at least {@code width} values
+         */
         public void add(int part, float[] row) {
             float[] b = block[part];
             for (int j = 0; j < width; j++) b[j] += row[j];
@@ -65,7 +81,11 @@ public final class ColumnSums {
             rows[part] = 0;
         }
 
-        /** Adds every part's sums, in part order, into {@code target}. */
+        /**
+         * Adds every part's sums, in part order, into {@code target}.
+         *
+         * @param target {@code [width]}, accumulated into
+         */
         public void addTo(INDArray target) {
             if (width == 0) return;
             for (int p = 0; p < total.length; p++) flush(p);

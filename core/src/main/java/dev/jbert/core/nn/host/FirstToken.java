@@ -10,7 +10,13 @@ public final class FirstToken {
     private FirstToken() {
     }
 
-    /** {@code first[b] = hidden[b·seq]}. */
+    /**
+     * {@code first[b] = hidden[b·seq]}.
+     *
+     * @param hidden the hidden states {@code [B·seq, H]}
+     * @param first  {@code [B, H]}, overwritten
+     * @param seq    the padded sequence length
+     */
     public static void gather(INDArray hidden, INDArray first, int seq) {
         int batch = (int) first.size(0), h = (int) first.size(1);
         FloatBuffer src = Floats.of(hidden), dst = Floats.of(first);
@@ -21,7 +27,13 @@ public final class FirstToken {
         }
     }
 
-    /** {@code dHidden[b·seq] += dFirst[b]}. */
+    /**
+     * {@code dHidden[b·seq] += dFirst[b]}.
+     *
+     * @param dFirst  the first tokens' gradient {@code [B, H]}
+     * @param dHidden the hidden states' gradient {@code [B·seq, H]}, accumulated into
+     * @param seq     the padded sequence length
+     */
     public static void addTo(INDArray dFirst, INDArray dHidden, int seq) {
         int batch = (int) dFirst.size(0), h = (int) dFirst.size(1);
         FloatBuffer src = Floats.of(dFirst), dst = Floats.of(dHidden);

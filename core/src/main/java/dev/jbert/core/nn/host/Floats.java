@@ -26,6 +26,8 @@ public final class Floats {
     /**
      * The elements of a contiguous row-major float32 array, index 0 at its first element.
      *
+     * @param a a float32 array, contiguous and row-major
+     * @return a view of its native memory, {@code a.length()} floats from index 0
      * @throws IllegalArgumentException for another type, order or a strided view: kernels assume neither
      */
     public static FloatBuffer of(INDArray a) {
@@ -41,7 +43,13 @@ public final class Floats {
         return whole.slice();
     }
 
-    /** A heap array of at least {@code n} floats, one per thread and slot; its contents are undefined. */
+    /**
+     * A heap array of at least {@code n} floats, one per thread and slot; its contents are undefined.
+     *
+     * @param slot which of the thread's arrays, in {@code [0, 6)}; kernels running at once use different slots
+     * @param n    the floats needed
+     * @return the array, reused by the next call with the same slot on this thread
+     */
     public static float[] scratch(int slot, int n) {
         float[][] mine = SCRATCH.get();
         float[] a = mine[slot];
@@ -52,7 +60,12 @@ public final class Floats {
         return a;
     }
 
-    /** A per-thread heap int array of at least {@code n}; its contents are undefined. */
+    /**
+     * A per-thread heap int array of at least {@code n}; its contents are undefined.
+     *
+     * @param n the ints needed
+     * @return the array, reused by the next call on this thread
+     */
     public static int[] intScratch(int n) {
         int[][] mine = INT_SCRATCH.get();
         if (mine[0] == null || mine[0].length < n) mine[0] = new int[Math.max(n, CHUNK)];
@@ -62,16 +75,37 @@ public final class Floats {
     /** {@code y[0..n) = f(x[0..n))} on a chunk of heap copies. */
     @FunctionalInterface
     public interface Unary {
+        /**
+         * Computes one chunk.
+         *
+         * @param x the input values
+         * @param y receives the results
+         * @param n how many leading elements of {@code x} and {@code y} are used
+         */
         void apply(float[] x, float[] y, int n);
     }
 
     /** {@code out[0..n) = f(a[0..n), b[0..n))} on a chunk of heap copies. */
     @FunctionalInterface
     public interface Binary {
+        /**
+         * Computes one chunk.
+         *
+         * @param a   the first input's values
+         * @param b   the second input's values
+         * @param out receives the results
+         * @param n   how many leading elements of the arrays are used
+         */
         void apply(float[] a, float[] b, float[] out, int n);
     }
 
-    /** {@code out = f(in)} element by element, in parallel chunks; {@code out} may be {@code in}. */
+    /**
+     * {@code out = f(in)} element by element, in parallel chunks; {@code out} may be {@code in}.
+     *
+     * @param in  the input, contiguous float32
+     * @param out the output, as many elements as {@code in}
+     * @param f   the kernel on one chunk
+     */
     public static void map(INDArray in, INDArray out, Unary f) {
         FloatBuffer src = of(in), dst = of(out);
         int n = checkSameLength(in, out);
@@ -86,7 +120,14 @@ public final class Floats {
         });
     }
 
-    /** {@code out = f(a, b)} element by element, in parallel chunks; {@code out} may be {@code a} or {@code b}. */
+    /**
+     * {@code out = f(a, b)} element by element, in parallel chunks; {@code out} may be {@code a} or {@code b}.
+     *
+     * @param a   the first input, contiguous float32
+     * @param b   the second input, as many elements as {@code a}
+     * @param out the output, as many elements as {@code a}
+     * @param f   the kernel on one chunk
+     */
     public static void map(INDArray a, INDArray b, INDArray out, Binary f) {
         FloatBuffer sa = of(a), sb = of(b), dst = of(out);
         int n = checkSameLength(a, out);
@@ -118,12 +159,25 @@ public final class Floats {
     /** A kernel on a block of whole rows, {@code x} and {@code y} each {@code rows × width} values. */
     @FunctionalInterface
     public interface Rows {
+        /**
+         * Computes one block; it may also change {@code x}.
+         *
+         * @param x     the input rows, row-major
+         * @param y     receives the output rows, row-major
+         * @param rows  the rows in this block
+         * @param width the values per row
+         */
         void apply(float[] x, float[] y, int rows, int width);
     }
 
     /**
      * {@code f} over blocks of whole rows of {@code in [R, W]}, in parallel, writing {@code y} to {@code out} and,
      * when {@code updateIn}, {@code x} back to {@code in} (for a kernel that also changes its input).
+     *
+     * @param in       the input {@code [R, W]}, contiguous float32
+     * @param out      the output, as many elements as {@code in}
+     * @param updateIn whether the kernel's changes to {@code x} are written back to {@code in}
+     * @param f        the kernel on one block of rows
      */
     public static void rows(INDArray in, INDArray out, boolean updateIn, Rows f) {
         int rows = (int) in.size(0), width = (int) in.size(1);

@@ -21,7 +21,11 @@ public final class Gemms {
     private Gemms() {
     }
 
-    /** Runs {@code loop} with BLAS single-threaded. */
+    /**
+     * Runs {@code loop} with BLAS single-threaded.
+     *
+     * @param loop the loop of small products
+     */
     public static void singleThreaded(Runnable loop) {
         if (THREADS <= 1 || BLAS_FOR_SMALL_PRODUCTS_ONLY) {
             loop.run();

@@ -103,7 +103,12 @@ public final class HostActivations {
         }
     }
 
-    /** erf(x) by the rational approximation Eigen and XLA use; exact to about 4e-7, ±1 beyond |x| = 4. */
+    /**
+     * erf(x) by the rational approximation Eigen and XLA use; exact to about 4e-7, ±1 beyond |x| = 4.
+     *
+     * @param x any value
+     * @return erf(x), in [-1, 1]
+     */
     public static float erf(float x) {
         float v = Math.max(-4f, Math.min(4f, x));
         float x2 = v * v;
@@ -125,6 +130,9 @@ public final class HostActivations {
     /**
      * e^z for z ≤ 0, relative error about 4e-6, clamped to e^-20 (2e-9) below -20: a degree-9 Taylor polynomial
      * of e^(z/32), squared five times. No table, bit trick or branch, so a loop of it vectorises.
+     *
+     * @param z a value {@code <= 0}
+     * @return about {@code e^z}
      */
     public static float expNonPositive(float z) {
         float u = Math.max(z, -20f) * (1f / 32f);

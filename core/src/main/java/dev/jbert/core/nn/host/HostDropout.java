@@ -33,7 +33,13 @@ public final class HostDropout implements Kernels.DropoutKernel {
         this.threshold = (int) Math.round(p * 65536);
     }
 
-    /** The host masks of a dropout site, for kernels that apply them to blocks they already hold. */
+    /**
+     * The host masks of a dropout site, for kernels that apply them to blocks they already hold.
+     *
+     * @param dropout a dropout built on the host kernels
+     * @return its kernel
+     * @throws IllegalArgumentException if the dropout's kernel is another set's
+     */
     public static HostDropout of(Dropout dropout) {
         if (dropout.kernel() instanceof HostDropout h) return h;
         throw new IllegalArgumentException("a host kernel was given a dropout of the " + dropout.kernel().getClass().getSimpleName()
@@ -58,7 +64,12 @@ public final class HostDropout implements Kernels.DropoutKernel {
         Profiler.stop(Profiler.Section.DROPOUT, t);
     }
 
-    /** This site's mask key for a pass: callers of {@link #apply(float[], int, int, int, int)} need it. */
+    /**
+     * This site's mask key for a pass: callers of {@link #apply(float[], int, int, int, int)} need it.
+     *
+     * @param pass the pass, whose dropout seed the key is derived from
+     * @return the key
+     */
     public int key(Pass pass) {
         long z = pass.dropoutSeed() + 0x9E3779B97F4A7C15L * (site + 1L);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
@@ -69,6 +80,12 @@ public final class HostDropout implements Kernels.DropoutKernel {
     /**
      * Masks {@code x[off, off+len)}, which holds the elements {@code [base, base+len)} of the dropped tensor
      * (row-major): for kernels that apply dropout to blocks they already hold.
+     *
+     * @param x    the block
+     * @param off  where the masked elements start in {@code x}
+     * @param len  how many elements are masked
+     * @param base the index of {@code x[off]} in the dropped tensor
+     * @param key  {@link #key(Pass)} of the pass
      */
     public void apply(float[] x, int off, int len, int base, int key) {
         for (int done = 0; done < len; done += Floats.CHUNK) {
@@ -94,7 +111,13 @@ public final class HostDropout implements Kernels.DropoutKernel {
         }
     }
 
-    /** Whether element {@code index} is kept in this pass (for tests). */
+    /**
+     * Whether element {@code index} is kept in this pass (for tests).
+     *
+     * @param pass  the pass
+     * @param index the element's row-major index in the dropped tensor
+     * @return whether it is kept (and scaled) rather than zeroed
+     */
     public boolean keeps(Pass pass, int index) {
         int u = (hash(index >>> 1, key(pass)) >>> ((index & 1) << 4)) & 0xFFFF;
         return u >= threshold;

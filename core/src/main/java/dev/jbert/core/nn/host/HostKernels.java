@@ -20,6 +20,7 @@ import java.util.List;
  */
 public final class HostKernels implements Kernels {
 
+    /** The one instance, which {@link dev.jbert.core.nn.KernelSet#HOST} hands out. */
     public static final HostKernels INSTANCE = new HostKernels();
 
     private HostKernels() {

@@ -13,7 +13,13 @@ public final class MeanPooling {
     private MeanPooling() {
     }
 
-    /** {@code pooled[b] = Σ_t mask[b][t]·hidden[b·T + t] / Σ_t mask[b][t]}. */
+    /**
+     * {@code pooled[b] = Σ_t mask[b][t]·hidden[b·T + t] / Σ_t mask[b][t]}.
+     *
+     * @param hidden        the hidden states {@code [B·T, H]}
+     * @param attentionMask {@code [B][T]}, 1 for real tokens and 0 for padding
+     * @param pooled        {@code [B, H]}, overwritten
+     */
     public static void pool(INDArray hidden, int[][] attentionMask, INDArray pooled) {
         int batch = (int) pooled.size(0), h = (int) pooled.size(1), seq = attentionMask[0].length;
         FloatBuffer src = Floats.of(hidden), dst = Floats.of(pooled);
@@ -32,7 +38,13 @@ public final class MeanPooling {
         }
     }
 
-    /** {@code dHidden[b·T + t] += mask[b][t]·dPooled[b] / Σ_t mask[b][t]}. */
+    /**
+     * {@code dHidden[b·T + t] += mask[b][t]·dPooled[b] / Σ_t mask[b][t]}.
+     *
+     * @param dPooled       the pooled states' gradient {@code [B, H]}
+     * @param attentionMask {@code [B][T]}, 1 for real tokens and 0 for padding
+     * @param dHidden       the hidden states' gradient {@code [B·T, H]}, accumulated into
+     */
     public static void addTo(INDArray dPooled, int[][] attentionMask, INDArray dHidden) {
         int batch = (int) dPooled.size(0), h = (int) dPooled.size(1), seq = attentionMask[0].length;
         FloatBuffer src = Floats.of(dPooled), dst = Floats.of(dHidden);

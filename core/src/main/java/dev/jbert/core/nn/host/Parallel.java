@@ -27,29 +27,58 @@ public final class Parallel {
     /** The body of a kernel over the rows {@code [from, to)}. */
     @FunctionalInterface
     public interface Range {
+        /**
+         * Runs the rows of one part.
+         *
+         * @param from the first row
+         * @param to   one past the last row
+         */
         void run(int from, int to);
     }
 
     /** The body of a kernel over part {@code part} of the split, rows {@code [from, to)}. */
     @FunctionalInterface
     public interface Part {
+        /**
+         * Runs the rows of one part.
+         *
+         * @param part the part's index, in {@code [0, partCount(n, grain))}
+         * @param from the first row
+         * @param to   one past the last row
+         */
         void run(int part, int from, int to);
     }
 
     private Parallel() {
     }
 
-    /** How many parts work is split into at most. */
+    /**
+     * How many parts work is split into at most.
+     *
+     * @return {@link NativeBackend#threads()}
+     */
     public static int threads() {
         return THREADS;
     }
 
-    /** How many parts {@link #parts} splits {@code n} rows into, each of at least {@code grain} rows. */
+    /**
+     * How many parts {@link #parts} splits {@code n} rows into, each of at least {@code grain} rows.
+     *
+     * @param n     the rows
+     * @param grain the fewest rows worth a part of their own
+     * @return the part count, from 1 to {@link #threads()}
+     */
     public static int partCount(int n, int grain) {
         return (int) Math.max(1, Math.min(THREADS, n / (long) Math.max(1, grain)));
     }
 
-    /** Runs {@code body} over {@code [0, n)} in contiguous parts of at least {@code grain} rows, one per thread. */
+    /**
+     * Runs {@code body} over {@code [0, n)} in contiguous parts of at least {@code grain} rows, one per thread.
+     *
+     * @param n     the rows
+     * @param grain the fewest rows worth a part of their own
+     * @param body  the kernel on one part
+     */
     public static void range(int n, int grain, Range body) {
         parts(n, grain, (part, from, to) -> body.run(from, to));
     }
@@ -57,6 +86,10 @@ public final class Parallel {
     /**
      * Runs {@code body} over {@code [0, n)} in {@link #partCount} contiguous parts, passing each its index, and
      * returns when all are done. An exception in any part is rethrown here.
+     *
+     * @param n     the rows; nothing runs when {@code n <= 0}
+     * @param grain the fewest rows worth a part of their own
+     * @param body  the kernel on one part
      */
     public static void parts(int n, int grain, Part body) {
         if (n <= 0) return;

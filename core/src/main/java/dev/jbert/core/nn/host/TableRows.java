@@ -21,6 +21,9 @@ public final class TableRows {
     /**
      * {@code out[r, :] = Σ_k lookups[k].table[lookups[k].row(r), :]}, added in the order given, in one pass over
      * {@code out}.
+     *
+     * @param out     {@code [B·T, W]}, overwritten
+     * @param lookups the tables and their rows, all of width {@code W}
      */
     public static void sum(INDArray out, List<Kernels.Lookup> lookups) {
         int rows = (int) out.size(0), h = (int) out.size(1);
@@ -53,6 +56,12 @@ public final class TableRows {
     /**
      * {@code gradient[ids[r], :] += rows[r, :]} for every row r whose id is not {@code skip} (the padding row,
      * which {@code nn.Embedding(padding_idx)} never updates; -1 skips none); null ids mean {@code r % period}.
+     *
+     * @param rows     the gradient of the looked-up rows, {@code [N, W]}
+     * @param ids      the table row of each row, or null
+     * @param period   the period of the row ids when {@code ids} is null
+     * @param skip     the id whose rows are left out, or -1
+     * @param gradient the table's gradient {@code [rows, W]}, accumulated into
      */
     public static void scatterAdd(INDArray rows, int[] ids, int period, int skip, INDArray gradient) {
         int n = (int) rows.size(0), h = (int) rows.size(1);

@@ -42,6 +42,7 @@ public final class AdamW {
     /**
      * An optimizer with no state yet.
      *
+     * @param config the hyperparameters
      * @param decays true for the names of parameters that get weight decay; see {@link #huggingFaceDecays(String)}
      */
     public AdamW(AdamWConfig config, Predicate<String> decays) {
@@ -52,6 +53,10 @@ public final class AdamW {
      * An optimizer with no state yet, for parameters the given kernels compute with: on the host kernels a fused loop
      * over host memory updates them, on the device kernels ND4J operations only (the same operations in the same
      * order, so both give the same bits on the CPU).
+     *
+     * @param config  the hyperparameters
+     * @param decays  true for the names of parameters that get weight decay
+     * @param kernels the kernel set the parameters live in
      */
     public AdamW(AdamWConfig config, Predicate<String> decays, KernelSet kernels) {
         if (config == null || decays == null || kernels == null) {
@@ -66,13 +71,20 @@ public final class AdamW {
      * Hugging Face Trainer's decay rule for BERT: no decay for biases and LayerNorm weights, decay for
      * everything else. Trainer finds LayerNorm parameters by module type; in BERT checkpoints they are
      * exactly the names containing {@code LayerNorm.weight} or {@code LayerNorm.bias}.
+     *
+     * @param parameterName the parameter's checkpoint name
+     * @return whether weight decay applies to it
      */
     public static boolean huggingFaceDecays(String parameterName) {
         return !(parameterName.endsWith(".bias") || parameterName.equals("bias")
                 || parameterName.contains("LayerNorm.weight") || parameterName.contains("LayerNorm.bias"));
     }
 
-    /** The hyperparameters. */
+    /**
+     * The hyperparameters.
+     *
+     * @return the hyperparameters
+     */
     public AdamWConfig config() {
         return config;
     }
@@ -182,6 +194,8 @@ public final class AdamW {
     /**
      * A copy of the optimizer state, by parameter name in sorted order, for a checkpoint. Parameters
      * that have never been stepped have no entry.
+     *
+     * @return the state, copies of the moments
      */
     public Map<String, ParameterState> exportState() {
         Map<String, ParameterState> out = new TreeMap<>();
@@ -193,6 +207,8 @@ public final class AdamW {
      * The optimizer state by parameter name in sorted order, as {@link #exportState()} gives it but without
      * copies: the arrays are the optimizer's own and change at its next step. For writing a checkpoint at once,
      * where copies would double the state's memory.
+     *
+     * @return the state, the optimizer's own moments
      */
     public Map<String, ParameterState> stateView() {
         Map<String, ParameterState> out = new TreeMap<>();
@@ -204,6 +220,8 @@ public final class AdamW {
      * Replaces all optimizer state with a copy of {@code state}, as exported by {@link #exportState()},
      * so that the next step continues exactly where the exporting optimizer stopped. Parameters absent
      * from {@code state} start afresh at their next step.
+     *
+     * @param state the state by parameter name, not null
      */
     public void importState(Map<String, ParameterState> state) {
         if (state == null) {
@@ -229,6 +247,15 @@ public final class AdamW {
      */
     public record ParameterState(long step, INDArray expAvg, INDArray expAvgSq) {
 
+        /**
+         * Validates the state.
+         *
+         * @param step     optimizer steps this parameter has taken, {@code >= 1}
+         * @param expAvg   first moment m ({@code exp_avg} in torch's state dict)
+         * @param expAvgSq second moment v ({@code exp_avg_sq}), same shape and type as expAvg
+         * @throws IllegalArgumentException if {@code step < 1}, a moment is null, or the moments differ in shape or
+         *                                  type
+         */
         public ParameterState {
             if (step < 1) {
                 throw new IllegalArgumentException("step must be at least 1, got " + step);

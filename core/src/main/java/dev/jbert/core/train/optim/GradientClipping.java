@@ -28,6 +28,9 @@ public final class GradientClipping {
      * The global L2 norm of all gradients, {@code sqrt(Σ ||g||²)}, as a one-element float64 array where the gradients
      * are. The per-tensor norms are float32 as in torch; they are squared and summed in double precision. NaN or
      * infinite when a gradient holds such values.
+     *
+     * @param grads the gradients by parameter name
+     * @return {@code [1]} float64, in the gradients' memory
      */
     public static INDArray norm(Map<String, INDArray> grads) {
         if (grads == null) {
@@ -55,7 +58,9 @@ public final class GradientClipping {
      * under {@code maxNorm} is scaled too. Call it only with a finite {@code norm}: a NaN one would spread to every
      * gradient.
      *
-     * @param norm the gradients' {@link #norm}
+     * @param grads   the gradients by parameter name, scaled in place
+     * @param norm    the gradients' {@link #norm}
+     * @param maxNorm the largest global norm wanted, {@code > 0}
      * @throws IllegalArgumentException if maxNorm is not positive
      */
     public static void clip(Map<String, INDArray> grads, INDArray norm, double maxNorm) {
@@ -72,6 +77,7 @@ public final class GradientClipping {
     /**
      * The global norm's value, {@link #norm} read back.
      *
+     * @param grads the gradients by parameter name
      * @return the norm; NaN or infinite when a gradient holds such values
      */
     public static double globalNorm(Map<String, INDArray> grads) {
@@ -81,6 +87,8 @@ public final class GradientClipping {
     /**
      * {@link #clip Clips} when the global norm is finite, and returns it.
      *
+     * @param grads   the gradients by parameter name, scaled in place
+     * @param maxNorm the largest global norm wanted, {@code > 0}
      * @return the global norm before clipping, what Hugging Face logs as {@code grad_norm}. When it is NaN or
      *         infinite the gradients are left untouched, so the caller can skip the step.
      * @throws IllegalArgumentException if maxNorm is not positive

@@ -12,6 +12,16 @@ package dev.jbert.core.train.optim;
  */
 public record LearningRateSchedule(ScheduleType type, double baseLearningRate, long warmupSteps, long totalSteps) {
 
+    /**
+     * Validates the schedule.
+     *
+     * @param type             the shape after warm-up
+     * @param baseLearningRate the peak learning rate, {@code >= 0}
+     * @param warmupSteps      steps of linear warm-up, {@code >= 0}
+     * @param totalSteps       optimizer steps of the whole run, {@code >= max(1, warmupSteps)}
+     * @throws IllegalArgumentException if the type is null, the learning rate negative or not finite, or the step
+     *                                  counts out of range
+     */
     public LearningRateSchedule {
         if (type == null) {
             throw new IllegalArgumentException("type must not be null");
@@ -35,6 +45,11 @@ public record LearningRateSchedule(ScheduleType type, double baseLearningRate, l
      * A schedule whose warm-up is a fraction of the total steps, rounded up as Hugging Face does
      * ({@code math.ceil(ratio * total)} in double precision, so 0.07 of 100 steps is 8).
      *
+     * @param type             the shape after warm-up
+     * @param baseLearningRate the peak learning rate, {@code >= 0}
+     * @param warmupRatio      the warm-up's share of the steps, in {@code [0, 1]}
+     * @param totalSteps       optimizer steps of the whole run, at least 1
+     * @return the schedule
      * @throws IllegalArgumentException if the ratio lies outside {@code [0, 1]}
      */
     public static LearningRateSchedule withWarmupRatio(ScheduleType type, double baseLearningRate,
@@ -49,6 +64,8 @@ public record LearningRateSchedule(ScheduleType type, double baseLearningRate, l
      * The learning rate of the step that follows {@code step} completed optimizer steps (0 for the first
      * step), the value {@code LambdaLR} holds at that moment.
      *
+     * @param step the optimizer steps completed, {@code >= 0}
+     * @return the learning rate
      * @throws IllegalArgumentException if step is negative
      */
     public double learningRate(long step) {

@@ -16,6 +16,8 @@ public enum ScheduleType {
      * The type with the given Hugging Face {@code lr_scheduler_type} name: {@code linear}, {@code constant},
      * {@code constant_with_warmup} or {@code cosine}, ignoring case and surrounding blanks.
      *
+     * @param name the name
+     * @return the type
      * @throws IllegalArgumentException naming the valid choices when {@code name} is none of them
      */
     public static ScheduleType parse(String name) {
