@@ -2,6 +2,7 @@ package dev.jbert.heads;
 
 import dev.jbert.bert.config.ProblemType;
 import dev.jbert.core.data.Task;
+import dev.jbert.heads.loss.Loss;
 
 import java.util.Optional;
 
@@ -17,10 +18,10 @@ public final class ProblemTypes {
      *
      * @param configured       the config's {@code problem_type}, or empty
      * @param numLabels        the number of labels
-     * @param classIndexLabels whether the labels are class indices (not multi-hot)
+     * @param labels           the layout of the labels: class indices, or multi-hot rows
      * @return the sequence task
      */
-    public static Task forSequences(Optional<ProblemType> configured, int numLabels, boolean classIndexLabels) {
+    public static Task forSequences(Optional<ProblemType> configured, int numLabels, Loss.LabelKind labels) {
         if (configured.isPresent()) {
             return switch (configured.get()) {
                 case SINGLE_LABEL_CLASSIFICATION -> Task.SINGLE_LABEL;
@@ -29,7 +30,7 @@ public final class ProblemTypes {
             };
         }
         if (numLabels == 1) return Task.REGRESSION;
-        return classIndexLabels ? Task.SINGLE_LABEL : Task.MULTI_LABEL;
+        return labels == Loss.LabelKind.CLASS_INDEX ? Task.SINGLE_LABEL : Task.MULTI_LABEL;
     }
 
     /**

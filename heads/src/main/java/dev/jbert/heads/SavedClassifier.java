@@ -13,6 +13,7 @@ import dev.jbert.bert.model.CheckpointWeights;
 import dev.jbert.bert.model.Family;
 import dev.jbert.core.ModelFileException;
 import dev.jbert.core.tokenizer.Tokenizer;
+import dev.jbert.heads.loss.Loss;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ public final class SavedClassifier {
         JsonNode raw = readRaw(file);
         Task task = config.architectures().stream().anyMatch(a -> a.endsWith("ForTokenClassification"))
                 ? Task.TOKEN_CLASSIFICATION
-                : ProblemTypes.forSequences(config.problemType(), config.numLabels(), true);
+                : ProblemTypes.forSequences(config.problemType(), config.numLabels(), Loss.LabelKind.CLASS_INDEX);
         if (config.id2label().isEmpty()) {
             throw new ModelFileException(file, "has no id2label: it is not a fine-tuned classifier (expected labels to predict)");
         }

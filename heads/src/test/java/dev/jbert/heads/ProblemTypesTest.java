@@ -4,6 +4,7 @@ import dev.jbert.core.data.Task;
 import dev.jbert.bert.config.ProblemType;
 import dev.jbert.heads.loss.BceWithLogitsLoss;
 import dev.jbert.heads.loss.FocalLoss;
+import dev.jbert.heads.loss.Loss;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -18,15 +19,15 @@ class ProblemTypesTest {
 
     @Test
     void configProblemTypeWins() {
-        assertEquals(Task.MULTI_LABEL, ProblemTypes.forSequences(Optional.of(ProblemType.MULTI_LABEL_CLASSIFICATION), 1, true));
-        assertEquals(Task.REGRESSION, ProblemTypes.forSequences(Optional.of(ProblemType.REGRESSION), 3, true));
+        assertEquals(Task.MULTI_LABEL, ProblemTypes.forSequences(Optional.of(ProblemType.MULTI_LABEL_CLASSIFICATION), 1, Loss.LabelKind.CLASS_INDEX));
+        assertEquals(Task.REGRESSION, ProblemTypes.forSequences(Optional.of(ProblemType.REGRESSION), 3, Loss.LabelKind.CLASS_INDEX));
     }
 
     @Test
     void otherwiseOneLabelIsRegressionAndLabelKindDecides() {
-        assertEquals(Task.REGRESSION, ProblemTypes.forSequences(Optional.empty(), 1, true));
-        assertEquals(Task.SINGLE_LABEL, ProblemTypes.forSequences(Optional.empty(), 3, true));
-        assertEquals(Task.MULTI_LABEL, ProblemTypes.forSequences(Optional.empty(), 3, false));
+        assertEquals(Task.REGRESSION, ProblemTypes.forSequences(Optional.empty(), 1, Loss.LabelKind.CLASS_INDEX));
+        assertEquals(Task.SINGLE_LABEL, ProblemTypes.forSequences(Optional.empty(), 3, Loss.LabelKind.CLASS_INDEX));
+        assertEquals(Task.MULTI_LABEL, ProblemTypes.forSequences(Optional.empty(), 3, Loss.LabelKind.MULTI_HOT));
     }
 
     @Test
