@@ -413,6 +413,9 @@ public final class FineTuning {
     /**
      * What a run produced.
      *
+     * <p>Not immutable: {@code metrics} is a plain mutable map and {@code state} the trainer's own, neither copied;
+     * share a result between threads only if nobody modifies them.
+     *
      * @param modelDir       the saved model's folder (the arguments' output folder)
      * @param bestCheckpoint the best checkpoint's folder, when checkpoints were evaluated
      * @param metrics        the saved model's validation metrics (with tuned thresholds' for multi-label); empty

@@ -38,6 +38,9 @@ import java.util.UUID;
  *
  * <p>Per step the driver sends the parameters to every executor (a torrent broadcast) and receives one gradient
  * per partition; both are {@code 4·P} bytes for P trainable parameters ({@link #bytesPerStep}).
+ *
+ * <p>Not thread-safe: it adds into the trainer's gradient arrays and forwards every other call to the driver's
+ * model; one training run per instance, driven from one thread.
  */
 public final class DataParallelModel extends ForwardingModel {
 

@@ -43,6 +43,9 @@ import java.util.List;
  * <p>Each executor JVM loads the model once, on its first task, and every later task reuses it; rows go through in
  * batches of {@link #batchSize()}. The model folder is any path Spark can read (local, HDFS, S3); a folder that is
  * not local is copied to each machine once.
+ *
+ * <p>Not thread-safe, like any Spark ML stage: its params live in an unsynchronised map. Set them before sharing
+ * the stage, and change none while another thread transforms with it.
  */
 public final class JbertClassifier extends Model<JbertClassifier> implements DefaultParamsWritable {
 

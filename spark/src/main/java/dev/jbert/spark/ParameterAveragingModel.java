@@ -55,6 +55,9 @@ import java.util.UUID;
  * <p>Per round the driver broadcasts parameters and both moments ({@code 3·4·P} bytes for P trainable values) and
  * receives as much from each partition: {@link #bytesPerRound}, against {@code 4·P} each way per step for
  * {@link DataParallelModel}, so it moves less from four steps a round up.
+ *
+ * <p>Not thread-safe: each round overwrites the driver's parameters and the optimizer's moments in place, and
+ * every other call goes to the driver's model; one training run per instance, driven from one thread.
  */
 public final class ParameterAveragingModel extends ForwardingModel implements LocalStepsModel {
 

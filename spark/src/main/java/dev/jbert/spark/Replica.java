@@ -9,6 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Builds an executor's replica of the driver's model: same architecture, loss and frozen weights. The trainable
  * parameters are set from the driver's before every use, so the replica's own initial values do not matter.
+ *
+ * <p>The model {@link #create} returns need not be thread-safe: the tasks of one JVM take turns on it (see
+ * {@link #cached}).
  */
 @FunctionalInterface
 public interface Replica extends Serializable {

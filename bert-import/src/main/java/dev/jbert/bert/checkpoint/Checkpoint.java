@@ -26,6 +26,9 @@ import java.util.TreeSet;
  * {@code model.safetensors} or {@code pytorch_model.bin}, or shards listed by
  * {@code model.safetensors.index.json} / {@code pytorch_model.bin.index.json}. Tensors are
  * addressed by canonical name (see {@link CheckpointKeys}); data is read one tensor at a time.
+ *
+ * <p>Thread-safe for reading: the tensor table is fixed on open, and every file it opens allows concurrent reads.
+ * Close it only once every read has finished.
  */
 public final class Checkpoint implements Closeable {
 

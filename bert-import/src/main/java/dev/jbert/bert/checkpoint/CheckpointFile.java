@@ -7,6 +7,9 @@ import java.util.Map;
 /**
  * One weights file on disk (a safetensors file, a PyTorch zip, or one shard of either), opened
  * once: its tensor table is read and validated up front, tensor data only when asked for.
+ *
+ * <p>Implementations should allow reads from several threads at once, as the safetensors, PyTorch and ONNX files
+ * do: {@link Checkpoint} promises it. Callers close a file only once every read has finished.
  */
 public interface CheckpointFile extends Closeable {
 

@@ -10,6 +10,9 @@ import java.util.function.Predicate;
  * family prefix before its roots ({@code embeddings.}, {@code encoder.}, ...); TensorFlow-era checkpoints call
  * LayerNorm parameters {@code gamma} and {@code beta}. Pre-training heads and constant buffers are skipped.
  *
+ * <p>Immutable, and safe to share between threads, as long as {@code roots} (kept, not copied) is not modified
+ * and {@code pretrainingHeads} has no state.
+ *
  * @param prefix           the base model's prefix, {@code bert}
  * @param roots            the first segments of a bare base model's keys
  * @param pretrainingHeads true for keys of pre-training heads, which classification leaves unused

@@ -38,6 +38,9 @@ import java.util.zip.ZipFile;
  *
  * <p>Only little-endian checkpoints are supported: a {@code byteorder} entry saying {@code big}
  * is refused rather than converted, since no tool in this project's path writes one.
+ *
+ * <p>Thread-safe for reading: the tensor table is fixed on open and each read opens its own stream of the zip.
+ * Close it only once every read has finished.
  */
 public final class PytorchCheckpointFile implements CheckpointFile {
 

@@ -27,6 +27,9 @@ import java.util.Map;
  * is validated completely on open (the format's own rules: offsets inside the data, no two tensors
  * overlapping, byte counts equal to dtype size × shape); each tensor's bytes are memory-mapped only
  * when it is read, so a multi-gigabyte file never passes through the Java heap.
+ *
+ * <p>Thread-safe for reading: the header is fixed on open and each read maps its own region of the file. Close it
+ * only once every read has finished.
  */
 public final class SafetensorsFile implements CheckpointFile {
 

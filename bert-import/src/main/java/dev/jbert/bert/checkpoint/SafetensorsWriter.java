@@ -32,6 +32,9 @@ public final class SafetensorsWriter {
      * One tensor to write: row-major float32 data and its shape. The data may be a view of native memory: it is
      * read once, while the file is written, and never copied whole.
      *
+     * <p>Not immutable: it keeps the caller's buffer and shape array, not copies; leave both unchanged until the
+     * file is written.
+     *
      * @param data  the values from the buffer's position to its limit
      * @param shape the tensor's shape, PyTorch's layout
      */

@@ -26,6 +26,9 @@ import java.util.TreeMap;
  * {@link #raw} by that family ({@link ModernBertSettings}, {@link DebertaV2Settings}). Field names follow the JSON keys; defaults are transformers' defaults for a key
  * that is absent.
  *
+ * <p>Immutable, and safe to share between threads, as long as nobody modifies {@link #raw}: the JSON tree is shared
+ * (by {@link #withClassifier} too), not copied.
+ *
  * @param modelType                  the config's {@code model_type}: one of {@code bert}, {@code distilbert},
  *                                   {@code electra}, {@code roberta}, {@code xlm-roberta}, {@code deberta-v2},
  *                                   {@code modernbert}

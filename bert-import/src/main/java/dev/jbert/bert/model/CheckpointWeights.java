@@ -21,6 +21,9 @@ import java.util.function.Predicate;
  * left for a head, or be one {@link dev.jbert.bert.checkpoint.CheckpointKeys} ignores. Problems are
  * collected while the graph is built and reported together by {@link #verify}, so one run shows
  * the user everything that is wrong.
+ *
+ * <p>Not thread-safe: it records every request in plain collections; use it from the one thread that builds the
+ * graph and then calls {@link #verify}.
  */
 public final class CheckpointWeights implements Weights {
 

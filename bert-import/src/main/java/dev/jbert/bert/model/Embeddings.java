@@ -17,6 +17,8 @@ import java.util.List;
  * its descendants make of it (ModernBertEmbeddings and DebertaV2Embeddings have no position table, DeBERTa zeroes
  * padded rows after the norm). Tables are {@code embedding_size} wide (ELECTRA's may be narrower than the hidden
  * states).
+ *
+ * <p>Not thread-safe: it keeps the last forward's inputs and buffers for the backward pass; one pass at a time.
  */
 public final class Embeddings {
 

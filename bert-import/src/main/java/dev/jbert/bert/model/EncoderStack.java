@@ -8,6 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The layers between the embeddings and the last hidden state, with what they share across layers: BERT's stack
  * of post-norm layers ({@link LayerStack}), DeBERTa's with its relative embeddings, ModernBERT's pre-norm layers
  * and final norm.
+ *
+ * <p>Implementations keep activations between a forward and its backward pass and need not be thread-safe: callers
+ * run one pass at a time, as {@link Encoder} requires.
  */
 public interface EncoderStack {
 

@@ -19,6 +19,9 @@ import java.util.Set;
 /**
  * Reads parameters by checkpoint key while an encoder's modules are built, remembers which are LayerNorm parameters
  * (the optimizer exempts them from weight decay, as Trainer does by module type) and numbers the dropout sites.
+ *
+ * <p>Not thread-safe: it collects parameters and counts dropout sites without synchronisation; build one encoder
+ * per builder, on one thread.
  */
 public final class ModuleBuilder {
 

@@ -8,7 +8,11 @@ import dev.jbert.core.nn.Pass;
 import dev.jbert.core.nn.Slot;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** BERT's pooler: tanh of a dense layer on the first token's state. */
+/**
+ * BERT's pooler: tanh of a dense layer on the first token's state.
+ *
+ * <p>Not thread-safe: its output and gradients live in buffers reused from pass to pass; one pass at a time.
+ */
 public final class Pooler {
     private final Linear dense;
     private final Activation tanh;

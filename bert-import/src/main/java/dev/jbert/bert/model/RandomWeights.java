@@ -11,6 +11,9 @@ import java.util.Random;
  * Freshly initialised weights, as transformers' {@code _init_weights} draws them for BERT:
  * linear and embedding weights from N(0, initializerRange²), biases zero, LayerNorm weight one and
  * bias zero. Used for a model trained from scratch and for fast tests that need no checkpoint.
+ *
+ * <p>Thread-safe in that its {@link Random} is, but concurrent requests interleave their draws: for reproducible
+ * weights, ask from one thread in a fixed order.
  */
 public final class RandomWeights implements Weights {
 

@@ -15,6 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * their own key names ({@link LayerNames}): self-attention (DeBERTa's is disentangled), a dense layer, dropout, the
  * residual and LayerNorm; then the feed-forward expansion, its activation, a dense layer back, dropout, the residual
  * and LayerNorm.
+ *
+ * <p>Not thread-safe: it keeps each pass's activations in buffers of its own for the backward pass; one pass at a
+ * time.
  */
 public final class TransformerLayer implements EncoderLayer {
 

@@ -8,6 +8,8 @@ import java.util.Optional;
  * Where the graph builder gets its parameters, by the checkpoint key transformers uses
  * ({@code bert.encoder.layer.0.attention.self.query.weight}). The builder asks for exactly the
  * tensors its config needs, so the set of expected keys is written once, in the graph code.
+ *
+ * <p>Implementations need not be thread-safe ({@link CheckpointWeights} is not): an encoder is built on one thread.
  */
 public interface Weights {
 

@@ -26,6 +26,9 @@ import java.util.Properties;
  * at once. The ONNX file itself is copied out of the jar only for the conversion (it must be
  * memory-mapped) and deleted afterwards.
  *
+ * <p>Thread-safe: in one JVM, {@link #folder()} calls take turns on one lock, so the model is converted once; other
+ * processes sharing the cache are kept apart by its atomic rename.
+ *
  * <pre>{@code
  * PretrainedEncoder bert = PretrainedEncoder.load(DefaultModel.folder());
  * }</pre>

@@ -42,6 +42,9 @@ import java.util.regex.Pattern;
  *
  * <p>The file is memory-mapped once (an ONNX protobuf is under 2 GB); tensor data is converted
  * to float32 only when read.
+ *
+ * <p>Thread-safe for reading: the tensor table is fixed on open and reads never move the mapped buffers. Close it
+ * only once every read has finished.
  */
 public final class OnnxCheckpointFile implements CheckpointFile {
 

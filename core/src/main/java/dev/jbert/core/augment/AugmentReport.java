@@ -10,6 +10,7 @@ import java.util.Map;
 
 /**
  * What one {@code jbert augment} run did, per label: requests, what the filters dropped and why, what was kept.
+ * Holds the run's mutable tallies as they are, not copies: complete once the run returns; treat it as read-only then.
  *
  * @param targets per label, the generated examples the output should hold
  * @param counts  per label, this run's tallies

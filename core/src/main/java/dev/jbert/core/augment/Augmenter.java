@@ -99,7 +99,7 @@ public final class Augmenter {
         double probability(Candidate candidate, String label);
     }
 
-    /** Told of each finished request. */
+    /** Told of each finished request, on the thread that called {@link Augmenter#run}, one request at a time. */
     public interface Progress {
         /**
          * Called after each request.

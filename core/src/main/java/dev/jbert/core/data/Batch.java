@@ -11,6 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>{@code exampleWeights} ({@code [batch]}) weigh each example's loss, for synthetic examples that count less (or
  * more) than real ones; null when every example weighs 1, and then the loss is computed op for op as an unweighted
  * batch's, so that a run without weights is bit-for-bit what it was before weights existed.
+ *
+ * <p>The arrays are held and handed out as they are, not copied: treat them as read-only, and the batch may then be
+ * read from several threads.
  */
 public record Batch(int[][] inputIds, int[][] tokenTypeIds, int[][] attentionMask, INDArray labels, float[] exampleWeights) {
 

@@ -6,7 +6,8 @@ import java.util.random.RandomGenerator;
 /**
  * Chooses which training examples one epoch visits, and in what order. Implementations are
  * deterministic given the random generator, so a run resumed from a checkpoint replays the same
- * order when it passes the same seed for the same epoch.
+ * order when it passes the same seed for the same epoch. The samplers here are immutable and draw only from the
+ * generator given, so one may be shared between threads; a new implementation should keep that.
  */
 public interface EpochSampler {
 

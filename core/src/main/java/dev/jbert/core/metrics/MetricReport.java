@@ -2,7 +2,10 @@ package dev.jbert.core.metrics;
 
 import java.util.Map;
 
-/** The scalar metrics of one evaluation, addressable by name. */
+/**
+ * The scalar metrics of one evaluation, addressable by name. The implementations here are immutable records, safe to
+ * share between threads.
+ */
 public interface MetricReport {
 
     /**

@@ -9,6 +9,9 @@ import java.io.PrintStream;
  * Builds a SameDiff gradient function without its console noise: SameDiff 1.0.0-M2.1 prints one
  * "Added differentiated op" line per op to {@code System.out} (a few dozen for a loss graph) and has
  * no switch to turn that off, so standard output is muted for the duration of the build.
+ *
+ * <p>Thread-safe: builds take turns on one lock, since they swap the process-wide {@code System.out}; what other
+ * threads print meanwhile is lost.
  */
 public final class GradientFunction {
 

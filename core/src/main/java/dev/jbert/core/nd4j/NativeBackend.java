@@ -38,6 +38,8 @@ import java.util.Set;
  *
  * <p>Every jbert entry point that loads a model calls {@link #init()}. An application that uses ND4J itself
  * before that should call it first; otherwise ND4J has loaded its own choice and a warning says so.
+ *
+ * <p>Thread-safe: the first {@link #init()} starts ND4J under the class's lock; every call returns the same status.
  */
 public final class NativeBackend {
 

@@ -2,7 +2,10 @@ package dev.jbert.core.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** An {@link ActivationFunction} applied by a model's kernels, forward and backward. */
+/**
+ * An {@link ActivationFunction} applied by a model's kernels, forward and backward. Holds no state between calls:
+ * threads may share it as long as their arrays differ.
+ */
 public final class Activation {
 
     private final ActivationFunction function;

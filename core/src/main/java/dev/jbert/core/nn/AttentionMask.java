@@ -3,7 +3,8 @@ package dev.jbert.core.nn;
 /**
  * The padding of a batch, as attention masks it: transformers adds {@code torch.finfo(float32).min} to the scores
  * of padded key positions before the softmax. A finite score plus that is that value again in float32, so
- * attention writes it over those scores instead of adding a mask to every one.
+ * attention writes it over those scores instead of adding a mask to every one. The rows of {@code padded} are held,
+ * not copied: treat them as read-only, and the mask may be shared between threads.
  *
  * @param batch  B
  * @param seq    T

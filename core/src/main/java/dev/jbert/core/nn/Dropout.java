@@ -7,6 +7,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * rest are scaled by {@code 1/(1-p)}; in evaluation it is the identity. The masks are the kernel set's: on the host
  * a hash of the element's index, the site and the pass's seed, recomputed by the backward pass; on the device drawn
  * with ND4J's random generator from the same seed and site, and kept until the pass's backward has used them.
+ *
+ * <p>Thread safety follows the kernels: host masks are never stored, so a host Dropout may be shared; the device
+ * kernels keep each pass's mask, so there it serves one pass at a time, like every module.
  */
 public final class Dropout {
 

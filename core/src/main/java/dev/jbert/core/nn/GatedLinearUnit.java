@@ -6,6 +6,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * A gated feed-forward unit (GeGLU with GELU): the expansion's {@code [N, 2I]} output splits into an input half and
  * a gate half, as {@code Wi(x).chunk(2, dim=-1)} splits it, and the unit returns {@code act(input) ⊙ gate}.
+ * Not thread-safe: every pass writes the module's own {@link Slot}s, so one pass at a time per model.
  */
 public final class GatedLinearUnit {
 

@@ -14,6 +14,8 @@ import java.nio.FloatBuffer;
  * A Linear's weights quantized for {@link Precision#INT8}: symmetric int8 per output channel, {@code q = round(w/s)}
  * with {@code s = max|w|/127} over the channel's inputs, stored transposed ({@code [in, out]}) as the uint8×int8
  * product reads it, with each channel's scale and the sum of its quantized values (the zero point's correction).
+ * Read-only once made: the arrays are held, not copied, and several threads may read them; after {@link #release()}
+ * none may.
  *
  * @param weight      {@code [in, out]} int8
  * @param scales      {@code [out]}: channel c's weights are {@code scales[c]·q}

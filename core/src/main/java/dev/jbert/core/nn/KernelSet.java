@@ -85,7 +85,7 @@ public enum KernelSet {
         };
     }
 
-    /** A {@link #use} that ends. */
+    /** A {@link #use} that ends; close it on the thread that opened it, whose choice it restores. */
     @FunctionalInterface
     public interface Scope extends AutoCloseable {
         @Override

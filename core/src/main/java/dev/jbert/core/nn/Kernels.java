@@ -15,6 +15,10 @@ import java.util.List;
  * Operations that keep state between a forward pass and its backward pass (what they saved, a dropout mask) are
  * objects a module creates once: {@link LayerNormKernel}, {@link AttentionKernel}, {@link DropoutKernel},
  * {@link RotaryKernel}, {@link RelativePositionKernel}.
+ *
+ * <p>Each set is one instance, shared by models on any thread: an implementation keeps no state between calls (its
+ * scratch is per thread). The kernel objects it creates hold a pass's state and belong to one module, so they serve
+ * one pass at a time.
  */
 public interface Kernels {
 
@@ -217,7 +221,10 @@ public interface Kernels {
      */
     RotaryKernel rotary(int heads, int headSize, double theta);
 
-    /** A dropout site's masks: drawn in a training pass, applied to a tensor and again to its gradient. */
+    /**
+     * A dropout site's masks: drawn in a training pass, applied to a tensor and again to its gradient. The host's
+     * stores no mask and may be shared; the device's keeps each pass's mask, so it serves one pass at a time.
+     */
     interface DropoutKernel {
 
         /**
@@ -231,7 +238,10 @@ public interface Kernels {
         void apply(INDArray in, INDArray out, Pass pass);
     }
 
-    /** See {@link LayerNorm}: forward and backward with what the forward pass saved. */
+    /**
+     * See {@link LayerNorm}: forward and backward with what the forward pass saved. Not thread-safe: one pass at a
+     * time.
+     */
     interface LayerNormKernel {
 
         /**
@@ -270,7 +280,10 @@ public interface Kernels {
         void release();
     }
 
-    /** See {@link ScaledDotProductAttention}. */
+    /**
+     * See {@link ScaledDotProductAttention}. Not thread-safe: it keeps what the backward pass needs, so one pass at
+     * a time.
+     */
     interface AttentionKernel {
 
         /**
@@ -318,7 +331,10 @@ public interface Kernels {
         void release();
     }
 
-    /** DeBERTa's c2p and p2c terms; attention calls it, the family's module feeds it the projected positions. */
+    /**
+     * DeBERTa's c2p and p2c terms; attention calls it, the family's module feeds it the projected positions.
+     * Not thread-safe: it keeps the pass's positions and gradients, so one pass at a time.
+     */
     interface RelativePositionKernel {
 
         /**
@@ -349,7 +365,10 @@ public interface Kernels {
         void release();
     }
 
-    /** See {@link RotaryEmbedding}. */
+    /**
+     * See {@link RotaryEmbedding}. Implementations cache their tables for the last sequence length: one pass at a
+     * time.
+     */
     interface RotaryKernel {
 
         /**

@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code LayerNorm(dropout(x + bias) + residual)} in one pass per row, each of bias, dropout and residual
  * optional. {@code y = (v - mean)/sqrt(var + eps)·γ + β} with the biased variance, as torch computes it. The
  * arithmetic is the model's kernels' ({@link Kernels.LayerNormKernel}), which keep what the backward pass needs.
+ * Not thread-safe for that reason: one pass at a time per model.
  */
 public final class LayerNorm {
 

@@ -16,7 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ({@link DynamicQuantization}). Biases, and everything after the product, stay float32.
  *
  * <p>The module keeps a reference to its last input for the backward pass: that input must not be overwritten
- * between the two.
+ * between the two. Not thread-safe: that reference and the output and gradient slots are the module's own, so one
+ * pass at a time per model.
  */
 public final class Linear {
 

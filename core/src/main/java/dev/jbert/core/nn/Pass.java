@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * One forward pass, and the backward pass that may follow it: whether dropout is on, the seed its masks are
- * drawn from, and where parameter gradients accumulate.
+ * drawn from, and where parameter gradients accumulate. The inference pass holds nothing mutable and is shared by
+ * every thread; a training pass's gradient arrays are added to in place, so it serves one backward pass at a time.
  */
 public final class Pass {
 

@@ -23,6 +23,9 @@ import java.util.Set;
  * <p>The transient low-precision arrays of one product (its bfloat16 result, the gradients' bfloat16 copies, the
  * quantized input and the int32 sums) are dead once the product's float32 result is written, so the model's Linears
  * share one slot of each: a model runs one pass at a time.
+ *
+ * <p>Its methods take turns on the policy's lock and its flags are volatile, so it may be configured from any
+ * thread; change the precision only between passes.
  */
 public final class PrecisionPolicy {
 

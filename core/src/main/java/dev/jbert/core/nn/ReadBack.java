@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
  * loop is held to these: an architecture test follows every call from the trainer, the optimizers, the models, losses
  * and evaluators and fails on any other read of an array's host memory. The host kernels and the code that runs only
  * with them (bf16 and int8 products, the fused host AdamW) read host memory directly, by design.
+ *
+ * <p>Thread-safe: the counts are {@link LongAdder}s, so passes on several threads may count at once.
  */
 public final class ReadBack {
 

@@ -11,6 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Rows are {@code [B·T, width]} with the {@code nh·hs} features of one projection at a column offset, so the
  * queries and keys of a fused {@code Wqkv} output are rotated out of it into their own {@code [B·T, H]} arrays,
  * and their gradients rotated back into the fused gradient.
+ *
+ * <p>Not thread-safe: the kernel caches its cosine and sine tables for the last sequence length, so one pass at a
+ * time per model.
  */
 public final class RotaryEmbedding {
 

@@ -7,7 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code softmax(Q·Kᵀ·scale + mask)}, dropout, times V, per batch row and head, with the options of
  * {@link Kernels.AttentionOptions} (DeBERTa's scale, masked padded queries and position terms; ModernBERT's sliding
  * window). Q, K and V are {@code [B·T, H]}, head h the columns {@code [h·hs, (h+1)·hs)}; the arithmetic is the
- * model's kernels' ({@link Kernels.AttentionKernel}), which keep what the backward pass needs.
+ * model's kernels' ({@link Kernels.AttentionKernel}), which keep what the backward pass needs. Not thread-safe for
+ * that reason: one pass at a time per model.
  */
 public final class ScaledDotProductAttention {
 

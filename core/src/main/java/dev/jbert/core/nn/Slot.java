@@ -15,6 +15,9 @@ import java.util.Arrays;
  * to the garbage collector; a slot grows to the largest shape it has held (batches padded to different lengths
  * differ in size) and hands out a row-major view of its first elements in the shape asked for. Whatever the slot
  * held before is overwritten by its next user: a view stays valid until the module that owns the slot runs again.
+ *
+ * <p>Not thread-safe: a slot belongs to one module, used by one pass at a time; {@link #release()} hands its memory
+ * to the pool open on the calling thread.
  */
 public final class Slot {
 

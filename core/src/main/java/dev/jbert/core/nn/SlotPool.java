@@ -21,6 +21,9 @@ import java.util.TreeMap;
  * allocates. Layer i+2 then writes into the very buffers layer i used, with no allocation and no first-touch page
  * faults. A buffer pooled before a scope opened and not taken during it belongs to a shape no longer in use, and is
  * freed when the scope closes, so the pool never holds more than the last pass left behind.
+ *
+ * <p>Not thread-safe: use a pool on one thread at a time; while open it serves only the slots of the thread that
+ * opened it.
  */
 public final class SlotPool {
 
@@ -51,7 +54,10 @@ public final class SlotPool {
         return new Scope();
     }
 
-    /** The open period of a pool; closing it frees what the scope left untouched from earlier ones. */
+    /**
+     * The open period of a pool; closing it frees what the scope left untouched from earlier ones. Close it on the
+     * thread that opened it.
+     */
     public final class Scope implements AutoCloseable {
 
         private Scope() {

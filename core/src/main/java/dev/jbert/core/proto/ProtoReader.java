@@ -18,6 +18,9 @@ import java.nio.file.Path;
  * field number 0, wire types 6 and 7, an unbalanced group, a value of the wrong wire type for a
  * known field) is a {@link ModelFileException} naming the file, the message type and the byte
  * offset.
+ *
+ * <p>Not thread-safe: a reader is a cursor, for one thread. It reads the buffer only at absolute offsets, so distinct
+ * readers over one buffer, nested ones included, may run on different threads.
  */
 public final class ProtoReader {
 

@@ -7,6 +7,8 @@ package dev.jbert.core.tokenizer;
  * <p>Offsets are Java {@code char} indices into the original string, start inclusive, end exclusive.
  * Hugging Face reports Python code point indices instead; the two agree unless the text has characters
  * outside the Basic Multilingual Plane (emoji, for instance) before the token.
+ *
+ * <p>Immutable; safe to share between threads.
  */
 public final class PreToken {
 

@@ -31,6 +31,9 @@ import java.util.stream.Stream;
  * (AdamW moments) and {@code trainer_state.json}. Each is written into a hidden partial folder and
  * renamed into place in one step, so a kill mid-write leaves the previous checkpoints intact and no
  * half-written one under a checkpoint name.
+ *
+ * <p>Holds only its folder, but is not safe for concurrent use of one output directory: saves and rotations there
+ * must not overlap (the trainer makes them on the training thread).
  */
 public final class Checkpoints {
 

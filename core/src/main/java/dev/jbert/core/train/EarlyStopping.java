@@ -2,7 +2,8 @@ package dev.jbert.core.train;
 
 /**
  * transformers' {@code EarlyStoppingCallback}: stop after {@code patience} evaluations in a row
- * whose metric did not beat the best so far by more than {@code threshold}.
+ * whose metric did not beat the best so far by more than {@code threshold}. Immutable: the count of evaluations
+ * without improvement lives in the run's {@link TrainerState}.
  */
 public final class EarlyStopping implements TrainingListener {
 

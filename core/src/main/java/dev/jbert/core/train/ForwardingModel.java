@@ -10,7 +10,8 @@ import java.util.Objects;
 
 /**
  * A {@link TrainableModel} that hands every call to another, so that a wrapper (one that computes gradients
- * elsewhere, or injects a fault) overrides only what it changes.
+ * elsewhere, or injects a fault) overrides only what it changes. Adds no state of its own: as thread-safe as its
+ * delegate, unless a subclass adds state.
  */
 public abstract class ForwardingModel implements TrainableModel {
 

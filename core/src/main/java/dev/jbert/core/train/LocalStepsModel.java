@@ -13,6 +13,9 @@ import java.util.List;
  * <p>A round ends after every {@link #stepsPerRound()}-th step of the run (counted from its start, so a resumed run
  * keeps the same rounds), at the end of every epoch and at the run's last step; evaluations and checkpoints happen
  * only there, where the replicas agree, so a step interval for either must be a multiple of the round.
+ *
+ * <p>The trainer calls every method on the training thread; running the replicas in parallel is the implementation's
+ * own business.
  */
 public interface LocalStepsModel extends TrainableModel {
 

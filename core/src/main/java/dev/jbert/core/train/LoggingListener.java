@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /**
  * Logs progress through SLF4J: each log entry's loss, learning rate, gradient norm and speed (every
  * {@code logging_steps} steps); every evaluation and checkpoint. The plain-lines counterpart of the
- * command line's progress bar.
+ * command line's progress bar. Stateless; safe to share between threads.
  */
 public final class LoggingListener implements TrainingListener {
 

@@ -9,6 +9,9 @@ import java.util.List;
  * scale of each micro-batch's gradient (1 / gradient_accumulation_steps, as transformers scales even a short last
  * accumulation) and the schedule's learning rate.
  *
+ * <p>The list and seeds are copied in, but {@link #dropoutSeeds()} returns the record's own array and the batches
+ * hold theirs: treat them as read-only, and the step may be shared between threads.
+ *
  * @param step         optimizer steps done before this one (0-based)
  * @param microBatches the batches whose gradients the step adds up
  * @param dropoutSeeds one per micro-batch

@@ -4,7 +4,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * What taking a {@link PlannedStep} gave. Loss and norm stay where they were computed, one-element arrays: the trainer
- * reads them back only at logging steps.
+ * reads them back only at logging steps. The arrays are held as they are, not copied: treat them as read-only; the
+ * trainer reads them on the training thread.
  *
  * @param loss      the step's training loss: the mean over its micro-batches
  * @param gradNorm  the gradient's global norm before clipping

@@ -12,6 +12,9 @@ import java.util.Map;
  * What the training loop needs of a model: its parameters, and a forward and backward pass on a
  * batch. The loop owns everything else (optimizer, schedule, clipping, accumulation), so any
  * graph can be trained the same way.
+ *
+ * <p>The trainer calls a model from the training thread only, one call at a time, so implementations need not be
+ * thread-safe; models built from the {@code nn} modules are not (one pass at a time).
  */
 public interface TrainableModel {
 

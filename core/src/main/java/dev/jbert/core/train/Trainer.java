@@ -29,6 +29,9 @@ import java.util.Optional;
  * {@code gradient_accumulation_steps} of them (and at an epoch's end) make a planned step; take it (accumulate,
  * clip, step), log, then evaluate and checkpoint when a listener asks. A {@link LocalStepsModel} takes its planned
  * steps a round at a time, and the logging, evaluation and checkpoints follow each round.
+ *
+ * <p>Not thread-safe: one {@link #train} at a time per instance; it calls the listeners, the evaluator and the model
+ * on the thread that runs it.
  */
 public final class Trainer {
 

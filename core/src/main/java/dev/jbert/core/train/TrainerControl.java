@@ -3,7 +3,7 @@ package dev.jbert.core.train;
 /**
  * What listeners ask of the loop, as transformers' {@code TrainerControl}: the flow listener asks
  * for evaluations and checkpoints, early stopping asks to stop. The loop reads and resets the
- * flags after each step and epoch.
+ * flags after each step and epoch. Not thread-safe: plain fields, set by listeners on the training thread.
  */
 public final class TrainerControl {
 

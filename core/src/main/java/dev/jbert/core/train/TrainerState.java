@@ -15,6 +15,9 @@ import java.util.List;
  * weights and optimizer moments that a resumed run needs to continue exactly where the killed one
  * stopped. Data order and dropout derive from the seed, the epoch and the step, so no random
  * generator state has to be stored.
+ *
+ * <p>Not thread-safe: the loop updates it in place on the training thread; read it there (from a listener) or
+ * after {@link Trainer#train} has returned.
  */
 public final class TrainerState {
 

@@ -158,7 +158,10 @@ public record TrainingArguments(
                 earlyStoppingThreshold, seed, skipNonFiniteSteps);
     }
 
-    /** Defaults as transformers' TrainingArguments, except evaluation and saving, which default to every epoch. */
+    /**
+     * Defaults as transformers' TrainingArguments, except evaluation and saving, which default to every epoch.
+     * Not thread-safe: fill it and build on one thread; what it builds is immutable.
+     */
     public static final class Builder {
         private final Path outputDir;
         private int numTrainEpochs = 3;

@@ -4,7 +4,10 @@ import dev.jbert.core.data.Batch;
 
 import java.util.List;
 
-/** The training set as the loop consumes it: one list of batches per epoch. */
+/**
+ * The training set as the loop consumes it: one list of batches per epoch. The trainer calls it on the training
+ * thread only; the data of {@link #fixed} is immutable.
+ */
 public interface TrainingData {
 
     /**

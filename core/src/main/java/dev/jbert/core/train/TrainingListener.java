@@ -5,6 +5,9 @@ import java.nio.file.Path;
 /**
  * Hooks into the training loop, each a no-op by default: progress bars, logs, checkpoint
  * schedules and early stopping are all listeners.
+ *
+ * <p>The trainer calls every hook on the thread that runs {@link Trainer#train}, one at a time, so a listener of one
+ * run needs no synchronization; one shared with other threads must guard its own state.
  */
 public interface TrainingListener {
 

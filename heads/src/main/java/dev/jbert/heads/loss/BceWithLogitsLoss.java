@@ -9,6 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code (1−y)·x + (1 + (pw−1)·y)·(log(1+e^{−|x|}) + max(−x, 0))}; without pos_weight pw is 1.
  * transformers' multi-label head. With example weights, each example's mean over its labels is weighted.
  *
+ * <p>Immutable and safe to share between threads, as long as nobody writes into the array {@link #posWeight()}
+ * returns: it is the record's own copy, not a fresh one.
+ *
  * @param posWeight per-class weight of the positive term, or null
  */
 public record BceWithLogitsLoss(float[] posWeight) implements Loss {

@@ -14,6 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * terms and its share of the denominator, {@code Σ_i e_i·w_{y_i}}. Used for single-label
  * sequence classification and, over every token, for token classification.
  *
+ * <p>Immutable and safe to share between threads, as long as nobody writes into the array {@link #classWeights()}
+ * returns: it is the record's own copy, not a fresh one.
+ *
  * @param classWeights   per-class weights, or null for none
  * @param labelSmoothing ε in [0, 1)
  */

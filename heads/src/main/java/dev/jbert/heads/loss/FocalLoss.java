@@ -7,6 +7,9 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * Softmax focal loss (Lin et al. 2017), {@code mean_i(−α_{y_i}·(1−p_{y_i})^γ·log p_{y_i})} over
  * rows not ignored; with example weights {@code Σ_i w_i·f_i / Σ_i w_i}. With γ = 0 and no α it is cross entropy.
  *
+ * <p>Immutable and safe to share between threads, as long as nobody writes into the array {@link #alpha()}
+ * returns: it is the record's own copy, not a fresh one.
+ *
  * @param gamma focusing parameter γ ≥ 0
  * @param alpha per-class α, or null for none
  */

@@ -9,6 +9,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A training loss appended to a graph, built from basic SameDiff ops: the {@code sd.loss.*} ops
  * of ND4J 1.0.0-M2.1 ignore the upstream gradient and silently mishandle ignored labels, so none
  * of them is used. Each implementation states the PyTorch function it reproduces.
+ *
+ * <p>Implementations should be immutable, as the records here are: a {@link dev.jbert.heads.ClassifierSpec} and
+ * every model built from it share one loss.
  */
 public interface Loss {
 

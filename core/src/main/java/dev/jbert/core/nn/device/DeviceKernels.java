@@ -18,6 +18,9 @@ import java.util.List;
  * backend: matrix products, broadcasts, reductions, gathers and segment sums, and ND4J's random generator for
  * dropout masks. What the host supplies (token ids, padding, relative-position indices) is uploaded as arrays. On
  * the CPU they compute what the host kernels compute, more slowly; the same fixture tests hold both to transformers.
+ *
+ * <p>Keeps no state of its own (uploads are cached per thread), so models on different threads share the one
+ * instance; each stateful kernel it creates belongs to one module.
  */
 public final class DeviceKernels implements Kernels {
 

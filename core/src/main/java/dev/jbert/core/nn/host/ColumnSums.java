@@ -38,7 +38,11 @@ public final class ColumnSums {
         sums.addTo(target);
     }
 
-    /** Column sums kept per part of a {@link Parallel#parts} split; a width of 0 keeps nothing. */
+    /**
+     * Column sums kept per part of a {@link Parallel#parts} split; a width of 0 keeps nothing. Not thread-safe as a
+     * whole: each part's sums are written only by that part's thread, and {@link #addTo} runs once the split has
+     * returned.
+     */
     public static final class Partials {
         static final int BLOCK = 64;
         private final float[][] block;

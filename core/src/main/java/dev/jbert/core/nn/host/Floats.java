@@ -72,7 +72,7 @@ public final class Floats {
         return mine[0];
     }
 
-    /** {@code y[0..n) = f(x[0..n))} on a chunk of heap copies. */
+    /** {@code y[0..n) = f(x[0..n))} on a chunk of heap copies. Called on several threads at once: keep no state. */
     @FunctionalInterface
     public interface Unary {
         /**
@@ -85,7 +85,10 @@ public final class Floats {
         void apply(float[] x, float[] y, int n);
     }
 
-    /** {@code out[0..n) = f(a[0..n), b[0..n))} on a chunk of heap copies. */
+    /**
+     * {@code out[0..n) = f(a[0..n), b[0..n))} on a chunk of heap copies. Called on several threads at once: keep no
+     * state.
+     */
     @FunctionalInterface
     public interface Binary {
         /**

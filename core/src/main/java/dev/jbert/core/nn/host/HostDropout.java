@@ -12,7 +12,8 @@ import java.nio.FloatBuffer;
  * Dropout's masks on the host, never stored: element i of a pass is kept when 16 bits of a hash of (i, the site, the
  * pass's seed) fall at or above {@code p·65536}, so the backward pass recomputes the very same mask and a run is
  * reproducible from its seed alone, whatever the thread count. Different sites of one model get independent masks
- * through their site number. p is thereby rounded to a multiple of 1/65536 (0.1 becomes 0.100006).
+ * through their site number. p is thereby rounded to a multiple of 1/65536 (0.1 becomes 0.100006). Immutable; safe to
+ * share between threads.
  */
 public final class HostDropout implements Kernels.DropoutKernel {
 

@@ -17,6 +17,9 @@ import java.util.List;
  * with single-threaded BLAS calls in parallel, and Java kernels that copy cache-sized chunks to the heap, where the
  * JIT vectorises the arithmetic, and back. Work is split over the process's cores by {@link Parallel},
  * deterministically. CPU only: a CUDA array's host copy is stale unless synced.
+ *
+ * <p>Keeps no state of its own and its scratch per thread, so models on different threads share the one instance;
+ * each stateful kernel it creates belongs to one module.
  */
 public final class HostKernels implements Kernels {
 

@@ -24,7 +24,10 @@ public final class Parallel {
         return t;
     });
 
-    /** The body of a kernel over the rows {@code [from, to)}. */
+    /**
+     * The body of a kernel over the rows {@code [from, to)}. Runs on several threads at once, one part each: a body
+     * writes only its own rows' results.
+     */
     @FunctionalInterface
     public interface Range {
         /**
@@ -36,7 +39,10 @@ public final class Parallel {
         void run(int from, int to);
     }
 
-    /** The body of a kernel over part {@code part} of the split, rows {@code [from, to)}. */
+    /**
+     * The body of a kernel over part {@code part} of the split, rows {@code [from, to)}. Runs on several threads at
+     * once, one part each: a body writes only its own part's results.
+     */
     @FunctionalInterface
     public interface Part {
         /**

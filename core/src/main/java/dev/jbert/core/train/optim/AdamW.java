@@ -239,7 +239,9 @@ public final class AdamW {
     }
 
     /**
-     * The saved state of one parameter.
+     * The saved state of one parameter. Not immutable: the moments are held as given, copies from
+     * {@link AdamW#exportState()} but the optimizer's own arrays from {@link AdamW#stateView()}, which its next step
+     * changes.
      *
      * @param step     optimizer steps this parameter has taken, {@code >= 1}
      * @param expAvg   first moment m ({@code exp_avg} in torch's state dict)
