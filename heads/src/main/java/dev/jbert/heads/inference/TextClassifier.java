@@ -202,7 +202,7 @@ public final class TextClassifier implements AutoCloseable {
     }
 
     private static SequencePredictor predictor(ClassifierSpec spec, Path folder, InferenceOptions options) {
-        SequencePredictor p = SequencePredictor.of(spec).withLogits(true);
+        SequencePredictor p = SequencePredictor.of(spec).withLogits();
         if (spec.task() != Task.MULTI_LABEL) return p;
         if (options.threshold() != null) return p.withThreshold(options.threshold());
         Path saved = folder.resolve(Thresholds.FILE_NAME);

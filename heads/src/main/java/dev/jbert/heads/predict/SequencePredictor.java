@@ -17,7 +17,7 @@ import java.util.Map;
  * <pre>{@code
  * SequencePredictor p = SequencePredictor.of(Task.MULTI_LABEL, labels)
  *         .withThresholds(Thresholds.read(modelDir.resolve(Thresholds.FILE_NAME)))
- *         .withLogits(true);
+ *         .withLogits();
  * MultiLabelPrediction out = p.multiLabel(logitsRow);
  * }</pre>
  */
@@ -98,13 +98,12 @@ public final class SequencePredictor {
     }
 
     /**
-     * Whether predictions carry the raw logits.
+     * Predictions that carry the raw logits too (by default they do not).
      *
-     * @param include true to include them
      * @return a copy with that setting
      */
-    public SequencePredictor withLogits(boolean include) {
-        return new SequencePredictor(task, labels, thresholds, include);
+    public SequencePredictor withLogits() {
+        return new SequencePredictor(task, labels, thresholds, true);
     }
 
     /** {@return the task predicted} */

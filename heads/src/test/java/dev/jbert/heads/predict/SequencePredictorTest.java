@@ -69,7 +69,7 @@ class SequencePredictorTest {
 
     @Test
     void multiLabelUsesTheGlobalThreshold() {
-        SequencePredictor p = SequencePredictor.of(Task.MULTI_LABEL, List.of("a", "b", "c")).withLogits(true);
+        SequencePredictor p = SequencePredictor.of(Task.MULTI_LABEL, List.of("a", "b", "c")).withLogits();
         // sigmoid(ln 3) = 0.75, sigmoid(0) = 0.5, sigmoid(-ln 3) = 0.25
         MultiLabelPrediction out = p.multiLabel(new float[]{LN3, 0f, -LN3});
         assertEquals(0.75, out.probabilities().get("a"), EPS);
@@ -98,7 +98,7 @@ class SequencePredictorTest {
 
     @Test
     void regressionReturnsTheValue() {
-        SequencePredictor p = SequencePredictor.of(Task.REGRESSION, List.of("score")).withLogits(true);
+        SequencePredictor p = SequencePredictor.of(Task.REGRESSION, List.of("score")).withLogits();
         SequencePrediction out = p.predict(new float[]{2.5f});
         RegressionPrediction r = assertInstanceOf(RegressionPrediction.class, out);
         assertEquals(2.5, r.value(), 0);
@@ -142,7 +142,7 @@ class SequencePredictorTest {
     @Test
     void resultsAreImmutable() {
         SingleLabelPrediction out = SequencePredictor.of(Task.SINGLE_LABEL, List.of("a", "b"))
-                .withLogits(true).singleLabel(new float[]{1f, 0f});
+                .withLogits().singleLabel(new float[]{1f, 0f});
         assertThrows(UnsupportedOperationException.class, () -> out.probabilities().put("c", 1.0));
         assertThrows(UnsupportedOperationException.class, () -> out.logits().set(0, 9.0));
     }
