@@ -1,12 +1,10 @@
 package dev.jbert.cli;
 
-import dev.jbert.core.data.Dataset;
 import dev.jbert.core.data.EncodedDataset;
 import dev.jbert.core.data.LabelSet;
 import dev.jbert.core.data.SubwordLabels;
 import dev.jbert.core.data.Task;
 import dev.jbert.core.data.TextReader;
-import dev.jbert.core.data.TokenReader;
 import dev.jbert.core.tokenizer.Tokenizer;
 import dev.jbert.core.tokenizer.EncodeOptions;
 
@@ -27,14 +25,10 @@ final class Datasets {
         EncodeOptions enc = EncodeOptions.dynamicPadding(options.maxSeqLength);
         if (task == Task.TOKEN_CLASSIFICATION) {
             var o = options.tokens();
-            if (labels != null) o = o.withLabels(labels);
-            Dataset<dev.jbert.core.data.TokenExample> d = TokenReader.read(file, o);
-            return EncodedDataset.ofTokens(d.examples(), d.labels(), tokenizer, enc, subwords);
+            return EncodedDataset.readTokens(file, labels != null ? o.withLabels(labels) : o, tokenizer, enc, subwords);
         }
         var o = options.text(task, true);
-        if (labels != null) o = o.withLabels(labels);
-        Dataset<dev.jbert.core.data.TextExample> d = TextReader.read(file, o);
-        return EncodedDataset.ofText(d.examples(), task, d.labels(), tokenizer, enc);
+        return EncodedDataset.readText(file, labels != null ? o.withLabels(labels) : o, tokenizer, enc);
     }
 
     /** The texts of a file for prediction (a label column, if any, is ignored). */

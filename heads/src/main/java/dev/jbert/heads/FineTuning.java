@@ -4,7 +4,6 @@ import dev.jbert.bert.PretrainedEncoder;
 import dev.jbert.bert.config.EncoderConfig;
 import dev.jbert.core.data.BalanceCounts;
 import dev.jbert.core.data.Batch;
-import dev.jbert.core.data.Dataset;
 import dev.jbert.core.data.EncodedDataset;
 import dev.jbert.core.data.EpochBatches;
 import dev.jbert.core.data.ExampleCounts;
@@ -15,10 +14,7 @@ import dev.jbert.core.data.SubwordLabels;
 import dev.jbert.core.data.Task;
 import dev.jbert.core.data.TextExample;
 import dev.jbert.core.data.TextReadOptions;
-import dev.jbert.core.data.TextReader;
-import dev.jbert.core.data.TokenExample;
 import dev.jbert.core.data.TokenReadOptions;
-import dev.jbert.core.data.TokenReader;
 import dev.jbert.core.metrics.MetricReport;
 import dev.jbert.core.nn.Precision;
 import dev.jbert.core.nn.ReadBack;
@@ -519,14 +515,11 @@ public final class FineTuning {
                                    String what) {
         if (task == Task.TOKEN_CLASSIFICATION) {
             TokenReadOptions o = labelSet != null ? tokenReadOptions.withLabels(labelSet) : tokenReadOptions;
-            Dataset<TokenExample> d = TokenReader.read(file, o);
-            return EncodedDataset.ofTokens(d.examples(), d.labels(), tokenizer, encode, subwordLabels);
+            return EncodedDataset.readTokens(file, o, tokenizer, encode, subwordLabels);
         }
         if (file != null) {
             TextReadOptions o = readOptions != null ? readOptions : TextReadOptions.forTask(task);
-            if (labelSet != null) o = o.withLabels(labelSet);
-            Dataset<TextExample> d = TextReader.read(file, o);
-            return EncodedDataset.ofText(d.examples(), task, d.labels(), tokenizer, encode);
+            return EncodedDataset.readText(file, labelSet != null ? o.withLabels(labelSet) : o, tokenizer, encode);
         }
         if (task != Task.REGRESSION && labelSet == null) {
             throw new IllegalArgumentException("the " + what + " examples were built in code: labels(...) must name the label set they index");

@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -80,6 +81,39 @@ public final class EncodedDataset {
         return new EncodedDataset(task, labels, encodings, sources, classIds, classSets, values, tokenLabels,
                 tokenizer.padId(), fixedLength(tokenizer, options, encodings), encodings.size(), 1f,
                 settings + " max_length=" + options.maxLength() + " truncation=" + options.truncation() + " padding=" + options.padding());
+    }
+
+    /**
+     * A text file read as {@code options} say (their task, columns and label set) and encoded: what training,
+     * evaluation and the command line read a labelled file into.
+     *
+     * @param file      the csv, tsv or jsonl file
+     * @param options   how to read it
+     * @param tokenizer the tokenizer
+     * @param encode    length limit, truncation and padding
+     * @return the encoded examples, with the file's (or the options') label set
+     * @throws IllegalArgumentException when a row cannot be read (naming the file and line), or labels and task disagree
+     */
+    public static EncodedDataset readText(Path file, TextReadOptions options, Tokenizer tokenizer, EncodeOptions encode) {
+        Dataset<TextExample> d = TextReader.read(file, options);
+        return ofText(d.examples(), options.task(), d.labels(), tokenizer, encode);
+    }
+
+    /**
+     * A CoNLL-style file read as {@code options} say and encoded for token classification.
+     *
+     * @param file      the file, one token per line
+     * @param options   how to read it
+     * @param tokenizer the tokenizer
+     * @param encode    length limit, truncation and padding
+     * @param subwords  which subwords of a word carry its tag
+     * @return the encoded sentences, with the file's (or the options') tag set
+     * @throws IllegalArgumentException when a line cannot be read (naming the file and line)
+     */
+    public static EncodedDataset readTokens(Path file, TokenReadOptions options, Tokenizer tokenizer, EncodeOptions encode,
+                                            SubwordLabels subwords) {
+        Dataset<TokenExample> d = TokenReader.read(file, options);
+        return ofTokens(d.examples(), d.labels(), tokenizer, encode, subwords);
     }
 
     /**
